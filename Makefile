@@ -1,0 +1,27 @@
+# Krill - entry points only; the work is in mk/*.mk.
+# `make help` lists targets and variables.
+
+.DEFAULT_GOAL := help
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+
+include mk/config.mk
+include mk/prereq.mk
+include mk/tools.mk
+include mk/graph.mk
+include mk/ports.mk
+include mk/bootstrap.mk
+include mk/repo.mk
+include mk/images.mk
+include mk/check.mk
+include mk/help.mk
+
+.PHONY: world
+world: toolchain ports index images
+
+.PHONY: clean distclean
+clean:
+	rm -rf $(TOP)/build $(TOP)/out
+
+# distclean also drops this machine's cache of distfiles and results.
+distclean: clean
+	rm -rf $(CACHE_DIR)

@@ -1,0 +1,19 @@
+# Tests: C unit tests (tools/tests/unit) and shell integration tests
+# (tools/tests/integration), run by ci/run-tests.sh, which prints the
+# closing line "N passed, N failed". `make check SAN=1` runs the same suite
+# against an ASan+UBSan build.
+
+UNIT_SRCS := $(wildcard $(TOP)/tools/tests/unit/test_*.c)
+UNIT_BINS := $(patsubst $(TOP)/tools/tests/unit/%.c,$(HOSTDIR)/tests/%,$(UNIT_SRCS))
+
+$(HOSTDIR)/tests/%: $(TOP)/tools/tests/unit/%.c $(TOP)/tools/tests/unit/t.h $(LIBKRILL)
+	@mkdir -p $(@D)
+	$(Q)$(TOOLS_CC) $(TOOLS_CFLAGS) -I$(TOP)/tools/tests/unit -o $@ $< $(LIBKRILL) $(TOOLS_LIBS)
+
+.PHONY: check check-san
+check: $(KRILL) $(UNIT_BINS)
+	$(Q)KRILL=$(KRILL) UNIT_DIR=$(HOSTDIR)/tests TOP=$(TOP) SAN=$(SAN) \
+		sh $(TOP)/ci/run-tests.sh $(TESTS)
+
+check-san:
+	$(Q)$(MAKE) check SAN=1

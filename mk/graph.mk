@@ -1,0 +1,33 @@
+# The ports graph: `krill graph` writes a make fragment with one stamp rule
+# per port (see tools/doc/graph.md); make then orders and parallelises.
+
+PORTS_DIR  ?= $(TOP)/ports
+ARCH_BUILD := $(BUILD)/$(ARCH)
+GRAPH_MK   := $(ARCH_BUILD)/graph.mk
+KR_RESULTS := $(CACHE_DIR)/results
+
+# Goals that do not need the graph (and must work before it can be made).
+NO_GRAPH_GOALS := help check check-san clean distclean tools prereqs lint new-port bench fuzz \
+	graph repro keygen
+
+.PHONY: FORCE
+FORCE:
+
+# Always re-run (it is fast and checks everything); the file is only
+# rewritten when its content changes, so an unchanged tree costs no restart.
+$(GRAPH_MK): $(KRILL) FORCE
+	@mkdir -p $(@D)
+	$(Q)$(KRILL) graph --arch $(ARCH) --toolchain-key $(TOOLCHAIN_KEY) -o $@ $(PORTS_DIR)
+
+ifneq ($(filter-out $(NO_GRAPH_GOALS),$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
+-include $(GRAPH_MK)
+endif
+
+.PHONY: graph
+graph: $(KRILL)
+	@mkdir -p $(ARCH_BUILD)
+	$(Q)$(KRILL) graph --arch $(ARCH) --toolchain-key $(TOOLCHAIN_KEY) \
+		--dot $(ARCH_BUILD)/graph.dot $(PORTS_DIR)
+	$(Q)dot -Tsvg $(ARCH_BUILD)/graph.dot -o $(ARCH_BUILD)/graph.svg.tmp && \
+		mv $(ARCH_BUILD)/graph.svg.tmp $(ARCH_BUILD)/graph.svg
+	@echo "graph: $(ARCH_BUILD)/graph.dot $(ARCH_BUILD)/graph.svg"

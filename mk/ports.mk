@@ -1,0 +1,54 @@
+# Port builds. The graph fragment gives, per port, a stamp rule
+#   $(KR_RESULTS)/KEY/done: <stamps of its deps>
+#           +$(call kr_build_port,NAME)
+# and everything else is here, once for all ports.
+
+PROGRESS := $(ARCH_BUILD)/progress
+LOG_DIR  := $(ARCH_BUILD)/logs
+
+# How many ports this run will build: the missing stamps among the goals'
+# ports (all of them for `ports`/`world`), counted once at parse time.
+kr_closure = $(sort $(1) $(foreach d,$(1),$(KR_DEPS_$(d))))
+KR_GOAL_PORTS = $(if $(filter world ports index images,$(MAKECMDGOALS)),$(KR_PORTS),\
+	$(call kr_closure,$(filter $(KR_PORTS),$(MAKECMDGOALS))))
+KR_TODO = $(words $(filter-out $(wildcard $(KR_RESULTS)/*/done),\
+	$(foreach p,$(KR_GOAL_PORTS),$(KR_RESULTS)/$(KR_KEY_$(p))/done)))
+
+ifneq ($(filter-out $(NO_GRAPH_GOALS),$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
+$(shell mkdir -p $(ARCH_BUILD) && rm -f $(PROGRESS))
+endif
+
+kr_build_port = $(KRILL) build --arch $(ARCH) --key $(KR_KEY_$(1)) \
+	--out $(KR_RESULTS)/$(KR_KEY_$(1)) --cache $(CACHE_DIR) --work $(ARCH_BUILD)/work/$(1) \
+	--log $(LOG_DIR)/$(1).log --progress $(PROGRESS) --total $(KR_TODO) \
+	$(if $(filter 1,$(V)),--verbose) $(TOOLCHAIN_ARGS) \
+	$(foreach d,$(KR_DEPS_$(1)),--dep $(KR_RESULTS)/$(KR_KEY_$(d))) $(PORTS_DIR)/$(1)
+
+.PHONY: ports
+ports: $(foreach p,$(KR_PORTS),$(KR_RESULTS)/$(KR_KEY_$(p))/done)
+
+# `make shell PORT=NAME`: an interactive shell in NAME's build sandbox.
+.PHONY: shell
+shell: $(if $(PORT),$(foreach d,$(KR_DEPS_$(PORT)),$(KR_RESULTS)/$(KR_KEY_$(d))/done))
+	$(if $(PORT),,$(error usage: make shell PORT=NAME))
+	$(KRILL) build --shell --arch $(ARCH) --key $(KR_KEY_$(PORT)) --cache $(CACHE_DIR) \
+		--work $(ARCH_BUILD)/work/$(PORT) $(TOOLCHAIN_ARGS) \
+		$(foreach d,$(KR_DEPS_$(PORT)),--dep $(KR_RESULTS)/$(KR_KEY_$(d))) $(PORTS_DIR)/$(PORT)
+
+# `make source`: fetch every source into the cache, for an offline build.
+.PHONY: source
+source: $(KRILL)
+	$(Q)$(KRILL) fetch --cache $(CACHE_DIR) --all $(PORTS_DIR)
+
+# `make new-port NAME=foo`: a recipe skeleton to edit.
+.PHONY: new-port
+new-port:
+	$(if $(NAME),,$(error usage: make new-port NAME=foo))
+	@test ! -e $(PORTS_DIR)/$(NAME) || { echo "ports/$(NAME) exists" >&2; exit 1; }
+	@mkdir -p $(PORTS_DIR)/$(NAME)
+	@sed 's/@NAME@/$(NAME)/g' $(TOP)/mk/port.yaml.in > $(PORTS_DIR)/$(NAME)/port.yaml
+	@echo "created $(PORTS_DIR)/$(NAME)/port.yaml; edit it, then: make lint && make $(NAME)"
+
+.PHONY: lint
+lint: $(KRILL)
+	$(Q)$(KRILL) lint --ports $(PORTS_DIR)

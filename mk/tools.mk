@@ -1,0 +1,47 @@
+# Build the host `krill` binary from tools/.
+# SAN=1 builds an ASan+UBSan variant in build/host-san/ and uses it.
+
+TOOLS_PKGS := yaml-0.1 openssl libzstd liblzma libarchive libcurl jansson libelf
+
+ifeq ($(SAN),1)
+HOSTDIR    := $(BUILD)/host-san
+TOOLS_CC   := clang
+TOOLS_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+TOOLS_OPT  := -O1 -g
+else
+HOSTDIR    := $(BUILD)/host
+TOOLS_CC   := cc
+TOOLS_SAN  :=
+TOOLS_OPT  := -O2 -g
+endif
+
+KRILL        := $(HOSTDIR)/bin/krill
+KRILL_VERSION := $(shell cat $(TOP)/tools/VERSION)
+TOOLS_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
+	$(TOOLS_OPT) $(TOOLS_SAN) -I$(TOP)/tools/lib \
+	-DKRILL_VERSION='"$(KRILL_VERSION)"' $(TOOLS_PKG_CFLAGS)
+TOOLS_PKG_CFLAGS = $(shell pkg-config --cflags $(TOOLS_PKGS))
+TOOLS_LIBS       = $(shell pkg-config --libs $(TOOLS_PKGS))
+
+TOOLS_LIB_SRCS := $(wildcard $(TOP)/tools/lib/*.c)
+TOOLS_CMD_SRCS := $(wildcard $(TOP)/tools/*.c)
+TOOLS_LIB_OBJS := $(patsubst $(TOP)/tools/%.c,$(HOSTDIR)/obj/%.o,$(TOOLS_LIB_SRCS))
+TOOLS_CMD_OBJS := $(patsubst $(TOP)/tools/%.c,$(HOSTDIR)/obj/%.o,$(TOOLS_CMD_SRCS))
+LIBKRILL       := $(HOSTDIR)/lib/libkrill.a
+
+$(HOSTDIR)/obj/%.o: $(TOP)/tools/%.c $(PREREQ_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(TOOLS_CC) $(TOOLS_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBKRILL): $(TOOLS_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(KRILL): $(TOOLS_CMD_OBJS) $(LIBKRILL)
+	@mkdir -p $(@D)
+	$(Q)$(TOOLS_CC) $(TOOLS_SAN) -o $@ $(TOOLS_CMD_OBJS) $(LIBKRILL) $(TOOLS_LIBS)
+
+-include $(TOOLS_LIB_OBJS:.o=.d) $(TOOLS_CMD_OBJS:.o=.d)
+
+.PHONY: tools
+tools: $(KRILL)

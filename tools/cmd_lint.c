@@ -1,0 +1,97 @@
+/* cmd_lint.c - `krill lint`: report every problem in every recipe. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph.h"
+#include "verbs.h"
+
+static int run(int argc, char **argv);
+
+const struct verb verb_lint = {
+	"lint",
+	"check recipes and report every problem at once",
+	"usage: krill lint [--ports DIR] [--arch A] [PORT...]\n"
+	"\n"
+	"Checks every recipe under DIR (default: ports) strictly: unknown keys, wrong\n"
+	"types, missing fields, malformed sha256, bad versions, bad SPDX licenses,\n"
+	"folder/name mismatches, duplicate providers, missing dependencies and cycles.\n"
+	"With PORT names, reports only problems in those ports' recipes.\n"
+	"Each problem is one line `path:line:col: what is wrong, what was expected`.\n"
+	"Exit status: 0 clean, 1 problems found, 2 usage.\n",
+	run,
+};
+
+/* Checks beyond the schema: patches are *.patch files. */
+static void lint_port_files(const struct graph *g, struct diags *d)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		char *pd = path_join(g->ports[i].r->dir, "patches");
+		struct strlist l = STRLIST_INIT;
+		if (is_dir(pd) && list_dir(pd, &l) == 0)
+			for (size_t j = 0; j < l.n; j++)
+				if (!str_ends(l.v[j], ".patch")) {
+					char *p = path_join(pd, l.v[j]);
+					diag_add(d, p, (struct pos){0, 0},
+						 "not a patch, expected only NNNN-name.patch files in patches/");
+					free(p);
+				}
+		sl_free(&l);
+		free(pd);
+	}
+}
+
+static int wanted(const struct diag *x, int nnames, char **names, const char *dir)
+{
+	if (!nnames)
+		return 1;
+	for (int i = 0; i < nnames; i++) {
+		char *prefix = xasprintf("%s/%s/", dir, names[i]);
+		int hit = str_starts(x->file, prefix);
+		free(prefix);
+		if (hit)
+			return 1;
+	}
+	return 0;
+}
+
+static int run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"ports", required_argument, NULL, 'p'},
+		{"arch", required_argument, NULL, 'a'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *dir = "ports", *arch = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "p:a:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': dir = optarg; break;
+		case 'a': arch = optarg; break;
+		default: return verb_usage_error(&verb_lint, "bad option");
+		}
+	}
+	struct graph g = {0};
+	struct diags d = DIAGS_INIT, shown = DIAGS_INIT;
+	graph_load(&g, dir, arch, &d);
+	graph_resolve(&g, &d);
+	lint_port_files(&g, &d);
+	for (size_t i = 0; i < d.n; i++)
+		if (wanted(&d.v[i], argc - optind, argv + optind, dir))
+			diag_add(&shown, d.v[i].file, d.v[i].pos, "%s", d.v[i].msg);
+	for (int i = optind; i < argc; i++) {
+		char *p = xasprintf("%s/%s/port.yaml", dir, argv[i]);
+		if (!path_exists(p))
+			diag_add(&shown, p, (struct pos){0, 0}, "no such port '%s'", argv[i]);
+		free(p);
+	}
+	diag_print(&shown, stdout);
+	int rc = shown.n ? 1 : 0;
+	if (rc)
+		fprintf(stderr, "krill lint: %zu problem%s\n", shown.n, shown.n == 1 ? "" : "s");
+	diag_free(&d);
+	diag_free(&shown);
+	graph_free(&g);
+	return rc;
+}

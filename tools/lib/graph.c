@@ -1,0 +1,512 @@
+/* graph.c - see graph.h
+ *
+ * Ordering edges: a port needs, before it builds, the providers of its
+ * build-depends and everything those packages depend on at run time
+ * (transitively), since all of that is installed into its sysroot. Cycles
+ * are searched on these edges; runtime-only cycles are allowed, as in apk.
+ */
+#include "graph.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const reserved[] = {
+	"all",	  "bench", "check",  "clean", "distclean", "graph",	 "help",     "images",
+	"index", "lint",  "new-port", "ports", "prereqs",   "repro",	 "shell",    "source",
+	"tools", "toolchain", "world",
+};
+
+int graph_reserved_name(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_LEN(reserved); i++)
+		if (!strcmp(reserved[i], name))
+			return 1;
+	return 0;
+}
+
+static int arch_ok(const struct recipe *r, const char *arch)
+{
+	if (!r->arches.n || !arch)
+		return 1;
+	for (size_t i = 0; i < r->arches.n; i++)
+		if (!strcmp(r->arches.v[i].s, arch))
+			return 1;
+	return 0;
+}
+
+int graph_load(struct graph *g, const char *dir, const char *arch, struct diags *d)
+{
+	struct strlist names = STRLIST_INIT;
+	g->arch = xstrdup(arch ? arch : "host");
+	if (list_dir(dir, &names) < 0) {
+		diag_add(d, dir, (struct pos){0, 0}, "%s", kr_errmsg());
+		return -1;
+	}
+	g->ports = xcalloc(names.n, sizeof *g->ports);
+	for (size_t i = 0; i < names.n; i++) {
+		if (names.v[i][0] == '.')
+			continue;
+		char *pdir = path_join(dir, names.v[i]);
+		if (!is_dir(pdir)) {
+			free(pdir);
+			continue;
+		}
+		char *path = path_join(pdir, "port.yaml");
+		free(pdir);
+		if (!path_exists(path)) {
+			diag_add(d, path, (struct pos){0, 0}, "missing: every folder of %s needs a port.yaml",
+				 dir);
+			free(path);
+			continue;
+		}
+		size_t before = d->n;
+		struct recipe *r = recipe_load(path, d);
+		if (r && r->name.s && strcmp(r->name.s, names.v[i]))
+			diag_add(d, path, r->name.pos,
+				 "name '%s' differs from its folder '%s', expected them equal", r->name.s,
+				 names.v[i]);
+		if (r && r->name.s && graph_reserved_name(r->name.s))
+			diag_add(d, path, r->name.pos,
+				 "name '%s' is a make target of Krill's own, expected another name", r->name.s);
+		free(path);
+		if (!r || d->n > before) {
+			recipe_free(r);
+			continue;
+		}
+		struct port *p = &g->ports[g->n++];
+		p->r = r;
+		p->enabled = arch_ok(r, arch);
+	}
+	sl_free(&names);
+	return d->n ? -1 : 0;
+}
+
+struct port *graph_find(const struct graph *g, const char *name)
+{
+	return strmap_get(&g->providers, name);
+}
+
+/* Register name -> p; a clash names both places. */
+static void provide(struct graph *g, struct port *p, const char *name, struct pos pos,
+		    struct diags *d)
+{
+	struct port *old = strmap_get(&g->providers, name);
+	if (old && old != p) {
+		diag_add(d, p->r->path, pos, "'%s' is already provided by port '%s' (%s), expected each name once",
+			 name, old->r->name.s, old->r->path);
+		return;
+	}
+	strmap_put(&g->providers, name, p);
+}
+
+static void dep_split(const char *dep, char **name, const char **op, const char **ver)
+{
+	size_t n = strcspn(dep, "<>=");
+	*name = xstrndup(dep, n);
+	*op = dep + n;
+	*ver = *op + strspn(*op, "<>=");
+}
+
+/* Resolve one dependency list into port indices (so: names resolve later,
+ * from the packages' ELF data). */
+static void resolve_list(struct graph *g, struct port *p, const struct pstrlist *l, const char *what,
+			 size_t **out, size_t *nout, struct diags *d)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		char *name;
+		const char *op, *ver;
+		dep_split(l->v[i].s, &name, &op, &ver);
+		if (str_starts(name, "so:")) {
+			free(name);
+			continue;
+		}
+		struct port *q = strmap_get(&g->providers, name);
+		if (!q)
+			diag_add(d, p->r->path, l->v[i].pos,
+				 "port '%s' %s '%s', but no port or subpackage provides it", p->r->name.s,
+				 what, name);
+		else if (!q->enabled)
+			diag_add(d, p->r->path, l->v[i].pos,
+				 "port '%s' %s '%s', but its provider '%s' is not built for %s", p->r->name.s,
+				 what, name, q->r->name.s, g->arch);
+		else if (*op) {
+			char op2[3] = {0};
+			memcpy(op2, op, (size_t)(ver - op) < 3 ? (size_t)(ver - op) : 2);
+			if (!version_satisfies(q->r->version.s, op2, ver))
+				diag_add(d, p->r->path, l->v[i].pos,
+					 "port '%s' %s '%s', but port '%s' has version %s", p->r->name.s,
+					 what, l->v[i].s, q->r->name.s, q->r->version.s);
+		}
+		if (q && q->enabled && q != p) {
+			size_t qi = (size_t)(q - g->ports);
+			size_t j;
+			for (j = 0; j < *nout; j++)
+				if ((*out)[j] == qi)
+					break;
+			if (j == *nout) {
+				*out = xrealloc(*out, (*nout + 1) * sizeof **out);
+				(*out)[(*nout)++] = qi;
+			}
+		} else if (q == p && !strcmp(what, "build-depends"))
+			diag_add(d, p->r->path, l->v[i].pos,
+				 "port '%s' build-depends on itself ('%s'), expected another port",
+				 p->r->name.s, name);
+		free(name);
+	}
+}
+
+/* Add q's runtime closure to the ordering edges of p. */
+static void add_runtime_closure(struct graph *g, struct port *p, size_t qi, unsigned gen,
+				unsigned *seen)
+{
+	struct port *q = &g->ports[qi];
+	for (size_t i = 0; i < q->nrdeps; i++) {
+		size_t ri = q->rdeps[i];
+		if (seen[ri] == gen || &g->ports[ri] == p)
+			continue;
+		seen[ri] = gen;
+		size_t j;
+		for (j = 0; j < p->nbdeps; j++)
+			if (p->bdeps[j] == ri)
+				break;
+		if (j == p->nbdeps) {
+			p->bdeps = xrealloc(p->bdeps, (p->nbdeps + 1) * sizeof *p->bdeps);
+			p->bdeps[p->nbdeps++] = ri;
+		}
+		add_runtime_closure(g, p, ri, gen, seen);
+	}
+}
+
+/* ---- cycles: Tarjan's SCC, then one path per component ---- */
+struct tarjan {
+	struct graph *g;
+	int *index, *low, *onstack;
+	size_t *stack, sp;
+	int counter;
+	struct diags *d;
+};
+
+static int find_path(struct graph *g, size_t from, size_t to, const int *comp, int cid,
+		     size_t *path, size_t *len, char *visited)
+{
+	path[(*len)++] = from;
+	visited[from] = 1;
+	struct port *p = &g->ports[from];
+	for (size_t i = 0; i < p->nbdeps; i++) {
+		size_t nx = p->bdeps[i];
+		if (comp[nx] != cid)
+			continue;
+		if (nx == to)
+			return 1;
+		if (!visited[nx] && find_path(g, nx, to, comp, cid, path, len, visited))
+			return 1;
+	}
+	(*len)--;
+	return 0;
+}
+
+static void report_cycle(struct tarjan *t, size_t *members, size_t nm)
+{
+	struct graph *g = t->g;
+	/* Start the path at the alphabetically first member, for stable output. */
+	size_t start = members[0];
+	for (size_t i = 1; i < nm; i++)
+		if (strcmp(g->ports[members[i]].r->name.s, g->ports[start].r->name.s) < 0)
+			start = members[i];
+	int *comp = xcalloc(g->n, sizeof *comp);
+	for (size_t i = 0; i < nm; i++)
+		comp[members[i]] = 1;
+	size_t *path = xcalloc(g->n + 1, sizeof *path);
+	char *visited = xcalloc(g->n, 1);
+	size_t len = 0;
+	find_path(g, start, start, comp, 1, path, &len, visited);
+	struct sb b = SB_INIT;
+	for (size_t i = 0; i < len; i++)
+		sb_printf(&b, "%s -> ", g->ports[path[i]].r->name.s);
+	sb_adds(&b, g->ports[start].r->name.s);
+	const struct recipe *r = g->ports[start].r;
+	diag_add(t->d, r->path, r->name.pos, "dependency cycle: %s", sb_str(&b));
+	sb_free(&b);
+	free(comp);
+	free(path);
+	free(visited);
+}
+
+static void strongconnect(struct tarjan *t, size_t v)
+{
+	t->index[v] = t->low[v] = ++t->counter;
+	t->stack[t->sp++] = v;
+	t->onstack[v] = 1;
+	struct port *p = &t->g->ports[v];
+	for (size_t i = 0; i < p->nbdeps; i++) {
+		size_t w = p->bdeps[i];
+		if (!t->index[w]) {
+			strongconnect(t, w);
+			if (t->low[w] < t->low[v])
+				t->low[v] = t->low[w];
+		} else if (t->onstack[w] && t->index[w] < t->low[v])
+			t->low[v] = t->index[w];
+	}
+	if (t->low[v] != t->index[v])
+		return;
+	size_t top = t->sp;
+	size_t w;
+	do {
+		w = t->stack[--t->sp];
+		t->onstack[w] = 0;
+	} while (w != v);
+	size_t nm = top - t->sp;
+	if (nm > 1)
+		report_cycle(t, &t->stack[t->sp], nm);
+}
+
+int graph_resolve(struct graph *g, struct diags *d)
+{
+	size_t before = d->n;
+	/* 1. providers: the port name, NAME-dev and NAME-doc (default splits),
+	 * subpackages and provides. */
+	for (size_t i = 0; i < g->n; i++) {
+		struct port *p = &g->ports[i];
+		struct recipe *r = p->r;
+		provide(g, p, r->name.s, r->name.pos, d);
+		for (size_t j = 0; j < r->nsubpackages; j++)
+			provide(g, p, r->subpackages[j].name.s, r->subpackages[j].name.pos, d);
+		for (size_t j = 0; j < r->provides.n; j++) {
+			char *nm = xstrndup(r->provides.v[j].s, strcspn(r->provides.v[j].s, "<>="));
+			provide(g, p, nm, r->provides.v[j].pos, d);
+			free(nm);
+		}
+		for (size_t j = 0; j < r->nsubpackages; j++)
+			for (size_t k = 0; k < r->subpackages[j].provides.n; k++) {
+				const struct pstr *s = &r->subpackages[j].provides.v[k];
+				char *nm = xstrndup(s->s, strcspn(s->s, "<>="));
+				provide(g, p, nm, s->pos, d);
+				free(nm);
+			}
+	}
+	/* Implicit -dev/-doc only where nobody claims the name explicitly. */
+	for (size_t i = 0; i < g->n; i++) {
+		struct port *p = &g->ports[i];
+		static const char *const sfx[] = {"-dev", "-doc"};
+		for (size_t k = 0; k < 2; k++) {
+			char *nm = xasprintf("%s%s", p->r->name.s, sfx[k]);
+			if (!strmap_get(&g->providers, nm))
+				strmap_put(&g->providers, nm, p);
+			free(nm);
+		}
+	}
+	/* 2. resolve dependency lists (missing, arch, versions). */
+	for (size_t i = 0; i < g->n; i++) {
+		struct port *p = &g->ports[i];
+		if (!p->enabled)
+			continue;
+		resolve_list(g, p, &p->r->depends, "depends on", &p->rdeps, &p->nrdeps, d);
+		for (size_t j = 0; j < p->r->nsubpackages; j++)
+			resolve_list(g, p, &p->r->subpackages[j].depends, "depends on", &p->rdeps,
+				     &p->nrdeps, d);
+	}
+	for (size_t i = 0; i < g->n; i++) {
+		struct port *p = &g->ports[i];
+		if (p->enabled)
+			resolve_list(g, p, &p->r->build_depends, "build-depends", &p->bdeps, &p->nbdeps,
+				     d);
+	}
+	/* 3. runtime closures of build deps join the ordering edges. */
+	unsigned *seen = xcalloc(g->n, sizeof *seen);
+	for (size_t i = 0; i < g->n; i++) {
+		struct port *p = &g->ports[i];
+		size_t n = p->nbdeps;
+		for (size_t j = 0; j < n; j++)
+			add_runtime_closure(g, p, p->bdeps[j], (unsigned)i + 1, seen);
+	}
+	free(seen);
+	/* 4. cycles on the ordering edges. */
+	struct tarjan t = {g, xcalloc(g->n, sizeof(int)), xcalloc(g->n, sizeof(int)),
+			   xcalloc(g->n, sizeof(int)), xcalloc(g->n, sizeof(size_t)), 0, 0, d};
+	for (size_t i = 0; i < g->n; i++)
+		if (!t.index[i] && g->ports[i].enabled)
+			strongconnect(&t, i);
+	free(t.index);
+	free(t.low);
+	free(t.onstack);
+	free(t.stack);
+	return d->n > before ? -1 : 0;
+}
+
+/* ---- content keys ---- */
+
+/* Hash a folder's files (patches/, files/) by relative path, kind, exec
+ * bit and content, in sorted order. */
+static int hash_tree(struct hasher *h, const char *root, const char *rel)
+{
+	char *dir = rel ? path_join(root, rel) : xstrdup(root);
+	struct strlist names = STRLIST_INIT;
+	if (!is_dir(dir)) {
+		free(dir);
+		return 0;
+	}
+	if (list_dir(dir, &names) < 0) {
+		free(dir);
+		return -1;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < names.n && !rc; i++) {
+		char *relp = rel ? path_join(rel, names.v[i]) : xstrdup(names.v[i]);
+		char *full = path_join(root, relp);
+		struct stat st;
+		if (lstat(full, &st) < 0) {
+			kr_err("%s: %s", full, strerror(errno));
+			rc = -1;
+		} else if (S_ISDIR(st.st_mode)) {
+			hasher_adds(h, "dir");
+			hasher_adds(h, relp);
+			rc = hash_tree(h, root, relp);
+		} else if (S_ISLNK(st.st_mode)) {
+			char target[4096];
+			ssize_t n = readlink(full, target, sizeof target - 1);
+			target[n < 0 ? 0 : n] = 0;
+			hasher_adds(h, "link");
+			hasher_adds(h, relp);
+			hasher_adds(h, target);
+		} else {
+			char hex[65];
+			if (sha256_file(full, hex, NULL) < 0)
+				rc = -1;
+			hasher_adds(h, st.st_mode & 0111 ? "exec" : "file");
+			hasher_adds(h, relp);
+			hasher_adds(h, hex);
+		}
+		free(relp);
+		free(full);
+	}
+	sl_free(&names);
+	free(dir);
+	return rc;
+}
+
+static int key_one(struct graph *g, struct port *p)
+{
+	if (p->mark == 2)
+		return 0;
+	if (p->mark == 1) {
+		kr_err("%s: dependency cycle through '%s'", p->r->path, p->r->name.s);
+		return -1;
+	}
+	p->mark = 1;
+	/* Dependencies first, then sorted by name so the key is order-free. */
+	struct strlist deps = STRLIST_INIT;
+	for (size_t i = 0; i < p->nbdeps; i++) {
+		struct port *q = &g->ports[p->bdeps[i]];
+		if (key_one(g, q) < 0) {
+			sl_free(&deps);
+			return -1;
+		}
+		sl_push_own(&deps, xasprintf("%s %s", q->r->name.s, q->key));
+	}
+	sl_sort(&deps);
+	struct hasher *h = hasher_new();
+	hasher_adds(h, "krill-key-v1");
+	hasher_adds(h, g->arch);
+	hasher_adds(h, g->toolchain_key ? g->toolchain_key : "");
+	char hex[65];
+	uint64_t size;
+	if (sha256_file(p->r->path, hex, &size) < 0) {
+		hasher_end(h, hex);
+		sl_free(&deps);
+		return -1;
+	}
+	hasher_adds(h, "recipe");
+	hasher_adds(h, hex);
+	/* Sources are named by sha256 inside the recipe already. */
+	hasher_adds(h, "patches");
+	char *pd = path_join(p->r->dir, "patches");
+	int rc = hash_tree(h, pd, NULL);
+	free(pd);
+	hasher_adds(h, "files");
+	char *fd = path_join(p->r->dir, "files");
+	if (!rc)
+		rc = hash_tree(h, fd, NULL);
+	free(fd);
+	hasher_adds(h, "deps");
+	for (size_t i = 0; i < deps.n; i++)
+		hasher_adds(h, deps.v[i]);
+	sl_free(&deps);
+	hasher_end(h, p->key);
+	p->mark = 2;
+	return rc;
+}
+
+int graph_keys(struct graph *g, const char *toolchain_key)
+{
+	free(g->toolchain_key);
+	g->toolchain_key = xstrdup(toolchain_key ? toolchain_key : "");
+	for (size_t i = 0; i < g->n; i++)
+		g->ports[i].mark = 0;
+	for (size_t i = 0; i < g->n; i++)
+		if (g->ports[i].enabled && key_one(g, &g->ports[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* ---- output ---- */
+void graph_write_make(const struct graph *g, FILE *f)
+{
+	fprintf(f, "# Generated by `krill graph --arch %s`; do not edit.\n", g->arch);
+	fprintf(f, "# Per port: KR_KEY_<name>, KR_VER_<name>, KR_DEPS_<name> (ordering deps),\n"
+		   "# a rule for its result stamp and a phony target <name>.\n");
+	fprintf(f, "KR_GRAPH_ARCH := %s\nKR_PORTS :=", g->arch);
+	for (size_t i = 0; i < g->n; i++)
+		if (g->ports[i].enabled)
+			fprintf(f, " %s", g->ports[i].r->name.s);
+	fputc('\n', f);
+	for (size_t i = 0; i < g->n; i++) {
+		const struct port *p = &g->ports[i];
+		if (!p->enabled)
+			continue;
+		const char *n = p->r->name.s;
+		fprintf(f, "KR_KEY_%s := %s\nKR_VER_%s := %s-r%d\nKR_DEPS_%s :=", n, p->key, n,
+			p->r->version.s, p->r->release, n);
+		for (size_t j = 0; j < p->nbdeps; j++)
+			fprintf(f, " %s", g->ports[p->bdeps[j]].r->name.s);
+		fprintf(f, "\n$(KR_RESULTS)/%s/done:", p->key);
+		for (size_t j = 0; j < p->nbdeps; j++)
+			fprintf(f, " $(KR_RESULTS)/%s/done", g->ports[p->bdeps[j]].key);
+		fprintf(f, "\n\t+$(call kr_build_port,%s)\n.PHONY: %s\n%s: $(KR_RESULTS)/%s/done\n", n,
+			n, n, p->key);
+	}
+}
+
+void graph_write_dot(const struct graph *g, FILE *f)
+{
+	fprintf(f, "digraph krill {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n");
+	for (size_t i = 0; i < g->n; i++) {
+		const struct port *p = &g->ports[i];
+		if (!p->enabled)
+			continue;
+		fprintf(f, "  \"%s\" [label=\"%s\\n%s-r%d\"];\n", p->r->name.s, p->r->name.s,
+			p->r->version.s, p->r->release);
+		for (size_t j = 0; j < p->nbdeps; j++)
+			fprintf(f, "  \"%s\" -> \"%s\";\n", p->r->name.s, g->ports[p->bdeps[j]].r->name.s);
+		for (size_t j = 0; j < p->nrdeps; j++)
+			fprintf(f, "  \"%s\" -> \"%s\" [style=dashed];\n", p->r->name.s,
+				g->ports[p->rdeps[j]].r->name.s);
+	}
+	fprintf(f, "}\n");
+}
+
+void graph_free(struct graph *g)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		recipe_free(g->ports[i].r);
+		free(g->ports[i].bdeps);
+		free(g->ports[i].rdeps);
+	}
+	free(g->ports);
+	free(g->arch);
+	free(g->toolchain_key);
+	strmap_free(&g->providers);
+	memset(g, 0, sizeof *g);
+}

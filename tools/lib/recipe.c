@@ -1,0 +1,722 @@
+/* recipe.c - strict port.yaml parsing over libyaml's document API.
+ *
+ * Each mapping is checked against a table of known keys; every problem is a
+ * diagnostic with the node's line:col. Values are taken as YAML scalars as
+ * written (no implicit typing), so "1.10" stays a string.
+ */
+#include "recipe.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+struct ctx {
+	yaml_document_t *doc;
+	struct diags *d;
+	const char *file;
+	struct recipe *r;
+};
+
+static struct pos node_pos(const yaml_node_t *n)
+{
+	struct pos p = {(int)n->start_mark.line + 1, (int)n->start_mark.column + 1};
+	return p;
+}
+
+static const char *kind_name(const yaml_node_t *n)
+{
+	switch (n->type) {
+	case YAML_SCALAR_NODE: return "a scalar";
+	case YAML_SEQUENCE_NODE: return "a list";
+	case YAML_MAPPING_NODE: return "a mapping";
+	default: return "nothing";
+	}
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static int want(struct ctx *c, const yaml_node_t *n, yaml_node_type_t t, const char *key,
+		const char *what)
+{
+	if (n->type == t)
+		return 1;
+	diag_add(c->d, c->file, node_pos(n), "'%s' is %s, expected %s", key, kind_name(n), what);
+	return 0;
+}
+
+static int get_str(struct ctx *c, const yaml_node_t *n, const char *key, char **out)
+{
+	if (!want(c, n, YAML_SCALAR_NODE, key, "a string"))
+		return 0;
+	free(*out);
+	*out = xstrdup(scalar(n));
+	return 1;
+}
+
+static int get_pstr(struct ctx *c, const yaml_node_t *n, const char *key, struct pstr *out)
+{
+	if (!get_str(c, n, key, &out->s))
+		return 0;
+	out->pos = node_pos(n);
+	return 1;
+}
+
+static int get_bool(struct ctx *c, const yaml_node_t *n, const char *key, int *out)
+{
+	if (!want(c, n, YAML_SCALAR_NODE, key, "true or false"))
+		return 0;
+	const char *s = scalar(n);
+	if (!strcmp(s, "true"))
+		*out = 1;
+	else if (!strcmp(s, "false"))
+		*out = 0;
+	else {
+		diag_add(c->d, c->file, node_pos(n), "'%s' is '%s', expected true or false", key, s);
+		return 0;
+	}
+	return 1;
+}
+
+static int get_int(struct ctx *c, const yaml_node_t *n, const char *key, int lo, int hi, int *out)
+{
+	if (!want(c, n, YAML_SCALAR_NODE, key, "a whole number"))
+		return 0;
+	const char *s = scalar(n);
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || !isdigit((unsigned char)s[0]) || v < lo || v > hi) {
+		diag_add(c->d, c->file, node_pos(n), "'%s' is '%s', expected a whole number from %d to %d",
+			 key, s, lo, hi);
+		return 0;
+	}
+	*out = (int)v;
+	return 1;
+}
+
+/* A list of strings; a single scalar is not accepted (no silent coercion). */
+static int get_list(struct ctx *c, const yaml_node_t *n, const char *key, struct pstrlist *out)
+{
+	if (!want(c, n, YAML_SEQUENCE_NODE, key, "a list of strings"))
+		return 0;
+	size_t cnt = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+	out->v = xcalloc(cnt, sizeof *out->v);
+	out->n = 0;
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *e = yaml_document_get_node(c->doc, *it);
+		if (!want(c, e, YAML_SCALAR_NODE, key, "a list of strings"))
+			continue;
+		out->v[out->n].s = xstrdup(scalar(e));
+		out->v[out->n].pos = node_pos(e);
+		out->n++;
+	}
+	return 1;
+}
+
+static void pstrlist_free(struct pstrlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].s);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* ---- key tables ---- */
+typedef void (*key_fn)(struct ctx *c, const yaml_node_t *val, const char *key, void *obj);
+
+struct key {
+	const char *name;
+	key_fn fn;
+	int required;
+};
+
+/* Walk a mapping: unknown and duplicate keys, missing required ones. */
+static void walk_map(struct ctx *c, const yaml_node_t *map, const char *what,
+		     const struct key *keys, size_t nkeys, void *obj)
+{
+	int seen[64] = {0};
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
+		if (k->type != YAML_SCALAR_NODE) {
+			diag_add(c->d, c->file, node_pos(k), "%s key is %s, expected a string",
+				 what, kind_name(k));
+			continue;
+		}
+		size_t i;
+		for (i = 0; i < nkeys; i++)
+			if (!strcmp(keys[i].name, scalar(k)))
+				break;
+		if (i == nkeys) {
+			struct sb b = SB_INIT;
+			for (size_t j = 0; j < nkeys; j++)
+				sb_printf(&b, "%s%s", j ? ", " : "", keys[j].name);
+			diag_add(c->d, c->file, node_pos(k), "unknown key '%s' in %s, expected one of: %s",
+				 scalar(k), what, sb_str(&b));
+			sb_free(&b);
+			continue;
+		}
+		if (seen[i]++) {
+			diag_add(c->d, c->file, node_pos(k), "duplicate key '%s' in %s, expected it once",
+				 scalar(k), what);
+			continue;
+		}
+		keys[i].fn(c, v, keys[i].name, obj);
+	}
+	for (size_t i = 0; i < nkeys; i++)
+		if (keys[i].required && !seen[i])
+			diag_add(c->d, c->file, node_pos(map), "missing required key '%s' in %s",
+				 keys[i].name, what);
+}
+
+/* ---- top-level keys ---- */
+#define R ((struct recipe *)obj)
+
+static void k_name(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (get_pstr(c, v, k, &R->name) && !valid_pkgname(R->name.s))
+		diag_add(c->d, c->file, R->name.pos,
+			 "bad name '%s', expected lowercase letters, digits and + . _ - starting with a letter or digit",
+			 R->name.s);
+}
+
+static void k_version(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (get_pstr(c, v, k, &R->version) && !valid_version(R->version.s))
+		diag_add(c->d, c->file, R->version.pos,
+			 "bad version '%s', expected digits and letters separated by . + ~ _ (starting with a digit, no '-')",
+			 R->version.s);
+}
+
+static void k_release(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	get_int(c, v, k, 0, 1000000, &R->release);
+}
+
+static void k_summary(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (get_str(c, v, k, &R->summary) && (!*R->summary || strchr(R->summary, '\n')))
+		diag_add(c->d, c->file, node_pos(v), "bad summary, expected one non-empty line");
+}
+
+static void k_description(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	get_str(c, v, k, &R->description);
+}
+
+static void k_license(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (get_str(c, v, k, &R->license) && spdx_check(R->license) < 0)
+		diag_add(c->d, c->file, node_pos(v), "bad license '%s': %s", R->license, kr_errmsg());
+}
+
+static void k_homepage(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (get_str(c, v, k, &R->homepage) && !str_starts(R->homepage, "https://") &&
+	    !str_starts(R->homepage, "http://"))
+		diag_add(c->d, c->file, node_pos(v), "bad homepage '%s', expected an http(s):// URL",
+			 R->homepage);
+}
+
+static const char *const known_arches[] = {"x86_64", "aarch64", "host"};
+
+static void k_arch(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (!get_list(c, v, k, &R->arches))
+		return;
+	for (size_t i = 0; i < R->arches.n; i++) {
+		size_t j;
+		for (j = 0; j < ARRAY_LEN(known_arches); j++)
+			if (!strcmp(R->arches.v[i].s, known_arches[j]))
+				break;
+		if (j == ARRAY_LEN(known_arches))
+			diag_add(c->d, c->file, R->arches.v[i].pos,
+				 "unknown arch '%s', expected x86_64, aarch64 or host", R->arches.v[i].s);
+	}
+}
+
+static void check_names(struct ctx *c, struct pstrlist *l, const char *key)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		/* a dependency may carry a version constraint: "zlib>=1.3" */
+		size_t n = strcspn(l->v[i].s, "<>=");
+		char *nm = xstrndup(l->v[i].s, n);
+		const char *op = l->v[i].s + n;
+		int ok = valid_pkgname(nm) || (str_starts(nm, "so:") && nm[3]);
+		if (ok && *op) {
+			const char *ver = op + strspn(op, "<>=");
+			size_t oplen = (size_t)(ver - op);
+			int good_op = (oplen == 1 && (*op == '<' || *op == '>' || *op == '=')) ||
+				      (oplen == 2 && op[1] == '=' && (*op == '<' || *op == '>'));
+			ok = good_op && valid_version(ver);
+		}
+		if (!ok)
+			diag_add(c->d, c->file, l->v[i].pos,
+				 "bad %s entry '%s', expected a package name, optionally with <, <=, =, >=, > and a version",
+				 key, l->v[i].s);
+		free(nm);
+	}
+}
+
+static void k_bdeps(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (get_list(c, v, k, &R->build_depends))
+		check_names(c, &R->build_depends, k);
+}
+
+static void k_deps(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (get_list(c, v, k, &R->depends))
+		check_names(c, &R->depends, k);
+}
+
+static void k_provides(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (get_list(c, v, k, &R->provides))
+		check_names(c, &R->provides, k);
+}
+
+/* ---- sources ---- */
+#define S ((struct source *)obj)
+
+static void s_url(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (!get_pstr(c, v, k, &S->url))
+		return;
+	const char *u = S->url.s;
+	if (!str_starts(u, "https://") && !str_starts(u, "http://") && !str_starts(u, "ftp://") &&
+	    !str_starts(u, "file://") && !str_starts(u, "debian:"))
+		diag_add(c->d, c->file, S->url.pos,
+			 "bad url '%s', expected http(s)://, ftp://, file:// or debian:PACKAGE/FILE", u);
+}
+
+static void s_sha256(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (get_str(c, v, k, &S->sha256) && (strlen(S->sha256) != 64 || !is_hex(S->sha256, 64)))
+		diag_add(c->d, c->file, node_pos(v),
+			 "malformed sha256 '%s', expected 64 lowercase hex digits", S->sha256);
+}
+
+static void s_filename(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (get_str(c, v, k, &S->filename) &&
+	    (!*S->filename || strchr(S->filename, '/') || S->filename[0] == '.'))
+		diag_add(c->d, c->file, node_pos(v),
+			 "bad filename '%s', expected a plain file name (no '/', not starting with '.')",
+			 S->filename);
+}
+
+static void s_extract(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	get_bool(c, v, k, &S->extract);
+}
+
+static void s_dir(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (get_str(c, v, k, &S->dir) && (S->dir[0] == '/' || strstr(S->dir, "..")))
+		diag_add(c->d, c->file, node_pos(v),
+			 "bad dir '%s', expected a relative path without '..'", S->dir);
+}
+
+static void s_strip(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	get_int(c, v, k, 0, 16, &S->strip);
+}
+
+static const struct key source_keys[] = {
+	{"url", s_url, 1},	       {"sha256", s_sha256, 1}, {"filename", s_filename, 0},
+	{"extract", s_extract, 0}, {"dir", s_dir, 0},	     {"strip-components", s_strip, 0},
+};
+
+static void k_sources(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (!want(c, v, YAML_SEQUENCE_NODE, k, "a list of {url, sha256} mappings"))
+		return;
+	size_t cnt = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+	R->sources = xcalloc(cnt, sizeof *R->sources);
+	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *e = yaml_document_get_node(c->doc, *it);
+		if (!want(c, e, YAML_MAPPING_NODE, "sources entry", "a mapping with url and sha256"))
+			continue;
+		struct source *s = &R->sources[R->nsources++];
+		s->extract = 1;
+		s->strip = -1;
+		walk_map(c, e, "a source", source_keys, ARRAY_LEN(source_keys), s);
+	}
+}
+
+/* ---- build ---- */
+static const char *const style_names[] = {"none", "autotools", "make", "meson", "cmake", "custom"};
+
+const char *style_name(enum build_style s)
+{
+	return style_names[s];
+}
+
+static void b_style(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (!want(c, v, YAML_SCALAR_NODE, k, "a build style"))
+		return;
+	for (size_t i = 0; i < ARRAY_LEN(style_names); i++)
+		if (!strcmp(scalar(v), style_names[i])) {
+			R->style = (enum build_style)i;
+			return;
+		}
+	diag_add(c->d, c->file, node_pos(v),
+		 "unknown build style '%s', expected autotools, make, meson, cmake, custom or none",
+		 scalar(v));
+}
+
+static void b_subdir(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (get_str(c, v, k, &R->subdir) && (R->subdir[0] == '/' || strstr(R->subdir, "..")))
+		diag_add(c->d, c->file, node_pos(v),
+			 "bad subdir '%s', expected a relative path without '..'", R->subdir);
+}
+
+static void b_configure(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	get_list(c, v, k, &R->configure_args);
+}
+
+static void b_make(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	get_list(c, v, k, &R->make_args);
+}
+
+static void b_install(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	get_list(c, v, k, &R->install_args);
+}
+
+static void b_env(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (!want(c, v, YAML_MAPPING_NODE, k, "a mapping of NAME: value"))
+		return;
+	size_t cnt = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start);
+	R->env = xcalloc(cnt, sizeof *R->env);
+	for (yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
+		yaml_node_t *kn = yaml_document_get_node(c->doc, p->key);
+		yaml_node_t *vn = yaml_document_get_node(c->doc, p->value);
+		if (!want(c, kn, YAML_SCALAR_NODE, "env key", "a variable name") ||
+		    !want(c, vn, YAML_SCALAR_NODE, scalar(kn), "a string"))
+			continue;
+		const char *name = scalar(kn);
+		int ok = *name && !isdigit((unsigned char)*name);
+		for (const char *s = name; *s; s++)
+			ok = ok && (isalnum((unsigned char)*s) || *s == '_');
+		if (!ok) {
+			diag_add(c->d, c->file, node_pos(kn),
+				 "bad env name '%s', expected letters, digits and _", name);
+			continue;
+		}
+		R->env[R->nenv].key = xstrdup(name);
+		R->env[R->nenv].value = xstrdup(scalar(vn));
+		R->nenv++;
+	}
+}
+
+static void b_pre(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	get_str(c, v, k, &R->pre_configure);
+}
+
+static void b_post(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	get_str(c, v, k, &R->post_install);
+}
+
+static void b_script(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	get_str(c, v, k, &R->script);
+}
+
+static void b_strip(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	get_bool(c, v, k, &R->strip);
+}
+
+static void b_oot(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	get_bool(c, v, k, &R->out_of_tree);
+}
+
+static const struct key build_keys[] = {
+	{"style", b_style, 1},	       {"subdir", b_subdir, 0},
+	{"configure", b_configure, 0}, {"make", b_make, 0},
+	{"install", b_install, 0},     {"env", b_env, 0},
+	{"pre-configure", b_pre, 0},   {"post-install", b_post, 0},
+	{"script", b_script, 0},       {"strip", b_strip, 0},
+	{"out-of-tree", b_oot, 0},
+};
+
+static void k_build(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (!want(c, v, YAML_MAPPING_NODE, k, "a mapping with a style"))
+		return;
+	walk_map(c, v, "build", build_keys, ARRAY_LEN(build_keys), obj);
+	if (R->style == STYLE_CUSTOM && !R->script)
+		diag_add(c->d, c->file, node_pos(v), "build style 'custom' needs a 'script'");
+	if (R->style != STYLE_CUSTOM && R->script)
+		diag_add(c->d, c->file, node_pos(v),
+			 "'script' is only for build style 'custom', expected configure/make/install lists or hooks");
+}
+
+/* ---- subpackages ---- */
+#define P ((struct subpackage *)obj)
+
+static void p_name(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (get_pstr(c, v, k, &P->name) && !valid_pkgname(P->name.s))
+		diag_add(c->d, c->file, P->name.pos, "bad subpackage name '%s', expected a package name",
+			 P->name.s);
+}
+
+static void p_summary(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	get_str(c, v, k, &P->summary);
+}
+
+static void p_files(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (!get_list(c, v, k, &P->files))
+		return;
+	for (size_t i = 0; i < P->files.n; i++)
+		if (P->files.v[i].s[0] == '/' || strstr(P->files.v[i].s, ".."))
+			diag_add(c->d, c->file, P->files.v[i].pos,
+				 "bad file glob '%s', expected a path relative to the install root without '..'",
+				 P->files.v[i].s);
+}
+
+static void p_depends(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (get_list(c, v, k, &P->depends))
+		check_names(c, &P->depends, k);
+}
+
+static void p_provides(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (get_list(c, v, k, &P->provides))
+		check_names(c, &P->provides, k);
+}
+
+static const struct key subpkg_keys[] = {
+	{"name", p_name, 1},	   {"summary", p_summary, 0},	{"files", p_files, 1},
+	{"depends", p_depends, 0}, {"provides", p_provides, 0},
+};
+
+static void k_subpackages(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (!want(c, v, YAML_SEQUENCE_NODE, k, "a list of {name, files} mappings"))
+		return;
+	size_t cnt = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+	R->subpackages = xcalloc(cnt, sizeof *R->subpackages);
+	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *e = yaml_document_get_node(c->doc, *it);
+		if (!want(c, e, YAML_MAPPING_NODE, "subpackages entry", "a mapping with name and files"))
+			continue;
+		walk_map(c, e, "a subpackage", subpkg_keys, ARRAY_LEN(subpkg_keys),
+			 &R->subpackages[R->nsubpackages++]);
+	}
+}
+
+static void k_test(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	get_str(c, v, k, &R->test);
+}
+
+static const struct key top_keys[] = {
+	{"name", k_name, 1},
+	{"version", k_version, 1},
+	{"release", k_release, 1},
+	{"summary", k_summary, 1},
+	{"description", k_description, 0},
+	{"license", k_license, 1},
+	{"homepage", k_homepage, 0},
+	{"arch", k_arch, 0},
+	{"sources", k_sources, 0},
+	{"build-depends", k_bdeps, 0},
+	{"depends", k_deps, 0},
+	{"provides", k_provides, 0},
+	{"build", k_build, 1},
+	{"subpackages", k_subpackages, 0},
+	{"test", k_test, 0},
+};
+
+#undef R
+
+/* Check ${var} references now, so lint reports them with their place. */
+static void check_vars(struct ctx *c, const struct recipe *r)
+{
+	for (size_t i = 0; i < r->nsources; i++) {
+		if (!r->sources[i].url.s)
+			continue;
+		char *x = recipe_expand(r, r->sources[i].url.s, "x86_64");
+		if (!x)
+			diag_add(c->d, c->file, r->sources[i].url.pos, "%s", kr_errmsg());
+		free(x);
+	}
+}
+
+struct recipe *recipe_load(const char *path, struct diags *d)
+{
+	char *data;
+	size_t len;
+	if (read_file(path, &data, &len) < 0) {
+		diag_add(d, path, (struct pos){0, 0}, "cannot read: %s", kr_errmsg());
+		return NULL;
+	}
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		struct pos p = {(int)parser.problem_mark.line + 1, (int)parser.problem_mark.column + 1};
+		diag_add(d, path, p, "YAML syntax error: %s%s%s, expected well-formed YAML",
+			 parser.problem ? parser.problem : "unknown",
+			 parser.context ? " " : "", parser.context ? parser.context : "");
+		yaml_parser_delete(&parser);
+		free(data);
+		return NULL;
+	}
+	struct recipe *r = xcalloc(1, sizeof *r);
+	r->path = xstrdup(path);
+	r->dir = path_dirname(path);
+	r->strip = 1;
+	r->out_of_tree = 1;
+	r->release = -1;
+	struct ctx c = {&doc, d, path, r};
+	yaml_node_t *root = yaml_document_get_root_node(&doc);
+	if (!root)
+		diag_add(d, path, (struct pos){1, 1}, "empty file, expected a recipe mapping");
+	else if (root->type != YAML_MAPPING_NODE)
+		diag_add(d, path, node_pos(root), "recipe is %s, expected a mapping of keys",
+			 kind_name(root));
+	else {
+		walk_map(&c, root, "the recipe", top_keys, ARRAY_LEN(top_keys), r);
+		check_vars(&c, r);
+	}
+	/* A second document is a mistake, not something to ignore. */
+	yaml_document_t extra;
+	if (root && yaml_parser_load(&parser, &extra)) {
+		if (yaml_document_get_root_node(&extra))
+			diag_add(d, path, (struct pos){(int)extra.start_mark.line + 1, 1},
+				 "a second YAML document, expected one recipe per file");
+		yaml_document_delete(&extra);
+	}
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	free(data);
+	return r;
+}
+
+void recipe_free(struct recipe *r)
+{
+	if (!r)
+		return;
+	free(r->path);
+	free(r->dir);
+	free(r->name.s);
+	free(r->version.s);
+	free(r->summary);
+	free(r->description);
+	free(r->license);
+	free(r->homepage);
+	pstrlist_free(&r->arches);
+	for (size_t i = 0; i < r->nsources; i++) {
+		free(r->sources[i].url.s);
+		free(r->sources[i].sha256);
+		free(r->sources[i].filename);
+		free(r->sources[i].dir);
+	}
+	free(r->sources);
+	pstrlist_free(&r->build_depends);
+	pstrlist_free(&r->depends);
+	pstrlist_free(&r->provides);
+	free(r->subdir);
+	pstrlist_free(&r->configure_args);
+	pstrlist_free(&r->make_args);
+	pstrlist_free(&r->install_args);
+	for (size_t i = 0; i < r->nenv; i++) {
+		free(r->env[i].key);
+		free(r->env[i].value);
+	}
+	free(r->env);
+	free(r->pre_configure);
+	free(r->post_install);
+	free(r->script);
+	for (size_t i = 0; i < r->nsubpackages; i++) {
+		struct subpackage *p = &r->subpackages[i];
+		free(p->name.s);
+		free(p->summary);
+		pstrlist_free(&p->files);
+		pstrlist_free(&p->depends);
+		pstrlist_free(&p->provides);
+	}
+	free(r->subpackages);
+	free(r->test);
+	free(r);
+}
+
+char *recipe_expand(const struct recipe *r, const char *s, const char *arch)
+{
+	struct sb b = SB_INIT;
+	while (*s) {
+		if (s[0] != '$' || s[1] != '{') {
+			sb_addc(&b, *s++);
+			continue;
+		}
+		const char *end = strchr(s, '}');
+		if (!end) {
+			kr_err("unterminated '${' in '%s', expected ${name}", s);
+			sb_free(&b);
+			return NULL;
+		}
+		char *var = xstrndup(s + 2, (size_t)(end - s - 2));
+		const char *val = NULL;
+		char rel[16];
+		if (!strcmp(var, "name"))
+			val = r->name.s;
+		else if (!strcmp(var, "version"))
+			val = r->version.s;
+		else if (!strcmp(var, "release")) {
+			snprintf(rel, sizeof rel, "%d", r->release);
+			val = rel;
+		} else if (!strcmp(var, "arch"))
+			val = arch;
+		if (!val) {
+			kr_err("unknown variable '${%s}', expected ${name}, ${version}, ${release} or ${arch}",
+			       var);
+			free(var);
+			sb_free(&b);
+			return NULL;
+		}
+		sb_adds(&b, val);
+		free(var);
+		s = end + 1;
+	}
+	return sb_steal(&b);
+}
+
+char *recipe_fullver(const struct recipe *r)
+{
+	return xasprintf("%s-r%d", r->version.s ? r->version.s : "?", r->release);
+}
+
+int valid_pkgname(const char *s)
+{
+	if (!*s || !(islower((unsigned char)*s) || isdigit((unsigned char)*s)))
+		return 0;
+	for (; *s; s++)
+		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || strchr("+._-", *s)))
+			return 0;
+	return 1;
+}

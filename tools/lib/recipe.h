@@ -1,0 +1,91 @@
+/* recipe.h - ports/NAME/port.yaml, parsed strictly with libyaml.
+ *
+ * The reference of every key is tools/doc/recipe.md. Parsing collects every
+ * problem as a diagnostic with its line:col, so lint can report them all.
+ */
+#ifndef KRILL_RECIPE_H
+#define KRILL_RECIPE_H
+
+#include "diag.h"
+#include "util.h"
+#include "version.h"
+
+/* A string with the place it came from, for later messages. */
+struct pstr {
+	char *s;
+	struct pos pos;
+};
+
+struct pstrlist {
+	struct pstr *v;
+	size_t n;
+};
+
+struct kv {
+	char *key, *value;
+};
+
+struct source {
+	struct pstr url;     /* as written, with ${...} */
+	char *sha256;        /* 64 lowercase hex */
+	char *filename;      /* NULL: last path element of the url */
+	int extract;         /* 1 unless `extract: false` */
+	char *dir;           /* extract into src/DIR; NULL: src/ */
+	int strip;           /* leading path components to strip; -1: auto */
+};
+
+struct subpackage {
+	struct pstr name;
+	char *summary;
+	struct pstrlist files;   /* globs relative to the install root */
+	struct pstrlist depends;
+	struct pstrlist provides;
+};
+
+enum build_style { STYLE_NONE, STYLE_AUTOTOOLS, STYLE_MAKE, STYLE_MESON, STYLE_CMAKE, STYLE_CUSTOM };
+
+struct recipe {
+	char *path;  /* the port.yaml path */
+	char *dir;   /* its folder */
+	struct pstr name, version;
+	int release;
+	char *summary, *description, *license, *homepage;
+	struct pstrlist arches;  /* empty: every arch */
+	struct source *sources;
+	size_t nsources;
+	struct pstrlist build_depends, depends, provides;
+
+	enum build_style style;
+	char *subdir;            /* build in src/SUBDIR */
+	struct pstrlist configure_args, make_args, install_args;
+	struct kv *env;
+	size_t nenv;
+	char *pre_configure, *post_install, *script; /* shell snippets */
+	int strip;               /* strip binaries; default 1 */
+	int out_of_tree;         /* autotools/meson/cmake build in a separate dir; default 1 */
+
+	struct subpackage *subpackages;
+	size_t nsubpackages;
+	char *test;
+};
+
+/* Parse path; problems go to d. Returns NULL only if the file could not be
+ * read or is not YAML at all; otherwise a recipe (possibly with problems
+ * recorded in d: the caller checks d->n). */
+struct recipe *recipe_load(const char *path, struct diags *d);
+void recipe_free(struct recipe *r);
+
+/* Expand ${name} ${version} ${release} ${arch} in s; NULL + kr_err on an
+ * unknown variable. arch may be NULL (then ${arch} is an error). */
+char *recipe_expand(const struct recipe *r, const char *s, const char *arch);
+/* The full version "VERSION-rRELEASE". */
+char *recipe_fullver(const struct recipe *r);
+const char *style_name(enum build_style s);
+
+/* Validators shared with other modules. */
+int valid_pkgname(const char *s);
+
+/* SPDX license expression; on failure returns -1 with kr_err set. */
+int spdx_check(const char *expr);
+
+#endif
