@@ -1,14 +1,129 @@
-/* cmd_build.c - `krill build` (not implemented yet; see the issue tracker). */
+/* cmd_build.c - `krill build`: build one port in the sandbox and package it.
+ *
+ * Steps: load the recipe; prepare a fresh work dir (sources fetched by
+ * sha256, extracted, patched); install the dependency packages into a
+ * fresh sysroot; run the style's script in bubblewrap; package DESTDIR;
+ * move the result into place atomically (the `done` stamp last). A failed
+ * build keeps its work dir and shows the tail of its log.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include "build.h"
+#include "buildrun.h"
 #include "verbs.h"
+
+static int run(int argc, char **argv);
+
+const struct verb verb_build = {
+	"build",
+	"build one port in the sandbox and package it",
+	"usage: krill build --arch A --key KEY --out RESULT_DIR [options] PORT_DIR\n"
+	"       krill build --shell --arch A [options] PORT_DIR\n"
+	"\n"
+	"Builds the port in PORT_DIR inside a bubblewrap sandbox (no network, cleared\n"
+	"environment, fixed time/locale/umask/hostname) and writes its packages and\n"
+	"provenance into RESULT_DIR, atomically, ending with RESULT_DIR/done.\n"
+	"`make NAME` calls this with everything filled in; see tools/doc/sandbox.md.\n"
+	"\n"
+	"  --arch A          x86_64, aarch64 or host (the host compiler)\n"
+	"  --key KEY         the port's content key (from krill graph)\n"
+	"  --out DIR         result dir (packages, provenance, done)\n"
+	"  --cache DIR       cache (distfiles); default ~/.cache/krill\n"
+	"  --work DIR        work dir (kept on failure); default build/ARCH/work/NAME\n"
+	"  --dep DIR         a dependency's result dir (repeatable): its packages\n"
+	"                    provide the sysroot\n"
+	"  --toolchain DIR   the cross toolchain, mounted at /toolchain\n"
+	"  --jobs N          parallel jobs inside the build (default: 2)\n"
+	"  --log FILE        full log (default: WORK.log)\n"
+	"  --progress FILE   shared counter for the [k/n] progress line\n"
+	"  --total N         n of the progress line\n"
+	"  --verbose         also show the log live\n"
+	"  --keep-work       keep the work dir after a successful build\n"
+	"  --shell           prepare the work dir and sysroot, then open an\n"
+	"                    interactive shell in the same sandbox\n",
+	run,
+};
+
+/* Bump the shared counter under a lock: the k of "[k/n]". */
+static int next_progress(const char *path)
+{
+	if (!path)
+		return 0;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return 0;
+	flock(fd, LOCK_EX);
+	char buf[32] = {0};
+	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+	int k = (n > 0 ? atoi(buf) : 0) + 1;
+	int len = snprintf(buf, sizeof buf, "%d\n", k);
+	if (pwrite(fd, buf, (size_t)len, 0) < 0 || ftruncate(fd, len) < 0)
+		k = 0;
+	flock(fd, LOCK_UN);
+	close(fd);
+	return k;
+}
 
 static int run(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "krill build: not implemented yet\n");
-	return 1;
+	static const struct option opts[] = {
+		{"arch", required_argument, NULL, 'a'},	 {"key", required_argument, NULL, 'k'},
+		{"out", required_argument, NULL, 'o'},	 {"cache", required_argument, NULL, 'c'},
+		{"work", required_argument, NULL, 'w'},	 {"dep", required_argument, NULL, 'd'},
+		{"toolchain", required_argument, NULL, 't'}, {"jobs", required_argument, NULL, 'j'},
+		{"log", required_argument, NULL, 'l'},	 {"progress", required_argument, NULL, 'p'},
+		{"total", required_argument, NULL, 'n'}, {"verbose", no_argument, NULL, 'v'},
+		{"keep-work", no_argument, NULL, 'K'},	 {"shell", no_argument, NULL, 's'},
+		{NULL, 0, NULL, 0},
+	};
+	struct buildrun b = {0};
+	b.jobs = 2;
+	const char *progress = NULL;
+	int total = 0, shell = 0, c;
+	while ((c = getopt_long(argc, argv, "a:k:o:c:w:d:t:j:l:p:n:vKs", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a': b.arch = optarg; break;
+		case 'k': b.key = optarg; break;
+		case 'o': b.outdir = optarg; break;
+		case 'c': b.cache = optarg; break;
+		case 'w': b.workdir = optarg; break;
+		case 'd': sl_push(&b.deps, optarg); break;
+		case 't': b.toolchain = optarg; break;
+		case 'j': b.jobs = atoi(optarg) > 0 ? atoi(optarg) : 1; break;
+		case 'l': b.logpath = optarg; break;
+		case 'p': progress = optarg; break;
+		case 'n': total = atoi(optarg); break;
+		case 'v': b.verbose = 1; break;
+		case 'K': b.keep_work = 1; break;
+		case 's': shell = 1; break;
+		default: sl_free(&b.deps); return verb_usage_error(&verb_build, "bad option");
+		}
+	}
+	if (optind + 1 != argc || !b.arch || (!shell && (!b.key || !b.outdir))) {
+		sl_free(&b.deps);
+		return verb_usage_error(&verb_build, "expected --arch, --key, --out and one PORT_DIR");
+	}
+	b.portdir = argv[optind];
+	double t0 = now_seconds();
+	int rc = shell ? buildrun_shell(&b) : buildrun_port(&b);
+	if (rc < 0)
+		fprintf(stderr, "krill build: %s\n", kr_errmsg());
+	if (!shell && b.name) {
+		int k = next_progress(progress);
+		char kn[48] = "";
+		if (total > 0)
+			snprintf(kn, sizeof kn, "[%d/%d] ", k, total);
+		printf("%s%s %s %s ... %s %.1fs\n", kn, b.name, b.version, b.arch,
+		       rc < 0 ? "FAILED" : b.cached ? "cached" : "ok", now_seconds() - t0);
+		fflush(stdout);
+	}
+	buildrun_free(&b);
+	return rc < 0 ? 1 : 0;
 }
-
-const struct verb verb_build = {"build", "(not implemented yet)", "usage: krill build\n", run};

@@ -1,0 +1,216 @@
+/* build.c - see build.h */
+#include "build.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *run_line(const char *cmd)
+{
+	FILE *p = popen(cmd, "r");
+	char line[256] = "";
+	if (p) {
+		if (!fgets(line, sizeof line, p))
+			line[0] = 0;
+		pclose(p);
+	}
+	line[strcspn(line, "\n")] = 0;
+	return line[0] ? xstrdup(line) : NULL;
+}
+
+char *build_host_triplet(void)
+{
+	char *t = run_line("cc -dumpmachine 2>/dev/null");
+	return t ? t : xstrdup("x86_64-linux-gnu");
+}
+
+char *build_target_triplet(const char *arch)
+{
+	if (!strcmp(arch, "host"))
+		return build_host_triplet();
+	return xasprintf("%s-krill-linux-gnu", arch);
+}
+
+void shell_dq(struct sb *out, const char *s)
+{
+	sb_addc(out, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\' || *s == '`')
+			sb_addc(out, '\\');
+		sb_addc(out, *s);
+	}
+	sb_addc(out, '"');
+}
+
+static void setv(struct strlist *env, const char *name, const char *value)
+{
+	sl_push_own(env, xasprintf("%s=%s", name, value));
+}
+
+void build_env_vars(const struct recipe *r, const struct build_env *e, struct strlist *env)
+{
+	char buf[64];
+	setv(env, "ARCH", e->arch);
+	setv(env, "TARGET", e->target);
+	setv(env, "BUILD_TRIPLET", e->build_triplet);
+	snprintf(buf, sizeof buf, "%d", e->jobs);
+	setv(env, "JOBS", buf);
+	snprintf(buf, sizeof buf, "%lld", e->source_date_epoch);
+	setv(env, "SOURCE_DATE_EPOCH", buf);
+	setv(env, "PKGNAME", r->name.s);
+	setv(env, "PKGVER", r->version.s);
+	snprintf(buf, sizeof buf, "%d", r->release);
+	setv(env, "PKGREL", buf);
+	setv(env, "SRCDIR", "/build/src");
+	setv(env, "BUILDDIR", "/build/obj");
+	setv(env, "DESTDIR", "/build/dest");
+	setv(env, "FILESDIR", "/build/files");
+	setv(env, "SYSROOT", "/sysroot");
+	setv(env, "PKG_CONFIG_SYSROOT_DIR", "/sysroot");
+	setv(env, "PKG_CONFIG_LIBDIR", "/sysroot/usr/lib/pkgconfig:/sysroot/usr/share/pkgconfig");
+	setv(env, "PKG_CONFIG_PATH", "");
+	/* Debug info must not depend on where sources sit. */
+	char *cflags = xasprintf("-O2 -pipe -ffile-prefix-map=/build/src=/usr/src/%s", r->name.s);
+	setv(env, "CFLAGS", cflags);
+	setv(env, "CXXFLAGS", cflags);
+	free(cflags);
+	if (e->cross) {
+		static const char *const tools[][2] = {
+			{"CC", "gcc"},	     {"CXX", "g++"},	 {"CPP", "cpp"},     {"AR", "ar"},
+			{"RANLIB", "ranlib"}, {"STRIP", "strip"}, {"NM", "nm"},       {"LD", "ld"},
+			{"OBJCOPY", "objcopy"}, {"OBJDUMP", "objdump"}, {"READELF", "readelf"},
+		};
+		for (size_t i = 0; i < ARRAY_LEN(tools); i++) {
+			char *v = xasprintf("%s-%s", e->target, tools[i][1]);
+			setv(env, tools[i][0], v);
+			free(v);
+		}
+		setv(env, "CPPFLAGS", "");
+		setv(env, "LDFLAGS", "");
+	} else {
+		/* The host compiler: point it at the sysroot explicitly. */
+		setv(env, "CC", "cc");
+		setv(env, "CXX", "c++");
+		setv(env, "CPP", "cpp");
+		setv(env, "AR", "ar");
+		setv(env, "RANLIB", "ranlib");
+		setv(env, "STRIP", "strip");
+		setv(env, "NM", "nm");
+		setv(env, "CPPFLAGS", "-I/sysroot/usr/include");
+		setv(env, "LDFLAGS", "-L/sysroot/usr/lib -Wl,-rpath-link,/sysroot/usr/lib");
+	}
+	for (size_t i = 0; i < r->nenv; i++) {
+		char *v = recipe_expand(r, r->env[i].value, e->arch);
+		setv(env, r->env[i].key, v ? v : r->env[i].value);
+		free(v);
+	}
+}
+
+/* Append ` "arg"...` with recipe variables expanded. */
+static int add_args(struct sb *s, const struct recipe *r, const struct build_env *e,
+		    const struct pstrlist *args)
+{
+	for (size_t i = 0; i < args->n; i++) {
+		char *x = recipe_expand(r, args->v[i].s, e->arch);
+		if (!x) {
+			kr_err_prefix("%s:%d:%d", r->path, args->v[i].pos.line, args->v[i].pos.col);
+			return -1;
+		}
+		sb_addc(s, ' ');
+		shell_dq(s, x);
+		free(x);
+	}
+	return 0;
+}
+
+static void hook(struct sb *s, const char *what, const char *code)
+{
+	if (!code)
+		return;
+	sb_printf(s, "echo '>>> %s'\n(\n%s\n)\n", what, code);
+}
+
+char *build_script(const struct recipe *r, const struct build_env *e)
+{
+	struct sb s = SB_INIT;
+	int rc = 0;
+	sb_printf(&s, "# krill build script for %s %s-r%d (%s, style %s)\nset -e\n", r->name.s,
+		  r->version.s, r->release, e->arch, style_name(r->style));
+	sb_adds(&s, "umask 022\nmkdir -p \"$SRCDIR\" \"$BUILDDIR\" \"$DESTDIR\"\n");
+	sb_adds(&s, "cd \"$SRCDIR\"\n");
+	if (r->subdir) {
+		sb_adds(&s, "cd ");
+		shell_dq(&s, r->subdir);
+		sb_addc(&s, '\n');
+	}
+	sb_adds(&s, "S=$(pwd)\n");
+	hook(&s, "pre-configure", r->pre_configure);
+	const char *into = r->out_of_tree ? "cd \"$BUILDDIR\"\n" : "";
+	switch (r->style) {
+	case STYLE_NONE:
+		break;
+	case STYLE_AUTOTOOLS:
+		sb_printf(&s, "echo '>>> configure'\n%s\"$S/configure\" --build=\"$BUILD_TRIPLET\" "
+			      "--host=\"$TARGET\" --prefix=/usr --sysconfdir=/etc --localstatedir=/var "
+			      "--libdir=/usr/lib --libexecdir=/usr/libexec --mandir=/usr/share/man "
+			      "--infodir=/usr/share/info",
+			  into);
+		rc |= add_args(&s, r, e, &r->configure_args);
+		sb_adds(&s, "\necho '>>> make'\nmake -j\"$JOBS\"");
+		rc |= add_args(&s, r, e, &r->make_args);
+		sb_adds(&s, "\necho '>>> install'\nmake DESTDIR=\"$DESTDIR\" install");
+		rc |= add_args(&s, r, e, &r->install_args);
+		sb_addc(&s, '\n');
+		break;
+	case STYLE_MAKE:
+		sb_adds(&s, "echo '>>> make'\nmake -j\"$JOBS\" PREFIX=/usr");
+		rc |= add_args(&s, r, e, &r->make_args);
+		sb_adds(&s, "\necho '>>> install'\nmake DESTDIR=\"$DESTDIR\" PREFIX=/usr install");
+		rc |= add_args(&s, r, e, &r->install_args);
+		sb_addc(&s, '\n');
+		break;
+	case STYLE_MESON:
+		if (e->cross)
+			sb_adds(&s, "cat > /build/meson-cross.ini <<EOF\n[binaries]\nc = '$CC'\ncpp = "
+				    "'$CXX'\nar = '$AR'\nstrip = '$STRIP'\npkg-config = 'pkg-config'\n"
+				    "[properties]\nsys_root = '/sysroot'\n[host_machine]\nsystem = "
+				    "'linux'\ncpu_family = '$ARCH'\ncpu = '$ARCH'\nendian = 'little'\nEOF\n");
+		sb_printf(&s, "echo '>>> meson setup'\nmeson setup \"$BUILDDIR\" \"$S\" --prefix=/usr "
+			      "--libdir=lib --buildtype=plain --wrap-mode=nodownload%s",
+			  e->cross ? " --cross-file /build/meson-cross.ini" : "");
+		rc |= add_args(&s, r, e, &r->configure_args);
+		sb_adds(&s, "\necho '>>> meson compile'\nmeson compile -C \"$BUILDDIR\" -j \"$JOBS\"");
+		rc |= add_args(&s, r, e, &r->make_args);
+		sb_adds(&s, "\necho '>>> meson install'\nDESTDIR=\"$DESTDIR\" meson install -C "
+			    "\"$BUILDDIR\" --no-rebuild");
+		rc |= add_args(&s, r, e, &r->install_args);
+		sb_addc(&s, '\n');
+		break;
+	case STYLE_CMAKE:
+		sb_printf(&s, "echo '>>> cmake'\ncmake -S \"$S\" -B \"$BUILDDIR\" "
+			      "-DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_INSTALL_LIBDIR=lib "
+			      "-DCMAKE_BUILD_TYPE=Release%s",
+			  e->cross ? " -DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR=\"$ARCH\" "
+				     "-DCMAKE_SYSROOT=/sysroot -DCMAKE_FIND_ROOT_PATH_MODE_PROGRAM=NEVER "
+				     "-DCMAKE_FIND_ROOT_PATH_MODE_LIBRARY=ONLY "
+				     "-DCMAKE_FIND_ROOT_PATH_MODE_INCLUDE=ONLY"
+				   : "");
+		rc |= add_args(&s, r, e, &r->configure_args);
+		sb_adds(&s, "\necho '>>> build'\ncmake --build \"$BUILDDIR\" -j \"$JOBS\"");
+		rc |= add_args(&s, r, e, &r->make_args);
+		sb_adds(&s, "\necho '>>> install'\nDESTDIR=\"$DESTDIR\" cmake --install \"$BUILDDIR\"");
+		rc |= add_args(&s, r, e, &r->install_args);
+		sb_addc(&s, '\n');
+		break;
+	case STYLE_CUSTOM:
+		sb_printf(&s, "echo '>>> script'\n(\n%s\n)\n", r->script);
+		break;
+	}
+	sb_adds(&s, "cd \"$S\"\n");
+	hook(&s, "post-install", r->post_install);
+	if (rc) {
+		sb_free(&s);
+		return NULL;
+	}
+	return sb_steal(&s);
+}

@@ -1,0 +1,41 @@
+/* build.h - turning a recipe's build style into the shell script and the
+ * environment that run inside the sandbox (tools/doc/sandbox.md lists
+ * every variable).
+ *
+ * Paths inside the sandbox are fixed, whatever the host's paths are, so
+ * outputs cannot name the host's build directory:
+ *   /build/src   sources (extracted, patched)   SRCDIR
+ *   /build/obj   out-of-tree build dir          BUILDDIR
+ *   /build/dest  install root of the port       DESTDIR
+ *   /build/files the port's files/ (read-only)  FILESDIR
+ *   /sysroot     declared build deps (ro)       SYSROOT
+ *   /toolchain   the cross toolchain (ro)
+ */
+#ifndef KRILL_BUILD_H
+#define KRILL_BUILD_H
+
+#include "recipe.h"
+
+struct build_env {
+	const char *arch;          /* x86_64, aarch64 or host */
+	const char *target;        /* triplet the port is built for */
+	const char *build_triplet; /* triplet of the machine building */
+	int cross;                 /* 1: a cross toolchain in /toolchain */
+	int jobs;
+	long long source_date_epoch;
+};
+
+/* Target triplet for an arch: "host" -> the host compiler's own. */
+char *build_target_triplet(const char *arch);
+char *build_host_triplet(void);
+
+/* NAME=value lines for the sandbox (added to its fixed environment). */
+void build_env_vars(const struct recipe *r, const struct build_env *e, struct strlist *env);
+/* The build script: hooks and style commands, `set -e` semantics. NULL +
+ * kr_err when an argument has an unknown ${variable}. */
+char *build_script(const struct recipe *r, const struct build_env *e);
+
+/* Quote s for a double-quoted shell word: $VARS still expand, nothing else. */
+void shell_dq(struct sb *out, const char *s);
+
+#endif

@@ -1,0 +1,302 @@
+/* buildrun.c - see buildrun.h */
+#include "buildrun.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "sandbox.h"
+
+static char *default_cache(void)
+{
+	const char *home = getenv("HOME");
+	return xasprintf("%s/.cache/krill", home && *home ? home : "/root");
+}
+
+static long long source_date_epoch(void)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	if (s && *s) {
+		char *end;
+		long long v = strtoll(s, &end, 10);
+		if (!*end && v >= 0)
+			return v;
+	}
+	return 0; /* the epoch itself: deterministic when nothing is given */
+}
+
+/* Print the last n lines of a log to stderr. */
+static void log_tail(const char *path, int n)
+{
+	char *data;
+	size_t len;
+	if (read_file(path, &data, &len) < 0)
+		return;
+	size_t p = len;
+	int lines = 0;
+	while (p > 0 && lines <= n)
+		if (data[--p] == '\n' && p + 1 < len)
+			lines++;
+	if (lines > n)
+		p++;
+	fprintf(stderr, "%s", data + p);
+	if (len && data[len - 1] != '\n')
+		fputc('\n', stderr);
+	free(data);
+}
+
+static int load(struct buildrun *b)
+{
+	char *path = path_join(b->portdir, "port.yaml");
+	struct diags d = DIAGS_INIT;
+	b->r = recipe_load(path, &d);
+	free(path);
+	if (d.n) {
+		diag_print(&d, stderr);
+		diag_to_err(&d);
+		diag_free(&d);
+		return -1;
+	}
+	diag_free(&d);
+	if (!b->r)
+		return -1;
+	b->name = b->r->name.s;
+	b->version = b->r->version.s;
+	b->cache_dir = b->cache ? xstrdup(b->cache) : default_cache();
+	b->work = b->workdir ? xstrdup(b->workdir) : xasprintf("build/%s/work/%s", b->arch, b->name);
+	b->log = b->logpath ? xstrdup(b->logpath) : xasprintf("%s.log", b->work);
+	b->sysroot = xasprintf("%s.sysroot", b->work);
+	return 0;
+}
+
+/* A fresh work dir: src/ obj/ dest/ home/ and the mount point files/. */
+static int fresh_workdir(struct buildrun *b)
+{
+	static const char *const sub[] = {"src", "obj", "dest", "home", "files"};
+	if (rm_rf(b->work) < 0 || rm_rf(b->sysroot) < 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_LEN(sub); i++) {
+		char *p = path_join(b->work, sub[i]);
+		int rc = mkdir_p(p, 0755);
+		free(p);
+		if (rc < 0)
+			return -1;
+	}
+	return mkdir_p(b->sysroot, 0755);
+}
+
+static int prepare_sources(struct buildrun *b)
+{
+	if (b->r->nsources) {
+		kr_err("%s: fetching sources is not wired into krill build yet", b->r->path);
+		return -1;
+	}
+	return 0;
+}
+
+static int prepare_sysroot(struct buildrun *b)
+{
+	if (b->deps.n) {
+		kr_err("%s: installing dependencies into the sysroot is not wired in yet", b->r->path);
+		return -1;
+	}
+	return 0;
+}
+
+static void setup_sandbox(struct buildrun *b, struct sandbox *sb)
+{
+	memset(sb, 0, sizeof *sb);
+	sb->workdir = b->work;
+	sb->sysroot = b->sysroot;
+	sb->toolchain = b->toolchain;
+	char *target = build_target_triplet(b->arch);
+	char *host = build_host_triplet();
+	struct build_env e = {b->arch, target, host, b->toolchain != NULL, b->jobs,
+			      source_date_epoch()};
+	build_env_vars(b->r, &e, &sb->env);
+	char *files = path_join(b->r->dir, "files");
+	if (is_dir(files))
+		sl_push_own(&sb->ro_binds, xasprintf("%s:/build/files", files));
+	free(files);
+	free(target);
+	free(host);
+}
+
+static int prepare(struct buildrun *b)
+{
+	if (fresh_workdir(b) < 0 || prepare_sources(b) < 0 || prepare_sysroot(b) < 0)
+		return -1;
+	return 0;
+}
+
+/* Run the build script in the sandbox, logging to b->log (and the terminal
+ * with --verbose). */
+static int run_script(struct buildrun *b)
+{
+	char *target = build_target_triplet(b->arch);
+	char *host = build_host_triplet();
+	struct build_env e = {b->arch, target, host, b->toolchain != NULL, b->jobs,
+			      source_date_epoch()};
+	char *script = build_script(b->r, &e);
+	free(target);
+	free(host);
+	if (!script)
+		return -1;
+	char *spath = path_join(b->work, "krill-build.sh");
+	int rc = write_file_atomic(spath, script, strlen(script), 0755);
+	free(spath);
+	free(script);
+	if (rc < 0)
+		return -1;
+	char *logdir = path_dirname(b->log);
+	mkdir_p(logdir, 0755);
+	free(logdir);
+	int fd = open(b->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		kr_err("%s: cannot create log: %s", b->log, strerror(errno));
+		return -1;
+	}
+	FILE *tee = NULL;
+	int outfd = fd;
+	if (b->verbose) {
+		char *cmd = xasprintf("tee -a '%s'", b->log);
+		tee = popen(cmd, "w");
+		free(cmd);
+		if (tee)
+			outfd = fileno(tee);
+	}
+	struct sandbox sb;
+	setup_sandbox(b, &sb);
+	int st = sandbox_run(&sb, ". /build/krill-build.sh", outfd);
+	sandbox_free(&sb);
+	if (tee)
+		pclose(tee);
+	close(fd);
+	if (st < 0)
+		return -1;
+	if (st != 0) {
+		fprintf(stderr, "krill build: %s failed (exit %d); last lines of %s:\n", b->name, st,
+			b->log);
+		log_tail(b->log, 30);
+		fprintf(stderr, "krill build: full log: %s\nkrill build: work dir kept: %s\n", b->log,
+			b->work);
+		kr_err("%s: build failed (exit %d), log: %s", b->name, st, b->log);
+		return -1;
+	}
+	return 0;
+}
+
+static int package(struct buildrun *b, const char *tmpout)
+{
+	(void)b;
+	(void)tmpout;
+	return 0;
+}
+
+/* Move tmp into place as the result; `done` is written last inside tmp so
+ * a result dir without it is never trusted. */
+static int commit_result(struct buildrun *b, const char *tmpout)
+{
+	char *done = path_join(tmpout, "done");
+	char *body = xasprintf("key: %s\nport: %s\nversion: %s-r%d\narch: %s\n", b->key, b->name,
+			       b->version, b->r->release, b->arch);
+	int rc = write_file_atomic(done, body, strlen(body), 0644);
+	free(body);
+	free(done);
+	if (rc < 0)
+		return -1;
+	if (rm_rf(b->outdir) < 0)
+		return -1;
+	if (rename(tmpout, b->outdir) < 0) {
+		kr_err("%s: cannot move result into place: %s", b->outdir, strerror(errno));
+		return -1;
+	}
+	char *parent = path_dirname(b->outdir);
+	fsync_dir(parent);
+	free(parent);
+	return 0;
+}
+
+int buildrun_port(struct buildrun *b)
+{
+	if (load(b) < 0)
+		return -1;
+	char *done = path_join(b->outdir, "done");
+	int have = path_exists(done);
+	free(done);
+	if (have) {
+		b->cached = 1;
+		return 0;
+	}
+	if (prepare(b) < 0 || run_script(b) < 0)
+		return -1;
+	char *parent = path_dirname(b->outdir);
+	char *tmpout = xasprintf("%s.tmp.%ld", b->outdir, (long)getpid());
+	int rc = mkdir_p(parent, 0755);
+	free(parent);
+	if (!rc)
+		rc = rm_rf(tmpout);
+	if (!rc)
+		rc = mkdir_p(tmpout, 0755);
+	if (!rc)
+		rc = package(b, tmpout);
+	if (!rc)
+		rc = commit_result(b, tmpout);
+	if (rc)
+		rm_rf(tmpout);
+	free(tmpout);
+	if (!rc && !b->keep_work) {
+		rm_rf(b->work);
+		rm_rf(b->sysroot);
+	}
+	return rc;
+}
+
+int buildrun_shell(struct buildrun *b)
+{
+	if (load(b) < 0)
+		return -1;
+	/* Reuse a kept (failed) work dir; otherwise prepare a fresh one. */
+	char *src = path_join(b->work, "src");
+	int reuse = is_dir(src);
+	free(src);
+	if (!reuse && prepare(b) < 0)
+		return -1;
+	fprintf(stderr, "krill: shell in %s's sandbox (%s at /build); `. /build/krill-build.sh` "
+			"runs the build, exit leaves\n",
+		b->name, b->work);
+	char *target = build_target_triplet(b->arch);
+	char *host = build_host_triplet();
+	struct build_env e = {b->arch, target, host, b->toolchain != NULL, b->jobs,
+			      source_date_epoch()};
+	char *script = build_script(b->r, &e);
+	free(target);
+	free(host);
+	if (script) {
+		char *spath = path_join(b->work, "krill-build.sh");
+		write_file_atomic(spath, script, strlen(script), 0755);
+		free(spath);
+		free(script);
+	}
+	struct sandbox sb;
+	setup_sandbox(b, &sb);
+	int st = sandbox_run(&sb, NULL, -1);
+	sandbox_free(&sb);
+	return st < 0 ? -1 : 0;
+}
+
+void buildrun_free(struct buildrun *b)
+{
+	recipe_free(b->r);
+	free(b->work);
+	free(b->log);
+	free(b->sysroot);
+	free(b->cache_dir);
+	sl_free(&b->deps);
+	memset(b, 0, sizeof *b);
+}

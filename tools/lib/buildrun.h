@@ -1,0 +1,27 @@
+/* buildrun.h - one port build from recipe to result dir (used by
+ * `krill build`): work dir, sources, sysroot, sandboxed build, packages,
+ * atomic result. */
+#ifndef KRILL_BUILDRUN_H
+#define KRILL_BUILDRUN_H
+
+#include "recipe.h"
+
+struct buildrun {
+	/* inputs */
+	const char *arch, *key, *outdir, *cache, *workdir, *toolchain, *logpath, *portdir;
+	struct strlist deps; /* dependency result dirs */
+	int jobs, verbose, keep_work;
+	/* filled in */
+	const char *name, *version; /* for the progress line (owned by r) */
+	int cached;
+	struct recipe *r;
+	char *work, *log, *sysroot, *cache_dir;
+};
+
+/* Build and package; 0 on success (or when the result already exists). */
+int buildrun_port(struct buildrun *b);
+/* Prepare as for a build, then an interactive shell in the same sandbox. */
+int buildrun_shell(struct buildrun *b);
+void buildrun_free(struct buildrun *b);
+
+#endif

@@ -1,0 +1,191 @@
+/* sandbox.c - see sandbox.h */
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The fixed environment; SOURCE_DATE_EPOCH and the build variables are
+ * added by the caller through sb->env. */
+static const char *const fixed_env[] = {
+	"PATH=/toolchain/bin:/usr/bin:/usr/sbin",
+	"HOME=/build/home",
+	"TMPDIR=/tmp",
+	"TZ=UTC",
+	"LC_ALL=C",
+	"LANG=C",
+	"SHELL=/bin/sh",
+	"TERM=dumb",
+	"USER=root",
+	"LOGNAME=root",
+};
+
+/* Host paths exposed read-only: build tools and what they need to run. The
+ * merged-/usr symlinks are recreated rather than bound. */
+static const char *const host_ro[] = {"/usr", "/etc/alternatives", "/etc/ld.so.cache",
+				      "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/passwd",
+				      "/etc/group", "/etc/nsswitch.conf", "/etc/localtime"};
+static const char *const usr_links[][2] = {
+	{"usr/bin", "/bin"}, {"usr/sbin", "/sbin"}, {"usr/lib", "/lib"}, {"usr/lib64", "/lib64"},
+	{"usr/lib32", "/lib32"},
+};
+
+static void add(struct strlist *a, const char *s)
+{
+	sl_push(a, s);
+}
+
+void sandbox_argv(const struct sandbox *sb, const char *script, struct strlist *a)
+{
+	add(a, "bwrap");
+	add(a, "--unshare-user-try");
+	add(a, "--unshare-ipc");
+	add(a, "--unshare-pid");
+	add(a, "--unshare-uts");
+	add(a, "--unshare-cgroup-try");
+	if (!sb->share_net)
+		add(a, "--unshare-net");
+	add(a, "--die-with-parent");
+	if (script)
+		add(a, "--new-session");
+	add(a, "--hostname");
+	add(a, SANDBOX_HOSTNAME);
+	add(a, "--clearenv");
+	for (size_t i = 0; i < ARRAY_LEN(fixed_env); i++) {
+		const char *eq = strchr(fixed_env[i], '=');
+		add(a, "--setenv");
+		sl_push_own(a, xstrndup(fixed_env[i], (size_t)(eq - fixed_env[i])));
+		add(a, eq + 1);
+	}
+	for (size_t i = 0; i < sb->env.n; i++) {
+		const char *eq = strchr(sb->env.v[i], '=');
+		if (!eq)
+			continue;
+		add(a, "--setenv");
+		sl_push_own(a, xstrndup(sb->env.v[i], (size_t)(eq - sb->env.v[i])));
+		add(a, eq + 1);
+	}
+	for (size_t i = 0; i < ARRAY_LEN(host_ro); i++) {
+		if (!path_exists(host_ro[i]))
+			continue;
+		add(a, "--ro-bind");
+		add(a, host_ro[i]);
+		add(a, host_ro[i]);
+	}
+	for (size_t i = 0; i < ARRAY_LEN(usr_links); i++) {
+		char *target = xasprintf("/%s", usr_links[i][0]);
+		if (is_dir(target)) {
+			add(a, "--symlink");
+			add(a, usr_links[i][0]);
+			add(a, usr_links[i][1]);
+		}
+		free(target);
+	}
+	add(a, "--proc");
+	add(a, "/proc");
+	add(a, "--dev");
+	add(a, "/dev");
+	add(a, "--tmpfs");
+	add(a, "/tmp");
+	if (sb->toolchain) {
+		add(a, "--ro-bind");
+		add(a, sb->toolchain);
+		add(a, "/toolchain");
+	}
+	if (sb->sysroot) {
+		add(a, "--ro-bind");
+		add(a, sb->sysroot);
+		add(a, "/sysroot");
+	}
+	add(a, "--bind");
+	add(a, sb->workdir);
+	add(a, "/build");
+	/* after /build: binds may land inside it (/build/files) */
+	for (size_t i = 0; i < sb->ro_binds.n; i++) {
+		const char *c = strchr(sb->ro_binds.v[i], ':');
+		if (!c)
+			continue;
+		add(a, "--ro-bind");
+		sl_push_own(a, xstrndup(sb->ro_binds.v[i], (size_t)(c - sb->ro_binds.v[i])));
+		add(a, c + 1);
+	}
+	add(a, "--chdir");
+	add(a, "/build");
+	add(a, "/bin/sh");
+	if (script) {
+		add(a, "-e");
+		add(a, "-c");
+		add(a, script);
+	} else {
+		add(a, "-i");
+	}
+}
+
+int sandbox_run(const struct sandbox *sb, const char *script, int log_fd)
+{
+	struct strlist a = STRLIST_INIT;
+	char *home = path_join(sb->workdir, "home");
+	if (mkdir_p(home, 0755) < 0) {
+		free(home);
+		return -1;
+	}
+	free(home);
+	sandbox_argv(sb, script, &a);
+	sl_push_own(&a, NULL);
+	a.n--;
+	pid_t pid = fork();
+	if (pid < 0) {
+		kr_err("cannot fork: %s", strerror(errno));
+		sl_free(&a);
+		return -1;
+	}
+	if (pid == 0) {
+		umask(022);
+		if (log_fd >= 0) {
+			dup2(log_fd, 1);
+			dup2(log_fd, 2);
+			int devnull = open("/dev/null", 0);
+			if (devnull >= 0)
+				dup2(devnull, 0);
+		}
+		execvp("bwrap", a.v);
+		fprintf(stderr, "krill: cannot run bwrap: %s\n", strerror(errno));
+		_exit(127);
+	}
+	sl_free(&a);
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR) {
+			kr_err("waitpid: %s", strerror(errno));
+			return -1;
+		}
+	if (WIFEXITED(st)) {
+		return WEXITSTATUS(st);
+	}
+	return 128 + WTERMSIG(st);
+}
+
+void sandbox_free(struct sandbox *sb)
+{
+	sl_free(&sb->env);
+	sl_free(&sb->ro_binds);
+}
+
+char *sandbox_bwrap_version(void)
+{
+	FILE *p = popen("bwrap --version 2>/dev/null", "r");
+	char line[256] = "";
+	if (p) {
+		if (!fgets(line, sizeof line, p))
+			line[0] = 0;
+		pclose(p);
+	}
+	line[strcspn(line, "\n")] = 0;
+	return xstrdup(line[0] ? line : "bwrap (unknown version)");
+}
