@@ -1,0 +1,65 @@
+#!/bin/sh
+# The build sandbox's invariants (DESIGN.md "Hermetic builds"): no network,
+# cleared environment, fixed hostname/TZ/locale/umask/SOURCE_DATE_EPOCH,
+# never $HOME, never the signing key, the host's tools read-only.
+set -u
+. "$TOP/tools/tests/integration/lib.sh"
+
+t=$(mktemp -d)
+trap 'rm -rf "$t"' EXIT
+mkdir -p "$t/ports/probe" "$t/home/.cache/krill/keys"
+echo "SECRET-KEY" > "$t/home/.cache/krill/keys/local.pem"
+export SECRET_MARKER=leak-me
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server --bind 127.0.0.1 "$port" >/dev/null 2>&1 &
+srv=$!
+mkdir -p "$t/ports/probe/files"
+echo "$port" > "$t/ports/probe/files/port"
+echo "$t/home" > "$t/ports/probe/files/home"
+# The listener must be reachable from outside the sandbox, or the network
+# check below would prove nothing.
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), timeout=1)" 2>/dev/null && break
+	sleep 0.3
+done
+check "listener reachable outside the sandbox" python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), timeout=2)"
+cat > "$t/ports/probe/port.yaml" <<'YAML'
+name: probe
+version: 1.0
+release: 1
+summary: probes the sandbox
+license: MIT
+build:
+  style: custom
+  script: |
+    out=$DESTDIR/usr/share/probe
+    mkdir -p $out
+    hostname > $out/hostname
+    umask > $out/umask
+    echo "$TZ $LC_ALL $SOURCE_DATE_EPOCH" > $out/fixed
+    env > $out/env
+    ls -a / > $out/root
+    if ls "$(cat $FILESDIR/home)" >/dev/null 2>&1; then echo visible; else echo hidden; fi > $out/home
+    cat /root/.cache/krill/keys/local.pem > $out/key 2>/dev/null || echo hidden > $out/key
+    if touch /usr/krill-write-test 2>/dev/null; then echo writable; else echo readonly; fi > $out/usr
+    if python3 -c 'import socket; socket.create_connection(("127.0.0.1", int(open("/build/files/port").read())), timeout=2)' 2>/dev/null; then echo open; else echo blocked; fi > $out/net
+    ip -o link 2>/dev/null | wc -l > $out/links || true
+YAML
+# HOST_HOME and SECRET_MARKER would show in the sandbox's env only if it leaked.
+HOME="$t/home" HOST_HOME="$t/home" SOURCE_DATE_EPOCH=1234567890 "$KRILL" build --arch host --key k1 --out "$t/out/k1" \
+	--work "$t/work/probe" --keep-work "$t/ports/probe" >"$t/build.out" 2>&1
+rc=$?
+kill $srv 2>/dev/null
+d="$t/work/probe/dest/usr/share/probe"
+check "build succeeds" test $rc -eq 0
+check "result has done stamp" test -f "$t/out/k1/done"
+check "hostname fixed" grep -qx krill-build "$d/hostname"
+check "umask 022" grep -qx 0022 "$d/umask"
+check "TZ, locale, SOURCE_DATE_EPOCH fixed" grep -qx "UTC C 1234567890" "$d/fixed"
+check "environment cleared" sh -c "! grep -q SECRET_MARKER '$d/env' && ! grep -q HOST_HOME '$d/env'"
+check "HOME is inside the work dir" grep -qx HOME=/build/home "$d/env"
+check "signing key not visible" grep -qx hidden "$d/key"
+check "host home not visible" grep -qx hidden "$d/home"
+check "host /usr read-only" grep -qx readonly "$d/usr"
+check "network blocked" grep -qx blocked "$d/net"
+finish
