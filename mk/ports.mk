@@ -18,7 +18,7 @@ ifneq ($(filter-out $(NO_GRAPH_GOALS),$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
 $(shell mkdir -p $(ARCH_BUILD) && rm -f $(PROGRESS))
 endif
 
-kr_build_port = $(KRILL) build --arch $(ARCH) --key $(KR_KEY_$(1)) \
+kr_build_port = $(Q)$(KRILL) build --arch $(ARCH) --key $(KR_KEY_$(1)) \
 	--out $(KR_RESULTS)/$(KR_KEY_$(1)) --cache $(CACHE_DIR) --work $(ARCH_BUILD)/work/$(1) \
 	--log $(LOG_DIR)/$(1).log --progress $(PROGRESS) --total $(KR_TODO) \
 	$(if $(filter 1,$(V)),--verbose) $(TOOLCHAIN_ARGS) \
