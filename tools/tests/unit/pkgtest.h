@@ -1,0 +1,64 @@
+/* pkgtest.h - helpers shared by the packaging unit tests: temp dirs, small
+ * files, shell commands, and a tiny C library + program built with the
+ * host cc so tests see real ELF files. */
+#ifndef KRILL_PKGTEST_H
+#define KRILL_PKGTEST_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+/* Run a shell command built from fmt; returns its exit status. */
+static int KR_PRINTF(1, 2) sh(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *cmd = NULL;
+	if (vasprintf(&cmd, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	int rc = system(cmd);
+	free(cmd);
+	return rc == 0 ? 0 : 1;
+}
+
+static char *tmpdir_new(void)
+{
+	char tmpl[] = "/tmp/krill-pkgtest.XXXXXX";
+	if (!mkdtemp(tmpl))
+		abort();
+	return xstrdup(tmpl);
+}
+
+/* Write data to dir/rel, creating parent folders. */
+static void put(const char *dir, const char *rel, const char *data, mode_t mode)
+{
+	char *p = path_join(dir, rel);
+	char *d = path_dirname(p);
+	mkdir_p(d, 0755);
+	FILE *f = fopen(p, "w");
+	if (!f)
+		abort();
+	fputs(data, f);
+	fclose(f);
+	chmod(p, mode);
+	free(d);
+	free(p);
+}
+
+/* Build dir/libfoo.so.1.0 (soname libfoo.so.1) and dir/prog linking it. */
+static int build_foo(const char *dir)
+{
+	put(dir, "foo.c", "int foo(void) { return 42; }\n", 0644);
+	put(dir, "main.c", "int foo(void);\nint main(void) { return foo() == 42 ? 0 : 1; }\n",
+	    0644);
+	return sh("cd '%s' && cc -g -shared -fPIC -Wl,-soname,libfoo.so.1 -o libfoo.so.1.0 foo.c "
+		  "&& ln -sf libfoo.so.1.0 libfoo.so && cc -g -o prog main.c -L. -lfoo "
+		  "&& cc -g -c foo.c -o foo.o && ar rcs libfoo.a foo.o",
+		  dir);
+}
+
+#endif
