@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "recipe.h"
 #include "util.h"
 
 /* Run a shell command built from fmt; returns its exit status. */
-static int KR_PRINTF(1, 2) sh(const char *fmt, ...)
+static __attribute__((unused)) int KR_PRINTF(1, 2) sh(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -25,7 +27,7 @@ static int KR_PRINTF(1, 2) sh(const char *fmt, ...)
 	return rc == 0 ? 0 : 1;
 }
 
-static char *tmpdir_new(void)
+static __attribute__((unused)) char *tmpdir_new(void)
 {
 	char tmpl[] = "/tmp/krill-pkgtest.XXXXXX";
 	if (!mkdtemp(tmpl))
@@ -34,7 +36,7 @@ static char *tmpdir_new(void)
 }
 
 /* Write data to dir/rel, creating parent folders. */
-static void put(const char *dir, const char *rel, const char *data, mode_t mode)
+static __attribute__((unused)) void put(const char *dir, const char *rel, const char *data, mode_t mode)
 {
 	char *p = path_join(dir, rel);
 	char *d = path_dirname(p);
@@ -49,8 +51,20 @@ static void put(const char *dir, const char *rel, const char *data, mode_t mode)
 	free(p);
 }
 
+/* Make dir/rel a symlink to target, creating parent folders. */
+static __attribute__((unused)) void lnk(const char *dir, const char *rel, const char *target)
+{
+	char *p = path_join(dir, rel);
+	char *d = path_dirname(p);
+	mkdir_p(d, 0755);
+	if (symlink(target, p) < 0)
+		abort();
+	free(d);
+	free(p);
+}
+
 /* Build dir/libfoo.so.1.0 (soname libfoo.so.1) and dir/prog linking it. */
-static int build_foo(const char *dir)
+static __attribute__((unused)) int build_foo(const char *dir)
 {
 	put(dir, "foo.c", "int foo(void) { return 42; }\n", 0644);
 	put(dir, "main.c", "int foo(void);\nint main(void) { return foo() == 42 ? 0 : 1; }\n",
@@ -59,6 +73,29 @@ static int build_foo(const char *dir)
 		  "&& ln -sf libfoo.so.1.0 libfoo.so && cc -g -o prog main.c -L. -lfoo "
 		  "&& cc -g -c foo.c -o foo.o && ar rcs libfoo.a foo.o",
 		  dir);
+}
+
+/* Write dir/port.yaml with the given extra YAML and load it. */
+static __attribute__((unused)) struct recipe *load_recipe(const char *dir, const char *extra)
+{
+	char *y = xasprintf("name: foo\nversion: 1.2\nrelease: 3\nsummary: the foo library\n"
+			    "license: MIT\nhomepage: https://example.org/foo\n"
+			    "sources:\n  - url: https://example.org/foo-${version}.tar.gz\n"
+			    "    sha256: %s\n"
+			    "build:\n  style: make\n%s",
+			    "1111111111111111111111111111111111111111111111111111111111111111", extra);
+	put(dir, "port.yaml", y, 0644);
+	free(y);
+	char *p = path_join(dir, "port.yaml");
+	struct diags d = {0};
+	struct recipe *r = recipe_load(p, &d);
+	if (!r || d.n) {
+		printf("FAIL load_recipe: %s\n", d.n ? d.v[0].msg : "unreadable");
+		exit(1);
+	}
+	free(p);
+	diag_free(&d);
+	return r;
 }
 
 #endif
