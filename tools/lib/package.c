@@ -270,7 +270,7 @@ static int write_provenance(const struct ctx *c, const struct package_file *pf, 
 	struct prov_ref *tools = xcalloc(o->tools.n + 2, sizeof *tools);
 	memcpy(tools, o->tools.v, o->tools.n * sizeof *tools);
 	tools[o->tools.n] = (struct prov_ref){"libzstd", ZSTD_versionString()};
-	tools[o->tools.n + 1] = (struct prov_ref){"libarchive", archive_version_details()};
+	tools[o->tools.n + 1] = (struct prov_ref){"libarchive", archive_version_string()};
 	struct prov_input pi = {
 		.subject_name = path_basename(pf->path),
 		.subject_sha256 = pf->sha256,
