@@ -98,4 +98,28 @@ static __attribute__((unused)) struct recipe *load_recipe(const char *dir, const
 	return r;
 }
 
+/* A temp dir with a recipe and an install root DIR/dest. */
+struct fixture {
+	char *dir, *root;
+	struct recipe *r;
+};
+
+static __attribute__((unused)) struct fixture fixture_new(const char *extra_yaml)
+{
+	struct fixture f;
+	f.dir = tmpdir_new();
+	f.root = path_join(f.dir, "dest");
+	mkdir_p(f.root, 0755);
+	f.r = load_recipe(f.dir, extra_yaml);
+	return f;
+}
+
+static __attribute__((unused)) void fixture_free(struct fixture *f)
+{
+	recipe_free(f->r);
+	rm_rf(f->dir);
+	free(f->root);
+	free(f->dir);
+}
+
 #endif

@@ -13,6 +13,17 @@ static const struct split_pkg *find(const struct split *s, const char *name)
 	return NULL;
 }
 
+/* The package's files joined by spaces equal want (else print them). */
+static int files_are(const struct split_pkg *p, const char *want)
+{
+	char *got = sl_join(&p->files, " ");
+	int ok = !strcmp(got, want);
+	if (!ok)
+		printf("  %s has: %s\n", p->name, got);
+	free(got);
+	return ok;
+}
+
 TEST(globs)
 {
 	CHECK(glob_match("usr/include/**", "usr/include/foo.h"));
@@ -53,84 +64,64 @@ static void make_tree(const char *root)
 
 TEST(split_assignment)
 {
-	char *dir = tmpdir_new();
-	char *root = path_join(dir, "dest");
-	make_tree(root);
-	struct recipe *r = load_recipe(dir, "depends: [bar]\nsubpackages:\n"
-					    "  - name: foo-tools\n    files: [usr/bin/foo-*]\n"
-					    "    depends: [foo]\n");
+	struct fixture f = fixture_new("depends: [bar]\nsubpackages:\n"
+				       "  - name: foo-tools\n    files: [usr/bin/foo-*]\n"
+				       "    depends: [foo]\n");
+	make_tree(f.root);
 	struct split s;
-	CHECK(split_tree(r, root, &s) == 0);
+	CHECK(split_tree(f.r, f.root, &s) == 0);
 	CHECK(s.n == 4);
 	CHECK_STR(s.v[0].name, "foo");
 	CHECK_STR(s.v[1].name, "foo-tools");
 	const struct split_pkg *m = find(&s, "foo"), *t = find(&s, "foo-tools"),
 			       *dev = find(&s, "foo-dev"), *doc = find(&s, "foo-doc");
 	CHECK(m && t && dev && doc);
-	if (!m || !t || !dev || !doc)
+	if (!m || !t || !dev || !doc) {
+		fixture_free(&f);
 		return;
-	char *mj = sl_join(&m->files, " ");
-	CHECK_STR(mj, "etc/foo.conf usr/bin/foo usr/lib/libfoo.so.1 usr/lib/libfoo.so.1.0 "
-		      "usr/share/foo/data var/lib/foo/empty");
-	free(mj);
-	char *tj = sl_join(&t->files, " ");
-	CHECK_STR(tj, "usr/bin/foo-tool");
-	free(tj);
-	char *dj = sl_join(&dev->files, " ");
-	CHECK_STR(dj, "usr/include/foo/foo.h usr/lib/libfoo.a usr/lib/libfoo.so "
-		      "usr/lib/pkgconfig/foo.pc");
-	free(dj);
-	char *oj = sl_join(&doc->files, " ");
-	CHECK_STR(oj, "usr/share/doc/foo/README usr/share/doc/foo/examples usr/share/man/man1/foo.1");
-	free(oj);
+	}
+	CHECK(files_are(m, "etc/foo.conf usr/bin/foo usr/lib/libfoo.so.1 usr/lib/libfoo.so.1.0 "
+			   "usr/share/foo/data var/lib/foo/empty"));
+	CHECK(files_are(t, "usr/bin/foo-tool"));
+	CHECK(files_are(dev, "usr/include/foo/foo.h usr/lib/libfoo.a usr/lib/libfoo.so "
+			     "usr/lib/pkgconfig/foo.pc"));
+	CHECK(files_are(doc, "usr/share/doc/foo/README usr/share/doc/foo/examples "
+			     "usr/share/man/man1/foo.1"));
 	CHECK(sl_has(&dev->depends, "foo=1.2-r3"));
 	CHECK(sl_has(&m->depends, "bar"));
 	CHECK(sl_has(&t->depends, "foo"));
 	split_free(&s);
-	recipe_free(r);
-	rm_rf(dir);
-	free(root);
-	free(dir);
+	fixture_free(&f);
 }
 
 TEST(no_dev_or_doc_when_empty)
 {
-	char *dir = tmpdir_new();
-	char *root = path_join(dir, "dest");
-	put(root, "usr/share/foo/data", "data\n", 0644);
-	struct recipe *r = load_recipe(dir, "");
+	struct fixture f = fixture_new("");
+	put(f.root, "usr/share/foo/data", "data\n", 0644);
 	struct split s;
-	CHECK(split_tree(r, root, &s) == 0);
+	CHECK(split_tree(f.r, f.root, &s) == 0);
 	CHECK(s.n == 1 && s.v[0].files.n == 1);
 	split_free(&s);
-	recipe_free(r);
-	rm_rf(dir);
-	free(root);
-	free(dir);
+	fixture_free(&f);
 }
 
 TEST(explicit_subpackage_without_files_is_an_error)
 {
-	char *dir = tmpdir_new();
-	char *root = path_join(dir, "dest");
-	put(root, "usr/bin/foo", "x\n", 0755);
-	struct recipe *r = load_recipe(dir, "subpackages:\n  - name: foo-extra\n"
-					    "    files: [usr/share/extra/**]\n");
+	struct fixture f = fixture_new("subpackages:\n  - name: foo-extra\n"
+				       "    files: [usr/share/extra/**]\n");
+	put(f.root, "usr/bin/foo", "x\n", 0755);
 	struct split s;
-	CHECK(split_tree(r, root, &s) == -1);
+	CHECK(split_tree(f.r, f.root, &s) == -1);
 	CHECK(strstr(kr_errmsg(), "port.yaml:") && strstr(kr_errmsg(), "foo-extra"));
-	recipe_free(r);
-	rm_rf(dir);
-	free(root);
-	free(dir);
+	fixture_free(&f);
 }
 
 TEST(legacy_layout_is_refused)
 {
-	char *dir = tmpdir_new();
-	char *root = path_join(dir, "dest");
+	struct fixture f = fixture_new("");
+	const char *root = f.root;
+	const struct recipe *r = f.r;
 	put(root, "bin/foo", "x\n", 0755);
-	struct recipe *r = load_recipe(dir, "");
 	struct split s;
 	CHECK(split_tree(r, root, &s) == -1);
 	CHECK(strstr(kr_errmsg(), "merged-/usr") != NULL);
@@ -149,10 +140,7 @@ TEST(legacy_layout_is_refused)
 	CHECK(split_tree(r, root, &s) == -1);
 	CHECK(strstr(kr_errmsg(), "usr/fifo") != NULL);
 	free(p);
-	recipe_free(r);
-	rm_rf(dir);
-	free(root);
-	free(dir);
+	fixture_free(&f);
 }
 
 int main(void)
