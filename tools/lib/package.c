@@ -1,0 +1,415 @@
+/* package.c - see package.h */
+#include "package.h"
+
+#include <archive.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "elfinfo.h"
+#include "pkgtar.h"
+#include "sbom.h"
+#include "split.h"
+#include "strip.h"
+#include "strmap.h"
+
+/* One archive member below the root. */
+struct member {
+	char *path;
+	struct stat st;
+	const char *hardlink;  /* earlier member with the same inode, or NULL */
+};
+
+struct scan {
+	struct member *m;      /* sorted by path */
+	size_t n;
+	struct sbom_file *files; /* regular files, not hardlinks */
+	size_t nfiles;
+	struct strlist needed, sonames, provides;
+	uint64_t installed;
+};
+
+/* ---- hashing both digests in one read ---- */
+
+static int hash_file(const char *path, char sha1[41], char sha256[65])
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		kr_err("%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	EVP_MD_CTX *c1 = EVP_MD_CTX_new(), *c2 = EVP_MD_CTX_new();
+	EVP_DigestInit_ex(c1, EVP_sha1(), NULL);
+	EVP_DigestInit_ex(c2, EVP_sha256(), NULL);
+	static char buf[1 << 18];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0) {
+			EVP_DigestUpdate(c1, buf, (size_t)n);
+			EVP_DigestUpdate(c2, buf, (size_t)n);
+		}
+	int rc = n < 0 ? -1 : 0;
+	if (rc < 0)
+		kr_err("%s: read error: %s", path, strerror(errno));
+	unsigned char md[32];
+	unsigned int len;
+	EVP_DigestFinal_ex(c1, md, &len);
+	for (int i = 0; i < 20; i++)
+		sprintf(sha1 + 2 * i, "%02x", md[i]);
+	EVP_DigestFinal_ex(c2, md, &len);
+	for (int i = 0; i < 32; i++)
+		sprintf(sha256 + 2 * i, "%02x", md[i]);
+	EVP_MD_CTX_free(c1);
+	EVP_MD_CTX_free(c2);
+	close(fd);
+	return rc;
+}
+
+/* ---- scanning one package ---- */
+
+/* Every file of the package plus all its parent directories, sorted. */
+static void member_paths(const struct split_pkg *p, struct strlist *out)
+{
+	for (size_t i = 0; i < p->files.n; i++) {
+		sl_push(out, p->files.v[i]);
+		char *d = xstrdup(p->files.v[i]);
+		char *slash;
+		while ((slash = strrchr(d, '/'))) {
+			*slash = 0;
+			sl_push(out, d);
+		}
+		free(d);
+	}
+	sl_sort(out);
+	sl_uniq(out);
+}
+
+static int scan_elf(const char *full, const char *rel, struct scan *s)
+{
+	struct elf_info e;
+	if (elf_inspect(full, &e) < 0)
+		return -1;
+	for (size_t i = 0; i < e.needed.n; i++)
+		sl_push(&s->needed, e.needed.v[i]);
+	if (e.is_shlib && e.soname) {
+		sl_push(&s->sonames, e.soname);
+		/* Only the default search path provides: elsewhere is private. */
+		char *dir = path_dirname(rel);
+		if (!strcmp(dir, "usr/lib"))
+			sl_push_own(&s->provides, xasprintf("so:%s", e.soname));
+		free(dir);
+	}
+	elf_info_free(&e);
+	return 0;
+}
+
+static int scan_regular(const char *full, struct member *m, struct scan *s, struct strmap *inodes)
+{
+	char *id = xasprintf("%ju:%ju", (uintmax_t)m->st.st_dev, (uintmax_t)m->st.st_ino);
+	const char *first = strmap_get(inodes, id);
+	int rc = 0;
+	if (first) {
+		m->hardlink = first;
+	} else {
+		strmap_put(inodes, id, m->path);
+		struct sbom_file *f = &s->files[s->nfiles++];
+		f->path = m->path;
+		s->installed += (uint64_t)m->st.st_size;
+		rc = hash_file(full, f->sha1, f->sha256);
+		if (rc == 0)
+			rc = scan_elf(full, m->path, s);
+	}
+	free(id);
+	return rc;
+}
+
+static int scan_package(const char *root, const struct split_pkg *p, struct scan *s)
+{
+	struct strlist paths = STRLIST_INIT;
+	member_paths(p, &paths);
+	memset(s, 0, sizeof *s);
+	s->m = xcalloc(paths.n + 1, sizeof *s->m);
+	s->files = xcalloc(paths.n + 1, sizeof *s->files);
+	struct strmap inodes = STRMAP_INIT;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < paths.n; i++) {
+		struct member *m = &s->m[s->n++];
+		m->path = paths.v[i];
+		paths.v[i] = NULL;
+		char *full = path_join(root, m->path);
+		if (lstat(full, &m->st) < 0) {
+			kr_err("%s: cannot stat: %s", full, strerror(errno));
+			rc = -1;
+		} else if (S_ISREG(m->st.st_mode)) {
+			rc = scan_regular(full, m, s, &inodes);
+		}
+		free(full);
+	}
+	strmap_free(&inodes);
+	sl_free(&paths);
+	return rc;
+}
+
+static void scan_free(struct scan *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->m[i].path);
+	free(s->m);
+	free(s->files);
+	sl_free(&s->needed);
+	sl_free(&s->sonames);
+	sl_free(&s->provides);
+}
+
+/* ---- metadata ---- */
+
+static void fill_info(const struct package_opts *o, const struct split_pkg *p,
+		      const struct scan *s, struct pkginfo *pi)
+{
+	const struct recipe *r = o->recipe;
+	memset(pi, 0, sizeof *pi);
+	pi->name = xstrdup(p->name);
+	pi->version = recipe_fullver(r);
+	pi->arch = xstrdup(o->arch);
+	pi->origin = xstrdup(r->name.s);
+	pi->summary = xstrdup(p->summary);
+	pi->license = xstrdup(r->license);
+	pi->homepage = r->homepage ? xstrdup(r->homepage) : NULL;
+	pi->build_key = o->key ? xstrdup(o->key) : NULL;
+	pi->installed_size = s->installed;
+	for (size_t i = 0; i < p->depends.n; i++)
+		sl_push(&pi->depends, p->depends.v[i]);
+	for (size_t i = 0; i < s->needed.n; i++)
+		if (!sl_has(&s->sonames, s->needed.v[i]))
+			sl_push_own(&pi->depends, xasprintf("so:%s", s->needed.v[i]));
+	for (size_t i = 0; i < p->provides.n; i++)
+		sl_push(&pi->provides, p->provides.v[i]);
+	for (size_t i = 0; i < s->provides.n; i++)
+		sl_push(&pi->provides, s->provides.v[i]);
+	for (size_t i = 0; i < s->n; i++)
+		if (S_ISREG(s->m[i].st.st_mode) && str_starts(s->m[i].path, "etc/"))
+			sl_push(&pi->conffiles, s->m[i].path);
+	/* sorted and deduplicated so the struct matches what .PKGINFO says */
+	sl_sort(&pi->depends);
+	sl_uniq(&pi->depends);
+	sl_sort(&pi->provides);
+	sl_uniq(&pi->provides);
+}
+
+/* The recipe's sources with ${...} expanded. */
+static int expand_sources(const struct package_opts *o, struct sbom_source **out)
+{
+	const struct recipe *r = o->recipe;
+	*out = xcalloc(r->nsources + 1, sizeof **out);
+	for (size_t i = 0; i < r->nsources; i++) {
+		(*out)[i].url = recipe_expand(r, r->sources[i].url.s, o->arch);
+		(*out)[i].sha256 = r->sources[i].sha256;
+		if (!(*out)[i].url) {
+			kr_err_prefix("%s", r->path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void free_sources(struct sbom_source *s, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++)
+		free(s[i].url);
+	free(s);
+}
+
+/* ---- writing ---- */
+
+struct ctx {
+	const struct package_opts *o;
+	struct sbom_source *sources;
+	char recipe_sha256[65];
+	char *recipe_rel;
+};
+
+static int write_archive(const struct ctx *c, const struct scan *s, const struct pkginfo *pi,
+			 const char *tmp, struct package_file *pf)
+{
+	const struct package_opts *o = c->o;
+	struct sb meta = SB_INIT;
+	pkginfo_write(pi, &meta);
+	struct sbom_input si = {pi,	      o->recipe->version.s, c->sources, o->recipe->nsources,
+				s->files, s->nfiles,	    o->source_date_epoch};
+	char *sbom = sbom_json(&si);
+	int level = o->zstd_level ? o->zstd_level : PACKAGE_ZSTD_LEVEL;
+	struct pkgtar *t = pkgtar_open(tmp, level, o->source_date_epoch);
+	int rc = t ? 0 : -1;
+	if (rc == 0)
+		rc = pkgtar_add_data(t, ".PKGINFO", meta.s, meta.len);
+	if (rc == 0)
+		rc = pkgtar_add_data(t, ".SBOM.spdx.json", sbom, strlen(sbom));
+	for (size_t i = 0; rc == 0 && i < s->n; i++)
+		rc = pkgtar_add_path(t, o->destdir, s->m[i].path, s->m[i].hardlink);
+	if (t && rc < 0)
+		pkgtar_abort(t);
+	else if (t)
+		rc = pkgtar_close(t, pf->sha256, &pf->size);
+	free(sbom);
+	sb_free(&meta);
+	return rc;
+}
+
+static int write_provenance(const struct ctx *c, const struct package_file *pf, const char *tmp)
+{
+	const struct package_opts *o = c->o;
+	const struct recipe *r = o->recipe;
+	struct prov_ref *src = xcalloc(r->nsources + 1, sizeof *src);
+	for (size_t i = 0; i < r->nsources; i++)
+		src[i] = (struct prov_ref){c->sources[i].url, c->sources[i].sha256};
+	/* Library versions that shape the package bytes. */
+	struct prov_ref *tools = xcalloc(o->tools.n + 2, sizeof *tools);
+	memcpy(tools, o->tools.v, o->tools.n * sizeof *tools);
+	tools[o->tools.n] = (struct prov_ref){"libzstd", ZSTD_versionString()};
+	tools[o->tools.n + 1] = (struct prov_ref){"libarchive", archive_version_string()};
+	struct prov_input pi = {
+		.subject_name = path_basename(pf->path),
+		.subject_sha256 = pf->sha256,
+		.port = r->name.s,
+		.arch = o->arch,
+		.key = o->key ? o->key : "",
+		.toolchain_key = o->toolchain_key,
+		.source_date_epoch = o->source_date_epoch,
+		.recipe_path = c->recipe_rel,
+		.recipe_sha256 = c->recipe_sha256,
+		.sources = {src, r->nsources},
+		.patches = o->patches,
+		.deps = o->deps,
+		.tools = {tools, o->tools.n + 2},
+	};
+	char *json = provenance_json(&pi);
+	int rc = write_file_atomic(tmp, json, strlen(json), 0644);
+	free(json);
+	free(tools);
+	free(src);
+	return rc;
+}
+
+/* Temp names of a package and its provenance until all are written. */
+static char *tmp_name(const char *path)
+{
+	return xasprintf("%s.tmp.%ld", path, (long)getpid());
+}
+
+static int one_package(const struct ctx *c, const struct split_pkg *p, struct package_file *pf)
+{
+	struct scan s;
+	int rc = scan_package(c->o->destdir, p, &s);
+	if (rc == 0) {
+		fill_info(c->o, p, &s, &pf->info);
+		char *file = pkginfo_filename(&pf->info);
+		pf->path = path_join(c->o->outdir, file);
+		char *base = xstrndup(file, strlen(file) - strlen(".pkg.tar.zst"));
+		char *prov = xasprintf("%s.provenance.json", base);
+		pf->provenance = path_join(c->o->outdir, prov);
+		free(prov);
+		free(base);
+		free(file);
+		char *tmp = tmp_name(pf->path);
+		rc = write_archive(c, &s, &pf->info, tmp, pf);
+		free(tmp);
+	}
+	if (rc == 0) {
+		char *tmp = tmp_name(pf->provenance);
+		rc = write_provenance(c, pf, tmp);
+		free(tmp);
+	}
+	scan_free(&s);
+	return rc;
+}
+
+static int check_opts(const struct package_opts *o)
+{
+	if (!o->recipe || !o->arch || !o->destdir || !o->outdir) {
+		kr_err("package: recipe, arch, destdir and outdir are required");
+		return -1;
+	}
+	if (o->key && (strlen(o->key) != 64 || !is_hex(o->key, 64))) {
+		kr_err("package: bad content key '%s', expected 64 hex digits", o->key);
+		return -1;
+	}
+	if (o->source_date_epoch < 0) {
+		kr_err("package: SOURCE_DATE_EPOCH is negative, expected seconds since 1970");
+		return -1;
+	}
+	return 0;
+}
+
+/* Rename every temp into place (commit) or remove them all (undo), so a
+ * failure leaves the output folder as it was. */
+static int finish(struct package_result *res, int commit)
+{
+	int rc = 0;
+	for (size_t i = 0; i < res->n; i++) {
+		const char *paths[2] = {res->v[i].path, res->v[i].provenance};
+		for (int j = 0; j < 2; j++) {
+			if (!paths[j])
+				continue;
+			char *tmp = tmp_name(paths[j]);
+			if (!commit || rc < 0)
+				unlink(tmp);
+			else if (rename(tmp, paths[j]) < 0) {
+				kr_err("%s: cannot rename into place: %s", paths[j], strerror(errno));
+				unlink(tmp);
+				rc = -1;
+			}
+			free(tmp);
+		}
+	}
+	return rc;
+}
+
+int package_port(const struct package_opts *o, struct package_result *res)
+{
+	memset(res, 0, sizeof *res);
+	if (check_opts(o) < 0)
+		return -1;
+	const struct recipe *r = o->recipe;
+	if (o->strip && r->strip && strip_tree(o->destdir, o->strip, NULL) < 0)
+		return -1;
+	if (mkdir_p(o->outdir, 0755) < 0)
+		return -1;
+	struct ctx c = {.o = o};
+	c.recipe_rel = xasprintf("ports/%s/port.yaml", r->name.s);
+	struct split sp;
+	int rc = sha256_file(r->path, c.recipe_sha256, NULL);
+	if (rc == 0)
+		rc = expand_sources(o, &c.sources);
+	if (rc == 0)
+		rc = split_tree(r, o->destdir, &sp);
+	if (rc == 0) {
+		res->v = xcalloc(sp.n, sizeof *res->v);
+		for (size_t i = 0; rc == 0 && i < sp.n; i++)
+			rc = one_package(&c, &sp.v[res->n++], &res->v[i]);
+		split_free(&sp);
+	}
+	if (finish(res, rc == 0) < 0)
+		rc = -1;
+	if (rc == 0)
+		fsync_dir(o->outdir);
+	else
+		package_result_free(res);
+	free_sources(c.sources, r->nsources);
+	free(c.recipe_rel);
+	return rc;
+}
+
+void package_result_free(struct package_result *res)
+{
+	for (size_t i = 0; i < res->n; i++) {
+		free(res->v[i].path);
+		free(res->v[i].provenance);
+		pkginfo_free(&res->v[i].info);
+	}
+	free(res->v);
+	memset(res, 0, sizeof *res);
+}

@@ -1,0 +1,88 @@
+/* package.h - turn a port's install root into its packages: the one
+ * entry point the build orchestration calls after `make install`.
+ *
+ * package_port() does, in order:
+ *   1. strip (when o->strip is set and the recipe does not say strip:
+ *      false): see strip.h;
+ *   2. split the install root into packages: see split.h;
+ *   3. per package, scan it: sha1/sha256 of each regular file (for the
+ *      SBOM), ELF DT_NEEDED -> `depend: so:X` unless a library in the same
+ *      package has soname X, DT_SONAME of libraries directly in usr/lib ->
+ *      `provide: so:X`, regular files under etc/ -> `conffile:`, and the
+ *      installed size (regular files, each inode once);
+ *   4. write OUTDIR/NAME-VERSION-rN.ARCH.pkg.tar.zst: `.PKGINFO`, `.SBOM.spdx.json`, then the files and
+ *      their parent directories in byte-wise sorted order (pkgtar.h);
+ *   5. write OUTDIR/NAME-VERSION-rN.ARCH.provenance.json beside it;
+ *   6. rename all of them into place (temp names until then).
+ * Output depends only on the inputs: not on the build path, the time,
+ * the umask or the order the filesystem lists entries in.
+ *
+ * Example (the orchestrator, after installing into DESTDIR):
+ *
+ *	struct prov_ref tools[] = {{"cc", "gcc (Debian 12.2.0-14) 12.2.0"},
+ *				   {"bwrap", "bubblewrap 0.8.0"}};
+ *	struct package_opts o = {
+ *		.recipe = r, .arch = "x86_64", .key = port->key,
+ *		.destdir = "build/x86_64/foo/dest", .outdir = "out/x86_64/pkgs",
+ *		.source_date_epoch = sde, .strip = "x86_64-krill-linux-gnu-strip",
+ *		.toolchain_key = g->toolchain_key,
+ *		.patches = {patch_refs, npatches}, .deps = {dep_refs, ndeps},
+ *		.tools = {tools, 2},
+ *	};
+ *	struct package_result res;
+ *	if (package_port(&o, &res) < 0)
+ *		return -1;             // kr_errmsg() says what and where
+ *	for (size_t i = 0; i < res.n; i++)
+ *		use(res.v[i].path, res.v[i].sha256, &res.v[i].info);
+ *	package_result_free(&res);
+ */
+#ifndef KRILL_PACKAGE_H
+#define KRILL_PACKAGE_H
+
+#include <stdint.h>
+
+#include "pkginfo.h"
+#include "provenance.h"
+#include "recipe.h"
+
+/* The zstd level of every package; why: tools/doc/package.md. */
+#define PACKAGE_ZSTD_LEVEL 15
+
+struct package_opts {
+	const struct recipe *recipe;  /* sources (url + sha256) come from here */
+	const char *arch;             /* target arch, e.g. "x86_64", or "host" */
+	const char *key;              /* the port's content key (64 hex): build-key
+				       * in .PKGINFO, invocationId in provenance */
+	const char *destdir;          /* install root; stripped in place */
+	const char *outdir;           /* created if missing */
+	int64_t source_date_epoch;    /* mtime clamp, SBOM `created` */
+	const char *strip;            /* strip program (PATH lookup without '/');
+				       * NULL: never strip */
+	const char *toolchain_key;    /* NULL when building with the host cc */
+	struct prov_refs patches;     /* {file name, sha256}, in applied order */
+	struct prov_refs deps;        /* build-dependency packages {file name, sha256} */
+	struct prov_refs tools;       /* host tools {name, version}; krill, libzstd
+				       * and libarchive are added automatically */
+	int zstd_level;               /* 0: PACKAGE_ZSTD_LEVEL (benchmarks only) */
+};
+
+struct package_file {
+	char *path;                   /* OUTDIR/NAME-VERSION-rN.ARCH.pkg.tar.zst */
+	char *provenance;             /* OUTDIR/NAME-VERSION-rN.ARCH.provenance.json */
+	char sha256[65];              /* of the package file */
+	uint64_t size;                /* of the package file */
+	struct pkginfo info;          /* as in its .PKGINFO (no index fields) */
+};
+
+struct package_result {
+	struct package_file *v;       /* main package first, then subpackages */
+	size_t n;
+};
+
+/* 0 and res filled, or -1 with kr_err. Every package and provenance file
+ * is written under a temp name first and all are renamed into place only
+ * when all were written, so a failure leaves outdir as it was. */
+int package_port(const struct package_opts *o, struct package_result *res);
+void package_result_free(struct package_result *res);
+
+#endif

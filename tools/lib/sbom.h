@@ -1,0 +1,41 @@
+/* sbom.h - the SPDX 2.3 JSON SBOM stored in every package as
+ * `.SBOM.spdx.json`. Deterministic: keys in a fixed order, 2-space
+ * indentation, `created` from SOURCE_DATE_EPOCH, and a documentNamespace
+ * derived from the package's content (its metadata and file hashes), so
+ * the same package always gets the same SBOM. Layout: tools/doc/package.md.
+ */
+#ifndef KRILL_SBOM_H
+#define KRILL_SBOM_H
+
+#include <stdint.h>
+
+#include "pkginfo.h"
+
+struct sbom_file {
+	char *path;         /* relative to the root, no leading '/' */
+	char sha1[41];      /* SPDX 2.3 requires SHA1 for every file */
+	char sha256[65];
+};
+
+struct sbom_source {
+	char *url;          /* expanded source URL */
+	const char *sha256;
+};
+
+struct sbom_input {
+	const struct pkginfo *info;        /* name, version, arch, license, homepage, summary */
+	const char *upstream_version;      /* the recipe's version, for the sources */
+	const struct sbom_source *sources; /* upstream sources, in recipe order */
+	size_t nsources;
+	const struct sbom_file *files;     /* regular files, sorted by path */
+	size_t nfiles;
+	int64_t source_date_epoch;
+};
+
+/* The document as JSON text ending in '\n' (malloc'd). */
+char *sbom_json(const struct sbom_input *in);
+
+/* Percent-encode s for a purl component (RFC 3986 unreserved kept). */
+char *purl_encode(const char *s);
+
+#endif

@@ -1,0 +1,485 @@
+/* test_package.c - whole-port packaging: split, strip, ELF deps, archive
+ * layout read back with libarchive, SBOM and provenance, and byte-identical
+ * output for the same tree built differently. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <jansson.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <utime.h>
+
+#include "package.h"
+#include "pkgtest.h"
+#include "t.h"
+
+#define SDE 1700000000LL
+#define OLD 1600000000LL /* a file mtime before SDE: kept as is */
+#define KEY "abababababababababababababababababababababababababababababababab"
+
+static char *dir, *bindir;
+
+/* ---- building trees ---- */
+
+static const char *const long_name =
+	"usr/share/foo/a-rather-long-directory-name-to-pass-the-ustar-name-field/"
+	"and-another-level-of-it/a-file-whose-name-alone-is-longer-than-the-one-hundred-bytes-"
+	"of-a-ustar-name-field-so-that-libarchive-needs-a-pax-header.txt";
+
+/* The same tree whatever the order, with explicit modes and mtimes. */
+static void make_tree(const char *root, int reverse, time_t mtime)
+{
+	const char *order[] = {"bin", "lib", "data"};
+	for (int k = 0; k < 3; k++) {
+		const char *step = order[reverse ? 2 - k : k];
+		if (!strcmp(step, "bin"))
+			sh("mkdir -p '%s/usr/bin' && cp '%s/prog' '%s/usr/bin/prog' && "
+			   "ln '%s/usr/bin/prog' '%s/usr/bin/prog2'",
+			   root, bindir, root, root, root);
+		else if (!strcmp(step, "lib"))
+			sh("mkdir -p '%s/usr/lib' && cp '%s/libfoo.so.1.0' '%s/usr/lib/' && "
+			   "ln -s libfoo.so.1.0 '%s/usr/lib/libfoo.so.1' && "
+			   "ln -s libfoo.so.1.0 '%s/usr/lib/libfoo.so'",
+			   root, bindir, root, root, root);
+		else {
+			put(root, "usr/include/foo.h", "int foo(void);\n", 0644);
+			put(root, "usr/share/doc/foo/README", "read me\n", 0644);
+			put(root, "etc/foo.conf", "x=1\n", 0640);
+			put(root, long_name, "long\n", 0644);
+			put(root, "usr/share/foo/old", "old\n", 0644);
+			char *p = path_join(root, "var/lib/foo");
+			mkdir_p(p, 0700);
+			free(p);
+		}
+	}
+	sh("cd '%s' && find . -type d -exec chmod 0755 {} + && chmod 0700 var/lib/foo && "
+	   "chmod 0755 usr/bin/prog usr/lib/libfoo.so.1.0 && "
+	   "find . -exec touch -h -d @%lld {} + && touch -d @%lld usr/share/foo/old",
+	   root, (long long)mtime, OLD);
+}
+
+static struct recipe *recipe_for(const char *where, const char *extra)
+{
+	return load_recipe(where, extra);
+}
+
+static const char *const tools_sub = "subpackages:\n  - name: foo-tools\n"
+				     "    files: [usr/bin/**]\n    depends: [foo]\n";
+
+static struct prov_ref patches[] = {
+	{"0001-fix.patch", "2222222222222222222222222222222222222222222222222222222222222222"}};
+static struct prov_ref deps[] = {
+	{"bar-1.0-r1.x86_64.pkg.tar.zst",
+	 "3333333333333333333333333333333333333333333333333333333333333333"}};
+static struct prov_ref tools[] = {{"cc", "cc (test) 1.0"}, {"bwrap", "bubblewrap 0.0"}};
+
+static int run_package(const struct recipe *r, const char *root, const char *out,
+		       struct package_result *res)
+{
+	struct package_opts o = {
+		.recipe = r,
+		.arch = "x86_64",
+		.key = KEY,
+		.destdir = root,
+		.outdir = out,
+		.source_date_epoch = SDE,
+		.strip = "strip",
+		.toolchain_key = "4444444444444444444444444444444444444444444444444444444444444444",
+		.patches = {patches, 1},
+		.deps = {deps, 1},
+		.tools = {tools, 2},
+	};
+	return package_port(&o, res);
+}
+
+static const struct package_file *find(const struct package_result *res, const char *name)
+{
+	for (size_t i = 0; i < res->n; i++)
+		if (!strcmp(res->v[i].info.name, name))
+			return &res->v[i];
+	return NULL;
+}
+
+/* ---- reading back ---- */
+
+struct member {
+	char *name, *link, *hardlink, *data;
+	mode_t type, perm;
+	int64_t uid, gid, mtime, size;
+	int has_atime, has_ctime, format;
+	const char *uname;
+};
+
+static int read_members(const char *path, struct member *m, int max)
+{
+	struct archive *a = archive_read_new();
+	archive_read_support_filter_zstd(a);
+	archive_read_support_format_tar(a);
+	if (archive_read_open_filename(a, path, 16384) != ARCHIVE_OK)
+		return -1;
+	struct archive_entry *e;
+	int n = 0;
+	while (n < max && archive_read_next_header(a, &e) == ARCHIVE_OK) {
+		struct member *x = &m[n++];
+		memset(x, 0, sizeof *x);
+		x->name = xstrdup(archive_entry_pathname(e));
+		/* libarchive writes directories as "dir/"; order is by the path */
+		if (str_ends(x->name, "/"))
+			x->name[strlen(x->name) - 1] = 0;
+		x->link = archive_entry_symlink(e) ? xstrdup(archive_entry_symlink(e)) : NULL;
+		x->hardlink = archive_entry_hardlink(e) ? xstrdup(archive_entry_hardlink(e)) : NULL;
+		x->type = archive_entry_filetype(e);
+		x->perm = archive_entry_perm(e);
+		x->uid = archive_entry_uid(e);
+		x->gid = archive_entry_gid(e);
+		x->uname = archive_entry_uname(e) && !strcmp(archive_entry_uname(e), "root")
+				   ? "root"
+				   : "other";
+		x->mtime = archive_entry_mtime(e);
+		x->size = archive_entry_size(e);
+		x->has_atime = archive_entry_atime_is_set(e);
+		x->has_ctime = archive_entry_ctime_is_set(e);
+		x->format = archive_format(a);
+		if (x->size > 0) {
+			x->data = xmalloc((size_t)x->size + 1);
+			archive_read_data(a, x->data, (size_t)x->size);
+			x->data[x->size] = 0;
+		}
+	}
+	archive_read_free(a);
+	return n;
+}
+
+static void free_members(struct member *m, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(m[i].name);
+		free(m[i].link);
+		free(m[i].hardlink);
+		free(m[i].data);
+	}
+}
+
+static const struct member *member(const struct member *m, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(m[i].name, name))
+			return &m[i];
+	return NULL;
+}
+
+/* ---- tests ---- */
+
+static struct package_result res_a;
+static char *root_a, *out_a;
+
+/* Members of the first run's package NAME; 0 when there is none. */
+static int read_pkg(const char *name, struct member *m, int max)
+{
+	const struct package_file *p = find(&res_a, name);
+	int n = p ? read_members(p->path, m, max) : 0;
+	return n < 0 ? 0 : n;
+}
+
+TEST(packages_and_metadata)
+{
+	CHECK(res_a.n == 4);
+	const struct package_file *m = find(&res_a, "foo"), *t = find(&res_a, "foo-tools"),
+				  *d = find(&res_a, "foo-dev"), *doc = find(&res_a, "foo-doc");
+	CHECK(m && t && d && doc);
+	if (!m || !t || !d || !doc)
+		return;
+	CHECK_STR(path_basename(m->path), "foo-1.2-r3.x86_64.pkg.tar.zst");
+	CHECK_STR(path_basename(m->provenance), "foo-1.2-r3.x86_64.provenance.json");
+	CHECK(path_exists(m->path) && path_exists(m->provenance));
+	/* DT_NEEDED -> depend so:, SONAME -> provide so: */
+	CHECK(sl_has(&t->info.depends, "so:libfoo.so.1"));
+	CHECK(sl_has(&t->info.depends, "foo"));
+	CHECK(sl_has(&m->info.provides, "so:libfoo.so.1"));
+	CHECK(!sl_has(&m->info.depends, "so:libfoo.so.1"));
+	CHECK(sl_has(&d->info.depends, "foo=1.2-r3"));
+	CHECK(sl_has(&m->info.conffiles, "etc/foo.conf"));
+	CHECK(m->info.conffiles.n == 1);
+	CHECK_STR(m->info.build_key, KEY);
+	CHECK_STR(m->info.origin, "foo");
+	/* prog and prog2 are one inode: counted once */
+	struct stat st;
+	char *p = path_join(root_a, "usr/bin/prog");
+	CHECK(stat(p, &st) == 0 && t->info.installed_size == (uint64_t)st.st_size);
+	free(p);
+	char hex[65];
+	uint64_t size;
+	CHECK(sha256_file(m->path, hex, &size) == 0);
+	CHECK_STR(hex, m->sha256);
+	CHECK(size == m->size);
+}
+
+TEST(archive_layout)
+{
+	const struct package_file *m = find(&res_a, "foo");
+	if (!m)
+		return;
+	struct member mem[64];
+	int n = read_members(m->path, mem, 64);
+	CHECK(n >= 10);
+	if (n < 3)
+		return;
+	CHECK_STR(mem[0].name, ".PKGINFO");
+	CHECK_STR(mem[1].name, ".SBOM.spdx.json");
+	for (int i = 3; i < n; i++)
+		CHECK(strcmp(mem[i - 1].name, mem[i].name) < 0);
+	for (int i = 0; i < n; i++) {
+		CHECK(mem[i].uid == 0 && mem[i].gid == 0);
+		CHECK_STR(mem[i].uname, "root");
+		CHECK(mem[i].mtime <= SDE);
+		CHECK(!mem[i].has_atime && !mem[i].has_ctime);
+	}
+	/* .PKGINFO parses and has no index fields */
+	size_t pos = 0;
+	int line = 1;
+	struct pkginfo pi;
+	CHECK(pkginfo_parse(mem[0].data, (size_t)mem[0].size, &pos, &line, ".PKGINFO", 0, &pi) == 1);
+	CHECK_STR(pi.name, "foo");
+	CHECK(sl_has(&pi.provides, "so:libfoo.so.1"));
+	pkginfo_free(&pi);
+	const struct member *x = member(mem, n, "usr/share/foo/old");
+	CHECK(x && x->mtime == OLD);
+	x = member(mem, n, "usr/lib/libfoo.so.1");
+	CHECK(x && x->type == AE_IFLNK && x->link && !strcmp(x->link, "libfoo.so.1.0"));
+	x = member(mem, n, "var/lib/foo");
+	CHECK(x && x->type == AE_IFDIR && x->perm == 0700);
+	x = member(mem, n, "etc/foo.conf");
+	CHECK(x && x->perm == 0640 && x->data && !strcmp(x->data, "x=1\n"));
+	CHECK(member(mem, n, "usr") && member(mem, n, "usr/lib"));
+	/* plain ustar headers; pax only where ustar cannot say it */
+	CHECK(mem[0].format == ARCHIVE_FORMAT_TAR_USTAR);
+	CHECK(member(mem, n, long_name) != NULL);
+	CHECK(sh("test \"$(zstd -dc '%s' | grep -a -o 'PaxHeader/[a-z-]*' | wc -l)\" = 1",
+		 m->path) == 0);
+	CHECK(member(mem, n, "usr/include/foo.h") == NULL); /* in -dev */
+	/* stripped: no DWARF left in the library */
+	x = member(mem, n, "usr/lib/libfoo.so.1.0");
+	CHECK(x && x->data && !memmem(x->data, (size_t)x->size, ".debug_info", 11));
+	free_members(mem, n);
+}
+
+TEST(hardlinks_stay_hardlinks)
+{
+	struct member mem[16];
+	int n = read_pkg("foo-tools", mem, 16);
+	const struct member *a = member(mem, n, "usr/bin/prog"), *b = member(mem, n, "usr/bin/prog2");
+	CHECK(a && b && a->size > 0 && !a->hardlink);
+	CHECK(b && b->hardlink && !strcmp(b->hardlink, "usr/bin/prog"));
+	CHECK(a && a->data && !memmem(a->data, (size_t)a->size, ".debug_info", 11));
+	free_members(mem, n);
+}
+
+TEST(sbom_is_spdx_2_3)
+{
+	struct member mem[64];
+	int n = read_pkg("foo", mem, 64);
+	json_error_t err;
+	json_t *j = n > 1 ? json_loads(mem[1].data, 0, &err) : NULL;
+	CHECK(j != NULL);
+	if (!j)
+		return;
+	CHECK_STR(json_string_value(json_object_get(j, "spdxVersion")), "SPDX-2.3");
+	CHECK_STR(json_string_value(json_object_get(j, "dataLicense")), "CC0-1.0");
+	CHECK_STR(json_string_value(json_object_get(j, "SPDXID")), "SPDXRef-DOCUMENT");
+	const char *ns = json_string_value(json_object_get(j, "documentNamespace"));
+	CHECK(ns && str_starts(ns, "https://"));
+	json_t *ci = json_object_get(j, "creationInfo");
+	CHECK_STR(json_string_value(json_object_get(ci, "created")), "2023-11-14T22:13:20Z");
+	CHECK(json_array_size(json_object_get(ci, "creators")) >= 1);
+	json_t *pkgs = json_object_get(j, "packages");
+	CHECK(json_array_size(pkgs) == 2);
+	json_t *p0 = json_array_get(pkgs, 0), *p1 = json_array_get(pkgs, 1);
+	CHECK_STR(json_string_value(json_object_get(p0, "name")), "foo");
+	CHECK_STR(json_string_value(json_object_get(p0, "versionInfo")), "1.2-r3");
+	CHECK_STR(json_string_value(json_object_get(p0, "licenseDeclared")), "MIT");
+	CHECK_STR(json_string_value(json_object_get(p0, "downloadLocation")),
+		  "https://example.org/foo-1.2.tar.gz");
+	json_t *ref = json_array_get(json_object_get(p0, "externalRefs"), 0);
+	CHECK_STR(json_string_value(json_object_get(ref, "referenceLocator")),
+		  "pkg:generic/krill/foo@1.2-r3?arch=x86_64");
+	CHECK(json_object_get(json_object_get(p0, "packageVerificationCode"),
+			      "packageVerificationCodeValue") != NULL);
+	json_t *c = json_array_get(json_object_get(p1, "checksums"), 0);
+	CHECK_STR(json_string_value(json_object_get(c, "checksumValue")),
+		  "1111111111111111111111111111111111111111111111111111111111111111");
+	/* every regular file, with SHA1 and SHA256 */
+	json_t *files = json_object_get(j, "files");
+	size_t i;
+	json_t *f;
+	int seen_lib = 0;
+	json_array_foreach(files, i, f) {
+		CHECK(json_object_get(f, "SPDXID") && json_object_get(f, "fileName"));
+		json_t *cs = json_object_get(f, "checksums");
+		CHECK(json_array_size(cs) == 2);
+		CHECK_STR(json_string_value(json_object_get(json_array_get(cs, 0), "algorithm")), "SHA1");
+		CHECK_STR(json_string_value(json_object_get(json_array_get(cs, 1), "algorithm")),
+			  "SHA256");
+		if (!strcmp(json_string_value(json_object_get(f, "fileName")), "./usr/lib/libfoo.so.1.0"))
+			seen_lib = 1;
+	}
+	CHECK(seen_lib);
+	int describes = 0, contains = 0, generated = 0;
+	json_array_foreach(json_object_get(j, "relationships"), i, f) {
+		const char *t = json_string_value(json_object_get(f, "relationshipType"));
+		describes += t && !strcmp(t, "DESCRIBES");
+		contains += t && !strcmp(t, "CONTAINS");
+		generated += t && !strcmp(t, "GENERATED_FROM");
+	}
+	CHECK(describes == 1 && contains == (int)json_array_size(files) && generated == 1);
+	json_decref(j);
+	free_members(mem, n);
+}
+
+TEST(provenance_names_every_input)
+{
+	const struct package_file *m = find(&res_a, "foo");
+	if (!m)
+		return;
+	json_error_t err;
+	json_t *j = json_load_file(m->provenance, 0, &err);
+	CHECK(j != NULL);
+	if (!j)
+		return;
+	CHECK_STR(json_string_value(json_object_get(j, "_type")), "https://in-toto.io/Statement/v1");
+	CHECK_STR(json_string_value(json_object_get(j, "predicateType")),
+		  "https://slsa.dev/provenance/v1");
+	json_t *sub = json_array_get(json_object_get(j, "subject"), 0);
+	CHECK_STR(json_string_value(json_object_get(sub, "name")), path_basename(m->path));
+	CHECK_STR(json_string_value(json_object_get(json_object_get(sub, "digest"), "sha256")),
+		  m->sha256);
+	json_t *bd = json_object_get(json_object_get(j, "predicate"), "buildDefinition");
+	CHECK(json_string_value(json_object_get(bd, "buildType")) != NULL);
+	CHECK_STR(json_string_value(json_object_get(json_object_get(bd, "externalParameters"), "port")),
+		  "foo");
+	json_t *ip = json_object_get(bd, "internalParameters");
+	CHECK(json_integer_value(json_object_get(ip, "SOURCE_DATE_EPOCH")) == SDE);
+	CHECK_STR(json_string_value(json_object_get(json_object_get(ip, "hostTools"), "cc")),
+		  "cc (test) 1.0");
+	char *text = json_dumps(json_object_get(bd, "resolvedDependencies"), JSON_COMPACT);
+	CHECK(text && strstr(text, "ports/foo/port.yaml"));
+	CHECK(text && strstr(text, "https://example.org/foo-1.2.tar.gz"));
+	CHECK(text && strstr(text, "0001-fix.patch") && strstr(text, "2222222222"));
+	CHECK(text && strstr(text, "bar-1.0-r1.x86_64.pkg.tar.zst") && strstr(text, "3333333333"));
+	CHECK(text && strstr(text, "4444444444"));
+	CHECK(text && !strstr(text, dir)); /* no host path */
+	free(text);
+	json_t *meta = json_object_get(json_object_get(json_object_get(j, "predicate"), "runDetails"),
+				       "metadata");
+	CHECK_STR(json_string_value(json_object_get(meta, "invocationId")), KEY);
+	json_decref(j);
+}
+
+/* Same tree, other folder, reverse creation order, other mtimes (all
+ * after SDE), other umask while packaging: the same bytes. */
+TEST(reproducible)
+{
+	char *root_b = path_join(dir, "b/some/other/dest"), *out_b = path_join(dir, "out-b");
+	make_tree(root_b, 1, (time_t)(SDE + 86400 * 30));
+	char *rdir = path_join(dir, "b");
+	struct recipe *r = recipe_for(rdir, tools_sub);
+	mode_t old = umask(077);
+	struct package_result res_b;
+	CHECK(run_package(r, root_b, out_b, &res_b) == 0);
+	umask(old);
+	CHECK(res_b.n == res_a.n);
+	for (size_t i = 0; i < res_a.n && i < res_b.n; i++) {
+		CHECK_STR(res_a.v[i].sha256, res_b.v[i].sha256);
+		CHECK(sh("cmp -s '%s' '%s' && cmp -s '%s' '%s'", res_a.v[i].path, res_b.v[i].path,
+			 res_a.v[i].provenance, res_b.v[i].provenance) == 0);
+	}
+	package_result_free(&res_b);
+	recipe_free(r);
+	free(rdir);
+	free(root_b);
+	free(out_b);
+}
+
+TEST(failure_leaves_outdir_alone)
+{
+	char *where = path_join(dir, "c"), *root = path_join(dir, "c/dest"),
+	     *out = path_join(dir, "c/out");
+	put(root, "usr/bin/x", "x\n", 0755);
+	struct recipe *r = recipe_for(where, "subpackages:\n  - name: foo-extra\n"
+					     "    files: [usr/share/nothing/**]\n");
+	struct package_result res;
+	CHECK(run_package(r, root, out, &res) == -1);
+	CHECK(strstr(kr_errmsg(), "foo-extra") != NULL);
+	struct strlist l = STRLIST_INIT;
+	CHECK(!path_exists(out) || (list_dir(out, &l) == 0 && l.n == 0));
+	sl_free(&l);
+	recipe_free(r);
+	/* a good first run, then a failing one: the first run's files stay, no temp left */
+	r = recipe_for(where, "");
+	CHECK(run_package(r, root, out, &res) == 0);
+	package_result_free(&res);
+	put(root, "bin/legacy", "x\n", 0755);
+	CHECK(run_package(r, root, out, &res) == -1);
+	CHECK(list_dir(out, &l) == 0 && l.n == 2);
+	sl_free(&l);
+	recipe_free(r);
+	free(where);
+	free(root);
+	free(out);
+}
+
+TEST(strip_false_keeps_debug_info)
+{
+	char *where = path_join(dir, "d"), *root = path_join(dir, "d/dest"),
+	     *out = path_join(dir, "d/out");
+	CHECK(sh("mkdir -p '%s/usr/lib' && cp '%s/libfoo.so.1.0' '%s/usr/lib/'", root, bindir,
+		 root) == 0);
+	struct recipe *r = recipe_for(where, "  strip: false\n");
+	struct package_result res;
+	CHECK(run_package(r, root, out, &res) == 0);
+	struct member mem[16];
+	int n = res.n ? read_members(res.v[0].path, mem, 16) : 0;
+	const struct member *x = member(mem, n, "usr/lib/libfoo.so.1.0");
+	CHECK(x && x->data && memmem(x->data, (size_t)x->size, ".debug_info", 11));
+	free_members(mem, n);
+	package_result_free(&res);
+	recipe_free(r);
+	free(where);
+	free(root);
+	free(out);
+}
+
+int main(void)
+{
+	dir = tmpdir_new();
+	bindir = path_join(dir, "bin");
+	mkdir_p(bindir, 0755);
+	if (build_foo(bindir) != 0) {
+		printf("FAIL build_foo: cannot compile the test library with cc\n");
+		return 1;
+	}
+	root_a = path_join(dir, "a/dest");
+	out_a = path_join(dir, "out-a");
+	make_tree(root_a, 0, time(NULL));
+	char *adir = path_join(dir, "a");
+	struct recipe *r = recipe_for(adir, tools_sub);
+	if (run_package(r, root_a, out_a, &res_a) != 0) {
+		printf("FAIL package_port: %s\n", kr_errmsg());
+		return 1;
+	}
+	RUN(packages_and_metadata);
+	RUN(archive_layout);
+	RUN(hardlinks_stay_hardlinks);
+	RUN(sbom_is_spdx_2_3);
+	RUN(provenance_names_every_input);
+	RUN(reproducible);
+	RUN(failure_leaves_outdir_alone);
+	RUN(strip_false_keeps_debug_info);
+	package_result_free(&res_a);
+	recipe_free(r);
+	rm_rf(dir);
+	free(adir);
+	free(root_a);
+	free(out_a);
+	free(bindir);
+	free(dir);
+	DONE();
+}
