@@ -6,7 +6,7 @@ TOOLCHAIN_KEY  := $(shell { cc --version; cc -dumpmachine; } 2>/dev/null | sha25
 TOOLCHAIN_ARGS :=
 else
 TOOLCHAIN_KEY  := none
-TOOLCHAIN_ARGS := --toolchain $(CACHE_DIR)/toolchain/$(ARCH)
+TOOLCHAIN_ARGS := --toolchain $(CACHE_DIR)/toolchain/$(ARCH) --toolchain-key $(TOOLCHAIN_KEY)
 endif
 
 .PHONY: toolchain

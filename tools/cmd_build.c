@@ -40,6 +40,7 @@ const struct verb verb_build = {
 	"  --dep DIR         a dependency's result dir (repeatable): its packages\n"
 	"                    provide the sysroot\n"
 	"  --toolchain DIR   the cross toolchain, mounted at /toolchain\n"
+	"  --toolchain-key K its key, recorded in the provenance\n"
 	"  --jobs N          parallel jobs inside the build (default: 2)\n"
 	"  --log FILE        full log (default: WORK.log)\n"
 	"  --progress FILE   shared counter for the [k/n] progress line\n"
@@ -81,6 +82,7 @@ static int run(int argc, char **argv)
 		{"log", required_argument, NULL, 'l'},	 {"progress", required_argument, NULL, 'p'},
 		{"total", required_argument, NULL, 'n'}, {"verbose", no_argument, NULL, 'v'},
 		{"keep-work", no_argument, NULL, 'K'},	 {"shell", no_argument, NULL, 's'},
+		{"toolchain-key", required_argument, NULL, 'T'},
 		{NULL, 0, NULL, 0},
 	};
 	struct buildrun b = {0};
@@ -103,6 +105,7 @@ static int run(int argc, char **argv)
 		case 'v': b.verbose = 1; break;
 		case 'K': b.keep_work = 1; break;
 		case 's': shell = 1; break;
+		case 'T': b.toolchain_key = optarg; break;
 		default: sl_free(&b.deps); return verb_usage_error(&verb_build, "bad option");
 		}
 	}

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "package.h"
 #include "sandbox.h"
 
 static char *default_cache(void)
@@ -191,11 +192,97 @@ static int run_script(struct buildrun *b)
 	return 0;
 }
 
+/* {name, sha256} of every file matching suffix in dir, sorted. */
+static int hash_refs(const char *dir, const char *suffix, struct strlist *store)
+{
+	struct strlist names = STRLIST_INIT;
+	if (!is_dir(dir))
+		return 0;
+	if (list_dir(dir, &names) < 0)
+		return -1;
+	for (size_t i = 0; i < names.n; i++) {
+		if (!str_ends(names.v[i], suffix))
+			continue;
+		char *p = path_join(dir, names.v[i]);
+		char hex[65];
+		int rc = sha256_file(p, hex, NULL);
+		free(p);
+		if (rc < 0) {
+			sl_free(&names);
+			return -1;
+		}
+		sl_push(store, names.v[i]);
+		sl_push(store, hex);
+	}
+	sl_free(&names);
+	return 0;
+}
+
+static struct prov_refs as_refs(const struct strlist *store)
+{
+	struct prov_ref *v = xcalloc(store->n / 2 + 1, sizeof *v);
+	for (size_t i = 0; i + 1 < store->n; i += 2) {
+		v[i / 2].name = store->v[i];
+		v[i / 2].value = store->v[i + 1];
+	}
+	return (struct prov_refs){v, store->n / 2};
+}
+
+static char *first_line(const char *cmd)
+{
+	FILE *p = popen(cmd, "r");
+	char line[256] = "";
+	if (p) {
+		if (!fgets(line, sizeof line, p))
+			line[0] = 0;
+		pclose(p);
+	}
+	line[strcspn(line, "\n")] = 0;
+	return xstrdup(line[0] ? line : "unknown");
+}
+
 static int package(struct buildrun *b, const char *tmpout)
 {
-	(void)b;
-	(void)tmpout;
-	return 0;
+	struct strlist patches = STRLIST_INIT, deps = STRLIST_INIT;
+	char *pdir = path_join(b->r->dir, "patches");
+	int rc = hash_refs(pdir, ".patch", &patches);
+	free(pdir);
+	for (size_t i = 0; !rc && i < b->deps.n; i++)
+		rc = hash_refs(b->deps.v[i], ".pkg.tar.zst", &deps);
+	char *cc = b->toolchain ? NULL : first_line("cc --version 2>/dev/null");
+	char *bwrap = sandbox_bwrap_version();
+	struct prov_ref tools[] = {{"cc", cc ? cc : "toolchain"}, {"bwrap", bwrap}};
+	char *target = build_target_triplet(b->arch);
+	char *strip = b->toolchain ? xasprintf("%s/bin/%s-strip", b->toolchain, target)
+				   : xstrdup("strip");
+	char *dest = path_join(b->work, "dest");
+	struct package_opts o = {
+		.recipe = b->r,
+		.arch = b->arch,
+		.key = b->key,
+		.destdir = dest,
+		.outdir = tmpout,
+		.source_date_epoch = source_date_epoch(),
+		.strip = strip,
+		.toolchain_key = b->toolchain_key,
+		.patches = as_refs(&patches),
+		.deps = as_refs(&deps),
+		.tools = {tools, ARRAY_LEN(tools)},
+	};
+	struct package_result res = {0};
+	if (!rc)
+		rc = package_port(&o, &res);
+	package_result_free(&res);
+	free((void *)o.patches.v);
+	free((void *)o.deps.v);
+	free(dest);
+	free(strip);
+	free(target);
+	free(cc);
+	free(bwrap);
+	sl_free(&patches);
+	sl_free(&deps);
+	return rc;
 }
 
 /* Move tmp into place as the result; `done` is written last inside tmp so

@@ -9,6 +9,7 @@
 struct buildrun {
 	/* inputs */
 	const char *arch, *key, *outdir, *cache, *workdir, *toolchain, *logpath, *portdir;
+	const char *toolchain_key; /* for provenance; NULL with the host compiler */
 	struct strlist deps; /* dependency result dirs */
 	int jobs, verbose, keep_work;
 	/* filled in */
