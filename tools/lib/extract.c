@@ -30,10 +30,11 @@ static struct archive *reader_new(void)
 
 /* Drop "./" and empty components, then strip n leading ones; NULL when
  * nothing remains. Refuses absolute paths and '..'. */
-static char *clean_path(const struct ex *x, const char *path, int n, const char *what)
+static char *clean_path(const struct ex *x, const char *entry, const char *path, int n,
+			const char *what)
 {
 	if (path[0] == '/') {
-		kr_err("%s: entry '%s': refused: absolute %s", x->name, path, what);
+		kr_err("%s: entry '%s': refused: absolute %s", x->name, entry, what);
 		return NULL;
 	}
 	struct strlist parts = STRLIST_INIT, kept = STRLIST_INIT;
@@ -47,7 +48,7 @@ static char *clean_path(const struct ex *x, const char *path, int n, const char 
 			sl_push(&kept, parts.v[i]);
 	}
 	if (bad)
-		kr_err("%s: entry '%s': refused: '..' in its %s", x->name, path, what);
+		kr_err("%s: entry '%s': refused: '..' in its %s", x->name, entry, what);
 	else if (kept.n > (size_t)n) {
 		struct strlist rest = {kept.v + n, kept.n - (size_t)n, 0};
 		out = sl_join(&rest, "/");
@@ -80,6 +81,9 @@ static int check_no_symlink(const struct ex *x, const char *entry, const char *p
 static int check_type(const struct ex *x, struct archive_entry *e)
 {
 	mode_t t = archive_entry_filetype(e);
+	/* a tar hardlink may carry no type bits: it is a link to a checked entry */
+	if (archive_entry_hardlink(e) && (t == 0 || t == AE_IFREG))
+		return 0;
 	if (t == AE_IFREG || t == AE_IFDIR || t == AE_IFLNK)
 		return 0;
 	kr_err("%s: entry '%s': refused: %s", x->name, archive_entry_pathname(e),
@@ -96,7 +100,7 @@ static int prepare(const struct ex *x, struct archive_entry *e)
 		return -1;
 	}
 	char *entry = xstrdup(orig);
-	char *path = clean_path(x, entry, x->strip, "path");
+	char *path = clean_path(x, entry, entry, x->strip, "path");
 	int rc = path ? 0 : -1;
 	if (path && !*path)
 		rc = 1;
@@ -104,7 +108,7 @@ static int prepare(const struct ex *x, struct archive_entry *e)
 		rc = check_type(x, e) < 0 || check_no_symlink(x, entry, path) < 0 ? -1 : 0;
 	const char *hl = archive_entry_hardlink(e);
 	if (rc == 0 && hl) {
-		char *t = clean_path(x, hl, x->strip, "hardlink target");
+		char *t = clean_path(x, entry, hl, x->strip, "hardlink target");
 		rc = !t || !*t || check_no_symlink(x, entry, t) < 0 ? -1 : 0;
 		if (t && !*t)
 			kr_err("%s: entry '%s': hardlink target '%s' is stripped away", x->name, entry, hl);
