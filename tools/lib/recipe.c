@@ -329,9 +329,17 @@ static void s_strip(struct ctx *c, const yaml_node_t *v, const char *k, void *ob
 	get_int(c, v, k, 0, 16, &S->strip);
 }
 
+static void s_inner(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (get_str(c, v, k, &S->inner) &&
+	    (!*S->inner || S->inner[0] == '/' || strstr(S->inner, "..")))
+		diag_add(c->d, c->file, node_pos(v),
+			 "bad inner '%s', expected a glob of a member path inside the archive", S->inner);
+}
+
 static const struct key source_keys[] = {
 	{"url", s_url, 1},	       {"sha256", s_sha256, 1}, {"filename", s_filename, 0},
-	{"extract", s_extract, 0}, {"dir", s_dir, 0},	     {"strip-components", s_strip, 0},
+	{"extract", s_extract, 0}, {"dir", s_dir, 0},	     {"strip-components", s_strip, 0}, {"inner", s_inner, 0},
 };
 
 static void k_sources(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
@@ -636,6 +644,7 @@ void recipe_free(struct recipe *r)
 		free(r->sources[i].sha256);
 		free(r->sources[i].filename);
 		free(r->sources[i].dir);
+		free(r->sources[i].inner);
 	}
 	free(r->sources);
 	pstrlist_free(&r->build_depends);

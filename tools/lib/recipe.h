@@ -32,6 +32,8 @@ struct source {
 	int extract;         /* 1 unless `extract: false` */
 	char *dir;           /* extract into src/DIR; NULL: src/ */
 	int strip;           /* leading path components to strip; -1: auto */
+	char *inner;         /* glob naming an archive inside this one to extract
+	                        instead (Debian .orig tarballs that wrap upstream's) */
 };
 
 struct subpackage {

@@ -1,0 +1,638 @@
+/* debsrc.c - see debsrc.h. Why this way (tools/doc/fetch.md): the machines
+ * reach Debian's archives only, through whatever the host's apt is set up
+ * with; so the archive URIs, keys and proxies all come from the host's apt
+ * configuration, and apt itself fetches and verifies the signed indices. */
+#include <archive.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "debsrc.h"
+#include "proc.h"
+
+static const char *const src_suites = "sid trixie bookworm";
+static const char *const sec_suites = "trixie-security bookworm-security";
+
+void debsrc_hosts_free(struct debsrc_hosts *h)
+{
+	sl_free(&h->main);
+	sl_free(&h->security);
+	free(h->signed_by);
+	memset(h, 0, sizeof *h);
+}
+
+/* ---- the host's apt configuration ---- */
+
+/* Debian's codenames and aliases; a suite is Debian's when its part before
+ * '-' or '/' is one of them (bookworm-updates, bookworm/updates, ...). */
+static int debian_suite(const char *suite, int *security)
+{
+	static const char *const names[] = {
+		"sid", "unstable", "testing", "stable", "oldstable", "oldoldstable", "experimental",
+		"buster", "bullseye", "bookworm", "trixie", "forky", "duke", "stretch", "jessie"};
+	size_t n = strcspn(suite, "-/");
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		if (strlen(names[i]) == n && !strncmp(suite, names[i], n)) {
+			*security = str_ends(suite, "-security") || str_ends(suite, "/updates");
+			return 1;
+		}
+	return 0;
+}
+
+/* One entry of either format: types, URIs, suites, signed-by. */
+struct entry {
+	struct strlist types, uris, suites;
+	char *signed_by;
+};
+
+static void entry_free(struct entry *e)
+{
+	sl_free(&e->types);
+	sl_free(&e->uris);
+	sl_free(&e->suites);
+	free(e->signed_by);
+	memset(e, 0, sizeof *e);
+}
+
+static void entry_add(struct debsrc_hosts *h, const struct entry *e)
+{
+	if (!sl_has(&e->types, "deb") && !sl_has(&e->types, "deb-src"))
+		return;
+	int is_debian = 0, is_sec = 0;
+	for (size_t i = 0; i < e->suites.n; i++) {
+		int sec = 0;
+		if (debian_suite(e->suites.v[i], &sec)) {
+			is_debian = 1;
+			is_sec |= sec;
+		}
+	}
+	if (!is_debian)
+		return;
+	for (size_t i = 0; i < e->uris.n; i++) {
+		char *u = xstrdup(e->uris.v[i]);
+		size_t n = strlen(u);
+		while (n > 1 && u[n - 1] == '/')
+			u[--n] = 0;
+		struct strlist *l = is_sec ? &h->security : &h->main;
+		if (!sl_has(l, u))
+			sl_push(l, u);
+		free(u);
+	}
+	if (!h->signed_by && e->signed_by)
+		h->signed_by = xstrdup(e->signed_by);
+}
+
+/* "deb [opt=v ...] URI SUITE COMPONENT..." */
+static void parse_line(struct debsrc_hosts *h, char *line)
+{
+	char *hash = strchr(line, '#');
+	if (hash)
+		*hash = 0;
+	struct entry e = {0};
+	char *opts = strchr(line, '['), *end = opts ? strchr(opts, ']') : NULL;
+	if (opts && end) {
+		char *o = xstrndup(opts + 1, (size_t)(end - opts - 1));
+		struct strlist ol = STRLIST_INIT;
+		sl_split(&ol, o, " \t");
+		for (size_t i = 0; i < ol.n; i++)
+			if (str_starts(ol.v[i], "signed-by="))
+				e.signed_by = xstrdup(ol.v[i] + 10);
+		sl_free(&ol);
+		free(o);
+		memmove(opts, end + 1, strlen(end + 1) + 1);
+	}
+	struct strlist w = STRLIST_INIT;
+	sl_split(&w, line, " \t");
+	if (w.n >= 3) {
+		sl_push(&e.types, w.v[0]);
+		sl_push(&e.uris, w.v[1]);
+		sl_push(&e.suites, w.v[2]);
+		entry_add(h, &e);
+	}
+	sl_free(&w);
+	entry_free(&e);
+}
+
+static void parse_oneline(struct debsrc_hosts *h, char *text)
+{
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		parse_line(h, l);
+}
+
+/* deb822 field "Name: value" with continuation lines kept (Signed-By may
+ * hold a whole key block). */
+static void deb822_field(struct entry *e, int *enabled, const char *name, const char *val)
+{
+	if (!strcasecmp(name, "Types"))
+		sl_split(&e->types, val, " \t\n");
+	else if (!strcasecmp(name, "URIs"))
+		sl_split(&e->uris, val, " \t\n");
+	else if (!strcasecmp(name, "Suites"))
+		sl_split(&e->suites, val, " \t\n");
+	else if (!strcasecmp(name, "Signed-By"))
+		e->signed_by = xstrdup(val);
+	else if (!strcasecmp(name, "Enabled"))
+		*enabled = strcasecmp(val, "no") != 0;
+}
+
+static void parse_deb822(struct debsrc_hosts *h, const char *text)
+{
+	struct entry e = {0};
+	int enabled = 1;
+	struct sb name = SB_INIT, val = SB_INIT;
+	for (const char *p = text;;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		int blank = strspn(p, " \t") >= n;
+		int cont = n && (p[0] == ' ' || p[0] == '\t') && !blank;
+		if (!cont && name.len) { /* the previous field ends here */
+			deb822_field(&e, &enabled, sb_str(&name), sb_str(&val));
+			sb_reset(&name);
+			sb_reset(&val);
+		}
+		if (blank) { /* a paragraph ends */
+			if (enabled)
+				entry_add(h, &e);
+			entry_free(&e);
+			enabled = 1;
+		} else if (cont) {
+			sb_addc(&val, '\n');
+			sb_add(&val, p, n);
+		} else if (p[0] != '#') {
+			const char *colon = memchr(p, ':', n);
+			if (colon) {
+				sb_add(&name, p, (size_t)(colon - p));
+				const char *v = colon + 1 + strspn(colon + 1, " \t");
+				sb_add(&val, v, n - (size_t)(v - p));
+			}
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	if (enabled)
+		entry_add(h, &e);
+	entry_free(&e);
+	sb_free(&name);
+	sb_free(&val);
+}
+
+static void read_one(struct debsrc_hosts *h, const char *path)
+{
+	char *text;
+	if (read_file(path, &text, NULL) < 0)
+		return; /* a missing sources.list is normal */
+	if (str_ends(path, ".sources"))
+		parse_deb822(h, text);
+	else
+		parse_oneline(h, text);
+	free(text);
+}
+
+int debsrc_read_host(const char *etc, struct debsrc_hosts *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!etc)
+		etc = "/etc/apt";
+	char *p = path_join(etc, "sources.list");
+	read_one(out, p);
+	free(p);
+	char *d = path_join(etc, "sources.list.d");
+	struct strlist names = STRLIST_INIT;
+	if (is_dir(d) && list_dir(d, &names) == 0)
+		for (size_t i = 0; i < names.n; i++)
+			if (str_ends(names.v[i], ".list") || str_ends(names.v[i], ".sources")) {
+				p = path_join(d, names.v[i]);
+				read_one(out, p);
+				free(p);
+			}
+	sl_free(&names);
+	free(d);
+	/* No security entry: Debian's layout puts it beside the main archive. */
+	for (size_t i = 0; !out->security.n && i < out->main.n; i++)
+		if (str_ends(out->main.v[i], "/debian"))
+			sl_push_own(&out->security, xasprintf("%s-security", out->main.v[i]));
+	if (!out->main.n) {
+		kr_err("%s: no Debian archive (a deb or deb-src entry with a Debian suite) in "
+		       "sources.list or sources.list.d/",
+		       etc);
+		debsrc_hosts_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+static void stanza(struct sb *b, const struct strlist *uris, const char *suites,
+		   const char *signed_by)
+{
+	char *u = sl_join(uris, " ");
+	sb_printf(b, "Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\n", u, suites);
+	if (signed_by)
+		sb_printf(b, "Signed-By: %s\n", signed_by);
+	sb_addc(b, '\n');
+	free(u);
+}
+
+char *debsrc_sources_list(const struct debsrc_hosts *h)
+{
+	struct sb b = SB_INIT;
+	sb_adds(&b, "# Written by krill from the host's apt configuration; see tools/doc/fetch.md\n\n");
+	stanza(&b, &h->main, src_suites, h->signed_by);
+	if (h->security.n)
+		stanza(&b, &h->security, sec_suites, h->signed_by);
+	return sb_steal(&b);
+}
+
+/* ---- the index: sorted "SHA256 SIZE URL" lines, one per file ---- */
+
+/* A Sources paragraph being read. */
+struct para {
+	struct sb dir;
+	struct strlist files; /* "SHA SIZE NAME" */
+	int in_sums;
+};
+
+static void para_end(struct para *p, const char *base, struct strlist *out)
+{
+	for (size_t i = 0; p->dir.len && i < p->files.n; i++) {
+		struct strlist w = STRLIST_INIT;
+		sl_split(&w, p->files.v[i], " ");
+		if (w.n == 3 && strlen(w.v[0]) == SHA256_HEX_LEN)
+			sl_push_own(out, xasprintf("%s %s %s/%s/%s", w.v[0], w.v[1], base, sb_str(&p->dir),
+						   w.v[2]));
+		sl_free(&w);
+	}
+	sb_reset(&p->dir);
+	sl_free(&p->files);
+	p->in_sums = 0;
+}
+
+static void para_line(struct para *p, const char *l, size_t n, const char *base,
+		      struct strlist *out)
+{
+	if (!n) {
+		para_end(p, base, out);
+	} else if (l[0] == ' ') {
+		if (p->in_sums) {
+			char *f = xstrndup(l, n);
+			struct strlist w = STRLIST_INIT;
+			sl_split(&w, f, " \t");
+			if (w.n == 3)
+				sl_push_own(&p->files, xasprintf("%s %s %s", w.v[0], w.v[1], w.v[2]));
+			sl_free(&w);
+			free(f);
+		}
+	} else {
+		p->in_sums = n >= 17 && !strncmp(l, "Checksums-Sha256:", 17);
+		if (n > 11 && !strncmp(l, "Directory: ", 11))
+			sb_add(&p->dir, l + 11, n - 11);
+	}
+}
+
+/* Read one (maybe compressed) Sources file through libarchive's raw format,
+ * which undoes gzip, xz, lz4, bzip2 and zstd alike. */
+static int read_sources(const char *path, const char *base, struct strlist *out)
+{
+	struct archive *a = archive_read_new();
+	archive_read_support_filter_all(a);
+	archive_read_support_format_raw(a);
+	struct archive_entry *ent;
+	int rc = -1;
+	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK ||
+	    archive_read_next_header(a, &ent) != ARCHIVE_OK) {
+		kr_err("%s: cannot read: %s", path, archive_error_string(a));
+		goto out;
+	}
+	struct para p = {SB_INIT, STRLIST_INIT, 0};
+	struct sb line = SB_INIT;
+	char buf[1 << 16];
+	la_ssize_t r;
+	while ((r = archive_read_data(a, buf, sizeof buf)) > 0) {
+		for (const char *s = buf, *e = buf + r; s < e;) {
+			const char *nl = memchr(s, '\n', (size_t)(e - s));
+			sb_add(&line, s, (size_t)((nl ? nl : e) - s));
+			if (!nl)
+				break;
+			para_line(&p, sb_str(&line), line.len, base, out);
+			sb_reset(&line);
+			s = nl + 1;
+		}
+	}
+	para_line(&p, sb_str(&line), line.len, base, out);
+	para_end(&p, base, out);
+	sb_free(&line);
+	sb_free(&p.dir);
+	if (r < 0)
+		kr_err("%s: cannot decompress: %s", path, archive_error_string(a));
+	else
+		rc = 0;
+out:
+	archive_read_free(a);
+	return rc;
+}
+
+/* apt's list file name prefix for an archive URI (URItoFileName). */
+static char *list_prefix(const char *uri)
+{
+	const char *p = strstr(uri, "://");
+	p = p ? p + 3 : uri;
+	const char *at = strchr(p, '@'), *slash = strchr(p, '/');
+	if (at && (!slash || at < slash))
+		p = at + 1;
+	char *s = xasprintf("%s_dists_", p);
+	for (char *c = s; *c; c++)
+		if (*c == '/')
+			*c = '_';
+	return s;
+}
+
+static int is_sources_list(const char *name)
+{
+	const char *s = strstr(name, "_source_Sources");
+	return s && (!s[15] || s[15] == '.') && !str_ends(name, ".diff") &&
+	       !strstr(name, "IndexDiff");
+}
+
+/* Sort, keep one line per sha256, write atomically. */
+static int write_index(struct strlist *lines, const char *index_path)
+{
+	sl_sort(lines);
+	struct sb b = SB_INIT;
+	const char *prev = NULL;
+	for (size_t i = 0; i < lines->n; i++) {
+		if (prev && !strncmp(prev, lines->v[i], SHA256_HEX_LEN))
+			continue;
+		prev = lines->v[i];
+		sb_adds(&b, prev);
+		sb_addc(&b, '\n');
+	}
+	int rc = write_file_atomic(index_path, sb_str(&b), b.len, 0644);
+	sb_free(&b);
+	return rc;
+}
+
+int debsrc_build_index(const struct strlist *uris, const char *lists_dir, const char *index_path)
+{
+	struct strlist names = STRLIST_INIT, lines = STRLIST_INIT;
+	int rc = list_dir(lists_dir, &names), used = 0;
+	for (size_t u = 0; rc == 0 && u < uris->n; u++) {
+		char *prefix = list_prefix(uris->v[u]);
+		for (size_t i = 0; rc == 0 && i < names.n; i++) {
+			if (!str_starts(names.v[i], prefix) || !is_sources_list(names.v[i]))
+				continue;
+			char *p = path_join(lists_dir, names.v[i]);
+			rc = read_sources(p, uris->v[u], &lines);
+			used++;
+			free(p);
+		}
+		free(prefix);
+	}
+	if (rc == 0 && !used) {
+		kr_err("%s: no Sources index of the Debian archive (apt-get update fetched none)",
+		       lists_dir);
+		rc = -1;
+	}
+	if (rc == 0)
+		rc = write_index(&lines, index_path);
+	sl_free(&names);
+	sl_free(&lines);
+	return rc;
+}
+
+/* Binary search over the sorted lines of a mapped index. */
+static const char *bsearch_line(const char *d, size_t len, const char *key)
+{
+	size_t lo = 0, hi = len;
+	while (lo < hi) {
+		size_t p = lo + (hi - lo) / 2;
+		while (p > lo && d[p - 1] != '\n')
+			p--;
+		const char *nl = memchr(d + p, '\n', len - p);
+		size_t end = nl ? (size_t)(nl - d) : len;
+		if (end - p < SHA256_HEX_LEN)
+			return NULL; /* not an index line: damaged file */
+		int c = memcmp(d + p, key, SHA256_HEX_LEN);
+		if (!c)
+			return d + p;
+		if (c < 0)
+			lo = end + 1;
+		else
+			hi = p;
+	}
+	return NULL;
+}
+
+int debsrc_index_lookup(const char *index_path, const char *sha256, char **url, uint64_t *size)
+{
+	int fd = open(index_path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		kr_err("%s: cannot open: %s", index_path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!st.st_size) {
+		close(fd);
+		return 0;
+	}
+	size_t len = (size_t)st.st_size;
+	const char *d = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (d == MAP_FAILED) {
+		kr_err("%s: cannot map: %s", index_path, strerror(errno));
+		return -1;
+	}
+	const char *l = bsearch_line(d, len, sha256);
+	int found = 0;
+	if (l) {
+		const char *nl = memchr(l, '\n', len - (size_t)(l - d));
+		char *line = xstrndup(l, nl ? (size_t)(nl - l) : len - (size_t)(l - d));
+		char *sp = strchr(line + SHA256_HEX_LEN + 1, ' ');
+		if (sp) {
+			*size = strtoull(line + SHA256_HEX_LEN + 1, NULL, 10);
+			*url = xstrdup(sp + 1);
+			found = 1;
+		}
+		free(line);
+	}
+	munmap((void *)d, len);
+	return found;
+}
+
+/* ---- the private apt state ---- */
+
+static void apt_dir_opts(struct strlist *argv, const char *apt)
+{
+	sl_push_own(argv, xasprintf("-oDir::State=%s/state", apt));
+	sl_push_own(argv, xasprintf("-oDir::Cache=%s/cache", apt));
+	sl_push_own(argv, xasprintf("-oDir::Etc::SourceList=%s/etc/sources.list", apt));
+	sl_push_own(argv, xasprintf("-oDir::Etc::SourceParts=%s/etc/sources.list.d", apt));
+	sl_push(argv, "-oDir::Cache::pkgcache=");
+	sl_push(argv, "-oDir::Cache::srcpkgcache=");
+	sl_push(argv, "-oAcquire::Languages=none");
+	/* as root apt hands downloads to user _apt, who cannot enter a cache
+	 * below /root; the files are verified by hash anyway */
+	if (geteuid() == 0)
+		sl_push(argv, "-oAPT::Sandbox::User=root");
+}
+
+/* Run argv; on failure kr_err with the last lines of its output. */
+static int run_tool(struct strlist *argv, const char *what)
+{
+	sl_push_own(argv, NULL);
+	struct sb out = SB_INIT;
+	int st = proc_run(argv->v, NULL, &out);
+	argv->n--;
+	if (st > 0) {
+		const char *s = sb_str(&out);
+		size_t n = out.len;
+		while (n && s[n - 1] == '\n')
+			n--;
+		size_t start = n > 600 ? n - 600 : 0;
+		kr_err("%s failed (exit %d): %.*s", what, st, (int)(n - start), s + start);
+	}
+	sb_free(&out);
+	return st == 0 ? 0 : -1;
+}
+
+static int write_private_sources(const char *apt, const struct debsrc_hosts *h)
+{
+	char *d = xasprintf("%s/etc/sources.list.d", apt);
+	char *f = xasprintf("%s/krill.sources", d);
+	char *empty = xasprintf("%s/etc/sources.list", apt);
+	char *text = debsrc_sources_list(h);
+	int rc = mkdir_p(d, 0755) < 0 || write_file_atomic(f, text, strlen(text), 0644) < 0 ||
+			 write_file_atomic(empty, "", 0, 0644) < 0
+		 ? -1
+		 : 0;
+	free(text);
+	free(empty);
+	free(f);
+	free(d);
+	return rc;
+}
+
+static int apt_update(const char *apt, const struct debsrc_hosts *h)
+{
+	char *lists = xasprintf("%s/state/lists/partial", apt);
+	char *arch = xasprintf("%s/cache/archives/partial", apt);
+	int rc = mkdir_p(lists, 0755) < 0 || mkdir_p(arch, 0755) < 0 ? -1 : 0;
+	free(lists);
+	free(arch);
+	if (rc < 0 || write_private_sources(apt, h) < 0)
+		return -1;
+	struct strlist argv = STRLIST_INIT;
+	sl_push(&argv, "apt-get");
+	apt_dir_opts(&argv, apt);
+	sl_push(&argv, "-q");
+	sl_push(&argv, "update");
+	rc = run_tool(&argv, "apt-get update (private state in CACHE_DIR/apt)");
+	sl_free(&argv);
+	return rc;
+}
+
+static int index_fresh(const char *index)
+{
+	struct stat st;
+	return stat(index, &st) == 0 && time(NULL) - st.st_mtime < 24 * 3600;
+}
+
+static int update_locked(const char *apt, const char *etc, const char *index, int force)
+{
+	if (!force && index_fresh(index))
+		return 0; /* another process refreshed it while we waited */
+	struct debsrc_hosts h;
+	if (debsrc_read_host(etc, &h) < 0)
+		return -1;
+	int rc = apt_update(apt, &h);
+	char *lists = xasprintf("%s/state/lists", apt);
+	/* apt fails as a whole if one suite fails; use what did arrive */
+	const char *why = rc < 0 ? xstrdup(kr_errmsg()) : NULL;
+	struct strlist all = STRLIST_INIT;
+	for (size_t i = 0; i < h.main.n; i++)
+		sl_push(&all, h.main.v[i]);
+	for (size_t i = 0; i < h.security.n; i++)
+		sl_push(&all, h.security.v[i]);
+	rc = debsrc_build_index(&all, lists, index);
+	if (rc < 0 && why)
+		kr_err("%s", why);
+	free((char *)why);
+	sl_free(&all);
+	free(lists);
+	debsrc_hosts_free(&h);
+	return rc;
+}
+
+int debsrc_update(const char *cache_dir, const char *etc, int force)
+{
+	char *apt = xasprintf("%s/apt", cache_dir);
+	char *index = xasprintf("%s/sha256.index", apt);
+	char *lock = xasprintf("%s/lock", apt);
+	int rc = 0;
+	if (force || !index_fresh(index)) {
+		int fd = mkdir_p(apt, 0755) < 0 ? -1 : open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		/* one updater at a time; apt would refuse a second one anyway */
+		if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+			kr_err("%s: cannot lock: %s", lock, strerror(errno));
+			rc = -1;
+		} else {
+			rc = update_locked(apt, etc, index, force);
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	free(lock);
+	free(index);
+	free(apt);
+	return rc;
+}
+
+int debsrc_find(const char *cache_dir, const char *etc, const char *sha256, char **url,
+		uint64_t *size)
+{
+	static int checked;
+	char *index = xasprintf("%s/apt/sha256.index", cache_dir);
+	/* a failed refresh still leaves a stale index usable */
+	int first = !checked;
+	checked = 1;
+	if (first && debsrc_update(cache_dir, etc, 0) < 0 && !path_exists(index)) {
+		free(index);
+		return -1;
+	}
+	if (!path_exists(index)) {
+		kr_err("%s: missing (the Debian index update failed earlier)", index);
+		free(index);
+		return -1;
+	}
+	int rc = debsrc_index_lookup(index, sha256, url, size);
+	free(index);
+	return rc;
+}
+
+int debsrc_download(const char *url, const char *sha256, const char *dest)
+{
+	struct strlist argv = STRLIST_INIT;
+	sl_push(&argv, "/usr/lib/apt/apt-helper");
+	if (geteuid() == 0)
+		sl_push(&argv, "-oAPT::Sandbox::User=root");
+	sl_push(&argv, "download-file");
+	sl_push(&argv, url);
+	sl_push(&argv, dest);
+	sl_push_own(&argv, xasprintf("SHA256:%s", sha256));
+	char *what = xasprintf("%s: apt-helper download-file", url);
+	int rc = run_tool(&argv, what);
+	free(what);
+	sl_free(&argv);
+	char *failed = xasprintf("%s.FAILED", dest);
+	unlink(failed);
+	free(failed);
+	return rc;
+}

@@ -1,0 +1,56 @@
+/* debsrc.h - find a file by sha256 in the Debian source archive, through a
+ * private apt state folder built from the host's own apt configuration.
+ *
+ * CACHE_DIR/apt/ holds a sources.list of deb-src entries (suites sid, trixie,
+ * bookworm from the host's Debian archive URI; trixie-security and
+ * bookworm-security from its security URI), apt's lists and a sorted index
+ * "SHA256 SIZE URL" of every file named in the Sources indices. The host's
+ * apt state is never touched; its apt.conf (proxies) is used as is.
+ * Reference: tools/doc/fetch.md.
+ */
+#ifndef KRILL_DEBSRC_H
+#define KRILL_DEBSRC_H
+
+#include <stdint.h>
+
+#include "util.h"
+
+/* The Debian archive URIs found in an apt configuration folder. */
+struct debsrc_hosts {
+	struct strlist main;      /* URIs of the main archive ("…/debian") */
+	struct strlist security;  /* URIs of the security archive */
+	char *signed_by;          /* Signed-By of the first Debian entry, or NULL */
+};
+void debsrc_hosts_free(struct debsrc_hosts *h);
+
+/* Read ETC/sources.list, ETC/sources.list.d/ *.list and *.sources (NULL:
+ * /etc/apt). An entry counts as Debian's when one of its suites is a Debian
+ * codename or alias (with -updates/-security/-backports suffixes allowed);
+ * one with a -security suite is the security archive. */
+int debsrc_read_host(const char *etc, struct debsrc_hosts *out);
+
+/* The sources.list text for the private state (deb-src lines). */
+char *debsrc_sources_list(const struct debsrc_hosts *h);
+
+/* Build the index file from the Sources files in lists_dir (compressed or
+ * not) that apt fetched from the archive URIs uris (apt names a list file
+ * after its URI: scheme dropped, '/' turned to '_'). */
+int debsrc_build_index(const struct strlist *uris, const char *lists_dir, const char *index_path);
+
+/* Look sha256 up in an index: 1 found (*url, *size set), 0 absent, -1 error. */
+int debsrc_index_lookup(const char *index_path, const char *sha256, char **url, uint64_t *size);
+
+/* Make CACHE_DIR/apt current: run apt-get update (private state) and rebuild
+ * the index when it is missing, older than a day, or force is set. */
+int debsrc_update(const char *cache_dir, const char *etc, int force);
+
+/* debsrc_update() (at most once per process unless forced) then look up:
+ * 1 found, 0 absent, -1 error. */
+int debsrc_find(const char *cache_dir, const char *etc, const char *sha256, char **url,
+		uint64_t *size);
+
+/* Download url to dest with apt-helper (host apt configuration, proxies
+ * included), checked against sha256. */
+int debsrc_download(const char *url, const char *sha256, const char *dest);
+
+#endif
