@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "extract.h"
+#include "fetch.h"
+#include "patch.h"
 #include "package.h"
 #include "sandbox.h"
 
@@ -91,13 +94,47 @@ static int fresh_workdir(struct buildrun *b)
 	return mkdir_p(b->sysroot, 0755);
 }
 
+/* Fetch every source by sha256, unpack (or copy) it under src/, then apply
+ * the port's patches in order. */
 static int prepare_sources(struct buildrun *b)
 {
-	if (b->r->nsources) {
-		kr_err("%s: fetching sources is not wired into krill build yet", b->r->path);
-		return -1;
+	struct fetch_opts o;
+	fetch_opts_init(&o, b->cache_dir);
+	const char *mirrors = getenv("KRILL_MIRRORS");
+	if (mirrors)
+		sl_split(&o.mirrors, mirrors, " ");
+	const char *distfiles = getenv("KRILL_DISTFILES");
+	if (distfiles && *distfiles)
+		o.distfiles = xstrdup(distfiles);
+	int rc = 0;
+	char *src = path_join(b->work, "src");
+	for (size_t i = 0; !rc && i < b->r->nsources; i++) {
+		const struct source *s = &b->r->sources[i];
+		struct fetch_result res = {0};
+		rc = fetch_source(&o, b->r, s, b->arch, &res);
+		char *dir = s->dir ? path_join(src, s->dir) : xstrdup(src);
+		if (!rc && s->extract) {
+			struct extract_opts eo = {s->strip, s->inner};
+			rc = extract_archive(res.path, dir, &eo);
+		} else if (!rc) {
+			char *name = source_filename(b->r, s, b->arch);
+			char *dst = path_join(dir, name);
+			rc = mkdir_p(dir, 0755);
+			if (!rc)
+				rc = copy_file(res.path, dst);
+			free(dst);
+			free(name);
+		}
+		free(dir);
+		fetch_result_free(&res);
 	}
-	return 0;
+	fetch_opts_free(&o);
+	char *patches = path_join(b->r->dir, "patches");
+	if (!rc && is_dir(patches))
+		rc = patch_apply_dir(patches, src);
+	free(patches);
+	free(src);
+	return rc;
 }
 
 static int prepare_sysroot(struct buildrun *b)
