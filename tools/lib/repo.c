@@ -184,6 +184,11 @@ static int build_snapshot(const char *dir, const char *index, size_t ilen, const
 	p = path_join(dir, INDEX_SIG_FILE);
 	rc = rc < 0 ? -1 : write_file_atomic(p, sig, slen, 0644);
 	free(p);
+	if (rc == 0 && links && links->note_name) {
+		p = path_join(dir, links->note_name);
+		rc = write_file_atomic(p, links->note, links->note_len, 0644);
+		free(p);
+	}
 	for (size_t i = 0; rc == 0 && links && i < links->names.n; i++) {
 		p = path_join(dir, links->names.v[i]);
 		if (symlink(links->targets.v[i], p) < 0) {

@@ -42,6 +42,9 @@ size_t repo_check_packages(const char *dir, const struct index *ix,
  * relative to the snapshot directory). */
 struct repo_links {
 	struct strlist names, targets;
+	const char *note_name; /* optional small file kept in the snapshot */
+	const char *note;
+	size_t note_len;
 };
 
 /* Make (index, sig[, links]) REPO's current snapshot in one atomic switch,
