@@ -13,6 +13,7 @@ include mk/bootstrap.mk
 include mk/repo.mk
 include mk/images.mk
 include mk/check.mk
+include mk/fuzz.mk
 include mk/help.mk
 
 .PHONY: world

@@ -43,7 +43,7 @@ static const char *const exceptions[] = {
 struct lex {
 	const char *s;
 	char tok[128];
-	int err;
+	int depth; /* parentheses open: bounded so hostile input cannot exhaust the stack */
 };
 
 static void next(struct lex *l)
@@ -90,9 +90,14 @@ static int expr(struct lex *l);
 static int term(struct lex *l)
 {
 	if (!strcmp(l->tok, "(")) {
+		if (++l->depth > 32) {
+			kr_err("parentheses nested deeper than 32 in SPDX expression, expected a flatter expression");
+			return -1;
+		}
 		next(l);
 		if (expr(l) < 0)
 			return -1;
+		l->depth--;
 		if (strcmp(l->tok, ")")) {
 			kr_err("expected ')' in SPDX expression");
 			return -1;
