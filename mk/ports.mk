@@ -6,12 +6,15 @@
 PROGRESS := $(ARCH_BUILD)/progress
 LOG_DIR  := $(ARCH_BUILD)/logs
 
+# kr_closure(ports): the ports and everything they need, transitively
+# (breadth first; $(2) accumulates what is already found).
+kr_closure = $(if $(1),$(call kr_closure,$(filter-out $(2) $(1),$(sort \
+	$(foreach d,$(1),$(KR_DEPS_$(d))))),$(2) $(1)),$(sort $(2)))
 # How many ports this run will build: the missing stamps among the goals'
 # ports (all of them for `ports`/`world`), counted once at parse time.
-kr_closure = $(sort $(1) $(foreach d,$(1),$(KR_DEPS_$(d))))
 KR_GOAL_PORTS = $(if $(filter world ports index images,$(MAKECMDGOALS)),$(KR_PORTS),\
 	$(call kr_closure,$(filter $(KR_PORTS),$(MAKECMDGOALS))))
-KR_TODO = $(words $(filter-out $(wildcard $(KR_RESULTS)/*/done),\
+KR_TODO := $(words $(filter-out $(wildcard $(KR_RESULTS)/*/done),\
 	$(foreach p,$(KR_GOAL_PORTS),$(KR_RESULTS)/$(KR_KEY_$(p))/done)))
 
 ifneq ($(filter-out $(NO_GRAPH_GOALS),$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
