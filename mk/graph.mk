@@ -2,7 +2,8 @@
 # per port (see tools/doc/graph.md); make then orders and parallelises.
 
 PORTS_DIR  ?= $(TOP)/ports
-ARCH_BUILD := $(BUILD)/$(ARCH)
+# Per-arch work state; overridable so tests can keep everything in a temp dir.
+ARCH_BUILD ?= $(BUILD)/$(ARCH)
 GRAPH_MK   := $(ARCH_BUILD)/graph.mk
 KR_RESULTS := $(CACHE_DIR)/results
 

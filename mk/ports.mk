@@ -21,7 +21,11 @@ ifneq ($(filter-out $(NO_GRAPH_GOALS),$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
 $(shell mkdir -p $(ARCH_BUILD) && rm -f $(PROGRESS))
 endif
 
-kr_build_port = $(KRILL) build --arch $(ARCH) --key $(KR_KEY_$(1)) \
+# Build rules run with '+' so `krill build` joins make's jobserver; '+' also
+# runs them under `make -n`, so there the command becomes a no-op (':')
+# that make prints.
+KR_DRY := $(if $(filter-out -%,$(firstword $(MAKEFLAGS))),$(findstring n,$(firstword $(MAKEFLAGS))))
+kr_build_port = $(if $(KR_DRY),: )$(KRILL) build --arch $(ARCH) --key $(KR_KEY_$(1)) \
 	--out $(KR_RESULTS)/$(KR_KEY_$(1)) --cache $(CACHE_DIR) --work $(ARCH_BUILD)/work/$(1) \
 	--log $(LOG_DIR)/$(1).log --progress $(PROGRESS) --total $(KR_TODO) \
 	$(if $(filter 1,$(V)),--verbose) $(TOOLCHAIN_ARGS) \

@@ -583,7 +583,7 @@ void graph_write_make(const struct graph *g, FILE *f)
 		fprintf(f, "\n$(KR_RESULTS)/%s/done:", p->key);
 		for (size_t j = 0; j < p->nbdeps; j++)
 			fprintf(f, " $(KR_RESULTS)/%s/done", g->ports[p->bdeps[j]].key);
-		fprintf(f, "\n\t+$(call kr_build_port,%s)\n.PHONY: %s\n%s: $(KR_RESULTS)/%s/done\n", n,
+		fprintf(f, "\n\t+$(Q)$(call kr_build_port,%s)\n.PHONY: %s\n%s: $(KR_RESULTS)/%s/done\n", n,
 			n, n, p->key);
 	}
 }

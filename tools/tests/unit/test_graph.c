@@ -340,7 +340,7 @@ TEST(make_fragment)
 	/* b build-depends on a, whose package needs r at run time: both first */
 	char *want = xasprintf("KR_KEY_b := %s\nKR_VER_b := 1.0-r1\nKR_DEPS_b := a r\n"
 			       "$(KR_RESULTS)/%s/done: $(KR_RESULTS)/%s/done $(KR_RESULTS)/%s/done\n"
-			       "\t+$(call kr_build_port,b)\n.PHONY: b\nb: $(KR_RESULTS)/%s/done\n",
+			       "\t+$(Q)$(call kr_build_port,b)\n.PHONY: b\nb: $(KR_RESULTS)/%s/done\n",
 			       key_of(&x, "b"), key_of(&x, "b"), key_of(&x, "a"), key_of(&x, "r"),
 			       key_of(&x, "b"));
 	CHECK(strstr(buf, want) != NULL);

@@ -1,0 +1,23 @@
+# lib.sh - shared helpers for the integration tests (sourced, POSIX sh).
+# Every test keeps its state under $T (a mktemp -d dir removed on exit).
+: "${KRILL:?}" "${TOP:?}"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+# The suite runs inside `make check`: a nested make must not join its jobserver.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; }
+# check NAME 'CONDITION': PASS if the shell condition (eval'd, so it may use
+# && and pipes; quote it in single quotes) holds; else FAIL with $WHY or it.
+check() {
+	if eval "$2"; then pass "$1"; else fail "$1" "${WHY:-$2}"; fi
+	WHY=
+}
+
+# port DIR NAME BUILD-DEPENDS [EXTRA]: a small valid recipe.
+port() {
+	mkdir -p "$1/$2"
+	printf 'name: %s\nversion: 1.0\nrelease: 1\nsummary: test port %s\nlicense: MIT\nbuild-depends: [%s]\nbuild:\n  style: none\n%s' \
+		"$2" "$2" "$3" "${4:-}" >"$1/$2/port.yaml"
+}
