@@ -14,6 +14,7 @@ include mk/repo.mk
 include mk/images.mk
 include mk/check.mk
 include mk/fuzz.mk
+include mk/bench.mk
 include mk/help.mk
 
 .PHONY: world
