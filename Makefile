@@ -15,6 +15,7 @@ include mk/images.mk
 include mk/check.mk
 include mk/fuzz.mk
 include mk/bench.mk
+include mk/man.mk
 include mk/help.mk
 
 .PHONY: world
