@@ -70,3 +70,20 @@ check lint_bad_arch_is_usage_error '[ $rc = 2 ]'
 "$KRILL" lint --ports "$T/nonexistent" >"$T/out" 2>&1
 rc=$?
 check lint_missing_ports_dir_exit_1 '[ $rc = 1 ] && grep -q "cannot read directory" "$T/out"'
+
+# the full example of tools/doc/recipe.md is a valid recipe
+D=$T/doc
+mkdir -p "$D/zstd"
+sed -n '/^```yaml$/,/^```$/p' "$TOP/tools/doc/recipe.md" | sed '1d;$d' >"$D/zstd/port.yaml"
+for p in zlib xz lz4; do port "$D" "$p" ""; done
+"$KRILL" lint --ports "$D" >"$T/out" 2>&1
+rc=$?
+WHY="rc=$rc: $(cat "$T/out")"
+check lint_doc_example_is_clean '[ $rc = 0 ] && [ "$(wc -l <"$D/zstd/port.yaml")" -ge 15 ]'
+
+# the new-port template lints clean
+make -s -C "$TOP" new-port NAME=fresh PORTS_DIR="$D" >/dev/null 2>&1
+"$KRILL" lint --ports "$D" >"$T/out" 2>&1
+rc=$?
+WHY="rc=$rc: $(cat "$T/out")"
+check lint_new_port_template_is_clean '[ $rc = 0 ] && [ -f "$D/fresh/port.yaml" ]'
