@@ -13,6 +13,9 @@ include mk/bootstrap.mk
 include mk/repo.mk
 include mk/images.mk
 include mk/check.mk
+include mk/fuzz.mk
+include mk/bench.mk
+include mk/man.mk
 include mk/help.mk
 
 .PHONY: world

@@ -6,7 +6,7 @@
 UNIT_SRCS := $(wildcard $(TOP)/tools/tests/unit/test_*.c)
 UNIT_BINS := $(patsubst $(TOP)/tools/tests/unit/%.c,$(HOSTDIR)/tests/%,$(UNIT_SRCS))
 
-$(HOSTDIR)/tests/%: $(TOP)/tools/tests/unit/%.c $(TOP)/tools/tests/unit/t.h $(LIBKRILL)
+$(HOSTDIR)/tests/%: $(TOP)/tools/tests/unit/%.c $(wildcard $(TOP)/tools/tests/unit/*.h) $(LIBKRILL)
 	@mkdir -p $(@D)
 	$(Q)$(TOOLS_CC) $(TOOLS_CFLAGS) -I$(TOP)/tools/tests/unit -o $@ $< $(LIBKRILL) $(TOOLS_LIBS)
 

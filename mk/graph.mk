@@ -2,12 +2,13 @@
 # per port (see tools/doc/graph.md); make then orders and parallelises.
 
 PORTS_DIR  ?= $(TOP)/ports
-ARCH_BUILD := $(BUILD)/$(ARCH)
+# Per-arch work state; overridable so tests can keep everything in a temp dir.
+ARCH_BUILD ?= $(BUILD)/$(ARCH)
 GRAPH_MK   := $(ARCH_BUILD)/graph.mk
 KR_RESULTS := $(CACHE_DIR)/results
 
 # Goals that do not need the graph (and must work before it can be made).
-NO_GRAPH_GOALS := help check check-san clean distclean tools prereqs lint new-port bench fuzz \
+NO_GRAPH_GOALS := help check check-san clean distclean tools prereqs lint new-port bench fuzz man \
 	graph repro keygen
 
 .PHONY: FORCE

@@ -16,10 +16,12 @@ help:
 	@echo "  shell PORT=x     a shell inside x's build sandbox"
 	@echo "  check            unit + integration tests (SAN=1: under ASan+UBSan)"
 	@echo "  repro            build twice with variations and compare"
-	@echo "  bench            benchmarks (ci/bench-*.sh)"
+	@echo "  bench            benchmarks (ci/bench-*.sh; figures in tools/doc/benchmarks.md)"
+	@echo "  fuzz             run a libFuzzer target (FUZZ=recipe FUZZ_SECONDS=600)"
 	@echo "  tools            build krill into build/host/bin/krill"
 	@echo "  clean            remove build/ and out/"
 	@echo "  distclean        also remove the cache (CACHE_DIR)"
+	@echo "  help             this list"
 	@echo
 	@echo "Variables:"
 	@echo "  ARCH=$(ARCH)   x86_64, aarch64, or host (the host compiler; for tests)"
@@ -29,3 +31,4 @@ help:
 	@echo "  V=1            show build logs live"
 	@echo "  SAN=1          build krill with ASan+UBSan"
 	@echo "  TESTS=...      with check: only these test names"
+	@echo "  PORTS_DIR=...  the ports tree (default: ports/)"

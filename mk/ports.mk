@@ -6,19 +6,26 @@
 PROGRESS := $(ARCH_BUILD)/progress
 LOG_DIR  := $(ARCH_BUILD)/logs
 
+# kr_closure(ports): the ports and everything they need, transitively
+# (breadth first; $(2) accumulates what is already found).
+kr_closure = $(if $(1),$(call kr_closure,$(filter-out $(2) $(1),$(sort \
+	$(foreach d,$(1),$(KR_DEPS_$(d))))),$(2) $(1)),$(sort $(2)))
 # How many ports this run will build: the missing stamps among the goals'
 # ports (all of them for `ports`/`world`), counted once at parse time.
-kr_closure = $(sort $(1) $(foreach d,$(1),$(KR_DEPS_$(d))))
 KR_GOAL_PORTS = $(if $(filter world ports index images,$(MAKECMDGOALS)),$(KR_PORTS),\
 	$(call kr_closure,$(filter $(KR_PORTS),$(MAKECMDGOALS))))
-KR_TODO = $(words $(filter-out $(wildcard $(KR_RESULTS)/*/done),\
+KR_TODO := $(words $(filter-out $(wildcard $(KR_RESULTS)/*/done),\
 	$(foreach p,$(KR_GOAL_PORTS),$(KR_RESULTS)/$(KR_KEY_$(p))/done)))
 
 ifneq ($(filter-out $(NO_GRAPH_GOALS),$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
 $(shell mkdir -p $(ARCH_BUILD) && rm -f $(PROGRESS))
 endif
 
-kr_build_port = $(Q)$(KRILL) build --arch $(ARCH) --key $(KR_KEY_$(1)) \
+# Build rules run with '+' so `krill build` joins make's jobserver; '+' also
+# runs them under `make -n`, so there the command becomes a no-op (':')
+# that make prints.
+KR_DRY := $(if $(filter-out -%,$(firstword $(MAKEFLAGS))),$(findstring n,$(firstword $(MAKEFLAGS))))
+kr_build_port = $(if $(KR_DRY),: )$(KRILL) build --arch $(ARCH) --key $(KR_KEY_$(1)) \
 	--out $(KR_RESULTS)/$(KR_KEY_$(1)) --cache $(CACHE_DIR) --work $(ARCH_BUILD)/work/$(1) \
 	--log $(LOG_DIR)/$(1).log --progress $(PROGRESS) --total $(KR_TODO) \
 	$(if $(filter 1,$(V)),--verbose) $(TOOLCHAIN_ARGS) \

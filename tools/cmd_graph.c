@@ -94,6 +94,7 @@ static int run(int argc, char **argv)
 	graph_load(&g, dir, arch, &d);
 	graph_resolve(&g, &d);
 	if (d.n) {
+		diag_sort(&d);
 		diag_print(&d, stderr);
 		fprintf(stderr, "krill graph: %zu problem%s\n", d.n, d.n == 1 ? "" : "s");
 		rc = 1;

@@ -47,9 +47,11 @@ static int wanted(const struct diag *x, int nnames, char **names, const char *di
 	if (!nnames)
 		return 1;
 	for (int i = 0; i < nnames; i++) {
-		char *prefix = xasprintf("%s/%s/", dir, names[i]);
+		char *pdir = path_join(dir, names[i]);
+		char *prefix = xasprintf("%s/", pdir);
 		int hit = str_starts(x->file, prefix);
 		free(prefix);
+		free(pdir);
 		if (hit)
 			return 1;
 	}
@@ -72,6 +74,9 @@ static int run(int argc, char **argv)
 		default: return verb_usage_error(&verb_lint, "bad option");
 		}
 	}
+	if (arch && strcmp(arch, "x86_64") && strcmp(arch, "aarch64") && strcmp(arch, "host"))
+		return verb_usage_error(&verb_lint, "unknown arch '%s', expected x86_64, aarch64 or host",
+					arch);
 	struct graph g = {0};
 	struct diags d = DIAGS_INIT, shown = DIAGS_INIT;
 	graph_load(&g, dir, arch, &d);
@@ -81,11 +86,14 @@ static int run(int argc, char **argv)
 		if (wanted(&d.v[i], argc - optind, argv + optind, dir))
 			diag_add(&shown, d.v[i].file, d.v[i].pos, "%s", d.v[i].msg);
 	for (int i = optind; i < argc; i++) {
-		char *p = xasprintf("%s/%s/port.yaml", dir, argv[i]);
+		char *pdir = path_join(dir, argv[i]);
+		char *p = path_join(pdir, "port.yaml");
+		free(pdir);
 		if (!path_exists(p))
 			diag_add(&shown, p, (struct pos){0, 0}, "no such port '%s'", argv[i]);
 		free(p);
 	}
+	diag_sort(&shown);
 	diag_print(&shown, stdout);
 	int rc = shown.n ? 1 : 0;
 	if (rc)

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 void diag_add(struct diags *d, const char *file, struct pos pos, const char *fmt, ...)
 {
@@ -20,6 +21,7 @@ void diag_add(struct diags *d, const char *file, struct pos pos, const char *fmt
 	d->v[d->n].file = xstrdup(file ? file : "");
 	d->v[d->n].pos = pos;
 	d->v[d->n].msg = sb_steal(&b);
+	d->v[d->n].seq = d->n;
 	d->n++;
 }
 
@@ -52,6 +54,25 @@ void diag_to_err(const struct diags *d)
 		sb_printf(&b, " (and %zu more problems)", d->n - 1);
 	kr_err("%s", sb_str(&b));
 	sb_free(&b);
+}
+
+static int cmp_diag(const void *a, const void *b)
+{
+	const struct diag *x = a, *y = b;
+	int c = strcmp(x->file, y->file);
+	if (c)
+		return c;
+	if (x->pos.line != y->pos.line)
+		return x->pos.line < y->pos.line ? -1 : 1;
+	if (x->pos.col != y->pos.col)
+		return x->pos.col < y->pos.col ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void diag_sort(struct diags *d)
+{
+	if (d->n)
+		qsort(d->v, d->n, sizeof *d->v, cmp_diag);
 }
 
 void diag_free(struct diags *d)

@@ -18,6 +18,7 @@ struct diag {
 	char *file;
 	struct pos pos;
 	char *msg;
+	size_t seq; /* order of adding: keeps sorting stable */
 };
 
 struct diags {
@@ -31,6 +32,8 @@ void diag_add(struct diags *d, const char *file, struct pos pos, const char *fmt
 	KR_PRINTF(4, 5);
 /* Print all as "file:line:col: msg" (or "file: msg" without a place). */
 void diag_print(const struct diags *d, FILE *f);
+/* Order by file, line, col (stable), so output reads top to bottom. */
+void diag_sort(struct diags *d);
 /* The first diagnostic as an error message (kr_err). */
 void diag_to_err(const struct diags *d);
 void diag_free(struct diags *d);

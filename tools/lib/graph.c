@@ -64,20 +64,28 @@ int graph_load(struct graph *g, const char *dir, const char *arch, struct diags 
 		}
 		size_t before = d->n;
 		struct recipe *r = recipe_load(path, d);
-		if (r && r->name.s && strcmp(r->name.s, names.v[i]))
+		int named = r && r->name.s && valid_pkgname(r->name.s);
+		if (named && strcmp(r->name.s, names.v[i])) {
 			diag_add(d, path, r->name.pos,
 				 "name '%s' differs from its folder '%s', expected them equal", r->name.s,
 				 names.v[i]);
-		if (r && r->name.s && graph_reserved_name(r->name.s))
+			named = 0;
+		}
+		if (named && graph_reserved_name(r->name.s)) {
 			diag_add(d, path, r->name.pos,
 				 "name '%s' is a make target of Krill's own, expected another name", r->name.s);
+			named = 0;
+		}
 		free(path);
-		if (!r || d->n > before) {
+		/* A recipe with problems but a good name still provides its names,
+		 * so its dependents do not report it as missing as well. */
+		if (!named) {
 			recipe_free(r);
 			continue;
 		}
 		struct port *p = &g->ports[g->n++];
 		p->r = r;
+		p->broken = d->n > before;
 		p->enabled = arch_ok(r, arch);
 	}
 	sl_free(&names);
@@ -94,9 +102,15 @@ static void provide(struct graph *g, struct port *p, const char *name, struct po
 		    struct diags *d)
 {
 	struct port *old = strmap_get(&g->providers, name);
-	if (old && old != p) {
-		diag_add(d, p->r->path, pos, "'%s' is already provided by port '%s' (%s), expected each name once",
-			 name, old->r->name.s, old->r->path);
+	if (old) {
+		if (old == p)
+			diag_add(d, p->r->path, pos,
+				 "'%s' is provided twice by port '%s', expected each name once", name,
+				 p->r->name.s);
+		else
+			diag_add(d, p->r->path, pos,
+				 "'%s' is already provided by port '%s' (%s), expected each name once", name,
+				 old->r->name.s, old->r->path);
 		return;
 	}
 	strmap_put(&g->providers, name, p);
@@ -112,8 +126,18 @@ static void dep_split(const char *dep, char **name, const char **op, const char 
 
 /* Resolve one dependency list into port indices (so: names resolve later,
  * from the packages' ELF data). */
+static void add_edge(size_t **out, size_t **via, size_t *n, size_t to, size_t v)
+{
+	*out = xrealloc(*out, (*n + 1) * sizeof **out);
+	if (via) {
+		*via = xrealloc(*via, (*n + 1) * sizeof **via);
+		(*via)[*n] = v;
+	}
+	(*out)[(*n)++] = to;
+}
+
 static void resolve_list(struct graph *g, struct port *p, const struct pstrlist *l, const char *what,
-			 size_t **out, size_t *nout, struct diags *d)
+			 size_t **out, size_t **via, size_t *nout, struct diags *d)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		char *name;
@@ -126,13 +150,13 @@ static void resolve_list(struct graph *g, struct port *p, const struct pstrlist 
 		struct port *q = strmap_get(&g->providers, name);
 		if (!q)
 			diag_add(d, p->r->path, l->v[i].pos,
-				 "port '%s' %s '%s', but no port or subpackage provides it", p->r->name.s,
-				 what, name);
+				 "port '%s' %s '%s', but no port or subpackage provides it, expected a port, subpackage or provides entry named '%s'",
+				 p->r->name.s, what, name, name);
 		else if (!q->enabled)
 			diag_add(d, p->r->path, l->v[i].pos,
 				 "port '%s' %s '%s', but its provider '%s' is not built for %s", p->r->name.s,
 				 what, name, q->r->name.s, g->arch);
-		else if (*op) {
+		else if (*op && q->r->version.s) {
 			char op2[3] = {0};
 			memcpy(op2, op, (size_t)(ver - op) < 3 ? (size_t)(ver - op) : 2);
 			if (!version_satisfies(q->r->version.s, op2, ver))
@@ -146,10 +170,8 @@ static void resolve_list(struct graph *g, struct port *p, const struct pstrlist 
 			for (j = 0; j < *nout; j++)
 				if ((*out)[j] == qi)
 					break;
-			if (j == *nout) {
-				*out = xrealloc(*out, (*nout + 1) * sizeof **out);
-				(*out)[(*nout)++] = qi;
-			}
+			if (j == *nout)
+				add_edge(out, via, nout, qi, NO_VIA);
 		} else if (q == p && !strcmp(what, "build-depends"))
 			diag_add(d, p->r->path, l->v[i].pos,
 				 "port '%s' build-depends on itself ('%s'), expected another port",
@@ -158,9 +180,10 @@ static void resolve_list(struct graph *g, struct port *p, const struct pstrlist 
 	}
 }
 
-/* Add q's runtime closure to the ordering edges of p. */
-static void add_runtime_closure(struct graph *g, struct port *p, size_t qi, unsigned gen,
-				unsigned *seen)
+/* Add q's runtime closure to the ordering edges of p; `via` is the build
+ * dep it starts from (named when such an edge is part of a cycle). */
+static void add_runtime_closure(struct graph *g, struct port *p, size_t qi, size_t via,
+				unsigned gen, unsigned *seen)
 {
 	struct port *q = &g->ports[qi];
 	for (size_t i = 0; i < q->nrdeps; i++) {
@@ -172,11 +195,9 @@ static void add_runtime_closure(struct graph *g, struct port *p, size_t qi, unsi
 		for (j = 0; j < p->nbdeps; j++)
 			if (p->bdeps[j] == ri)
 				break;
-		if (j == p->nbdeps) {
-			p->bdeps = xrealloc(p->bdeps, (p->nbdeps + 1) * sizeof *p->bdeps);
-			p->bdeps[p->nbdeps++] = ri;
-		}
-		add_runtime_closure(g, p, ri, gen, seen);
+		if (j == p->nbdeps)
+			add_edge(&p->bdeps, &p->via, &p->nbdeps, ri, via);
+		add_runtime_closure(g, p, ri, via, gen, seen);
 	}
 }
 
@@ -189,50 +210,131 @@ struct tarjan {
 	struct diags *d;
 };
 
-static int find_path(struct graph *g, size_t from, size_t to, const int *comp, int cid,
-		     size_t *path, size_t *len, char *visited)
+/* Shortest path from `from` to `to` inside component cid (BFS); fills
+ * path[0..len) with from .. to. Returns len, 0 if there is none. */
+static size_t bfs_path(const struct graph *g, size_t from, size_t to, const int *comp, int cid,
+		       size_t *path)
 {
-	path[(*len)++] = from;
-	visited[from] = 1;
-	struct port *p = &g->ports[from];
-	for (size_t i = 0; i < p->nbdeps; i++) {
-		size_t nx = p->bdeps[i];
-		if (comp[nx] != cid)
-			continue;
-		if (nx == to)
-			return 1;
-		if (!visited[nx] && find_path(g, nx, to, comp, cid, path, len, visited))
-			return 1;
+	size_t *prev = xmalloc(g->n * sizeof *prev), *queue = xmalloc(g->n * sizeof *queue);
+	for (size_t i = 0; i < g->n; i++)
+		prev[i] = NO_VIA;
+	size_t head = 0, tail = 0, len = 0;
+	queue[tail++] = from;
+	prev[from] = from;
+	while (head < tail && prev[to] == NO_VIA) {
+		const struct port *p = &g->ports[queue[head++]];
+		for (size_t i = 0; i < p->nbdeps; i++) {
+			size_t nx = p->bdeps[i];
+			if (comp[nx] == cid && prev[nx] == NO_VIA) {
+				prev[nx] = queue[head - 1];
+				queue[tail++] = nx;
+			}
+		}
 	}
-	(*len)--;
-	return 0;
+	if (prev[to] != NO_VIA) {
+		for (size_t v = to;; v = prev[v]) {
+			path[len++] = v;
+			if (v == from)
+				break;
+		}
+		for (size_t i = 0; i < len / 2; i++) {
+			size_t t = path[i];
+			path[i] = path[len - 1 - i];
+			path[len - 1 - i] = t;
+		}
+	}
+	free(prev);
+	free(queue);
+	return len;
 }
 
-static void report_cycle(struct tarjan *t, size_t *members, size_t nm)
+static size_t edge_index(const struct port *p, size_t to)
+{
+	for (size_t i = 0; i < p->nbdeps; i++)
+		if (p->bdeps[i] == to)
+			return i;
+	return NO_VIA;
+}
+
+/* "a -> b -> c -> a", starting at the alphabetically first port so the
+ * output is stable. An edge that comes from a build dep's runtime
+ * dependencies names that build dep: "a -> c [via b] -> a". */
+static char *format_cycle(const struct graph *g, const size_t *cyc, size_t n)
+{
+	size_t start = 0;
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(g->ports[cyc[i]].r->name.s, g->ports[cyc[start]].r->name.s) < 0)
+			start = i;
+	struct sb b = SB_INIT;
+	sb_adds(&b, g->ports[cyc[start]].r->name.s);
+	for (size_t k = 0; k < n; k++) {
+		const struct port *from = &g->ports[cyc[(start + k) % n]];
+		size_t to = cyc[(start + k + 1) % n];
+		size_t via = from->via[edge_index(from, to)];
+		sb_printf(&b, " -> %s", g->ports[to].r->name.s);
+		if (via != NO_VIA)
+			sb_printf(&b, " [via %s]", g->ports[via].r->name.s);
+	}
+	return sb_steal(&b);
+}
+
+static int cmp_name(const void *a, const void *b, void *arg)
+{
+	const struct graph *g = arg;
+	return strcmp(g->ports[*(const size_t *)a].r->name.s, g->ports[*(const size_t *)b].r->name.s);
+}
+
+/* Every cycle of one strongly connected component: for each edge u -> v in
+ * it not yet on a printed cycle, the shortest cycle through that edge. So
+ * every edge that lies on some cycle is shown, in at most as many messages
+ * as the component has edges (listing all elementary cycles could be
+ * exponential). */
+static void report_cycles(struct tarjan *t, size_t *members, size_t nm)
 {
 	struct graph *g = t->g;
-	/* Start the path at the alphabetically first member, for stable output. */
-	size_t start = members[0];
-	for (size_t i = 1; i < nm; i++)
-		if (strcmp(g->ports[members[i]].r->name.s, g->ports[start].r->name.s) < 0)
-			start = members[i];
 	int *comp = xcalloc(g->n, sizeof *comp);
 	for (size_t i = 0; i < nm; i++)
 		comp[members[i]] = 1;
-	size_t *path = xcalloc(g->n + 1, sizeof *path);
-	char *visited = xcalloc(g->n, 1);
-	size_t len = 0;
-	find_path(g, start, start, comp, 1, path, &len, visited);
-	struct sb b = SB_INIT;
-	for (size_t i = 0; i < len; i++)
-		sb_printf(&b, "%s -> ", g->ports[path[i]].r->name.s);
-	sb_adds(&b, g->ports[start].r->name.s);
-	const struct recipe *r = g->ports[start].r;
-	diag_add(t->d, r->path, r->name.pos, "dependency cycle: %s", sb_str(&b));
-	sb_free(&b);
-	free(comp);
+	qsort_r(members, nm, sizeof *members, cmp_name, g);
+	char **covered = xcalloc(g->n, sizeof *covered);
+	for (size_t i = 0; i < nm; i++)
+		covered[members[i]] = xcalloc(g->ports[members[i]].nbdeps + 1, 1);
+	size_t *path = xmalloc((g->n + 1) * sizeof *path);
+	struct strlist seen = STRLIST_INIT;
+	for (size_t i = 0; i < nm; i++) {
+		size_t u = members[i];
+		struct port *p = &g->ports[u];
+		size_t *order = xmalloc((p->nbdeps + 1) * sizeof *order);
+		memcpy(order, p->bdeps, p->nbdeps * sizeof *order);
+		qsort_r(order, p->nbdeps, sizeof *order, cmp_name, g);
+		for (size_t e = 0; e < p->nbdeps; e++) {
+			size_t v = order[e], ei = edge_index(p, v);
+			if (!comp[v] || covered[u][ei])
+				continue;
+			/* path = u, v, ..., u; the cycle is its first m nodes */
+			path[0] = u;
+			size_t m = bfs_path(g, v, u, comp, 1, path + 1);
+			for (size_t k = 0; k < m; k++) {
+				const struct port *from = &g->ports[path[k]];
+				covered[path[k]][edge_index(from, path[k + 1])] = 1;
+			}
+			char *msg = format_cycle(g, path, m);
+			if (!sl_has(&seen, msg)) {
+				const struct recipe *r = g->ports[u].r;
+				diag_add(t->d, r->path, r->name.pos, "dependency cycle %s, expected build dependencies without cycles",
+					 msg);
+				sl_push_own(&seen, msg);
+			} else
+				free(msg);
+		}
+		free(order);
+	}
+	sl_free(&seen);
+	for (size_t i = 0; i < nm; i++)
+		free(covered[members[i]]);
+	free(covered);
 	free(path);
-	free(visited);
+	free(comp);
 }
 
 static void strongconnect(struct tarjan *t, size_t v)
@@ -260,7 +362,7 @@ static void strongconnect(struct tarjan *t, size_t v)
 	} while (w != v);
 	size_t nm = top - t->sp;
 	if (nm > 1)
-		report_cycle(t, &t->stack[t->sp], nm);
+		report_cycles(t, &t->stack[t->sp], nm);
 }
 
 int graph_resolve(struct graph *g, struct diags *d)
@@ -287,14 +389,21 @@ int graph_resolve(struct graph *g, struct diags *d)
 				free(nm);
 			}
 	}
-	/* Implicit -dev/-doc only where nobody claims the name explicitly. */
+	/* The default NAME-dev and NAME-doc subpackages (unless the port declares
+	 * a subpackage of that name itself): another port claiming the name
+	 * would make two packages of one name. */
 	for (size_t i = 0; i < g->n; i++) {
 		struct port *p = &g->ports[i];
 		static const char *const sfx[] = {"-dev", "-doc"};
 		for (size_t k = 0; k < 2; k++) {
 			char *nm = xasprintf("%s%s", p->r->name.s, sfx[k]);
-			if (!strmap_get(&g->providers, nm))
+			struct port *old = strmap_get(&g->providers, nm);
+			if (!old)
 				strmap_put(&g->providers, nm, p);
+			else if (old != p)
+				diag_add(d, old->r->path, old->r->name.pos,
+					 "port '%s' provides '%s', which is the default %s subpackage of port '%s' (%s), expected each name once",
+					 old->r->name.s, nm, sfx[k], p->r->name.s, p->r->path);
 			free(nm);
 		}
 	}
@@ -303,16 +412,16 @@ int graph_resolve(struct graph *g, struct diags *d)
 		struct port *p = &g->ports[i];
 		if (!p->enabled)
 			continue;
-		resolve_list(g, p, &p->r->depends, "depends on", &p->rdeps, &p->nrdeps, d);
+		resolve_list(g, p, &p->r->depends, "depends on", &p->rdeps, NULL, &p->nrdeps, d);
 		for (size_t j = 0; j < p->r->nsubpackages; j++)
 			resolve_list(g, p, &p->r->subpackages[j].depends, "depends on", &p->rdeps,
-				     &p->nrdeps, d);
+				     NULL, &p->nrdeps, d);
 	}
 	for (size_t i = 0; i < g->n; i++) {
 		struct port *p = &g->ports[i];
 		if (p->enabled)
-			resolve_list(g, p, &p->r->build_depends, "build-depends", &p->bdeps, &p->nbdeps,
-				     d);
+			resolve_list(g, p, &p->r->build_depends, "build-depends on", &p->bdeps,
+				     &p->via, &p->nbdeps, d);
 	}
 	/* 3. runtime closures of build deps join the ordering edges. */
 	unsigned *seen = xcalloc(g->n, sizeof *seen);
@@ -320,7 +429,7 @@ int graph_resolve(struct graph *g, struct diags *d)
 		struct port *p = &g->ports[i];
 		size_t n = p->nbdeps;
 		for (size_t j = 0; j < n; j++)
-			add_runtime_closure(g, p, p->bdeps[j], (unsigned)i + 1, seen);
+			add_runtime_closure(g, p, p->bdeps[j], p->bdeps[j], (unsigned)i + 1, seen);
 	}
 	free(seen);
 	/* 4. cycles on the ordering edges. */
@@ -474,7 +583,7 @@ void graph_write_make(const struct graph *g, FILE *f)
 		fprintf(f, "\n$(KR_RESULTS)/%s/done:", p->key);
 		for (size_t j = 0; j < p->nbdeps; j++)
 			fprintf(f, " $(KR_RESULTS)/%s/done", g->ports[p->bdeps[j]].key);
-		fprintf(f, "\n\t+$(call kr_build_port,%s)\n.PHONY: %s\n%s: $(KR_RESULTS)/%s/done\n", n,
+		fprintf(f, "\n\t+$(Q)$(call kr_build_port,%s)\n.PHONY: %s\n%s: $(KR_RESULTS)/%s/done\n", n,
 			n, n, p->key);
 	}
 }
@@ -502,6 +611,7 @@ void graph_free(struct graph *g)
 	for (size_t i = 0; i < g->n; i++) {
 		recipe_free(g->ports[i].r);
 		free(g->ports[i].bdeps);
+		free(g->ports[i].via);
 		free(g->ports[i].rdeps);
 	}
 	free(g->ports);

@@ -15,12 +15,17 @@ struct port {
 	struct recipe *r;
 	int enabled;        /* available for the graph's arch */
 	size_t *bdeps;      /* ports needed before this one builds (indices) */
+	size_t *via;        /* per bdeps entry: the build dep whose runtime closure
+			       brought it in, or NO_VIA for a direct build-depends */
 	size_t nbdeps;
 	size_t *rdeps;      /* ports its packages depend on at run time */
 	size_t nrdeps;
 	char key[65];       /* content key, hex sha256 */
 	int mark;           /* traversal scratch */
+	int broken;         /* its recipe has problems: kept only to resolve names */
 };
+
+#define NO_VIA ((size_t)-1)
 
 struct graph {
 	char *arch;

@@ -27,7 +27,7 @@ static struct pos node_pos(const yaml_node_t *n)
 static const char *kind_name(const yaml_node_t *n)
 {
 	switch (n->type) {
-	case YAML_SCALAR_NODE: return "a scalar";
+	case YAML_SCALAR_NODE: return n->data.scalar.length ? "a scalar" : "empty";
 	case YAML_SEQUENCE_NODE: return "a list";
 	case YAML_MAPPING_NODE: return "a mapping";
 	default: return "nothing";
@@ -95,6 +95,36 @@ static int get_int(struct ctx *c, const yaml_node_t *n, const char *key, int lo,
 	}
 	*out = (int)v;
 	return 1;
+}
+
+static const char *const var_names[] = {"name", "version", "release", "arch"};
+
+/* Check the ${var} references in s (written at pos) now, so lint reports
+ * them with their place; recipe_expand() can then not fail later. */
+static void check_vars(struct ctx *c, struct pos pos, const char *s)
+{
+	for (const char *v = strstr(s, "${"); v; v = strstr(v, "${")) {
+		const char *end = strchr(v, '}');
+		if (!end) {
+			diag_add(c->d, c->file, pos, "unterminated '${' in '%s', expected ${name}", s);
+			return;
+		}
+		size_t n = (size_t)(end - v - 2), i;
+		for (i = 0; i < ARRAY_LEN(var_names); i++)
+			if (strlen(var_names[i]) == n && !memcmp(var_names[i], v + 2, n))
+				break;
+		if (i == ARRAY_LEN(var_names))
+			diag_add(c->d, c->file, pos,
+				 "unknown variable '%.*s' in '%s', expected ${name}, ${version}, ${release} or ${arch}",
+				 (int)(end - v + 1), v, s);
+		v = end + 1;
+	}
+}
+
+static void check_list_vars(struct ctx *c, const struct pstrlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		check_vars(c, l->v[i].pos, l->v[i].s);
 }
 
 /* A list of strings; a single scalar is not accepted (no silent coercion). */
@@ -289,6 +319,7 @@ static void s_url(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
 {
 	if (!get_pstr(c, v, k, &S->url))
 		return;
+	check_vars(c, S->url.pos, S->url.s);
 	const char *u = S->url.s;
 	if (!str_starts(u, "https://") && !str_starts(u, "http://") && !str_starts(u, "ftp://") &&
 	    !str_starts(u, "file://") && !str_starts(u, "debian:"))
@@ -305,8 +336,10 @@ static void s_sha256(struct ctx *c, const yaml_node_t *v, const char *k, void *o
 
 static void s_filename(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
 {
-	if (get_str(c, v, k, &S->filename) &&
-	    (!*S->filename || strchr(S->filename, '/') || S->filename[0] == '.'))
+	if (!get_str(c, v, k, &S->filename))
+		return;
+	check_vars(c, node_pos(v), S->filename);
+	if ((!*S->filename || strchr(S->filename, '/') || S->filename[0] == '.'))
 		diag_add(c->d, c->file, node_pos(v),
 			 "bad filename '%s', expected a plain file name (no '/', not starting with '.')",
 			 S->filename);
@@ -319,7 +352,10 @@ static void s_extract(struct ctx *c, const yaml_node_t *v, const char *k, void *
 
 static void s_dir(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
 {
-	if (get_str(c, v, k, &S->dir) && (S->dir[0] == '/' || strstr(S->dir, "..")))
+	if (!get_str(c, v, k, &S->dir))
+		return;
+	check_vars(c, node_pos(v), S->dir);
+	if (S->dir[0] == '/' || strstr(S->dir, ".."))
 		diag_add(c->d, c->file, node_pos(v),
 			 "bad dir '%s', expected a relative path without '..'", S->dir);
 }
@@ -384,24 +420,30 @@ static void b_style(struct ctx *c, const yaml_node_t *v, const char *k, void *ob
 
 static void b_subdir(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
 {
-	if (get_str(c, v, k, &R->subdir) && (R->subdir[0] == '/' || strstr(R->subdir, "..")))
+	if (!get_str(c, v, k, &R->subdir))
+		return;
+	check_vars(c, node_pos(v), R->subdir);
+	if (R->subdir[0] == '/' || strstr(R->subdir, ".."))
 		diag_add(c->d, c->file, node_pos(v),
 			 "bad subdir '%s', expected a relative path without '..'", R->subdir);
 }
 
 static void b_configure(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
 {
-	get_list(c, v, k, &R->configure_args);
+	if (get_list(c, v, k, &R->configure_args))
+		check_list_vars(c, &R->configure_args);
 }
 
 static void b_make(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
 {
-	get_list(c, v, k, &R->make_args);
+	if (get_list(c, v, k, &R->make_args))
+		check_list_vars(c, &R->make_args);
 }
 
 static void b_install(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
 {
-	get_list(c, v, k, &R->install_args);
+	if (get_list(c, v, k, &R->install_args))
+		check_list_vars(c, &R->install_args);
 }
 
 static void b_env(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
@@ -425,6 +467,7 @@ static void b_env(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
 				 "bad env name '%s', expected letters, digits and _", name);
 			continue;
 		}
+		check_vars(c, node_pos(vn), scalar(vn));
 		R->env[R->nenv].key = xstrdup(name);
 		R->env[R->nenv].value = xstrdup(scalar(vn));
 		R->nenv++;
@@ -496,6 +539,7 @@ static void p_files(struct ctx *c, const yaml_node_t *v, const char *k, void *ob
 {
 	if (!get_list(c, v, k, &P->files))
 		return;
+	check_list_vars(c, &P->files);
 	for (size_t i = 0; i < P->files.n; i++)
 		if (P->files.v[i].s[0] == '/' || strstr(P->files.v[i].s, ".."))
 			diag_add(c->d, c->file, P->files.v[i].pos,
@@ -561,19 +605,6 @@ static const struct key top_keys[] = {
 
 #undef R
 
-/* Check ${var} references now, so lint reports them with their place. */
-static void check_vars(struct ctx *c, const struct recipe *r)
-{
-	for (size_t i = 0; i < r->nsources; i++) {
-		if (!r->sources[i].url.s)
-			continue;
-		char *x = recipe_expand(r, r->sources[i].url.s, "x86_64");
-		if (!x)
-			diag_add(c->d, c->file, r->sources[i].url.pos, "%s", kr_errmsg());
-		free(x);
-	}
-}
-
 struct recipe *recipe_load(const char *path, struct diags *d)
 {
 	char *data;
@@ -582,17 +613,42 @@ struct recipe *recipe_load(const char *path, struct diags *d)
 		diag_add(d, path, (struct pos){0, 0}, "cannot read: %s", kr_errmsg());
 		return NULL;
 	}
+	struct recipe *r = recipe_load_mem(data, len, path, d);
+	free(data);
+	return r;
+}
+
+static void yaml_error(struct diags *d, const char *path, const yaml_parser_t *parser)
+{
+	struct pos p = {(int)parser->problem_mark.line + 1, (int)parser->problem_mark.column + 1};
+	diag_add(d, path, p, "YAML syntax error: %s%s%s, expected well-formed YAML",
+		 parser->problem ? parser->problem : "unknown", parser->context ? " " : "",
+		 parser->context ? parser->context : "");
+}
+
+/* A second document is a mistake, not something to ignore. */
+static void check_one_document(yaml_parser_t *parser, const char *path, struct diags *d)
+{
+	yaml_document_t extra;
+	if (!yaml_parser_load(parser, &extra)) {
+		yaml_error(d, path, parser);
+		return;
+	}
+	if (yaml_document_get_root_node(&extra))
+		diag_add(d, path, (struct pos){(int)extra.start_mark.line + 1, 1},
+			 "a second YAML document, expected one recipe per file");
+	yaml_document_delete(&extra);
+}
+
+struct recipe *recipe_load_mem(const char *data, size_t len, const char *path, struct diags *d)
+{
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		struct pos p = {(int)parser.problem_mark.line + 1, (int)parser.problem_mark.column + 1};
-		diag_add(d, path, p, "YAML syntax error: %s%s%s, expected well-formed YAML",
-			 parser.problem ? parser.problem : "unknown",
-			 parser.context ? " " : "", parser.context ? parser.context : "");
+		yaml_error(d, path, &parser);
 		yaml_parser_delete(&parser);
-		free(data);
 		return NULL;
 	}
 	struct recipe *r = xcalloc(1, sizeof *r);
@@ -608,21 +664,12 @@ struct recipe *recipe_load(const char *path, struct diags *d)
 	else if (root->type != YAML_MAPPING_NODE)
 		diag_add(d, path, node_pos(root), "recipe is %s, expected a mapping of keys",
 			 kind_name(root));
-	else {
+	else
 		walk_map(&c, root, "the recipe", top_keys, ARRAY_LEN(top_keys), r);
-		check_vars(&c, r);
-	}
-	/* A second document is a mistake, not something to ignore. */
-	yaml_document_t extra;
-	if (root && yaml_parser_load(&parser, &extra)) {
-		if (yaml_document_get_root_node(&extra))
-			diag_add(d, path, (struct pos){(int)extra.start_mark.line + 1, 1},
-				 "a second YAML document, expected one recipe per file");
-		yaml_document_delete(&extra);
-	}
+	if (root)
+		check_one_document(&parser, path, d);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
-	free(data);
 	return r;
 }
 

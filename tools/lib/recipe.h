@@ -75,6 +75,8 @@ struct recipe {
  * read or is not YAML at all; otherwise a recipe (possibly with problems
  * recorded in d: the caller checks d->n). */
 struct recipe *recipe_load(const char *path, struct diags *d);
+/* The same from memory; path names the input in messages (and r->dir). */
+struct recipe *recipe_load_mem(const char *data, size_t len, const char *path, struct diags *d);
 void recipe_free(struct recipe *r);
 
 /* Expand ${name} ${version} ${release} ${arch} in s; NULL + kr_err on an

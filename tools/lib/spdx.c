@@ -43,7 +43,7 @@ static const char *const exceptions[] = {
 struct lex {
 	const char *s;
 	char tok[128];
-	int err;
+	int depth; /* parentheses open: bounded so hostile input cannot exhaust the stack */
 };
 
 static void next(struct lex *l)
@@ -75,6 +75,12 @@ static int in_list(const char *id, const char *const *list, size_t n)
 	return 0;
 }
 
+/* and/or/with in the wrong case: a common slip worth its own message. */
+static int is_operator(const char *tok)
+{
+	return !strcasecmp(tok, "and") || !strcasecmp(tok, "or") || !strcasecmp(tok, "with");
+}
+
 static int idstring(const char *s)
 {
 	if (!*s)
@@ -90,9 +96,14 @@ static int expr(struct lex *l);
 static int term(struct lex *l)
 {
 	if (!strcmp(l->tok, "(")) {
+		if (++l->depth > 32) {
+			kr_err("parentheses nested deeper than 32 in SPDX expression, expected a flatter expression");
+			return -1;
+		}
 		next(l);
 		if (expr(l) < 0)
 			return -1;
+		l->depth--;
 		if (strcmp(l->tok, ")")) {
 			kr_err("expected ')' in SPDX expression");
 			return -1;
@@ -117,7 +128,7 @@ static int term(struct lex *l)
 			return -1;
 		}
 	} else if (!in_list(id, licenses, ARRAY_LEN(licenses))) {
-		if (!strcasecmp(l->tok, "and") || !strcasecmp(l->tok, "or") || !strcasecmp(l->tok, "with"))
+		if (is_operator(l->tok))
 			kr_err("operator '%s' must be upper case (AND, OR, WITH)", l->tok);
 		else
 			kr_err("unknown SPDX license id '%s', expected an SPDX License List id or LicenseRef-NAME",
@@ -171,6 +182,10 @@ int spdx_check(const char *s)
 	}
 	if (expr(&l) < 0)
 		return -1;
+	if (is_operator(l.tok)) {
+		kr_err("operator '%s' must be upper case (AND, OR, WITH)", l.tok);
+		return -1;
+	}
 	if (l.tok[0]) {
 		kr_err("unexpected '%s' in SPDX expression, expected AND, OR or the end", l.tok);
 		return -1;

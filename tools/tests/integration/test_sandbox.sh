@@ -5,8 +5,7 @@
 set -u
 . "$TOP/tools/tests/integration/lib.sh"
 
-t=$(mktemp -d)
-trap 'rm -rf "$t"' EXIT
+t=$T
 mkdir -p "$t/ports/probe" "$t/home/.cache/krill/keys"
 echo "SECRET-KEY" > "$t/home/.cache/krill/keys/local.pem"
 export SECRET_MARKER=leak-me
@@ -22,7 +21,7 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
 	python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), timeout=1)" 2>/dev/null && break
 	sleep 0.3
 done
-check "listener reachable outside the sandbox" python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), timeout=2)"
+check_cmd "listener reachable outside the sandbox" python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), timeout=2)"
 cat > "$t/ports/probe/port.yaml" <<'YAML'
 name: probe
 version: 1.0
@@ -51,15 +50,15 @@ HOME="$t/home" HOST_HOME="$t/home" SOURCE_DATE_EPOCH=1234567890 "$KRILL" build -
 rc=$?
 kill $srv 2>/dev/null
 d="$t/work/probe/dest/usr/share/probe"
-check "build succeeds" test $rc -eq 0
-check "result has done stamp" test -f "$t/out/k1/done"
-check "hostname fixed" grep -qx krill-build "$d/hostname"
-check "umask 022" grep -qx 0022 "$d/umask"
-check "TZ, locale, SOURCE_DATE_EPOCH fixed" grep -qx "UTC C 1234567890" "$d/fixed"
-check "environment cleared" sh -c "! grep -q SECRET_MARKER '$d/env' && ! grep -q HOST_HOME '$d/env'"
-check "HOME is inside the work dir" grep -qx HOME=/build/home "$d/env"
-check "signing key not visible" grep -qx hidden "$d/key"
-check "host home not visible" grep -qx hidden "$d/home"
-check "host /usr read-only" grep -qx readonly "$d/usr"
-check "network blocked" grep -qx blocked "$d/net"
+check_cmd "build succeeds" test $rc -eq 0
+check_cmd "result has done stamp" test -f "$t/out/k1/done"
+check_cmd "hostname fixed" grep -qx krill-build "$d/hostname"
+check_cmd "umask 022" grep -qx 0022 "$d/umask"
+check_cmd "TZ, locale, SOURCE_DATE_EPOCH fixed" grep -qx "UTC C 1234567890" "$d/fixed"
+check_cmd "environment cleared" sh -c "! grep -q SECRET_MARKER '$d/env' && ! grep -q HOST_HOME '$d/env'"
+check_cmd "HOME is inside the work dir" grep -qx HOME=/build/home "$d/env"
+check_cmd "signing key not visible" grep -qx hidden "$d/key"
+check_cmd "host home not visible" grep -qx hidden "$d/home"
+check_cmd "host /usr read-only" grep -qx readonly "$d/usr"
+check_cmd "network blocked" grep -qx blocked "$d/net"
 finish
