@@ -162,11 +162,13 @@ static int parse_file_line(struct db_pkg *p, const char *l)
 		db_pkg_add_file(p, l[0], NULL, l + 2);
 		return 0;
 	}
-	if (strlen(l) < 2 + 64 + 2 || !is_hex(l + 2, 64) || l[66] != ' ')
+	if (strlen(l) < 2 + 64 + 2 || l[66] != ' ')
 		return -1;
 	char sha[65];
 	memcpy(sha, l + 2, 64);
 	sha[64] = 0;
+	if (!is_hex(sha, 64))
+		return -1;
 	db_pkg_add_file(p, 'R', sha, l + 67);
 	return 0;
 }
