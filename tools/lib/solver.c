@@ -6,6 +6,20 @@
 
 #include "version.h"
 
+/* "VERSION" or "VERSION-rN" */
+static int valid_full_version(const char *v)
+{
+	const char *d = strrchr(v, '-');
+	if (!d)
+		return valid_version(v);
+	if (d[1] != 'r' || !d[2] || strspn(d + 2, "0123456789") != strlen(d + 2))
+		return 0;
+	char *up = xstrndup(v, (size_t)(d - v));
+	int ok = valid_version(up);
+	free(up);
+	return ok;
+}
+
 int dep_split(const char *dep, char **name, char **op, char **ver)
 {
 	size_t n = str_starts(dep, "so:") ? strlen(dep) : strcspn(dep, "<>=");
@@ -19,7 +33,7 @@ int dep_split(const char *dep, char **name, char **op, char **ver)
 			if (strlen(ops[i]) == ol && !strncmp(ops[i], o, ol))
 				ok = 1;
 	}
-	if (ok && ol && !valid_version(o + ol))
+	if (ok && ol && !valid_full_version(o + ol))
 		ok = 0;
 	if (!ok) {
 		kr_err("dependency '%s': expected NAME, NAME OP VERSION (OP one of < <= = >= >) "

@@ -25,7 +25,7 @@ struct member {
 
 /* A package NAME-VER with the given depends/provides/conffiles lines
  * (already "key: value\n" formatted, may be "") and members. */
-static int craft_pkg(const char *path, const char *name, const char *ver, const char *extra,
+static inline int craft_pkg(const char *path, const char *name, const char *ver, const char *extra,
 		     const struct member *m, size_t n)
 {
 	struct archive *a = archive_write_new();
@@ -82,7 +82,7 @@ static int craft_pkg(const char *path, const char *name, const char *ver, const 
  * show a root did not change. */
 static struct sb *tree_sb;
 static size_t tree_skip;
-static int tree_cb(const char *p, const struct stat *st, int flag, struct FTW *f)
+static inline int tree_cb(const char *p, const struct stat *st, int flag, struct FTW *f)
 {
 	(void)flag;
 	(void)f;
@@ -92,7 +92,7 @@ static int tree_cb(const char *p, const struct stat *st, int flag, struct FTW *f
 	sb_printf(tree_sb, "%s %o %s\n", p + tree_skip, (unsigned)st->st_mode, sha);
 	return 0;
 }
-static char *tree(const char *dir)
+static inline char *tree(const char *dir)
 {
 	struct sb out = SB_INIT;
 	tree_sb = &out;
@@ -101,7 +101,7 @@ static char *tree(const char *dir)
 	return sb_steal(&out);
 }
 
-static char *read_str(const char *path)
+static inline char *read_str(const char *path)
 {
 	char *d;
 	size_t n;
