@@ -1,9 +1,11 @@
 /* client.c - see client.h */
 #include "client.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int client_parse_repositories(const char *data, size_t len, const char *src,
 			      struct strlist *urls)
@@ -102,4 +104,71 @@ void client_opts_free(struct client_opts *o)
 	free(o->keys);
 	sl_free(&o->repos);
 	memset(o, 0, sizeof *o);
+}
+
+int client_open(struct client *c, const struct client_opts *o, int repos)
+{
+	memset(c, 0, sizeof *c);
+	if (db_open(&c->db, o->root) < 0)
+		return -1;
+	if (!repos)
+		return 0;
+	if (!o->repos.n) {
+		kr_err("no repositories: give --repo URL or list them in "
+		       "%s/etc/krill/repositories",
+		       strcmp(o->root, "/") ? o->root : "");
+		return -1;
+	}
+	c->cachedir = path_join(o->root, "var/cache/krill");
+	if (mkdir_p(c->cachedir, 0755) < 0)
+		return -1;
+	char *tmpl = path_join(c->cachedir, ".tmp-XXXXXX");
+	if (!mkdtemp(tmpl)) {
+		kr_err("%s: cannot create a temp dir: %s", tmpl, strerror(errno));
+		free(tmpl);
+		return -1;
+	}
+	c->tmpdir = tmpl;
+	c->repos = xcalloc(o->repos.n, sizeof *c->repos);
+	for (size_t i = 0; i < o->repos.n; i++) {
+		if (repo_open(&c->repos[i], o->repos.v[i], o->keys, &c->db,
+			      o->no_cache ? c->tmpdir : c->cachedir, o->no_cache) < 0)
+			return -1;
+		c->nrepos++;
+	}
+	return db_save(&c->db); /* the versions accepted: rollback protection */
+}
+
+void client_close(struct client *c)
+{
+	for (size_t i = 0; i < c->nrepos; i++)
+		repo_free(&c->repos[i]);
+	free(c->repos);
+	if (c->tmpdir)
+		rm_rf(c->tmpdir);
+	free(c->tmpdir);
+	free(c->cachedir);
+	db_close(&c->db);
+	memset(c, 0, sizeof *c);
+}
+
+const struct pkginfo **client_available(const struct client *c, size_t *n)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < c->nrepos; i++)
+		total += c->repos[i].n;
+	const struct pkginfo **v = xcalloc(total + 1, sizeof *v);
+	*n = 0;
+	for (size_t i = 0; i < c->nrepos; i++)
+		for (size_t k = 0; k < c->repos[i].n; k++)
+			v[(*n)++] = &c->repos[i].pkgs[k];
+	return v;
+}
+
+const struct repo *client_repo_of(const struct client *c, const struct pkginfo *p)
+{
+	for (size_t i = 0; i < c->nrepos; i++)
+		if (p >= c->repos[i].pkgs && p < c->repos[i].pkgs + c->repos[i].n)
+			return &c->repos[i];
+	return NULL;
 }

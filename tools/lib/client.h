@@ -10,6 +10,8 @@
 #ifndef KRILL_CLIENT_H
 #define KRILL_CLIENT_H
 
+#include "db.h"
+#include "repo.h"
 #include "util.h"
 
 struct client_opts {
@@ -26,6 +28,26 @@ struct client_opts {
  * error (kr_err says what). Fills repos/keys from the root when not given. */
 int client_parse(int argc, char **argv, int list_opts, struct client_opts *o);
 void client_opts_free(struct client_opts *o);
+
+/* An open root: its database (locked) and, when asked, its verified
+ * repositories. */
+struct client {
+	struct db db;
+	struct repo *repos;
+	size_t nrepos;
+	char *tmpdir; /* downloads with --no-cache; removed by client_close */
+	char *cachedir;
+};
+
+/* Open the db (recovering an interrupted transaction: db.recovered says
+ * so) and, with `repos`, fetch and verify every repository's index and
+ * record their versions. -1 with kr_err on any failure. */
+int client_open(struct client *c, const struct client_opts *o, int repos);
+void client_close(struct client *c);
+/* Every package the repositories offer, in repository order. */
+const struct pkginfo **client_available(const struct client *c, size_t *n);
+/* The repository a package of client_available() comes from. */
+const struct repo *client_repo_of(const struct client *c, const struct pkginfo *p);
 
 /* Parse a repositories file's text into urls (exposed for tests). */
 int client_parse_repositories(const char *data, size_t len, const char *src,
