@@ -47,7 +47,7 @@ static int cmp_upstream(const char *a, const char *ae, const char *b, const char
 		if (a >= ae || b >= be)
 			return (a < ae) - (b < be);
 		const char *as = a, *bs = b;
-		int num = !!isdigit((unsigned char)*a); /* isdigit may return any non-zero */
+		int num = !!isdigit((unsigned char)*a);
 		if (num != !!isdigit((unsigned char)*b))
 			return num ? 1 : -1;
 		if (num) {

@@ -1,0 +1,289 @@
+/* pkgread.c - see pkgread.h */
+#include "pkgread.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pkgread {
+	struct archive *a;
+	char *name;
+	struct pkginfo info;
+	char *sbom;
+	size_t sbom_len;
+	uint64_t file_bytes; /* regular-file bytes so far */
+	size_t count;
+	int failed;
+};
+
+static int arc_fail(struct pkgread *r, const char *what)
+{
+	const char *msg = archive_error_string(r->a);
+	kr_err("%s: %s: %s", r->name, what, msg ? msg : "unreadable archive");
+	r->failed = 1;
+	return -1;
+}
+
+/* Read the next header and require a regular member called want, at most
+ * max bytes; its data goes to *out (NUL-terminated). */
+static int read_member(struct pkgread *r, const char *want, const char *place, size_t max,
+		       char **out, size_t *len)
+{
+	struct archive_entry *e;
+	int rc = archive_read_next_header(r->a, &e);
+	if (rc == ARCHIVE_EOF) {
+		kr_err("%s: archive ends early, expected %s as its %s member", r->name, want, place);
+		return -1;
+	}
+	if (rc < ARCHIVE_WARN)
+		return arc_fail(r, "corrupt package");
+	const char *path = archive_entry_pathname(e);
+	if (!path || strcmp(path, want) || archive_entry_filetype(e) != AE_IFREG ||
+	    archive_entry_hardlink(e)) {
+		kr_err("%s: %s member is '%s', expected the regular file %s", r->name, place,
+		       path ? path : "(unnamed)", want);
+		return -1;
+	}
+	if (!archive_entry_size_is_set(e) || archive_entry_size(e) < 0 ||
+	    (uint64_t)archive_entry_size(e) > max) {
+		kr_err("%s: %s is %lld bytes, expected at most %zu", r->name, want,
+		       (long long)archive_entry_size(e), max);
+		return -1;
+	}
+	size_t n = (size_t)archive_entry_size(e), got = 0;
+	char *buf = xmalloc(n + 1);
+	while (got < n) {
+		la_ssize_t k = archive_read_data(r->a, buf + got, n - got);
+		if (k <= 0) {
+			free(buf);
+			if (k == 0)
+				kr_err("%s: %s is cut short", r->name, want);
+			return k == 0 ? -1 : arc_fail(r, want);
+		}
+		got += (size_t)k;
+	}
+	buf[n] = 0;
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static int check_format(struct pkgread *r)
+{
+	if (archive_filter_count(r->a) != 2 || archive_filter_code(r->a, 0) != ARCHIVE_FILTER_ZSTD) {
+		kr_err("%s: not zstd-compressed, expected a .pkg.tar.zst package", r->name);
+		return -1;
+	}
+	return 0;
+}
+
+static int load_pkginfo(struct pkgread *r)
+{
+	char *buf, *src;
+	size_t len, pos = 0;
+	int line = 1;
+	if (read_member(r, PKGINFO_NAME, "first", PKGINFO_MAX, &buf, &len) < 0)
+		return -1;
+	if (check_format(r) < 0) {
+		free(buf);
+		return -1;
+	}
+	src = xasprintf("%s:%s", r->name, PKGINFO_NAME);
+	int rc = pkginfo_parse(buf, len, &pos, &line, src, 0, &r->info);
+	if (rc == 0)
+		kr_err("%s: empty, expected package metadata", src);
+	else if (rc == 1 && pos != len) {
+		kr_err("%s:%d: a second stanza, expected exactly one", src, line);
+		pkginfo_free(&r->info);
+		rc = -1;
+	}
+	free(src);
+	free(buf);
+	return rc == 1 ? 0 : -1;
+}
+
+static int load_sbom(struct pkgread *r)
+{
+	if (read_member(r, SBOM_NAME, "second", SBOM_MAX, &r->sbom, &r->sbom_len) < 0)
+		return -1;
+	json_error_t err;
+	json_t *j = json_loadb(r->sbom, r->sbom_len, JSON_REJECT_DUPLICATES, &err);
+	int ok = j && json_is_object(j);
+	if (!j)
+		kr_err("%s:%s:%d:%d: %s, expected an SPDX JSON document", r->name, SBOM_NAME, err.line,
+		       err.column, err.text);
+	else if (!ok)
+		kr_err("%s:%s: not a JSON object, expected an SPDX JSON document", r->name, SBOM_NAME);
+	json_decref(j);
+	return ok ? 0 : -1;
+}
+
+static struct pkgread *finish_open(struct pkgread *r, int rc)
+{
+	if (rc != ARCHIVE_OK) {
+		arc_fail(r, "cannot open package");
+		pkgread_close(r);
+		return NULL;
+	}
+	if (load_pkginfo(r) < 0 || load_sbom(r) < 0) {
+		pkgread_close(r);
+		return NULL;
+	}
+	return r;
+}
+
+static struct pkgread *new_reader(const char *name)
+{
+	struct pkgread *r = xcalloc(1, sizeof *r);
+	r->name = xstrdup(name);
+	r->a = archive_read_new();
+	if (!r->a) {
+		free(r->name);
+		free(r);
+		return NULL;
+	}
+	archive_read_support_filter_zstd(r->a);
+	archive_read_support_format_tar(r->a);
+	return r;
+}
+
+struct pkgread *pkgread_open(const char *path)
+{
+	struct pkgread *r = new_reader(path);
+	if (!r) {
+		kr_err("%s: cannot start libarchive", path);
+		return NULL;
+	}
+	return finish_open(r, archive_read_open_filename(r->a, path, 1 << 16));
+}
+
+struct pkgread *pkgread_open_memory(const void *data, size_t len, const char *name)
+{
+	struct pkgread *r = new_reader(name);
+	if (!r) {
+		kr_err("%s: cannot start libarchive", name);
+		return NULL;
+	}
+	return finish_open(r, archive_read_open_memory(r->a, data, len));
+}
+
+const struct pkginfo *pkgread_info(const struct pkgread *r)
+{
+	return &r->info;
+}
+
+const char *pkgread_sbom(const struct pkgread *r, size_t *len)
+{
+	*len = r->sbom_len;
+	return r->sbom;
+}
+
+static int entry_type(struct archive_entry *e, enum pkg_type *t)
+{
+	if (archive_entry_hardlink(e)) {
+		*t = PKG_HARDLINK;
+		return 0;
+	}
+	switch (archive_entry_filetype(e)) {
+	case AE_IFREG: *t = PKG_FILE; return 0;
+	case AE_IFDIR: *t = PKG_DIR; return 0;
+	case AE_IFLNK: *t = PKG_SYMLINK; return 0;
+	case AE_IFCHR: *t = PKG_CHAR; return 0;
+	case AE_IFBLK: *t = PKG_BLOCK; return 0;
+	case AE_IFIFO: *t = PKG_FIFO; return 0;
+	case AE_IFSOCK: *t = PKG_SOCKET; return 0;
+	}
+	return -1;
+}
+
+/* The checks on one member beyond what libarchive parses. */
+static int check_entry(struct pkgread *r, struct archive_entry *ae, struct pkg_entry *e)
+{
+	const char *p = archive_entry_pathname(ae);
+	if (!p || !*p || strlen(p) > PKG_PATH_MAX) {
+		kr_err("%s: member %zu has %s path, expected 1 to %d bytes", r->name, r->count,
+		       p && *p ? "an overlong" : "an empty or unreadable", PKG_PATH_MAX);
+		return -1;
+	}
+	if (!strcmp(p, PKGINFO_NAME) || !strcmp(p, SBOM_NAME)) {
+		kr_err("%s: %s appears again, expected it only at the start", r->name, p);
+		return -1;
+	}
+	if (++r->count > PKG_ENTRIES_MAX) {
+		kr_err("%s: more than %d members, refused", r->name, PKG_ENTRIES_MAX);
+		return -1;
+	}
+	memset(e, 0, sizeof *e);
+	e->path = p;
+	if (entry_type(ae, &e->type) < 0) {
+		kr_err("%s: %s: unknown member type, expected a file, directory, link or device", r->name, p);
+		return -1;
+	}
+	e->mode = archive_entry_perm(ae) & 07777;
+	e->uid = (uid_t)archive_entry_uid(ae);
+	e->gid = (gid_t)archive_entry_gid(ae);
+	e->rdev = archive_entry_rdev(ae);
+	if (e->type == PKG_HARDLINK)
+		e->link = archive_entry_hardlink(ae);
+	else if (e->type == PKG_SYMLINK)
+		e->link = archive_entry_symlink(ae);
+	if ((e->type == PKG_HARDLINK || e->type == PKG_SYMLINK) && (!e->link || !*e->link)) {
+		kr_err("%s: %s: link without a target", r->name, p);
+		return -1;
+	}
+	if (e->type != PKG_FILE)
+		return 0;
+	int64_t sz = archive_entry_size(ae);
+	if (!archive_entry_size_is_set(ae) || sz < 0) {
+		kr_err("%s: %s: no size, expected a regular file with a size", r->name, p);
+		return -1;
+	}
+	e->size = (uint64_t)sz;
+	r->file_bytes += e->size;
+	if (r->file_bytes < e->size || r->file_bytes > r->info.installed_size) {
+		kr_err("%s: %s: files add up to more than installed-size %llu, refused", r->name, p,
+		       (unsigned long long)r->info.installed_size);
+		return -1;
+	}
+	return 0;
+}
+
+int pkgread_next(struct pkgread *r, struct pkg_entry *e)
+{
+	struct archive_entry *ae;
+	if (r->failed) {
+		kr_err("%s: reading after an error", r->name);
+		return -1;
+	}
+	int rc = archive_read_next_header(r->a, &ae);
+	if (rc == ARCHIVE_EOF)
+		return 0;
+	if (rc < ARCHIVE_WARN)
+		return arc_fail(r, "corrupt package");
+	if (check_entry(r, ae, e) < 0) {
+		r->failed = 1;
+		return -1;
+	}
+	return 1;
+}
+
+ssize_t pkgread_data(struct pkgread *r, void *buf, size_t n)
+{
+	la_ssize_t k = archive_read_data(r->a, buf, n);
+	if (k < 0)
+		return arc_fail(r, "corrupt file data");
+	return (ssize_t)k;
+}
+
+void pkgread_close(struct pkgread *r)
+{
+	if (!r)
+		return;
+	archive_read_free(r->a);
+	pkginfo_free(&r->info);
+	free(r->sbom);
+	free(r->name);
+	free(r);
+}

@@ -1,0 +1,52 @@
+/* pkgread.h - reading a package file without trusting it (libarchive).
+ *
+ * A package is a zstd-compressed tar whose first member is `.PKGINFO` (a
+ * pkginfo stanza without index fields), second `.SBOM.spdx.json` (a JSON
+ * object), then the files. pkgread checks that shape, caps metadata sizes,
+ * and while iterating refuses more regular-file bytes than the
+ * installed-size the metadata declares (the "endless data" attack). It
+ * reports paths as stored: judging them (absolute, "..", symlink escapes)
+ * is the installer's job, which gets every fact it needs from pkg_entry.
+ */
+#ifndef KRILL_PKGREAD_H
+#define KRILL_PKGREAD_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "pkginfo.h"
+
+#define PKGINFO_NAME ".PKGINFO"
+#define SBOM_NAME ".SBOM.spdx.json"
+#define PKGINFO_MAX (1u << 20)   /* 1 MiB */
+#define SBOM_MAX (64u << 20)     /* 64 MiB */
+#define PKG_PATH_MAX 4096
+#define PKG_ENTRIES_MAX 1000000
+
+enum pkg_type { PKG_FILE, PKG_DIR, PKG_SYMLINK, PKG_HARDLINK, PKG_CHAR, PKG_BLOCK, PKG_FIFO, PKG_SOCKET };
+
+struct pkg_entry {
+	const char *path;   /* as stored; valid until the next pkgread_next */
+	enum pkg_type type;
+	mode_t mode;        /* permission bits (07777) */
+	uint64_t size;      /* data bytes (regular files; 0 otherwise) */
+	const char *link;   /* symlink target or hardlink source, else NULL */
+	uid_t uid;
+	gid_t gid;
+	dev_t rdev;         /* device nodes */
+};
+
+struct pkgread;
+
+/* Open and check the first two members; the name is used in messages. */
+struct pkgread *pkgread_open(const char *path);
+struct pkgread *pkgread_open_memory(const void *data, size_t len, const char *name);
+const struct pkginfo *pkgread_info(const struct pkgread *r);
+const char *pkgread_sbom(const struct pkgread *r, size_t *len);
+/* 1: *e filled, 0: end of archive, -1: error (kr_err). */
+int pkgread_next(struct pkgread *r, struct pkg_entry *e);
+/* Read the current entry's data: bytes read, 0 at its end, -1 on error. */
+ssize_t pkgread_data(struct pkgread *r, void *buf, size_t n);
+void pkgread_close(struct pkgread *r);
+
+#endif

@@ -1,0 +1,260 @@
+/* transport.c - see transport.h. http(s) through libcurl; file:// and plain
+ * paths by copying. Both stream into DEST.part while hashing and counting,
+ * so a cap or hash failure is known before anything is renamed. */
+#include "transport.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* Give up on a connection that moves less than 1 byte/s for this long. */
+#define STALL_SECONDS 30L
+#define CONNECT_SECONDS 20L
+
+struct sink {
+	const char *url;
+	int fd;
+	uint64_t have;   /* bytes in the .part file */
+	uint64_t max;    /* 0: no cap */
+	int too_big;
+	int io_error;
+	int checked_code; /* looked at the HTTP status once */
+	int resumed;
+	struct hasher *h;
+	CURL *curl;
+};
+
+static int sink_restart(struct sink *s)
+{
+	hasher_end(s->h, (char[SHA256_HEX_LEN + 1]){0});
+	s->h = hasher_new();
+	s->have = 0;
+	return ftruncate(s->fd, 0) == 0 && lseek(s->fd, 0, SEEK_SET) == 0 ? 0 : -1;
+}
+
+static int sink_write(struct sink *s, const void *data, size_t n)
+{
+	if (s->max && s->have + n > s->max) {
+		s->too_big = 1;
+		return -1;
+	}
+	const char *p = data;
+	size_t left = n;
+	while (left) {
+		ssize_t w = write(s->fd, p, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			s->io_error = errno;
+			return -1;
+		}
+		p += w;
+		left -= (size_t)w;
+	}
+	hasher_add(s->h, data, n);
+	s->have += n;
+	return 0;
+}
+
+/* Hash what an earlier attempt left in the .part file. */
+static int sink_rehash(struct sink *s)
+{
+	char buf[65536];
+	ssize_t r;
+	if (lseek(s->fd, 0, SEEK_SET) < 0)
+		return -1;
+	while ((r = read(s->fd, buf, sizeof buf)) > 0) {
+		hasher_add(s->h, buf, (size_t)r);
+		s->have += (uint64_t)r;
+	}
+	return r < 0 ? -1 : 0;
+}
+
+static size_t curl_write(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct sink *s = arg;
+	size_t n = size * nmemb;
+	if (!s->checked_code) {
+		long code = 0;
+		s->checked_code = 1;
+		curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
+		/* asked for a range, got the whole body: start over */
+		if (s->resumed && code != 206 && sink_restart(s) < 0) {
+			s->io_error = errno;
+			return 0;
+		}
+	}
+	return sink_write(s, data, n) < 0 ? 0 : n;
+}
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static void curl_init(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static int http_get(struct sink *s)
+{
+	pthread_once(&curl_once, curl_init);
+	char errbuf[CURL_ERROR_SIZE] = "";
+	CURL *c = curl_easy_init();
+	if (!c) {
+		kr_err("%s: cannot start libcurl", s->url);
+		return -1;
+	}
+	s->curl = c;
+	curl_easy_setopt(c, CURLOPT_URL, s->url);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+	/* never let a redirect turn into file:// or another scheme */
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_SECONDS);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, STALL_SECONDS);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "krill/" KRILL_VERSION);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, curl_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
+	if (s->max)
+		curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)s->max);
+	if (s->have) {
+		s->resumed = 1;
+		curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)s->have);
+	}
+	CURLcode rc = curl_easy_perform(c);
+	long code = 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_cleanup(c);
+	if (rc == CURLE_OK)
+		return 0;
+	if (s->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+		s->too_big = 1;
+		kr_err("%s: body is larger than the %llu bytes allowed, refused", s->url,
+		       (unsigned long long)s->max);
+	} else if (s->io_error) {
+		kr_err("%s: cannot write the download: %s", s->url, strerror(s->io_error));
+	} else if (rc == CURLE_HTTP_RETURNED_ERROR) {
+		kr_err("%s: HTTP %ld", s->url, code);
+	} else {
+		kr_err("%s: transfer failed after %llu bytes: %s", s->url, (unsigned long long)s->have,
+		       errbuf[0] ? errbuf : curl_easy_strerror(rc));
+	}
+	return -1;
+}
+
+static int file_get(struct sink *s, const char *path)
+{
+	int in = open(path, O_RDONLY | O_CLOEXEC);
+	if (in < 0) {
+		kr_err("%s: cannot open: %s", s->url, strerror(errno));
+		return -1;
+	}
+	/* local copies are cheap: always start from zero */
+	if (sink_restart(s) < 0) {
+		kr_err("%s: cannot write the copy: %s", s->url, strerror(errno));
+		close(in);
+		return -1;
+	}
+	char buf[65536];
+	ssize_t r;
+	while ((r = read(in, buf, sizeof buf)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			kr_err("%s: read error: %s", s->url, strerror(errno));
+			break;
+		}
+		if (sink_write(s, buf, (size_t)r) < 0) {
+			if (s->too_big)
+				kr_err("%s: file is larger than the %llu bytes allowed, refused", s->url,
+				       (unsigned long long)s->max);
+			else
+				kr_err("%s: cannot write the copy: %s", s->url, strerror(s->io_error));
+			break;
+		}
+	}
+	close(in);
+	return r == 0 ? 0 : -1;
+}
+
+static const char *local_path(const char *url)
+{
+	if (str_starts(url, "file://")) {
+		const char *p = url + 7;
+		return *p == '/' ? p : NULL; /* only file:///abs/path */
+	}
+	return strstr(url, "://") ? NULL : url;
+}
+
+int transport_get(const char *url, const char *dest, uint64_t max_size, const char *expect_sha256)
+{
+	int is_http = str_starts(url, "http://") || str_starts(url, "https://");
+	const char *path = is_http ? NULL : local_path(url);
+	if (!is_http && !path) {
+		kr_err("%s: unsupported URL, expected http://, https://, file:///PATH or a path", url);
+		return -1;
+	}
+	char *part = xasprintf("%s.part", dest);
+	struct sink s = {.url = url, .max = max_size, .h = hasher_new()};
+	int rc = -1;
+	s.fd = open(part, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (s.fd < 0) {
+		kr_err("%s: cannot create: %s", part, strerror(errno));
+		hasher_end(s.h, (char[SHA256_HEX_LEN + 1]){0});
+		free(part);
+		return -1;
+	}
+	if (sink_rehash(&s) < 0 || (max_size && s.have >= max_size && sink_restart(&s) < 0)) {
+		kr_err("%s: cannot read: %s", part, strerror(errno));
+		goto out;
+	}
+	if (is_http) {
+		rc = http_get(&s);
+		/* a stale .part the server will not continue: one fresh try */
+		if (rc < 0 && s.resumed && !s.too_big && sink_restart(&s) == 0) {
+			s.resumed = s.checked_code = 0;
+			rc = http_get(&s);
+		}
+	} else {
+		rc = file_get(&s, path);
+	}
+	if (rc < 0)
+		goto out;
+	char got[SHA256_HEX_LEN + 1];
+	hasher_end(s.h, got);
+	s.h = NULL;
+	if (expect_sha256 && strcmp(got, expect_sha256)) {
+		kr_err("%s: sha256 mismatch: expected %s, got %s (%llu bytes)", url, expect_sha256, got,
+		       (unsigned long long)s.have);
+		rc = -1;
+		s.too_big = 1; /* complete but wrong: drop it */
+		goto out;
+	}
+	if (fsync(s.fd) < 0 || rename(part, dest) < 0) {
+		kr_err("%s: cannot move into place: %s", dest, strerror(errno));
+		rc = -1;
+		goto out;
+	}
+	char *dir = path_dirname(dest);
+	fsync_dir(dir);
+	free(dir);
+out:
+	if (s.h)
+		hasher_end(s.h, (char[SHA256_HEX_LEN + 1]){0});
+	close(s.fd);
+	/* keep a partial http download for resuming; drop refused or local ones */
+	if (rc < 0 && (s.too_big || !is_http))
+		unlink(part);
+	free(part);
+	return rc;
+}

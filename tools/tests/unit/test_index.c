@@ -1,0 +1,153 @@
+/* test_index.c - index parse/write round trip, ordering, bad inputs. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "index.h"
+#include "t.h"
+
+#define HDR "format: krill-index-1\nrepository: main\narch: x86_64\nversion: 7\nexpires: 2030-01-02T03:04:05Z\n\n"
+#define PKG(n, v, extra)                                                                      \
+	"name: " n "\nversion: " v "\narch: x86_64\norigin: " n "\nsummary: s\nlicense: MIT\n" \
+	"installed-size: 10\n" extra "file: " n "-" v ".x86_64.pkg.tar.zst\nsha256: "          \
+	"0000000000000000000000000000000000000000000000000000000000000000\nsize: 5\n\n"
+
+static const char *parse_err(const char *text)
+{
+	struct index ix;
+	if (index_parse(text, strlen(text), "INDEX", &ix) == 0) {
+		index_free(&ix);
+		return NULL;
+	}
+	return kr_errmsg();
+}
+
+TEST(round_trip_is_byte_identical)
+{
+	const char *text = HDR PKG("a", "1.0-r1", "depend: b\n") PKG("b", "1.0-r1", "")
+		PKG("b", "1.10-r1", "provide: so:libb.so.1\n");
+	struct index ix;
+	CHECK(index_parse(text, strlen(text), "INDEX", &ix) == 0);
+	CHECK(ix.n == 3 && ix.version == 7);
+	CHECK_STR(ix.name, "main");
+	struct sb out = SB_INIT;
+	index_write(&ix, &out);
+	CHECK_STR(out.s, text);
+	CHECK(index_find_file(&ix, "b-1.10-r1.x86_64.pkg.tar.zst") == &ix.pkgs[2]);
+	sb_free(&out);
+	index_free(&ix);
+}
+
+TEST(empty_index)
+{
+	struct index ix;
+	CHECK(index_parse(HDR, strlen(HDR), "INDEX", &ix) == 0 && ix.n == 0);
+	index_free(&ix);
+}
+
+TEST(sort_orders_versions_not_strings)
+{
+	const char *text = HDR PKG("b", "1.10-r1", "") PKG("a", "1.0-r1", "") PKG("b", "1.9-r1", "");
+	/* unsorted input is refused by the parser ... */
+	const char *m = parse_err(text);
+	CHECK(m && strstr(m, "out of order"));
+	/* ... and index_sort puts entries in canonical order */
+	struct index ix = {0};
+	const char *parts[] = {HDR PKG("b", "1.10-r1", ""), HDR PKG("a", "1.0-r1", ""),
+			       HDR PKG("b", "1.9-r1", "")};
+	for (size_t i = 0; i < 3; i++) {
+		struct index one;
+		CHECK(index_parse(parts[i], strlen(parts[i]), "p", &one) == 0);
+		if (!ix.name) {
+			ix.name = xstrdup(one.name);
+			ix.arch = xstrdup(one.arch);
+			ix.version = one.version;
+			ix.expires = one.expires;
+		}
+		index_add(&ix, &one.pkgs[0]);
+		index_free(&one);
+	}
+	CHECK(index_sort(&ix, "x") == 0);
+	CHECK_STR(ix.pkgs[0].name, "a");
+	CHECK_STR(ix.pkgs[1].version, "1.9-r1");
+	CHECK_STR(ix.pkgs[2].version, "1.10-r1");
+	/* a duplicate name+version is refused */
+	struct pkginfo dup = {0};
+	struct index tmp;
+	const char *t = HDR PKG("a", "1.0-r1", "");
+	CHECK(index_parse(t, strlen(t), "p", &tmp) == 0);
+	dup = tmp.pkgs[0];
+	memset(&tmp.pkgs[0], 0, sizeof tmp.pkgs[0]);
+	tmp.n = 0;
+	index_free(&tmp);
+	index_add(&ix, &dup);
+	CHECK(index_sort(&ix, "x") < 0 && strstr(kr_errmsg(), "twice"));
+	index_free(&ix);
+}
+
+TEST(bad_inputs_name_the_line)
+{
+	const char *m;
+	m = parse_err("format: krill-index-2\n");
+	CHECK(m && strstr(m, "INDEX:1: unknown format"));
+	m = parse_err("format: krill-index-1\narch: x86_64\n");
+	CHECK(m && strstr(m, "INDEX:2: expected 'repository"));
+	m = parse_err("format: krill-index-1\nrepository: Main!\narch: x\nversion: 1\nexpires: 2030-01-01T00:00:00Z\n");
+	CHECK(m && strstr(m, "INDEX:2: bad repository name"));
+	m = parse_err("format: krill-index-1\nrepository: m\narch: x\nversion: 0\nexpires: 2030-01-01T00:00:00Z\n");
+	CHECK(m && strstr(m, "INDEX:4: bad version"));
+	m = parse_err("format: krill-index-1\nrepository: m\narch: x\nversion: 01\nexpires: 2030-01-01T00:00:00Z\n");
+	CHECK(m && strstr(m, "INDEX:4:"));
+	m = parse_err("format: krill-index-1\nrepository: m\narch: x\nversion: 99999999999999999999999\nexpires: 2030-01-01T00:00:00Z\n");
+	CHECK(m && strstr(m, "INDEX:4:"));
+	m = parse_err("format: krill-index-1\nrepository: m\narch: x\nversion: 1\nexpires: 2030-02-30T00:00:00Z\n");
+	CHECK(m && strstr(m, "INDEX:5: bad expiry"));
+	m = parse_err("format: krill-index-1\nrepository: m\narch: x\nversion: 1\nexpires: 2030-01-01T00:00:00+01:00\n");
+	CHECK(m && strstr(m, "INDEX:5:"));
+	m = parse_err("format: krill-index-1\nrepository: m\narch: x\nversion: 1\nexpires: 2030-01-01T00:00:00Z\nname: a\n");
+	CHECK(m && strstr(m, "INDEX:6: expected a blank line"));
+	m = parse_err(HDR PKG("a", "1.0-r1", "") PKG("a", "1.0-r1", ""));
+	CHECK(m && strstr(m, "INDEX:18: package a 1.0-r1 is listed twice"));
+	m = parse_err(HDR "name: a\nversion: 1.0-r1\n\n");
+	CHECK(m && strstr(m, "INDEX:7: missing required key"));
+	m = parse_err(HDR "name: a\nversion: 1.0\narch: x86_64\norigin: a\nsummary: s\nlicense: MIT\n"
+			  "installed-size: 1\nfile: a-1.0.x86_64.pkg.tar.zst\nsha256: "
+			  "0000000000000000000000000000000000000000000000000000000000000000\nsize: 5\n");
+	CHECK(m && strstr(m, "INDEX:7: bad version '1.0', expected VERSION-rN"));
+	m = parse_err(HDR "name: a\nversion: 1.0-r1\narch: aarch64\norigin: a\nsummary: s\nlicense: MIT\n"
+			  "installed-size: 1\nfile: a-1.0-r1.aarch64.pkg.tar.zst\nsha256: "
+			  "0000000000000000000000000000000000000000000000000000000000000000\nsize: 5\n");
+	CHECK(m && strstr(m, "INDEX:7: package a has arch 'aarch64'"));
+	m = parse_err(HDR "name: a\nversion: 1.0-r1\narch: x86_64\norigin: a\nsummary: s\nlicense: MIT\n"
+			  "installed-size: 1\nfile: b-1.0-r1.x86_64.pkg.tar.zst\nsha256: "
+			  "0000000000000000000000000000000000000000000000000000000000000000\nsize: 5\n");
+	CHECK(m && strstr(m, "INDEX:7: file 'b-1.0-r1.x86_64.pkg.tar.zst', expected 'a-1.0-r1"));
+	m = parse_err(HDR "name: a\nversion: 1.0-r1\narch: x86_64\norigin: a\nsummary: s\nlicense: MIT\n"
+			  "installed-size: 1\nfile: ../a-1.0-r1.x86_64.pkg.tar.zst\nsha256: "
+			  "0000000000000000000000000000000000000000000000000000000000000000\nsize: 5\n");
+	CHECK(m && strstr(m, "bad file name"));
+	m = parse_err("format: krill-index-1\nrepository: m\0\n");
+	CHECK(m != NULL);
+}
+
+TEST(rfc3339)
+{
+	time_t t;
+	char s[21];
+	CHECK(rfc3339_parse("1970-01-01T00:00:00Z", &t) == 0 && t == 0);
+	CHECK(rfc3339_parse("2024-02-29T23:59:59Z", &t) == 0);
+	rfc3339_format(t, s);
+	CHECK_STR(s, "2024-02-29T23:59:59Z");
+	CHECK(rfc3339_parse("2023-02-29T00:00:00Z", &t) < 0);
+	CHECK(rfc3339_parse("2023-01-01 00:00:00Z", &t) < 0);
+	CHECK(rfc3339_parse("2023-01-01T00:00:60Z", &t) < 0);
+}
+
+int main(void)
+{
+	RUN(round_trip_is_byte_identical);
+	RUN(empty_index);
+	RUN(sort_orders_versions_not_strings);
+	RUN(bad_inputs_name_the_line);
+	RUN(rfc3339);
+	DONE();
+}

@@ -1,0 +1,220 @@
+/* test_pkgread.c - the package reader on archives crafted here with
+ * libarchive's writer: good ones, and each way a package can be wrong. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pkgread.h"
+#include "t.h"
+
+#define INFO "name: hello\nversion: 1.0-r1\narch: x86_64\norigin: hello\nsummary: s\nlicense: MIT\ninstalled-size: 5\n"
+#define SBOM "{\"spdxVersion\": \"SPDX-2.3\"}"
+
+struct member {
+	const char *path;
+	int type;          /* AE_IF* or 0 for hardlink */
+	const char *data;  /* file data, or link target */
+};
+
+static char *build(const struct member *m, size_t n, int zstd, size_t *len)
+{
+	size_t cap = 1 << 20;
+	char *buf = xmalloc(cap);
+	struct archive *a = archive_write_new();
+	if (zstd)
+		archive_write_add_filter_zstd(a);
+	archive_write_set_format_pax_restricted(a);
+	archive_write_open_memory(a, buf, cap, len);
+	for (size_t i = 0; i < n; i++) {
+		struct archive_entry *e = archive_entry_new();
+		archive_entry_set_pathname(e, m[i].path);
+		archive_entry_set_mtime(e, 1700000000, 0);
+		if (m[i].type == 0) {
+			archive_entry_set_filetype(e, AE_IFREG);
+			archive_entry_set_hardlink(e, m[i].data);
+		} else {
+			archive_entry_set_filetype(e, (unsigned)m[i].type);
+		}
+		archive_entry_set_perm(e, m[i].type == AE_IFDIR ? 0755 : 0644);
+		if (m[i].type == AE_IFLNK)
+			archive_entry_set_symlink(e, m[i].data);
+		if (m[i].type == AE_IFREG)
+			archive_entry_set_size(e, (la_int64_t)strlen(m[i].data));
+		archive_write_header(a, e);
+		if (m[i].type == AE_IFREG)
+			archive_write_data(a, m[i].data, strlen(m[i].data));
+		archive_entry_free(e);
+	}
+	archive_write_close(a);
+	archive_write_free(a);
+	return buf;
+}
+
+static struct pkgread *open_members(const struct member *m, size_t n, int zstd, char **keep)
+{
+	size_t len;
+	*keep = build(m, n, zstd, &len);
+	return pkgread_open_memory(*keep, len, "p.pkg.tar.zst");
+}
+
+TEST(good_package_iterates)
+{
+	const struct member m[] = {
+		{".PKGINFO", AE_IFREG, INFO}, {".SBOM.spdx.json", AE_IFREG, SBOM},
+		{"usr", AE_IFDIR, NULL}, {"usr/bin", AE_IFDIR, NULL},
+		{"usr/bin/hello", AE_IFREG, "hi!\n\n"}, {"usr/bin/hi", AE_IFLNK, "hello"},
+		{"usr/bin/hello2", 0, "usr/bin/hello"},
+	};
+	char *buf;
+	struct pkgread *r = open_members(m, ARRAY_LEN(m), 1, &buf);
+	CHECK(r != NULL);
+	if (!r) {
+		printf("  %s\n", kr_errmsg());
+		free(buf);
+		return;
+	}
+	CHECK_STR(pkgread_info(r)->name, "hello");
+	size_t slen;
+	CHECK(strstr(pkgread_sbom(r, &slen), "SPDX-2.3") != NULL);
+	struct pkg_entry e;
+	int types[8], n = 0;
+	char data[16] = "";
+	while (pkgread_next(r, &e) == 1 && n < 8) {
+		types[n++] = e.type;
+		if (e.type == PKG_FILE) {
+			CHECK(e.size == 5 && e.mode == 0644);
+			CHECK(pkgread_data(r, data, sizeof data) == 5);
+			CHECK(pkgread_data(r, data + 5, sizeof data - 5) == 0);
+		}
+		if (e.type == PKG_SYMLINK)
+			CHECK_STR(e.link, "hello");
+		if (e.type == PKG_HARDLINK)
+			CHECK_STR(e.link, "usr/bin/hello");
+	}
+	CHECK(n == 5);
+	CHECK(types[0] == PKG_DIR && types[2] == PKG_FILE && types[3] == PKG_SYMLINK &&
+	      types[4] == PKG_HARDLINK);
+	CHECK(!memcmp(data, "hi!\n\n", 5));
+	pkgread_close(r);
+	free(buf);
+}
+
+static const char *open_err(const struct member *m, size_t n, int zstd)
+{
+	char *buf;
+	struct pkgread *r = open_members(m, n, zstd, &buf);
+	free(buf);
+	if (r) {
+		pkgread_close(r);
+		return NULL;
+	}
+	return kr_errmsg();
+}
+
+TEST(bad_shapes_refused)
+{
+	const char *m;
+	const struct member sbom_first[] = {{".SBOM.spdx.json", AE_IFREG, SBOM}, {".PKGINFO", AE_IFREG, INFO}};
+	m = open_err(sbom_first, 2, 1);
+	CHECK(m && strstr(m, "first member is '.SBOM.spdx.json', expected the regular file .PKGINFO"));
+	const struct member no_sbom[] = {{".PKGINFO", AE_IFREG, INFO}, {"usr", AE_IFDIR, NULL}};
+	m = open_err(no_sbom, 2, 1);
+	CHECK(m && strstr(m, "second member is 'usr"));
+	const struct member only_info[] = {{".PKGINFO", AE_IFREG, INFO}};
+	m = open_err(only_info, 1, 1);
+	CHECK(m && strstr(m, "ends early"));
+	const struct member bad_info[] = {{".PKGINFO", AE_IFREG, "name: x\n"}, {".SBOM.spdx.json", AE_IFREG, SBOM}};
+	m = open_err(bad_info, 2, 1);
+	CHECK(m && strstr(m, "p.pkg.tar.zst:.PKGINFO:1: missing required key"));
+	const struct member idx_info[] = {{".PKGINFO", AE_IFREG, INFO "size: 3\n"}, {".SBOM.spdx.json", AE_IFREG, SBOM}};
+	m = open_err(idx_info, 2, 1);
+	CHECK(m && strstr(m, ".PKGINFO:8: unknown key 'size'"));
+	const struct member two[] = {{".PKGINFO", AE_IFREG, INFO "\n" INFO}, {".SBOM.spdx.json", AE_IFREG, SBOM}};
+	m = open_err(two, 2, 1);
+	CHECK(m && strstr(m, "a second stanza"));
+	const struct member bad_json[] = {{".PKGINFO", AE_IFREG, INFO}, {".SBOM.spdx.json", AE_IFREG, "{\"a\": "}};
+	m = open_err(bad_json, 2, 1);
+	CHECK(m && strstr(m, ".SBOM.spdx.json:1:"));
+	const struct member dir_info[] = {{".PKGINFO", AE_IFDIR, NULL}, {".SBOM.spdx.json", AE_IFREG, SBOM}};
+	m = open_err(dir_info, 2, 1);
+	CHECK(m && strstr(m, "expected the regular file .PKGINFO"));
+	const struct member ok[] = {{".PKGINFO", AE_IFREG, INFO}, {".SBOM.spdx.json", AE_IFREG, SBOM}};
+	m = open_err(ok, 2, 0);
+	CHECK(m && strstr(m, "not zstd-compressed"));
+	m = open_err(ok, 2, 1);
+	CHECK(m == NULL);
+}
+
+static const char *iter_err(const struct member *m, size_t n)
+{
+	char *buf;
+	struct pkgread *r = open_members(m, n, 1, &buf);
+	if (!r) {
+		free(buf);
+		return "open failed";
+	}
+	struct pkg_entry e;
+	int rc;
+	while ((rc = pkgread_next(r, &e)) == 1)
+		;
+	pkgread_close(r);
+	free(buf);
+	return rc < 0 ? kr_errmsg() : NULL;
+}
+
+TEST(bad_members_refused)
+{
+	const char *m;
+	const struct member more[] = {{".PKGINFO", AE_IFREG, INFO}, {".SBOM.spdx.json", AE_IFREG, SBOM},
+				      {"a", AE_IFREG, "1234"}, {"b", AE_IFREG, "56"}};
+	m = iter_err(more, 4);
+	CHECK(m && strstr(m, "b: files add up to more than installed-size 5"));
+	const struct member again[] = {{".PKGINFO", AE_IFREG, INFO}, {".SBOM.spdx.json", AE_IFREG, SBOM},
+				       {".PKGINFO", AE_IFREG, "x"}};
+	m = iter_err(again, 3);
+	CHECK(m && strstr(m, ".PKGINFO appears again"));
+	const struct member fine[] = {{".PKGINFO", AE_IFREG, INFO}, {".SBOM.spdx.json", AE_IFREG, SBOM},
+				      {"a", AE_IFREG, "12345"}, {"dev", AE_IFCHR, NULL}};
+	m = iter_err(fine, 4);
+	CHECK(m == NULL);
+}
+
+TEST(truncated_and_garbage_refused)
+{
+	const struct member ok[] = {{".PKGINFO", AE_IFREG, INFO}, {".SBOM.spdx.json", AE_IFREG, SBOM},
+				    {"a", AE_IFREG, "12345"}};
+	size_t len;
+	char *buf = build(ok, 3, 1, &len);
+	int failures = 0;
+	/* every prefix must fail cleanly somewhere, never crash */
+	for (size_t cut = 0; cut < len; cut += 7) {
+		struct pkgread *r = pkgread_open_memory(buf, cut, "cut");
+		struct pkg_entry e;
+		int rc = -1;
+		if (r) {
+			while ((rc = pkgread_next(r, &e)) == 1) {
+				char d[8];
+				while (pkgread_data(r, d, sizeof d) > 0)
+					;
+			}
+			pkgread_close(r);
+		}
+		failures += rc != 0;
+	}
+	CHECK(failures > 0);
+	struct pkgread *r = pkgread_open_memory("garbage", 7, "g");
+	CHECK(r == NULL);
+	CHECK(pkgread_open("/nonexistent/x.pkg.tar.zst") == NULL);
+	CHECK(strstr(kr_errmsg(), "/nonexistent/x.pkg.tar.zst") != NULL);
+	free(buf);
+}
+
+int main(void)
+{
+	RUN(good_package_iterates);
+	RUN(bad_shapes_refused);
+	RUN(bad_members_refused);
+	RUN(truncated_and_garbage_refused);
+	DONE();
+}
