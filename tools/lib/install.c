@@ -1,8 +1,6 @@
 /* install.c - see install.h */
 #include "install.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,12 +11,10 @@
 #include <unistd.h>
 
 #include "fsroot.h"
+#include "pkgread.h"
 #include "solver.h"
 #include "strmap.h"
 
-#define PKGINFO_MEMBER ".PKGINFO"
-#define SBOM_MEMBER ".SBOM.spdx.json"
-#define PKGINFO_MAX (1 << 20)
 
 /* One member to install. type: 'R' file, 'H' hardlink, 'L' symlink, 'D' dir. */
 struct entry {
@@ -38,71 +34,28 @@ struct pkg {
 	size_t ne, cap;
 };
 
-/* ---- reading package files ---- */
+/* ---- reading package files (pkgread.h checks their shape) ---- */
 
-static struct archive *pkg_open(const char *path)
+/* A copy of a pkginfo (it owns its strings). */
+static int info_copy(const struct pkginfo *in, struct pkginfo *out, const char *src)
 {
-	struct archive *a = archive_read_new();
-	archive_read_support_filter_zstd(a);
-	archive_read_support_format_tar(a);
-	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
-		kr_err("%s: cannot open package: %s", path, archive_error_string(a));
-		archive_read_free(a);
-		return NULL;
-	}
-	return a;
-}
-
-/* The next header; 1, 0 at the end, -1 on error. */
-static int next_header(struct archive *a, const char *path, struct archive_entry **e)
-{
-	int r = archive_read_next_header(a, e);
-	if (r == ARCHIVE_EOF)
-		return 0;
-	if (r != ARCHIVE_OK) {
-		kr_err("%s: corrupt package: %s", path, archive_error_string(a));
-		return -1;
-	}
-	return 1;
-}
-
-/* Read .PKGINFO, which must come first. */
-static int read_info(struct archive *a, const char *path, struct pkginfo *out)
-{
-	struct archive_entry *e;
-	if (next_header(a, path, &e) != 1 || strcmp(archive_entry_pathname(e), PKGINFO_MEMBER) ||
-	    archive_entry_filetype(e) != AE_IFREG || archive_entry_size(e) > PKGINFO_MAX) {
-		kr_err("%s: not a krill package: expected %s (at most 1 MiB) as its first member",
-		       path, PKGINFO_MEMBER);
-		return -1;
-	}
-	size_t len = (size_t)archive_entry_size(e);
-	char *data = xmalloc(len + 1);
-	la_ssize_t got = archive_read_data(a, data, len);
-	if (got != (la_ssize_t)len) {
-		kr_err("%s: cannot read %s: %s", path, PKGINFO_MEMBER, archive_error_string(a));
-		free(data);
-		return -1;
-	}
-	char *src = xasprintf("%s:%s", path, PKGINFO_MEMBER);
+	struct sb text = SB_INIT;
+	pkginfo_write(in, &text);
 	size_t pos = 0;
 	int line = 1;
-	int r = pkginfo_parse(data, len, &pos, &line, src, 0, out);
-	if (r == 0)
-		kr_err("%s: empty, expected a package stanza", src);
-	free(src);
-	free(data);
+	int r = pkginfo_parse(sb_str(&text), text.len, &pos, &line, src, 0, out);
+	sb_free(&text);
 	return r == 1 ? 0 : -1;
 }
 
 int pkgfile_info(const char *path, struct pkginfo *out)
 {
-	struct archive *a = pkg_open(path);
-	if (!a)
+	struct pkgread *r = pkgread_open(path);
+	if (!r)
 		return -1;
-	int r = read_info(a, path, out);
-	archive_read_free(a);
-	return r;
+	int rc = info_copy(pkgread_info(r), out, path);
+	pkgread_close(r);
+	return rc;
 }
 
 /* ---- pass 1: what is in each package ---- */
@@ -118,64 +71,49 @@ static struct entry *add_entry(struct pkg *p)
 	return e;
 }
 
-static int classify(struct pkg *p, struct archive_entry *ae, const char *where)
+static int classify(struct pkg *p, const struct pkg_entry *pe, const char *where)
 {
-	const char *name = archive_entry_pathname(ae);
-	char *path = fsr_clean(name ? name : "", where);
+	char *path = fsr_clean(pe->path, where);
 	if (!path)
 		return -1;
-	const char *hl = archive_entry_hardlink(ae);
-	mode_t ft = archive_entry_filetype(ae);
 	struct entry *e = add_entry(p);
 	e->path = path;
-	e->mode = archive_entry_perm(ae) & 07777;
-	if (hl) {
+	e->mode = pe->mode & 07777;
+	switch (pe->type) {
+	case PKG_HARDLINK:
 		e->type = 'H';
-		e->link = fsr_clean(hl, where);
+		e->link = fsr_clean(pe->link, where);
 		return e->link ? 0 : -1;
-	}
-	if (ft == AE_IFREG)
-		e->type = 'R';
-	else if (ft == AE_IFDIR)
-		e->type = 'D';
-	else if (ft == AE_IFLNK) {
-		const char *t = archive_entry_symlink(ae);
-		if (!t || !*t || strchr(t, '\n')) {
-			kr_err("%s: symlink '%s' has an empty or multi-line target", where, path);
+	case PKG_FILE: e->type = 'R'; return 0;
+	case PKG_DIR: e->type = 'D'; return 0;
+	case PKG_SYMLINK:
+		if (strchr(pe->link, '\n')) {
+			kr_err("%s: symlink '%s' has a multi-line target", where, path);
 			return -1;
 		}
 		e->type = 'L';
-		e->link = xstrdup(t);
-	} else {
+		e->link = xstrdup(pe->link);
+		return 0;
+	default:
 		kr_err("%s: '%s' is a device node, fifo or socket: refused (packages may hold "
 		       "only files, directories and links)",
 		       where, path);
 		return -1;
 	}
-	return 0;
 }
 
 static int scan_pkg(struct pkg *p)
 {
-	const char *path = p->item->path;
-	struct archive *a = pkg_open(path);
-	if (!a)
+	struct pkgread *rd = pkgread_open(p->item->path);
+	if (!rd)
 		return -1;
-	int r = read_info(a, path, &p->info);
-	struct archive_entry *ae;
-	int first = 1;
-	while (r == 0 && (r = next_header(a, path, &ae)) == 1) {
-		r = 0;
-		if (first && !strcmp(archive_entry_pathname(ae), SBOM_MEMBER)) {
-			first = 0;
-			continue; /* metadata, not installed */
-		}
-		first = 0;
-		char *where = xasprintf("%s (%s)", path, p->info.name);
-		r = classify(p, ae, where);
-		free(where);
-	}
-	archive_read_free(a);
+	int r = info_copy(pkgread_info(rd), &p->info, p->item->path);
+	char *where = xasprintf("%s (%s)", p->item->path, p->info.name ? p->info.name : "?");
+	struct pkg_entry pe;
+	while (r == 0 && (r = pkgread_next(rd, &pe)) == 1)
+		r = classify(p, &pe, where);
+	free(where);
+	pkgread_close(rd);
 	return r;
 }
 
@@ -416,15 +354,14 @@ static void plan_files(struct db *db, int rootfd, struct pkg *ps, size_t n, stru
 
 /* ---- pass 2: staging ---- */
 
-static int write_data(struct archive *a, int fd, const char *what, char sha[65])
+static int write_data(struct pkgread *rd, int fd, const char *what, char sha[65])
 {
 	struct hasher *h = hasher_new();
-	const void *buf;
-	size_t len;
-	la_int64_t off;
-	int r;
-	while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
+	static char buf[1 << 16];
+	ssize_t n;
+	while ((n = pkgread_data(rd, buf, sizeof buf)) > 0) {
 		const char *p = buf;
+		size_t len = (size_t)n;
 		hasher_add(h, buf, len);
 		while (len) {
 			ssize_t w = write(fd, p, len);
@@ -440,11 +377,7 @@ static int write_data(struct archive *a, int fd, const char *what, char sha[65])
 		}
 	}
 	hasher_end(h, sha);
-	if (r != ARCHIVE_EOF) {
-		kr_err("%s: corrupt package data: %s", what, archive_error_string(a));
-		return -1;
-	}
-	return 0;
+	return n < 0 ? -1 : 0;
 }
 
 static struct entry *find_entry(struct pkg *p, const char *path)
@@ -455,7 +388,7 @@ static struct entry *find_entry(struct pkg *p, const char *path)
 	return NULL;
 }
 
-static int stage_entry(int rootfd, struct pkg *p, struct entry *e, struct archive *a,
+static int stage_entry(int rootfd, struct pkg *p, struct entry *e, struct pkgread *rd,
 		       struct strlist *made)
 {
 	const char *base;
@@ -480,7 +413,7 @@ static int stage_entry(int rootfd, struct pkg *p, struct entry *e, struct archiv
 			close(tfd);
 	} else {
 		int fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		r = fd < 0 ? -1 : write_data(a, fd, e->path, e->sha256);
+		r = fd < 0 ? -1 : write_data(rd, fd, e->path, e->sha256);
 		if (r == 0 && fchmod(fd, e->mode) < 0)
 			r = -1;
 		if (fd >= 0)
@@ -495,30 +428,27 @@ static int stage_entry(int rootfd, struct pkg *p, struct entry *e, struct archiv
 
 static int stage_pkg(int rootfd, struct pkg *p, struct strlist *made)
 {
-	struct archive *a = pkg_open(p->item->path);
-	if (!a)
+	struct pkgread *rd = pkgread_open(p->item->path);
+	if (!rd)
 		return -1;
-	struct pkginfo again;
-	int r = read_info(a, p->item->path, &again);
-	pkginfo_free(&again);
-	struct archive_entry *ae;
+	struct pkg_entry pe;
 	size_t m = 0;
-	while (r == 0 && (r = next_header(a, p->item->path, &ae)) == 1) {
-		r = 0;
-		if (m == 0 && !strcmp(archive_entry_pathname(ae), SBOM_MEMBER))
-			continue;
+	int r;
+	while ((r = pkgread_next(rd, &pe)) == 1) {
 		/* the same file read twice: members must come in the same order */
-		char *path = fsr_clean(archive_entry_pathname(ae), p->item->path);
-		if (m >= p->ne || !path || strcmp(path, p->e[m].path)) {
-			kr_err("%s: changed while being installed", p->item->path);
-			r = -1;
-		} else {
-			r = stage_entry(rootfd, p, &p->e[m], a, made);
-		}
+		char *path = fsr_clean(pe.path, p->item->path);
+		r = m < p->ne && path && !strcmp(path, p->e[m].path) ? 0 : -1;
 		free(path);
-		m++;
+		if (r < 0) {
+			kr_err("%s: changed while being installed", p->item->path);
+			break;
+		}
+		if (stage_entry(rootfd, p, &p->e[m++], rd, made) < 0) {
+			r = -1;
+			break;
+		}
 	}
-	archive_read_free(a);
+	pkgread_close(rd);
 	return r;
 }
 

@@ -29,14 +29,20 @@ def main(argv):
         else:
             members.append(args[i])
             i += 1
+    size = 0
+    for m in members:
+        kind, rest = m.split(":", 1)
+        val = rest.partition("=")[2]
+        size += len(val.encode()) if kind == "f" else int(val) if kind == "z" else 0
     info = (f"name: {name}\nversion: {version}\narch: x86_64\norigin: {name}\n"
-            f"summary: test package {name}\nlicense: MIT\ninstalled-size: 1\n")
+            f"summary: test package {name}\nlicense: MIT\ninstalled-size: {size}\n")
     for key in ("depend", "provide", "conffile"):
         for v in sorted(meta[key]):
             info += f"{key}: {v}\n"
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
         add(t, ".PKGINFO", tarfile.REGTYPE, data=info.encode())
+        add(t, ".SBOM.spdx.json", tarfile.REGTYPE, data=b"{}")
         for m in members:
             kind, rest = m.split(":", 1)
             path, _, val = rest.partition("=")

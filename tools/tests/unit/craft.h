@@ -33,14 +33,18 @@ static inline int craft_pkg(const char *path, const char *name, const char *ver,
 	archive_write_add_filter_zstd(a);
 	if (archive_write_open_filename(a, path) != ARCHIVE_OK)
 		return -1;
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += m[i].type == 'f' ? strlen(m[i].data) : 0;
 	char *info = xasprintf("name: %s\nversion: %s\narch: x86_64\norigin: %s\nsummary: test\n"
-			       "license: MIT\ninstalled-size: 1\n%s",
-			       name, ver, name, extra);
+			       "license: MIT\ninstalled-size: %zu\n%s",
+			       name, ver, name, total, extra);
 	struct member all[64];
 	all[0] = (struct member){'f', ".PKGINFO", info};
-	for (size_t i = 0; i < n && i < 63; i++)
-		all[i + 1] = m[i];
-	for (size_t i = 0; i <= n; i++) {
+	all[1] = (struct member){'f', ".SBOM.spdx.json", "{}"};
+	for (size_t i = 0; i < n && i < 62; i++)
+		all[i + 2] = m[i];
+	for (size_t i = 0; i < n + 2; i++) {
 		struct archive_entry *e = archive_entry_new();
 		archive_entry_set_pathname(e, all[i].name);
 		archive_entry_set_perm(e, all[i].type == 'd' ? 0755 : 0644);
