@@ -55,7 +55,7 @@ static int add(struct client *c, const struct client_opts *o, const struct strli
 	char **paths = xcalloc(sol.n + 1, sizeof *paths);
 	const char *dir = o->no_cache ? c->tmpdir : c->cachedir;
 	for (size_t i = 0; r == 0 && i < sol.n; i++) {
-		paths[i] = repo_fetch_pkg(client_repo_of(c, sol.v[i]), sol.v[i], dir);
+		paths[i] = remote_fetch_pkg(client_repo_of(c, sol.v[i]), sol.v[i], dir);
 		items[i] = (struct install_item){paths[i], sol.v[i]->sha256, sol.v[i]->size};
 		r = paths[i] ? 0 : -1;
 	}

@@ -131,7 +131,7 @@ int client_open(struct client *c, const struct client_opts *o, int repos)
 	c->tmpdir = tmpl;
 	c->repos = xcalloc(o->repos.n, sizeof *c->repos);
 	for (size_t i = 0; i < o->repos.n; i++) {
-		if (repo_open(&c->repos[i], o->repos.v[i], o->keys, &c->db,
+		if (remote_open(&c->repos[i], o->repos.v[i], o->keys, &c->db,
 			      o->no_cache ? c->tmpdir : c->cachedir, o->no_cache) < 0)
 			return -1;
 		c->nrepos++;
@@ -142,7 +142,7 @@ int client_open(struct client *c, const struct client_opts *o, int repos)
 void client_close(struct client *c)
 {
 	for (size_t i = 0; i < c->nrepos; i++)
-		repo_free(&c->repos[i]);
+		remote_free(&c->repos[i]);
 	free(c->repos);
 	if (c->tmpdir)
 		rm_rf(c->tmpdir);
@@ -165,7 +165,7 @@ const struct pkginfo **client_available(const struct client *c, size_t *n)
 	return v;
 }
 
-const struct repo *client_repo_of(const struct client *c, const struct pkginfo *p)
+const struct remote *client_repo_of(const struct client *c, const struct pkginfo *p)
 {
 	for (size_t i = 0; i < c->nrepos; i++)
 		if (p >= c->repos[i].pkgs && p < c->repos[i].pkgs + c->repos[i].n)

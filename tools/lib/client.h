@@ -11,7 +11,7 @@
 #define KRILL_CLIENT_H
 
 #include "db.h"
-#include "repo.h"
+#include "remote.h"
 #include "util.h"
 
 struct client_opts {
@@ -33,7 +33,7 @@ void client_opts_free(struct client_opts *o);
  * repositories. */
 struct client {
 	struct db db;
-	struct repo *repos;
+	struct remote *repos;
 	size_t nrepos;
 	char *tmpdir; /* downloads with --no-cache; removed by client_close */
 	char *cachedir;
@@ -47,7 +47,7 @@ void client_close(struct client *c);
 /* Every package the repositories offer, in repository order. */
 const struct pkginfo **client_available(const struct client *c, size_t *n);
 /* The repository a package of client_available() comes from. */
-const struct repo *client_repo_of(const struct client *c, const struct pkginfo *p);
+const struct remote *client_repo_of(const struct client *c, const struct pkginfo *p);
 
 /* Parse a repositories file's text into urls (exposed for tests). */
 int client_parse_repositories(const char *data, size_t len, const char *src,

@@ -14,6 +14,7 @@ struct pkgread {
 	char *sbom;
 	size_t sbom_len;
 	uint64_t file_bytes; /* regular-file bytes so far */
+	uint64_t installed_size; /* the cap on them, from .PKGINFO */
 	size_t count;
 	int failed;
 };
@@ -52,21 +53,23 @@ static int read_member(struct pkgread *r, const char *want, const char *place, s
 		       (long long)archive_entry_size(e), max);
 		return -1;
 	}
-	size_t n = (size_t)archive_entry_size(e), got = 0;
-	char *buf = xmalloc(n + 1);
-	while (got < n) {
-		la_ssize_t k = archive_read_data(r->a, buf + got, n - got);
+	/* grow with the data that really arrives, not with the claimed size */
+	size_t n = (size_t)archive_entry_size(e);
+	struct sb b = SB_INIT;
+	char chunk[65536];
+	while (b.len < n) {
+		size_t step = n - b.len < sizeof chunk ? n - b.len : sizeof chunk;
+		la_ssize_t k = archive_read_data(r->a, chunk, step);
 		if (k <= 0) {
-			free(buf);
+			sb_free(&b);
 			if (k == 0)
 				kr_err("%s: %s is cut short", r->name, want);
 			return k == 0 ? -1 : arc_fail(r, want);
 		}
-		got += (size_t)k;
+		sb_add(&b, chunk, (size_t)k);
 	}
-	buf[n] = 0;
-	*out = buf;
-	*len = n;
+	*len = b.len;
+	*out = sb_steal(&b);
 	return 0;
 }
 
@@ -101,6 +104,7 @@ static int load_pkginfo(struct pkgread *r)
 	}
 	free(src);
 	free(buf);
+	r->installed_size = r->info.installed_size;
 	return rc == 1 ? 0 : -1;
 }
 
@@ -174,6 +178,12 @@ const struct pkginfo *pkgread_info(const struct pkgread *r)
 	return &r->info;
 }
 
+void pkgread_take_info(struct pkgread *r, struct pkginfo *out)
+{
+	*out = r->info;
+	memset(&r->info, 0, sizeof r->info);
+}
+
 const char *pkgread_sbom(const struct pkgread *r, size_t *len)
 {
 	*len = r->sbom_len;
@@ -242,9 +252,9 @@ static int check_entry(struct pkgread *r, struct archive_entry *ae, struct pkg_e
 	}
 	e->size = (uint64_t)sz;
 	r->file_bytes += e->size;
-	if (r->file_bytes < e->size || r->file_bytes > r->info.installed_size) {
+	if (r->file_bytes < e->size || r->file_bytes > r->installed_size) {
 		kr_err("%s: %s: files add up to more than installed-size %llu, refused", r->name, p,
-		       (unsigned long long)r->info.installed_size);
+		       (unsigned long long)r->installed_size);
 		return -1;
 	}
 	return 0;

@@ -42,6 +42,8 @@ struct pkgread;
 struct pkgread *pkgread_open(const char *path);
 struct pkgread *pkgread_open_memory(const void *data, size_t len, const char *name);
 const struct pkginfo *pkgread_info(const struct pkgread *r);
+/* Move the metadata out (the reader keeps an empty one). */
+void pkgread_take_info(struct pkgread *r, struct pkginfo *out);
 const char *pkgread_sbom(const struct pkgread *r, size_t *len);
 /* 1: *e filled, 0: end of archive, -1: error (kr_err). */
 int pkgread_next(struct pkgread *r, struct pkg_entry *e);

@@ -2,164 +2,300 @@
 #include "repo.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "index.h"
-#include "sign.h"
-#include "transport.h"
+#define CURRENT_PREFIX REPO_STATE "/current/"
 
-/* Caps on what a server may send before it is verified (endless data). */
-#define INDEX_MAX ((uint64_t)256 << 20)
-#define SIG_MAX ((uint64_t)4096)
-
-static char *url_join(const char *base, const char *file)
+static int read_capped(const char *path, size_t max, char **data, size_t *len)
 {
-	size_t n = strlen(base);
-	return xasprintf("%s%s%s", base, n && base[n - 1] == '/' ? "" : "/", file);
-}
-
-/* Fetch url/file to dir/.fetch-PID-file and read it in. */
-static char *fetch(const char *url, const char *file, const char *dir, uint64_t max, char **data,
-		   size_t *len)
-{
-	char *src = url_join(url, file);
-	char *dest = xasprintf("%s/.fetch-%ld-%s", dir, (long)getpid(), file);
-	*data = NULL;
-	if (transport_get(src, dest, max, NULL) < 0 || read_file(dest, data, len) < 0) {
-		unlink(dest);
-		free(dest);
-		dest = NULL;
-	}
-	free(src);
-	return dest;
-}
-
-static int check_fresh(const struct repo *r, const struct db *db, const char *key)
-{
-	time_t now = time(NULL);
-	char when[21];
-	rfc3339_format((time_t)r->expires, when);
-	if ((time_t)r->expires <= now) {
-		kr_err("%s: index of repository %s (version %llu) expired at %s: refused (a stale or "
-		       "frozen repository)",
-		       r->url, r->name, (unsigned long long)r->version, when);
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		kr_err("%s: cannot read: %s", path, strerror(errno));
 		return -1;
 	}
-	uint64_t last = db_repo_version(db, key);
-	if (r->version < last) {
-		kr_err("%s: index version %llu of repository %s is older than version %llu accepted "
-		       "before: refused (a rollback)",
-		       r->url, (unsigned long long)r->version, key, (unsigned long long)last);
+	if ((uint64_t)st.st_size > max) {
+		kr_err("%s: %lld bytes, expected at most %zu", path, (long long)st.st_size, max);
 		return -1;
 	}
-	return 0;
+	return read_file(path, data, len);
 }
 
-/* Signature over the exact bytes, then the parse, then freshness. */
-static int verify(struct repo *r, const char *keys, struct db *db, const char *idx, size_t ilen,
-		  const char *sig, size_t slen)
+int repo_read_verified(const char *index_path, const char *sig_path, const struct keyring *kr,
+		       struct index *out, char **raw, size_t *rawlen)
 {
-	struct keyring kr;
-	if (keyring_load(&kr, keys) < 0)
-		return -1;
-	char *src = url_join(r->url, INDEX_SIG_FILE);
-	int rc = sign_verify(&kr, idx, ilen, sig, slen, src, NULL);
-	keyring_free(&kr);
-	free(src);
-	if (rc < 0)
-		return -1;
-	struct index ix = {0};
-	src = url_join(r->url, INDEX_FILE);
-	rc = index_parse(idx, ilen, src, &ix);
-	free(src);
-	if (rc < 0)
-		return -1;
-	r->name = ix.name;
-	r->arch = ix.arch;
-	r->version = ix.version;
-	r->expires = ix.expires;
-	r->pkgs = ix.pkgs;
-	r->n = ix.n;
-	char *key = xasprintf("%s/%s", r->name, r->arch);
-	rc = check_fresh(r, db, key);
-	if (rc == 0)
-		db_set_repo_version(db, key, r->version);
-	free(key);
-	return rc;
-}
-
-/* Keep the verified index and signature as CACHE/NAME/ARCH/INDEX{,.sig}. */
-static int cache(struct repo *r, const char *dir, const char *idx_tmp, const char *sig_tmp)
-{
-	char *d = xasprintf("%s/%s/%s", dir, r->name, r->arch);
-	char *i = path_join(d, INDEX_FILE), *s = path_join(d, INDEX_SIG_FILE);
-	int rc = mkdir_p(d, 0755);
-	if (rc == 0 && (rename(sig_tmp, s) < 0 || rename(idx_tmp, i) < 0)) {
-		kr_err("%s: cannot cache the index: %s", d, strerror(errno));
-		rc = -1;
-	}
-	if (rc == 0)
-		rc = fsync_dir(d);
-	free(d);
-	free(i);
-	free(s);
-	return rc;
-}
-
-int repo_open(struct repo *r, const char *url, const char *keys, struct db *db,
-	      const char *dir, int no_cache)
-{
-	memset(r, 0, sizeof *r);
-	r->url = xstrdup(url);
 	char *idx = NULL, *sig = NULL;
-	size_t ilen = 0, slen = 0;
-	char *itmp = fetch(url, INDEX_FILE, dir, INDEX_MAX, &idx, &ilen);
-	char *stmp = itmp ? fetch(url, INDEX_SIG_FILE, dir, SIG_MAX, &sig, &slen) : NULL;
-	int rc = itmp && stmp ? verify(r, keys, db, idx, ilen, sig, slen) : -1;
-	if (rc == 0 && !no_cache)
-		rc = cache(r, dir, itmp, stmp);
-	if (itmp)
-		unlink(itmp);
-	if (stmp)
-		unlink(stmp);
-	free(itmp);
-	free(stmp);
+	size_t ilen, slen;
+	int rc = -1;
+	memset(out, 0, sizeof *out);
+	if (read_capped(sig_path, SIG_MAX_BYTES, &sig, &slen) < 0 ||
+	    read_capped(index_path, INDEX_MAX_BYTES, &idx, &ilen) < 0)
+		goto out;
+	/* nothing in the index is looked at before its signature checks out */
+	if (sign_verify(kr, idx, ilen, sig, slen, sig_path, NULL) < 0 ||
+	    index_parse(idx, ilen, index_path, out) < 0)
+		goto out;
+	rc = 0;
+	if (raw) {
+		*raw = idx;
+		*rawlen = ilen;
+		idx = NULL;
+	}
+out:
 	free(idx);
 	free(sig);
 	return rc;
 }
 
-void repo_free(struct repo *r)
+int index_check_expiry(const struct index *ix, time_t now, const char *src)
 {
-	struct index ix = {r->name, r->arch, r->version, (time_t)r->expires, r->pkgs, r->n, r->n};
-	index_free(&ix);
-	free(r->url);
-	memset(r, 0, sizeof *r);
+	if (now < ix->expires)
+		return 0;
+	char e[21], n[21];
+	rfc3339_format(ix->expires, e);
+	rfc3339_format(now, n);
+	kr_err("%s: expired at %s (now %s): refusing a stale index, the repository must be re-signed",
+	       src, e, n);
+	return -1;
 }
 
-char *repo_fetch_pkg(const struct repo *r, const struct pkginfo *p, const char *dir)
+size_t repo_check_packages(const char *dir, const struct index *ix,
+			   void (*report)(const char *msg, void *arg), void *arg)
 {
-	char *d = xasprintf("%s/%s/%s", dir, r->name, r->arch);
-	char *dest = path_join(d, p->file);
-	char sha[SHA256_HEX_LEN + 1];
-	uint64_t size;
-	int rc = mkdir_p(d, 0755);
-	free(d);
-	/* A cached copy is used only when it still matches the index. */
-	if (rc == 0 && path_exists(dest) && sha256_file(dest, sha, &size) == 0 &&
-	    size == p->size && !strcmp(sha, p->sha256))
-		return dest;
-	char *url = url_join(r->url, p->file);
-	if (rc == 0)
-		rc = transport_get(url, dest, p->size, p->sha256);
-	free(url);
-	if (rc < 0) {
-		free(dest);
-		return NULL;
+	size_t bad = 0;
+	for (size_t i = 0; i < ix->n; i++) {
+		const struct pkginfo *p = &ix->pkgs[i];
+		char *path = path_join(dir, p->file), hex[SHA256_HEX_LEN + 1], *msg = NULL;
+		uint64_t size;
+		struct stat st;
+		if (stat(path, &st) < 0)
+			msg = xasprintf("%s: missing (%s), the index lists it", path, strerror(errno));
+		else if ((uint64_t)st.st_size != p->size)
+			msg = xasprintf("%s: size %lld, the index lists %llu", path, (long long)st.st_size,
+					(unsigned long long)p->size);
+		else if (sha256_file(path, hex, &size) < 0)
+			msg = xstrdup(kr_errmsg());
+		else if (strcmp(hex, p->sha256))
+			msg = xasprintf("%s: sha256 %s, the index lists %s", path, hex, p->sha256);
+		if (msg) {
+			report(msg, arg);
+			bad++;
+		}
+		free(msg);
+		free(path);
 	}
-	return dest;
+	return bad;
+}
+
+/* ---- publishing ---- */
+
+static char *read_link(const char *path)
+{
+	char buf[4096];
+	ssize_t n = readlink(path, buf, sizeof buf - 1);
+	if (n < 0)
+		return NULL;
+	return xstrndup(buf, (size_t)n);
+}
+
+char *repo_current_snapshot(const char *repo)
+{
+	char *cur = xasprintf("%s/%s/current", repo, REPO_STATE);
+	char *t = read_link(cur), *dir = NULL;
+	if (t) {
+		dir = xasprintf("%s/%s/%s", repo, REPO_STATE, t);
+		if (!is_dir(dir)) {
+			free(dir);
+			dir = NULL;
+		}
+	}
+	free(t);
+	free(cur);
+	return dir;
+}
+
+/* Point repo/name at .krill/current/name. Before the switch (after == 0)
+ * only missing names are created: they are dangling until the switch and
+ * the old index does not list them. After it, anything else is fixed. */
+static int top_link(const char *repo, const char *name, int after)
+{
+	char *path = path_join(repo, name), *want = xasprintf(CURRENT_PREFIX "%s", name);
+	char *have = read_link(path);
+	int rc = 0;
+	struct stat st;
+	int exists = lstat(path, &st) == 0;
+	if ((have && !strcmp(have, want)) || (exists && !after))
+		goto out;
+	char *tmp = xasprintf("%s/.%s.link.%ld", repo, name, (long)getpid());
+	unlink(tmp);
+	if (symlink(want, tmp) < 0 || rename(tmp, path) < 0) {
+		kr_err("%s: cannot link to %s: %s", path, want, strerror(errno));
+		unlink(tmp);
+		rc = -1;
+	}
+	free(tmp);
+out:
+	free(have);
+	free(path);
+	free(want);
+	return rc;
+}
+
+static int top_links(const char *repo, const struct repo_links *links, int after)
+{
+	if (top_link(repo, INDEX_FILE, after) < 0 || top_link(repo, INDEX_SIG_FILE, after) < 0)
+		return -1;
+	for (size_t i = 0; links && i < links->names.n; i++)
+		if (top_link(repo, links->names.v[i], after) < 0)
+			return -1;
+	return 0;
+}
+
+/* A package name must be ours to re-point: a symlink or nothing. */
+static int check_names_free(const char *repo, const struct repo_links *links)
+{
+	for (size_t i = 0; links && i < links->names.n; i++) {
+		char *path = path_join(repo, links->names.v[i]);
+		struct stat st;
+		int foreign = lstat(path, &st) == 0 && !S_ISLNK(st.st_mode);
+		if (foreign)
+			kr_err("%s: exists and is not a link managed by krill, refusing to replace it", path);
+		free(path);
+		if (foreign)
+			return -1;
+	}
+	return 0;
+}
+
+static int build_snapshot(const char *dir, const char *index, size_t ilen, const char *sig,
+			  size_t slen, const struct repo_links *links)
+{
+	char *p;
+	if (rm_rf(dir) < 0 || mkdir_p(dir, 0755) < 0)
+		return -1;
+	p = path_join(dir, INDEX_FILE);
+	int rc = write_file_atomic(p, index, ilen, 0644);
+	free(p);
+	p = path_join(dir, INDEX_SIG_FILE);
+	rc = rc < 0 ? -1 : write_file_atomic(p, sig, slen, 0644);
+	free(p);
+	if (rc == 0 && links && links->note_name) {
+		p = path_join(dir, links->note_name);
+		rc = write_file_atomic(p, links->note, links->note_len, 0644);
+		free(p);
+	}
+	for (size_t i = 0; rc == 0 && links && i < links->names.n; i++) {
+		p = path_join(dir, links->names.v[i]);
+		if (symlink(links->targets.v[i], p) < 0) {
+			kr_err("%s: cannot create link: %s", p, strerror(errno));
+			rc = -1;
+		}
+		free(p);
+	}
+	if (rc == 0 && fsync_dir(dir) < 0) {
+		kr_err("%s: fsync: %s", dir, strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
+static void tidy(const char *repo, const char *keep)
+{
+	char *snaps = xasprintf("%s/%s/snap", repo, REPO_STATE);
+	struct strlist l = STRLIST_INIT;
+	if (list_dir(snaps, &l) == 0)
+		for (size_t i = 0; i < l.n; i++)
+			if (strcmp(l.v[i], keep)) {
+				char *p = path_join(snaps, l.v[i]);
+				rm_rf(p);
+				free(p);
+			}
+	sl_free(&l);
+	free(snaps);
+	/* names the new snapshot no longer has: dangling links, drop them */
+	if (list_dir(repo, &l) == 0)
+		for (size_t i = 0; i < l.n; i++) {
+			char *p = path_join(repo, l.v[i]), *t = read_link(p);
+			struct stat st;
+			if (t && str_starts(t, CURRENT_PREFIX) && stat(p, &st) < 0 && errno == ENOENT)
+				unlink(p);
+			free(t);
+			free(p);
+		}
+	sl_free(&l);
+}
+
+int repo_publish(const char *repo, const char *tag, const char *index, size_t ilen, const char *sig,
+		 size_t slen, const struct repo_links *links)
+{
+	char *state = path_join(repo, REPO_STATE), *snaps = path_join(state, "snap");
+	char *final = path_join(snaps, tag), *tmp = xasprintf("%s.tmp", final);
+	char *cur = path_join(state, "current"), *curtmp = xasprintf("%s.tmp", cur);
+	char *want = xasprintf("snap/%s", tag), *have = read_link(cur);
+	int rc = -1;
+	if (mkdir_p(snaps, 0755) < 0 || check_names_free(repo, links) < 0)
+		goto out;
+	if (have && !strcmp(have, want) && is_dir(final)) {
+		rc = 0; /* already current: only finish what a killed run left */
+		goto finish;
+	}
+	if (build_snapshot(tmp, index, ilen, sig, slen, links) < 0 || rm_rf(final) < 0)
+		goto out;
+	if (rename(tmp, final) < 0) {
+		kr_err("%s: cannot rename into place: %s", final, strerror(errno));
+		goto out;
+	}
+	fsync_dir(snaps);
+	if (top_links(repo, links, 0) < 0)
+		goto out;
+	/* the switch: one rename replaces the whole served view */
+	unlink(curtmp);
+	if (symlink(want, curtmp) < 0 || rename(curtmp, cur) < 0) {
+		kr_err("%s: cannot switch to %s: %s", cur, want, strerror(errno));
+		unlink(curtmp);
+		goto out;
+	}
+	fsync_dir(state);
+	rc = 1;
+finish:
+	if (top_links(repo, links, 1) < 0) {
+		rc = -1;
+		goto out;
+	}
+	tidy(repo, tag);
+out:
+	free(state);
+	free(snaps);
+	free(final);
+	free(tmp);
+	free(cur);
+	free(curtmp);
+	free(want);
+	free(have);
+	return rc;
+}
+
+int repo_lock(const char *repo)
+{
+	char *state = path_join(repo, REPO_STATE), *lock = path_join(state, "lock");
+	int fd = -1;
+	if (mkdir_p(state, 0755) == 0) {
+		fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0)
+			kr_err("%s: cannot open: %s", lock, strerror(errno));
+		else if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			kr_err("%s: another krill process is updating this repository (%s)", repo,
+			       strerror(errno));
+			close(fd);
+			fd = -1;
+		}
+	}
+	free(state);
+	free(lock);
+	return fd;
 }

@@ -1,39 +1,64 @@
-/* repo.h - a repository as the client sees it: its index fetched (http,
- * https, file:// or a path, through transport.h), its signature checked
- * against the trusted keys, its expiry and its version checked, and the
- * packages it lists.
+/* repo.h - a repository directory on disk: reading its signed index, and
+ * switching INDEX and INDEX.sig in together.
  *
- * The version check is TUF's rollback protection: the db (db.h) keeps the
- * highest index version accepted per repository name; an index with a
- * lower version is refused with both versions named, an equal one is the
- * same index again. The verified index and signature are kept in
- * ROOT/var/cache/krill/<repository name>/ unless no_cache.
+ * Two files cannot be renamed at once, so the pair lives in a snapshot
+ * directory and the names the world sees are fixed symlinks through one
+ * `current` link; one rename(2) of that link switches both:
+ *
+ *   REPO/INDEX         -> .krill/current/INDEX
+ *   REPO/INDEX.sig     -> .krill/current/INDEX.sig
+ *   REPO/.krill/current -> snap/NAME        (the only thing that changes)
+ *   REPO/.krill/snap/NAME/{INDEX,INDEX.sig[,package links]}
+ *
+ * A mirror also routes package names through the snapshot (REPO/FILE ->
+ * .krill/current/FILE -> ../../pool/SHA256) so that packages switch with
+ * the index. Details and the crash-safety argument: tools/doc/repo.md.
  */
 #ifndef KRILL_REPO_H
 #define KRILL_REPO_H
 
-#include <stdint.h>
+#include <time.h>
 
-#include "db.h"
-#include "pkginfo.h"
+#include "index.h"
+#include "sign.h"
 
-struct repo {
-	char *url;     /* as configured */
-	char *name;    /* from the signed header */
-	char *arch;
-	uint64_t version;
-	int64_t expires;
-	struct pkginfo *pkgs; /* with index fields */
-	size_t n;
+#define REPO_STATE ".krill"
+#define INDEX_MAX_BYTES (256u << 20)
+#define SIG_MAX_BYTES 4096u
+
+/* Read INDEX and its signature, check the signature against kr, then
+ * parse. The raw index text is returned in *raw (caller frees) if asked. */
+int repo_read_verified(const char *index_path, const char *sig_path, const struct keyring *kr,
+		       struct index *out, char **raw, size_t *rawlen);
+/* -1 with "src: expired at T (now N)" when now >= ix->expires. */
+int index_check_expiry(const struct index *ix, time_t now, const char *src);
+
+/* Check every listed package file under dir (existence, size, sha256);
+ * calls report(message) for each failure and returns how many failed. */
+size_t repo_check_packages(const char *dir, const struct index *ix,
+			   void (*report)(const char *msg, void *arg), void *arg);
+
+/* Extra names published with a snapshot: links[i] -> targets[i] (a path
+ * relative to the snapshot directory). */
+struct repo_links {
+	struct strlist names, targets;
+	const char *note_name; /* optional small file kept in the snapshot */
+	const char *note;
+	size_t note_len;
 };
 
-/* Fetch and verify url's index into r; records its version in db (the
- * caller saves the db). tmpdir receives the downloads (with no_cache).  */
-int repo_open(struct repo *r, const char *url, const char *keys, struct db *db,
-	      const char *tmpdir, int no_cache);
-void repo_free(struct repo *r);
-/* Fetch package p of r into dir (capped at p->size, sha256 checked);
- * returns the local path. */
-char *repo_fetch_pkg(const struct repo *r, const struct pkginfo *p, const char *dir);
+/* Make (index, sig[, links]) REPO's current snapshot in one atomic switch,
+ * then tidy up what the switch left unused. `tag` tells snapshots apart
+ * (a hash of their content). Returns 1 if switched, 0 if the snapshot was
+ * already current, -1 on error (REPO still serves what it served). */
+int repo_publish(const char *repo, const char *tag, const char *index, size_t ilen, const char *sig,
+		 size_t slen, const struct repo_links *links);
+
+/* Take REPO's update lock (held until the fd is closed or the process
+ * dies, so a kill -9 never leaves it stuck). Returns the fd, -1 if busy. */
+int repo_lock(const char *repo);
+
+/* Path of the current snapshot directory (malloc'd), or NULL if none. */
+char *repo_current_snapshot(const char *repo);
 
 #endif

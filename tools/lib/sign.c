@@ -118,6 +118,14 @@ static EVP_PKEY *load_pem(const char *path, int private)
 	return k;
 }
 
+int sign_pubkey_id(const char *pubpath, char id[KEYID_LEN + 1])
+{
+	EVP_PKEY *k = load_pem(pubpath, 0);
+	int rc = k ? key_id(k, id) : -1;
+	EVP_PKEY_free(k);
+	return rc;
+}
+
 int keyring_load(struct keyring *kr, const char *dir)
 {
 	struct strlist names = STRLIST_INIT;

@@ -24,6 +24,9 @@
 /* Write DIR/NAME.pem (0600) and DIR/NAME.pub; refuses to overwrite either. */
 int sign_keygen(const char *dir, const char *name);
 
+/* Key id of the public key in a PEM file. */
+int sign_pubkey_id(const char *pubpath, char id[KEYID_LEN + 1]);
+
 struct trusted_key {
 	char id[KEYID_LEN + 1];
 	char *path;

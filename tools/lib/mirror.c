@@ -1,0 +1,269 @@
+/* mirror.c - see mirror.h */
+#include "mirror.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "repo.h"
+#include "transport.h"
+
+#define RETAINED_NOTE ".retained"
+
+struct retained {
+	struct strlist lines; /* "SHA256 DROPPED-EPOCH FILE", sorted by FILE */
+};
+
+struct sync {
+	const struct mirror_opts *o;
+	struct mirror_stats *st;
+	char *state, *staging, *pool;
+	struct index nix, cix; /* new (from SRC) and current (DST) */
+	struct strlist new_files; /* nix's file names, sorted for lookups */
+	int have_cur;
+	char *raw, *sig;
+	size_t rawlen, siglen;
+};
+
+static char *src_url(const char *src, const char *file)
+{
+	return xasprintf("%s%s%s", src, str_ends(src, "/") ? "" : "/", file);
+}
+
+static int fetch_index(struct sync *s)
+{
+	char *iu = src_url(s->o->src, INDEX_FILE), *su = src_url(s->o->src, INDEX_SIG_FILE);
+	char *ip = path_join(s->staging, INDEX_FILE), *sp = path_join(s->staging, INDEX_SIG_FILE);
+	int rc = -1;
+	/* fresh every time: a resumed index could splice two versions */
+	if (rm_rf(s->staging) < 0 || mkdir_p(s->staging, 0755) < 0)
+		goto out;
+	if (transport_get(iu, ip, INDEX_MAX_BYTES, NULL) < 0 ||
+	    transport_get(su, sp, SIG_MAX_BYTES, NULL) < 0)
+		goto out;
+	if (repo_read_verified(ip, sp, s->o->keys, &s->nix, &s->raw, &s->rawlen) < 0 ||
+	    index_check_expiry(&s->nix, s->o->now, iu) < 0 ||
+	    read_file(sp, &s->sig, &s->siglen) < 0) {
+		kr_err_prefix("%s: new index refused", s->o->src);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(iu);
+	free(su);
+	free(ip);
+	free(sp);
+	return rc;
+}
+
+/* Refuse rollback, replay of a different same-version index, and a
+ * different repository; the current index is our own verified copy. */
+static int check_against_current(struct sync *s)
+{
+	char *path = path_join(s->o->dst, INDEX_FILE), *data = NULL;
+	size_t len;
+	int rc = -1;
+	if (!path_exists(path)) {
+		free(path);
+		return 0;
+	}
+	if (read_file(path, &data, &len) < 0 || index_parse(data, len, path, &s->cix) < 0) {
+		kr_err_prefix("cannot read DST's current index");
+		goto out;
+	}
+	s->have_cur = 1;
+	s->st->previous = s->cix.version;
+	if (strcmp(s->cix.name, s->nix.name) || strcmp(s->cix.arch, s->nix.arch))
+		kr_err("%s: offers repository %s/%s but %s mirrors %s/%s, refused", s->o->src,
+		       s->nix.name, s->nix.arch, s->o->dst, s->cix.name, s->cix.arch);
+	else if (s->nix.version < s->cix.version)
+		kr_err("%s: rollback refused: offers index version %" PRIu64 ", %s already has %" PRIu64,
+		       s->o->src, s->nix.version, s->o->dst, s->cix.version);
+	else if (s->nix.version == s->cix.version && (len != s->rawlen || memcmp(data, s->raw, len)))
+		kr_err("%s: refused: index version %" PRIu64 " differs from %s's copy of the same version",
+		       s->o->src, s->nix.version, s->o->dst);
+	else
+		rc = 0;
+out:
+	free(data);
+	free(path);
+	return rc;
+}
+
+static int fetch_packages(struct sync *s)
+{
+	for (size_t i = 0; i < s->nix.n; i++) {
+		const struct pkginfo *p = &s->nix.pkgs[i];
+		char *blob = path_join(s->pool, p->sha256);
+		struct stat st;
+		int rc = 0;
+		if (stat(blob, &st) == 0 && (uint64_t)st.st_size == p->size) {
+			s->st->reused++;
+		} else {
+			char *url = src_url(s->o->src, p->file);
+			rc = transport_get(url, blob, p->size, p->sha256);
+			free(url);
+			s->st->fetched += rc == 0;
+		}
+		free(blob);
+		if (rc < 0) {
+			kr_err_prefix("%s: package refused", p->file);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Membership in a sorted list (10,000 packages make linear scans show). */
+static int sorted_has(const struct strlist *l, const char *s)
+{
+	return l->n && bsearch(&s, l->v, l->n, sizeof *l->v, cmp_strp) != NULL;
+}
+
+static int in_new(const struct sync *s, const char *file)
+{
+	return sorted_has(&s->new_files, file);
+}
+
+/* Names the new index drops keep being served for the grace period. */
+static void compute_retained(struct sync *s, struct retained *r)
+{
+	struct strlist files = STRLIST_INIT;
+	for (size_t i = 0; s->have_cur && i < s->cix.n; i++) {
+		const struct pkginfo *p = &s->cix.pkgs[i];
+		if (!in_new(s, p->file)) {
+			sl_push_own(&r->lines, xasprintf("%s %lld %s", p->sha256, (long long)s->o->now, p->file));
+			sl_push(&files, p->file);
+		}
+	}
+	char *snap = repo_current_snapshot(s->o->dst), *note = NULL;
+	char *path = snap ? path_join(snap, RETAINED_NOTE) : NULL;
+	size_t len;
+	struct strlist old = STRLIST_INIT;
+	if (path && read_file(path, &note, &len) == 0)
+		sl_split(&old, note, "\n");
+	for (size_t i = 0; i < old.n; i++) {
+		char sha[65], file[4096];
+		long long dropped;
+		if (sscanf(old.v[i], "%64s %lld %4095s", sha, &dropped, file) != 3 ||
+		    strlen(sha) != 64 || !is_hex(sha, 64))
+			continue; /* our own file; a bad line only costs a retained name */
+		if (in_new(s, file) || sl_has(&files, file) || dropped + s->o->grace <= s->o->now)
+			continue;
+		sl_push(&r->lines, old.v[i]);
+		sl_push(&files, file);
+	}
+	sl_free(&old);
+	sl_free(&files);
+	free(note);
+	free(path);
+	free(snap);
+	sl_sort(&r->lines);
+}
+
+static void add_link(struct repo_links *l, const char *file, const char *sha)
+{
+	sl_push(&l->names, file);
+	sl_push_own(&l->targets, xasprintf("../../pool/%s", sha));
+}
+
+static int publish(struct sync *s, const struct retained *r, struct strlist *keep)
+{
+	struct repo_links l = {STRLIST_INIT, STRLIST_INIT, RETAINED_NOTE, NULL, 0};
+	struct sb nb = SB_INIT;
+	for (size_t i = 0; i < r->lines.n; i++)
+		sb_printf(&nb, "%s\n", r->lines.v[i]);
+	char *note = sb_steal(&nb), hex[SHA256_HEX_LEN + 1], tag[48];
+	struct hasher *h = hasher_new();
+	for (size_t i = 0; i < s->nix.n; i++) {
+		add_link(&l, s->nix.pkgs[i].file, s->nix.pkgs[i].sha256);
+		sl_push(keep, s->nix.pkgs[i].sha256);
+	}
+	for (size_t i = 0; i < r->lines.n; i++) {
+		char sha[65], file[4096];
+		long long d;
+		sscanf(r->lines.v[i], "%64s %lld %4095s", sha, &d, file);
+		add_link(&l, file, sha);
+		sl_push(keep, sha);
+	}
+	l.note = note;
+	l.note_len = strlen(note);
+	hasher_add(h, s->raw, s->rawlen);
+	hasher_add(h, note, l.note_len);
+	hasher_end(h, hex);
+	snprintf(tag, sizeof tag, "v%" PRIu64 "-%.16s", s->nix.version, hex);
+	int rc = repo_publish(s->o->dst, tag, s->raw, s->rawlen, s->sig, s->siglen, &l);
+	s->st->switched = rc == 1;
+	sl_free(&l.names);
+	sl_free(&l.targets);
+	free(note);
+	sl_sort(keep);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Forget pool blobs (and partial downloads) the served snapshot does not use. */
+static void prune_pool(struct sync *s, const struct strlist *keep)
+{
+	struct strlist l = STRLIST_INIT;
+	if (list_dir(s->pool, &l) < 0)
+		return;
+	for (size_t i = 0; i < l.n; i++) {
+		char sha[65];
+		snprintf(sha, sizeof sha, "%s", l.v[i]);
+		if (sorted_has(keep, sha) && strlen(l.v[i]) == 64)
+			continue;
+		char *p = path_join(s->pool, l.v[i]);
+		if (unlink(p) == 0 && strlen(l.v[i]) == 64)
+			s->st->pruned++;
+		free(p);
+	}
+	sl_free(&l);
+}
+
+int mirror_sync(const struct mirror_opts *o, struct mirror_stats *st)
+{
+	struct sync s = {.o = o, .st = st};
+	struct retained r = {STRLIST_INIT};
+	struct strlist keep = STRLIST_INIT;
+	int rc = -1;
+	memset(st, 0, sizeof *st);
+	s.state = path_join(o->dst, REPO_STATE);
+	s.staging = path_join(s.state, "staging");
+	s.pool = path_join(s.state, "pool");
+	if (mkdir_p(s.pool, 0755) < 0 || fetch_index(&s) < 0 || check_against_current(&s) < 0 ||
+	    fetch_packages(&s) < 0)
+		goto out;
+	for (size_t i = 0; i < s.nix.n; i++)
+		sl_push(&s.new_files, s.nix.pkgs[i].file);
+	sl_sort(&s.new_files);
+	compute_retained(&s, &r);
+	if (publish(&s, &r, &keep) < 0)
+		goto out;
+	prune_pool(&s, &keep);
+	st->version = s.nix.version;
+	st->packages = s.nix.n;
+	st->retained = r.lines.n;
+	rc = 0;
+out:
+	rm_rf(s.staging);
+	sl_free(&r.lines);
+	sl_free(&keep);
+	sl_free(&s.new_files);
+	index_free(&s.nix);
+	index_free(&s.cix);
+	free(s.raw);
+	free(s.sig);
+	free(s.state);
+	free(s.staging);
+	free(s.pool);
+	return rc;
+}

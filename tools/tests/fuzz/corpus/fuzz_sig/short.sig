@@ -1,0 +1,2 @@
+format: krill-signature-1
+algorithm: ed25519
