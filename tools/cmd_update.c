@@ -1,14 +1,43 @@
-/* cmd_update.c - `krill update` (not implemented yet; see the issue tracker). */
+/* cmd_update.c - `krill update`: fetch and verify the repository indexes. */
 #include <stdio.h>
 
+#include "client.h"
 #include "verbs.h"
+
+static int run(int argc, char **argv);
+
+const struct verb verb_update = {
+	"update",
+	"fetch and verify the repository indexes, refresh the cache",
+	"usage: krill update [--root DIR] [--repo URL|PATH]... [--keys DIR] [--quiet]\n"
+	"\n"
+	"Fetches each repository's index and signature, checks the signature against\n"
+	"the trusted keys, the expiry and the version (never older than the last one\n"
+	"accepted), records the version and caches the index under\n"
+	"ROOT/var/cache/krill/. Prints one line per repository: NAME VERSION COUNT URL.\n"
+	"\n"
+	"Exit status: 0 all verified, 1 a repository failed, 2 usage.\n",
+	run,
+};
 
 static int run(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "krill update: not implemented yet\n");
-	return 1;
+	struct client_opts o;
+	int first = client_parse(argc, argv, 0, &o);
+	if (first < 0 || first < argc) {
+		int rc = verb_usage_error(&verb_update, "%s",
+					  first < 0 ? kr_errmsg() : "expected no operands");
+		client_opts_free(&o);
+		return rc;
+	}
+	struct client c;
+	int r = client_open(&c, &o, 1);
+	for (size_t i = 0; r == 0 && !o.quiet && i < c.nrepos; i++)
+		printf("%s %llu %zu packages %s\n", c.repos[i].name,
+		       (unsigned long long)c.repos[i].version, c.repos[i].n, c.repos[i].url);
+	if (r < 0)
+		fprintf(stderr, "krill update: %s\n", kr_errmsg());
+	client_close(&c);
+	client_opts_free(&o);
+	return r < 0 ? 1 : 0;
 }
-
-const struct verb verb_update = {"update", "(not implemented yet)", "usage: krill update\n", run};

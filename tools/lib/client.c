@@ -1,0 +1,174 @@
+/* client.c - see client.h */
+#include "client.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int client_parse_repositories(const char *data, size_t len, const char *src,
+			      struct strlist *urls)
+{
+	(void)len;
+	struct strlist lines = STRLIST_INIT;
+	sl_split(&lines, data, "\n");
+	for (size_t i = 0; i < lines.n; i++) {
+		char *l = lines.v[i];
+		l[strcspn(l, "#")] = 0;
+		l += strspn(l, " \t\r");
+		size_t n = strlen(l);
+		while (n && strchr(" \t\r", l[n - 1]))
+			l[--n] = 0;
+		if (!n)
+			continue;
+		if (strpbrk(l, " \t")) {
+			kr_err("%s: '%s': expected one repository URL or path per line", src, l);
+			sl_free(&lines);
+			return -1;
+		}
+		sl_push(urls, l);
+	}
+	sl_free(&lines);
+	return 0;
+}
+
+static int load_config(struct client_opts *o)
+{
+	if (!o->keys)
+		o->keys = path_join(o->root, "etc/krill/keys");
+	if (o->repos.n)
+		return 0;
+	char *file = path_join(o->root, "etc/krill/repositories");
+	int r = 0;
+	if (path_exists(file)) {
+		char *data;
+		size_t len;
+		r = read_file(file, &data, &len);
+		if (r == 0) {
+			r = client_parse_repositories(data, len, file, &o->repos);
+			free(data);
+		}
+	}
+	free(file);
+	return r;
+}
+
+int client_parse(int argc, char **argv, int list_opts, struct client_opts *o)
+{
+	static const struct option opts[] = {
+		{"root", required_argument, NULL, 'r'},   {"repo", required_argument, NULL, 'X'},
+		{"keys", required_argument, NULL, 'k'},   {"no-cache", no_argument, NULL, 'n'},
+		{"installed", no_argument, NULL, 'I'},    {"quiet", no_argument, NULL, 'q'},
+		{NULL, 0, NULL, 0},
+	};
+	memset(o, 0, sizeof *o);
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "p:X:qI", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+		case 'p': /* apk's -p/--root */
+			free(o->root);
+			o->root = xstrdup(optarg);
+			break;
+		case 'X': sl_push(&o->repos, optarg); break;
+		case 'k':
+			free(o->keys);
+			o->keys = xstrdup(optarg);
+			break;
+		case 'n': o->no_cache = 1; break;
+		case 'q': o->quiet = 1; break;
+		case 'I':
+			if (list_opts) {
+				o->installed = 1;
+				break;
+			}
+			/* fall through */
+		default:
+			kr_err("unknown option '%s'", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (!o->root)
+		o->root = xstrdup("/");
+	if (load_config(o) < 0)
+		return -1;
+	return optind;
+}
+
+void client_opts_free(struct client_opts *o)
+{
+	free(o->root);
+	free(o->keys);
+	sl_free(&o->repos);
+	memset(o, 0, sizeof *o);
+}
+
+int client_open(struct client *c, const struct client_opts *o, int repos)
+{
+	memset(c, 0, sizeof *c);
+	if (db_open(&c->db, o->root) < 0)
+		return -1;
+	if (!repos)
+		return 0;
+	if (!o->repos.n) {
+		kr_err("no repositories: give --repo URL or list them in "
+		       "%s/etc/krill/repositories",
+		       strcmp(o->root, "/") ? o->root : "");
+		return -1;
+	}
+	c->cachedir = path_join(o->root, "var/cache/krill");
+	if (mkdir_p(c->cachedir, 0755) < 0)
+		return -1;
+	char *tmpl = path_join(c->cachedir, ".tmp-XXXXXX");
+	if (!mkdtemp(tmpl)) {
+		kr_err("%s: cannot create a temp dir: %s", tmpl, strerror(errno));
+		free(tmpl);
+		return -1;
+	}
+	c->tmpdir = tmpl;
+	c->repos = xcalloc(o->repos.n, sizeof *c->repos);
+	for (size_t i = 0; i < o->repos.n; i++) {
+		if (remote_open(&c->repos[i], o->repos.v[i], o->keys, &c->db,
+			      o->no_cache ? c->tmpdir : c->cachedir, o->no_cache) < 0)
+			return -1;
+		c->nrepos++;
+	}
+	return db_save(&c->db); /* the versions accepted: rollback protection */
+}
+
+void client_close(struct client *c)
+{
+	for (size_t i = 0; i < c->nrepos; i++)
+		remote_free(&c->repos[i]);
+	free(c->repos);
+	if (c->tmpdir)
+		rm_rf(c->tmpdir);
+	free(c->tmpdir);
+	free(c->cachedir);
+	db_close(&c->db);
+	memset(c, 0, sizeof *c);
+}
+
+const struct pkginfo **client_available(const struct client *c, size_t *n)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < c->nrepos; i++)
+		total += c->repos[i].n;
+	const struct pkginfo **v = xcalloc(total + 1, sizeof *v);
+	*n = 0;
+	for (size_t i = 0; i < c->nrepos; i++)
+		for (size_t k = 0; k < c->repos[i].n; k++)
+			v[(*n)++] = &c->repos[i].pkgs[k];
+	return v;
+}
+
+const struct remote *client_repo_of(const struct client *c, const struct pkginfo *p)
+{
+	for (size_t i = 0; i < c->nrepos; i++)
+		if (p >= c->repos[i].pkgs && p < c->repos[i].pkgs + c->repos[i].n)
+			return &c->repos[i];
+	return NULL;
+}

@@ -1,0 +1,56 @@
+/* client.h - what the package-manager verbs (add, del, info, list, update)
+ * share: their common options and where a root keeps its configuration.
+ *
+ * Options: --root DIR (default /), --repo URL|PATH (repeatable), --keys
+ * DIR, --no-cache, and for list --installed. Without --repo, the
+ * repositories are ROOT/etc/krill/repositories (one URL or path per line,
+ * '#' starts a comment); without --keys, the trusted keys are
+ * ROOT/etc/krill/keys/ (*.pub). Reference: tools/doc/client.md.
+ */
+#ifndef KRILL_CLIENT_H
+#define KRILL_CLIENT_H
+
+#include "db.h"
+#include "remote.h"
+#include "util.h"
+
+struct client_opts {
+	char *root;
+	struct strlist repos;
+	char *keys;
+	int no_cache;
+	int installed; /* list --installed */
+	int quiet;
+};
+
+/* Parse argv (argv[0] is the verb); accepts --installed only when
+ * `list_opts`. Returns the index of the first operand, or -1 for a usage
+ * error (kr_err says what). Fills repos/keys from the root when not given. */
+int client_parse(int argc, char **argv, int list_opts, struct client_opts *o);
+void client_opts_free(struct client_opts *o);
+
+/* An open root: its database (locked) and, when asked, its verified
+ * repositories. */
+struct client {
+	struct db db;
+	struct remote *repos;
+	size_t nrepos;
+	char *tmpdir; /* downloads with --no-cache; removed by client_close */
+	char *cachedir;
+};
+
+/* Open the db (recovering an interrupted transaction: db.recovered says
+ * so) and, with `repos`, fetch and verify every repository's index and
+ * record their versions. -1 with kr_err on any failure. */
+int client_open(struct client *c, const struct client_opts *o, int repos);
+void client_close(struct client *c);
+/* Every package the repositories offer, in repository order. */
+const struct pkginfo **client_available(const struct client *c, size_t *n);
+/* The repository a package of client_available() comes from. */
+const struct remote *client_repo_of(const struct client *c, const struct pkginfo *p);
+
+/* Parse a repositories file's text into urls (exposed for tests). */
+int client_parse_repositories(const char *data, size_t len, const char *src,
+			      struct strlist *urls);
+
+#endif

@@ -1,0 +1,189 @@
+/* fsroot.c - see fsroot.h */
+#include "fsroot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *fsr_clean(const char *name, const char *what)
+{
+	if (!*name) {
+		kr_err("%s: empty member name, expected a relative path", what);
+		return NULL;
+	}
+	if (name[0] == '/') {
+		kr_err("%s: absolute path '%s' refused, expected a path relative to the root",
+		       what, name);
+		return NULL;
+	}
+	if (strpbrk(name, "\n\t")) {
+		kr_err("%s: path with a newline or tab refused", what);
+		return NULL;
+	}
+	struct strlist parts = STRLIST_INIT;
+	sl_split(&parts, name, "/");
+	struct sb out = SB_INIT;
+	for (size_t i = 0; i < parts.n; i++) {
+		if (!strcmp(parts.v[i], "."))
+			continue;
+		if (!strcmp(parts.v[i], "..")) {
+			kr_err("%s: path '%s' has a '..' component, refused", what, name);
+			sl_free(&parts);
+			sb_free(&out);
+			return NULL;
+		}
+		if (out.len)
+			sb_addc(&out, '/');
+		sb_adds(&out, parts.v[i]);
+	}
+	sl_free(&parts);
+	if (!out.len) {
+		kr_err("%s: member '%s' names the root itself, expected a path below it", what,
+		       name);
+		sb_free(&out);
+		return NULL;
+	}
+	return sb_steal(&out);
+}
+
+int fsr_open_root(const char *root)
+{
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		kr_err("%s: cannot open root directory: %s", root, strerror(errno));
+	return fd;
+}
+
+/* Walk one component down from dirfd (not following a symlink). */
+static int walk_one(int dirfd, const char *comp, int create, int *made)
+{
+	*made = 0;
+	for (;;) {
+		int fd = openat(dirfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0 || errno != ENOENT || !create)
+			return fd;
+		if (mkdirat(dirfd, comp, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*made = 1;
+		create = 0; /* open once more, never loop */
+	}
+}
+
+static int open_parent(int rootfd, const char *rel, int create, struct strlist *made,
+		       const char **base, int report)
+{
+	int fd = dup(rootfd);
+	const char *p = rel;
+	for (;;) {
+		const char *slash = strchr(p, '/');
+		if (!slash)
+			break;
+		char *comp = xstrndup(p, (size_t)(slash - p));
+		int was_made;
+		int next = walk_one(fd, comp, create, &was_made);
+		int e = errno;
+		free(comp);
+		close(fd);
+		if (next < 0) {
+			if (report)
+				kr_err("%.*s: %s", (int)(slash - rel), rel,
+				       e == ELOOP || e == ENOTDIR
+					       ? "is a symlink or not a directory, refusing to go through it"
+					       : strerror(e));
+			errno = e;
+			return -1;
+		}
+		if (was_made && made)
+			sl_push_own(made, xstrndup(rel, (size_t)(slash - rel)));
+		fd = next;
+		p = slash + 1;
+	}
+	*base = p;
+	return fd;
+}
+
+int fsr_open_parent(int rootfd, const char *rel, int create, struct strlist *made,
+		    const char **base)
+{
+	return open_parent(rootfd, rel, create, made, base, 1);
+}
+
+int fsr_lstat(int rootfd, const char *rel, struct stat *st)
+{
+	const char *base;
+	int fd = open_parent(rootfd, rel, 0, NULL, &base, 0);
+	if (fd < 0)
+		return -1;
+	int e, r = fstatat(fd, base, st, AT_SYMLINK_NOFOLLOW);
+	e = errno;
+	close(fd);
+	errno = e;
+	return r;
+}
+
+int fsr_rename(int rootfd, const char *from, const char *to)
+{
+	const char *b1, *b2;
+	int d1 = fsr_open_parent(rootfd, from, 0, NULL, &b1);
+	if (d1 < 0)
+		return -1;
+	int d2 = fsr_open_parent(rootfd, to, 0, NULL, &b2);
+	if (d2 < 0) {
+		close(d1);
+		return -1;
+	}
+	int r = renameat(d1, b1, d2, b2);
+	if (r < 0)
+		kr_err("%s: cannot rename into place: %s", to, strerror(errno));
+	close(d1);
+	close(d2);
+	return r;
+}
+
+static int remove_at(int rootfd, const char *rel, int flags)
+{
+	const char *base;
+	int d = fsr_open_parent(rootfd, rel, 0, NULL, &base);
+	if (d < 0)
+		return errno == ENOENT ? 0 : -1;
+	int r = unlinkat(d, base, flags);
+	int e = errno;
+	close(d);
+	if (r < 0 && (e == ENOENT || (flags && (e == ENOTEMPTY || e == EEXIST))))
+		return 0;
+	if (r < 0)
+		kr_err("%s: cannot remove: %s", rel, strerror(e));
+	return r;
+}
+
+int fsr_unlink(int rootfd, const char *rel) { return remove_at(rootfd, rel, 0); }
+int fsr_rmdir(int rootfd, const char *rel) { return remove_at(rootfd, rel, AT_REMOVEDIR); }
+
+int fsr_sha256(int rootfd, const char *rel, char out[SHA256_HEX_LEN + 1])
+{
+	out[0] = 0;
+	const char *base;
+	int d = fsr_open_parent(rootfd, rel, 0, NULL, &base);
+	if (d < 0)
+		return -1;
+	int fd = openat(d, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	close(d);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	struct hasher *h = hasher_new();
+	char buf[65536];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		hasher_add(h, buf, (size_t)n);
+	close(fd);
+	hasher_end(h, out);
+	return n < 0 ? -1 : 0;
+}

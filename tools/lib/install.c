@@ -1,0 +1,680 @@
+/* install.c - see install.h */
+#include "install.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fsroot.h"
+#include "pkgread.h"
+#include "solver.h"
+#include "strmap.h"
+
+
+/* One member to install. type: 'R' file, 'H' hardlink, 'L' symlink, 'D' dir. */
+struct entry {
+	char type;
+	mode_t mode;
+	char *path;  /* cleaned */
+	char *link;  /* symlink target (as is) or hardlink target (cleaned) */
+	char *tmp;   /* staged temp name (not for 'D') */
+	char *dst;   /* final name: path, or path.krill-new for a kept conffile */
+	char sha256[65];
+};
+
+struct pkg {
+	const struct install_item *item;
+	struct pkginfo info;
+	struct entry *e;
+	size_t ne, cap;
+};
+
+/* ---- reading package files (pkgread.h checks their shape) ---- */
+
+/* A copy of a pkginfo (it owns its strings). */
+static int info_copy(const struct pkginfo *in, struct pkginfo *out, const char *src)
+{
+	struct sb text = SB_INIT;
+	pkginfo_write(in, &text);
+	size_t pos = 0;
+	int line = 1;
+	int r = pkginfo_parse(sb_str(&text), text.len, &pos, &line, src, 0, out);
+	sb_free(&text);
+	return r == 1 ? 0 : -1;
+}
+
+int pkgfile_info(const char *path, struct pkginfo *out)
+{
+	struct pkgread *r = pkgread_open(path);
+	if (!r)
+		return -1;
+	int rc = info_copy(pkgread_info(r), out, path);
+	pkgread_close(r);
+	return rc;
+}
+
+/* ---- pass 1: what is in each package ---- */
+
+static struct entry *add_entry(struct pkg *p)
+{
+	if (p->ne == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 32;
+		p->e = xrealloc(p->e, p->cap * sizeof *p->e);
+	}
+	struct entry *e = &p->e[p->ne++];
+	memset(e, 0, sizeof *e);
+	return e;
+}
+
+static int classify(struct pkg *p, const struct pkg_entry *pe, const char *where)
+{
+	char *path = fsr_clean(pe->path, where);
+	if (!path)
+		return -1;
+	struct entry *e = add_entry(p);
+	e->path = path;
+	e->mode = pe->mode & 07777;
+	switch (pe->type) {
+	case PKG_HARDLINK:
+		e->type = 'H';
+		e->link = fsr_clean(pe->link, where);
+		return e->link ? 0 : -1;
+	case PKG_FILE: e->type = 'R'; return 0;
+	case PKG_DIR: e->type = 'D'; return 0;
+	case PKG_SYMLINK:
+		if (strchr(pe->link, '\n')) {
+			kr_err("%s: symlink '%s' has a multi-line target", where, path);
+			return -1;
+		}
+		e->type = 'L';
+		e->link = xstrdup(pe->link);
+		return 0;
+	default:
+		kr_err("%s: '%s' is a device node, fifo or socket: refused (packages may hold "
+		       "only files, directories and links)",
+		       where, path);
+		return -1;
+	}
+}
+
+static int scan_pkg(struct pkg *p)
+{
+	struct pkgread *rd = pkgread_open(p->item->path);
+	if (!rd)
+		return -1;
+	int r = info_copy(pkgread_info(rd), &p->info, p->item->path);
+	char *where = xasprintf("%s (%s)", p->item->path, p->info.name ? p->info.name : "?");
+	struct pkg_entry pe;
+	while (r == 0 && (r = pkgread_next(rd, &pe)) == 1)
+		r = classify(p, &pe, where);
+	free(where);
+	pkgread_close(rd);
+	return r;
+}
+
+/* ---- checks before anything is touched ---- */
+
+struct owner {
+	struct pkg *p;
+	struct entry *e;
+};
+
+static void free_map(struct strmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->keys[i])
+			free(m->vals[i]);
+	strmap_free(m);
+}
+
+static int replaced(struct pkg *ps, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(ps[i].info.name, name))
+			return 1;
+	return 0;
+}
+
+/* Paths of the set: no path twice (except directories), no path below a
+ * non-directory of the set, hardlinks to a file of the same package. */
+static int check_set(struct pkg *ps, size_t n, struct strmap *map)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < ps[i].ne; j++) {
+			struct entry *e = &ps[i].e[j];
+			struct owner *o = strmap_get(map, e->path);
+			if (o && (e->type != 'D' || o->e->type != 'D')) {
+				kr_err("%s: conflict: in both %s and %s", e->path, o->p->info.name,
+				       ps[i].info.name);
+				return -1;
+			}
+			if (!o) {
+				o = xmalloc(sizeof *o);
+				*o = (struct owner){&ps[i], e};
+				strmap_put(map, e->path, o);
+			}
+			if (e->type == 'H') {
+				struct owner *t = strmap_get(map, e->link);
+				if (!t || t->p != &ps[i] || t->e->type != 'R') {
+					kr_err("%s (%s): hardlink '%s' -> '%s' refused: the target must be "
+					       "an earlier regular file of the same package",
+					       ps[i].item->path, ps[i].info.name, e->path, e->link);
+					return -1;
+				}
+			}
+		}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < ps[i].ne; j++) {
+			char *pre = xstrdup(ps[i].e[j].path);
+			for (char *s = strrchr(pre, '/'); s; s = strrchr(pre, '/')) {
+				*s = 0;
+				struct owner *o = strmap_get(map, pre);
+				if (o && o->e->type != 'D') {
+					kr_err("%s (%s): '%s' goes through '%s', a non-directory of %s: "
+					       "refused",
+					       ps[i].item->path, ps[i].info.name, ps[i].e[j].path, pre,
+					       o->p->info.name);
+					free(pre);
+					return -1;
+				}
+			}
+			free(pre);
+		}
+	return 0;
+}
+
+/* Against the installed packages and the root as it is. */
+static int check_root(struct db *db, int rootfd, struct pkg *ps, size_t n, struct strmap *owned)
+{
+	for (size_t i = 0; i < db->n; i++)
+		for (size_t j = 0; j < db->pkgs[i].nfiles; j++)
+			if (db->pkgs[i].files[j].type != 'D')
+				strmap_put(owned, db->pkgs[i].files[j].path, db->pkgs[i].info.name);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < ps[i].ne; j++) {
+			struct entry *e = &ps[i].e[j];
+			const char *other = strmap_get(owned, e->path);
+			if (e->type != 'D' && other && !replaced(ps, n, other)) {
+				kr_err("%s: conflict: already installed by %s, also in %s", e->path, other,
+				       ps[i].info.name);
+				return -1;
+			}
+			struct stat st;
+			if (fsr_lstat(rootfd, e->path, &st) < 0) {
+				if (errno == ENOENT)
+					continue;
+				kr_err("%s (%s): '%s': the way there goes through a symlink or a "
+				       "non-directory in the root: refused",
+				       ps[i].item->path, ps[i].info.name, e->path);
+				return -1;
+			}
+			if ((e->type == 'D') != !!S_ISDIR(st.st_mode)) {
+				kr_err("%s (%s): '%s' is a %s in the root but a %s in the package",
+				       ps[i].item->path, ps[i].info.name, e->path,
+				       S_ISDIR(st.st_mode) ? "directory" : "non-directory",
+				       e->type == 'D' ? "directory" : "non-directory");
+				return -1;
+			}
+		}
+	return 0;
+}
+
+static int verify_file(const struct install_item *it)
+{
+	if (!it->sha256)
+		return 0;
+	char got[SHA256_HEX_LEN + 1];
+	uint64_t size;
+	if (sha256_file(it->path, got, &size) < 0)
+		return -1;
+	if (size != it->size) {
+		kr_err("%s: size %llu, but the index lists %llu: refused", it->path,
+		       (unsigned long long)size, (unsigned long long)it->size);
+		return -1;
+	}
+	if (strcmp(got, it->sha256)) {
+		kr_err("%s: sha256 mismatch: the index lists %s, the file has %s: refused",
+		       it->path, it->sha256, got);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the plan ---- */
+
+static int is_conffile(const struct pkginfo *p, const char *path)
+{
+	return sl_has(&p->conffiles, path);
+}
+
+/* Recorded sha256 of path in the installed package `name`, or NULL. */
+static const char *recorded_sha(struct db *db, const char *name, const char *path)
+{
+	struct db_pkg *p = db_find(db, name);
+	for (size_t i = 0; p && i < p->nfiles; i++)
+		if (p->files[i].type == 'R' && !strcmp(p->files[i].path, path))
+			return p->files[i].sha256;
+	return NULL;
+}
+
+/* A conffile the user changed since it was installed? */
+static int user_modified(struct db *db, int rootfd, const char *name, const char *path)
+{
+	const char *rec = recorded_sha(db, name, path);
+	char now[SHA256_HEX_LEN + 1];
+	return rec && fsr_sha256(rootfd, path, now) == 0 && strcmp(now, rec);
+}
+
+static void plan_mkdirs(int rootfd, struct pkg *ps, size_t n, struct journal *j)
+{
+	struct strmap seen = STRMAP_INIT;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < ps[i].ne; k++) {
+			char *d = xstrdup(ps[i].e[k].path);
+			struct strlist chain = STRLIST_INIT;
+			if (ps[i].e[k].type == 'D')
+				sl_push(&chain, d);
+			for (char *s = strrchr(d, '/'); s; s = strrchr(d, '/')) {
+				*s = 0;
+				sl_push(&chain, d);
+			}
+			for (size_t c = chain.n; c-- > 0;) { /* parents first */
+				struct stat st;
+				if (strmap_get(&seen, chain.v[c]))
+					continue;
+				strmap_put(&seen, chain.v[c], &seen);
+				if (fsr_lstat(rootfd, chain.v[c], &st) < 0 && errno == ENOENT)
+					sl_push(&j->mkdirs, chain.v[c]);
+			}
+			sl_free(&chain);
+			free(d);
+		}
+	strmap_free(&seen);
+}
+
+static char *tmp_name(const char *path, const char *txid, size_t k)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return xasprintf(".krill-%s-%zu", txid, k);
+	return xasprintf("%.*s/.krill-%s-%zu", (int)(slash - path), path, txid, k);
+}
+
+/* Temp names and final names; what the replaced versions leave behind. */
+static void plan_files(struct db *db, int rootfd, struct pkg *ps, size_t n, struct journal *j)
+{
+	char txid[32];
+	snprintf(txid, sizeof txid, "%lx%lx", (unsigned long)getpid(), (unsigned long)time(NULL));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t m = 0; m < ps[i].ne; m++) {
+			struct entry *e = &ps[i].e[m];
+			if (e->type == 'D')
+				continue;
+			e->tmp = tmp_name(e->path, txid, k++);
+			if (is_conffile(&ps[i].info, e->path) &&
+			    user_modified(db, rootfd, ps[i].info.name, e->path))
+				e->dst = xasprintf("%s.krill-new", e->path);
+			else
+				e->dst = xstrdup(e->path);
+			sl_push(&j->tmp, e->tmp);
+			sl_push(&j->dst, e->dst);
+		}
+	plan_mkdirs(rootfd, ps, n, j);
+	for (size_t i = 0; i < n; i++) {
+		struct db_pkg *old = db_find(db, ps[i].info.name);
+		for (size_t f = 0; old && f < old->nfiles; f++) {
+			struct db_file *of = &old->files[f];
+			int kept = 0;
+			for (size_t m = 0; m < ps[i].ne && !kept; m++)
+				kept = !strcmp(ps[i].e[m].path, of->path);
+			if (kept)
+				continue;
+			if (of->type == 'D' && !db_dir_used(db, of->path, old->info.name))
+				sl_push(&j->rmdirs, of->path); /* rmdir: only if empty */
+			else if (of->type != 'D' &&
+				 !(is_conffile(&old->info, of->path) &&
+				   user_modified(db, rootfd, old->info.name, of->path)))
+				sl_push(&j->rm, of->path);
+		}
+	}
+	/* deepest first, so a directory is empty when its turn comes */
+	sl_sort(&j->rmdirs);
+	for (size_t a = 0, b = j->rmdirs.n ? j->rmdirs.n - 1 : 0; a < b; a++, b--) {
+		char *t = j->rmdirs.v[a];
+		j->rmdirs.v[a] = j->rmdirs.v[b];
+		j->rmdirs.v[b] = t;
+	}
+}
+
+/* ---- pass 2: staging ---- */
+
+static int write_data(struct pkgread *rd, int fd, const char *what, char sha[65])
+{
+	struct hasher *h = hasher_new();
+	static char buf[1 << 16];
+	ssize_t n;
+	while ((n = pkgread_data(rd, buf, sizeof buf)) > 0) {
+		const char *p = buf;
+		size_t len = (size_t)n;
+		hasher_add(h, buf, len);
+		while (len) {
+			ssize_t w = write(fd, p, len);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				kr_err("%s: write error: %s", what, strerror(errno));
+				hasher_end(h, sha);
+				return -1;
+			}
+			p += w;
+			len -= (size_t)w;
+		}
+	}
+	hasher_end(h, sha);
+	return n < 0 ? -1 : 0;
+}
+
+static struct entry *find_entry(struct pkg *p, const char *path)
+{
+	for (size_t i = 0; i < p->ne; i++)
+		if (!strcmp(p->e[i].path, path))
+			return &p->e[i];
+	return NULL;
+}
+
+static int stage_entry(int rootfd, struct pkg *p, struct entry *e, struct pkgread *rd,
+		       struct strlist *made)
+{
+	const char *base;
+	int dfd = fsr_open_parent(rootfd, e->type == 'D' ? e->path : e->tmp, 1, made, &base);
+	if (dfd < 0)
+		return -1;
+	int r = 0;
+	if (e->type == 'D') {
+		if (mkdirat(dfd, base, 0700) == 0)
+			r = fchmodat(dfd, base, e->mode, 0);
+		else if (errno != EEXIST)
+			r = -1;
+	} else if (e->type == 'L') {
+		r = symlinkat(e->link, dfd, base);
+	} else if (e->type == 'H') {
+		struct entry *t = find_entry(p, e->link);
+		const char *tbase;
+		int tfd = fsr_open_parent(rootfd, t->tmp, 0, NULL, &tbase);
+		r = tfd < 0 ? -1 : linkat(tfd, tbase, dfd, base, 0);
+		memcpy(e->sha256, t->sha256, sizeof e->sha256);
+		if (tfd >= 0)
+			close(tfd);
+	} else {
+		int fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		r = fd < 0 ? -1 : write_data(rd, fd, e->path, e->sha256);
+		if (r == 0 && fchmod(fd, e->mode) < 0)
+			r = -1;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (r < 0)
+		kr_err("%s (%s): cannot write '%s': %s", p->item->path, p->info.name, e->path,
+		       strerror(errno));
+	close(dfd);
+	return r;
+}
+
+static int stage_pkg(int rootfd, struct pkg *p, struct strlist *made)
+{
+	struct pkgread *rd = pkgread_open(p->item->path);
+	if (!rd)
+		return -1;
+	struct pkg_entry pe;
+	size_t m = 0;
+	int r;
+	while ((r = pkgread_next(rd, &pe)) == 1) {
+		/* the same file read twice: members must come in the same order */
+		char *path = fsr_clean(pe.path, p->item->path);
+		r = m < p->ne && path && !strcmp(path, p->e[m].path) ? 0 : -1;
+		free(path);
+		if (r < 0) {
+			kr_err("%s: changed while being installed", p->item->path);
+			break;
+		}
+		if (stage_entry(rootfd, p, &p->e[m++], rd, made) < 0) {
+			r = -1;
+			break;
+		}
+	}
+	pkgread_close(rd);
+	return r;
+}
+
+/* ---- the database record ---- */
+
+static void record(struct db *db, struct pkg *p)
+{
+	struct db_pkg d = {0};
+	d.info = p->info;
+	memset(&p->info, 0, sizeof p->info);
+	for (size_t i = 0; i < p->ne; i++) {
+		struct entry *e = &p->e[i];
+		char t = e->type == 'H' ? 'R' : e->type;
+		db_pkg_add_file(&d, t, t == 'R' ? e->sha256 : NULL, e->path);
+	}
+	db_put(db, &d);
+}
+
+static void free_pkgs(struct pkg *ps, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < ps[i].ne; k++) {
+			free(ps[i].e[k].path);
+			free(ps[i].e[k].link);
+			free(ps[i].e[k].tmp);
+			free(ps[i].e[k].dst);
+		}
+		free(ps[i].e);
+		pkginfo_free(&ps[i].info);
+	}
+	free(ps);
+}
+
+static int prepare(struct db *db, int rootfd, struct pkg *ps, size_t n)
+{
+	struct strmap set = STRMAP_INIT, owned = STRMAP_INIT;
+	int r = 0;
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = verify_file(ps[i].item);
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = scan_pkg(&ps[i]);
+	for (size_t i = 0; i < n && r == 0; i++)
+		for (size_t k = i + 1; k < n && r == 0; k++)
+			if (!strcmp(ps[i].info.name, ps[k].info.name)) {
+				kr_err("%s and %s: both are package %s", ps[i].item->path,
+				       ps[k].item->path, ps[i].info.name);
+				r = -1;
+			}
+	if (r == 0)
+		r = check_set(ps, n, &set);
+	if (r == 0)
+		r = check_root(db, rootfd, ps, n, &owned);
+	free_map(&set);
+	strmap_free(&owned);
+	return r;
+}
+
+int install_pkgs(struct db *db, const struct install_item *v, size_t n,
+		 const struct install_opts *o)
+{
+	int rootfd = fsr_open_root(db->root);
+	if (rootfd < 0)
+		return -1;
+	struct pkg *ps = xcalloc(n + 1, sizeof *ps);
+	for (size_t i = 0; i < n; i++)
+		ps[i].item = &v[i];
+	struct journal j = {0};
+	int r = prepare(db, rootfd, ps, n);
+	if (r == 0) {
+		plan_files(db, rootfd, ps, n, &j);
+		r = journal_begin(db, &j);
+	}
+	if (r == 0) {
+		struct strlist made = STRLIST_INIT;
+		for (size_t i = 0; i < n && r == 0; i++) {
+			if (o && o->progress)
+				o->progress(o->ctx, i + 1, n, &ps[i].info);
+			r = stage_pkg(rootfd, &ps[i], &made);
+			if (i == n / 2)
+				db_crash_point("stage");
+		}
+		sl_free(&made);
+		for (size_t i = 0; i < n && r == 0; i++)
+			record(db, &ps[i]);
+		if (r == 0)
+			r = journal_commit(db, rootfd, &j);
+		if (r < 0) {
+			char *msg = xstrdup(kr_errmsg());
+			journal_rollback(db, rootfd, &j);
+			kr_err("%s", msg);
+			free(msg);
+		}
+	}
+	if (r == 0) {
+		db_crash_point("commit");
+		r = journal_finish(db, rootfd, &j);
+	}
+	journal_free(&j);
+	free_pkgs(ps, n);
+	close(rootfd);
+	return r;
+}
+
+/* ---- removal ---- */
+
+/* Does a package that stays need one that goes? */
+static int check_needed(struct db *db, const struct strlist *names)
+{
+	for (size_t i = 0; i < db->n; i++) {
+		const struct pkginfo *stay = &db->pkgs[i].info;
+		if (sl_has(names, stay->name))
+			continue;
+		for (size_t d = 0; d < stay->depends.n; d++) {
+			int others = 0, gone = 0;
+			for (size_t k = 0; k < db->n; k++) {
+				if (dep_satisfied_by(stay->depends.v[d], &db->pkgs[k].info) != 1)
+					continue;
+				if (sl_has(names, db->pkgs[k].info.name))
+					gone = (int)k + 1;
+				else
+					others = 1;
+			}
+			if (gone && !others) {
+				kr_err("cannot remove %s: %s depends on it (%s)",
+				       db->pkgs[gone - 1].info.name, stay->name, stay->depends.v[d]);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+static void plan_remove(struct db *db, int rootfd, struct db_pkg *p, struct journal *j,
+			struct strlist *kept)
+{
+	for (size_t f = 0; f < p->nfiles; f++) {
+		struct db_file *df = &p->files[f];
+		if (df->type == 'D') {
+			sl_push(&j->rmdirs, df->path); /* filtered once the db is updated */
+		} else if (is_conffile(&p->info, df->path) &&
+			   user_modified(db, rootfd, p->info.name, df->path)) {
+			if (kept)
+				sl_push(kept, df->path);
+		} else {
+			sl_push(&j->rm, df->path);
+		}
+	}
+}
+
+int remove_pkgs(struct db *db, const struct strlist *names, struct strlist *kept)
+{
+	for (size_t i = 0; i < names->n; i++)
+		if (!db_find(db, names->v[i])) {
+			kr_err("%s: not installed", names->v[i]);
+			return -1;
+		}
+	if (check_needed(db, names) < 0)
+		return -1;
+	int rootfd = fsr_open_root(db->root);
+	if (rootfd < 0)
+		return -1;
+	struct journal j = {0};
+	for (size_t i = 0; i < names->n; i++)
+		plan_remove(db, rootfd, db_find(db, names->v[i]), &j, kept);
+	for (size_t i = 0; i < names->n; i++)
+		db_drop(db, names->v[i]);
+	/* a directory another remaining package lists stays */
+	struct strlist dirs = STRLIST_INIT;
+	for (size_t i = 0; i < j.rmdirs.n; i++)
+		if (!db_dir_used(db, j.rmdirs.v[i], NULL))
+			sl_push(&dirs, j.rmdirs.v[i]);
+	sl_sort(&dirs);
+	sl_uniq(&dirs);
+	sl_free(&j.rmdirs);
+	for (size_t i = dirs.n; i-- > 0;)
+		sl_push(&j.rmdirs, dirs.v[i]);
+	sl_free(&dirs);
+	int r = journal_begin(db, &j);
+	if (r == 0)
+		r = journal_commit(db, rootfd, &j);
+	if (r == 0)
+		r = journal_finish(db, rootfd, &j);
+	journal_free(&j);
+	close(rootfd);
+	return r;
+}
+
+/* ---- local installs (the build's sysroots) ---- */
+
+int install_local(const char *root, const struct strlist *pkgfiles, const struct strlist *names)
+{
+	if (mkdir_p(root, 0755) < 0)
+		return -1;
+	struct db db;
+	if (db_open(&db, root) < 0) {
+		db_close(&db);
+		return -1;
+	}
+	size_t n = pkgfiles->n;
+	struct pkginfo *infos = xcalloc(n + 1, sizeof *infos);
+	const struct pkginfo **avail = xcalloc(n + 1, sizeof *avail);
+	const struct pkginfo **inst = xcalloc(db.n + 1, sizeof *inst);
+	int r = 0;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		r = pkgfile_info(pkgfiles->v[i], &infos[i]);
+		avail[i] = &infos[i];
+	}
+	for (size_t i = 0; i < db.n; i++)
+		inst[i] = &db.pkgs[i].info;
+	struct solution sol = {0};
+	if (r == 0)
+		r = solve(avail, n, inst, db.n, names, &sol);
+	struct install_item *items = xcalloc(sol.n + 1, sizeof *items);
+	for (size_t i = 0; i < sol.n; i++)
+		items[i].path = pkgfiles->v[sol.v[i] - infos];
+	if (r == 0 && sol.n)
+		r = install_pkgs(&db, items, sol.n, NULL);
+	free(items);
+	solution_free(&sol);
+	for (size_t i = 0; i < n; i++)
+		pkginfo_free(&infos[i]);
+	free(infos);
+	free(avail);
+	free(inst);
+	db_close(&db);
+	if (r < 0)
+		kr_err_prefix("%s", root);
+	return r;
+}

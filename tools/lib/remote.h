@@ -1,0 +1,39 @@
+/* remote.h - a repository as the client sees it: its index fetched (http,
+ * https, file:// or a path, through transport.h), its signature checked
+ * against the trusted keys, its expiry and its version checked, and the
+ * packages it lists.
+ *
+ * The version check is TUF's rollback protection: the db (db.h) keeps the
+ * highest index version accepted per repository name; an index with a
+ * lower version is refused with both versions named, an equal one is the
+ * same index again. The verified index and signature are kept in
+ * ROOT/var/cache/krill/<repository name>/ unless no_cache.
+ */
+#ifndef KRILL_REMOTE_H
+#define KRILL_REMOTE_H
+
+#include <stdint.h>
+
+#include "db.h"
+#include "pkginfo.h"
+
+struct remote {
+	char *url;     /* as configured */
+	char *name;    /* from the signed header */
+	char *arch;
+	uint64_t version;
+	int64_t expires;
+	struct pkginfo *pkgs; /* with index fields */
+	size_t n;
+};
+
+/* Fetch and verify url's index into r; records its version in db (the
+ * caller saves the db). tmpdir receives the downloads (with no_cache).  */
+int remote_open(struct remote *r, const char *url, const char *keys, struct db *db,
+		const char *tmpdir, int no_cache);
+void remote_free(struct remote *r);
+/* Fetch package p of r into dir (capped at p->size, sha256 checked);
+ * returns the local path. */
+char *remote_fetch_pkg(const struct remote *r, const struct pkginfo *p, const char *dir);
+
+#endif
