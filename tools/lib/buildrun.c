@@ -12,6 +12,7 @@
 #include "build.h"
 #include "extract.h"
 #include "fetch.h"
+#include "install.h"
 #include "patch.h"
 #include "package.h"
 #include "sandbox.h"
@@ -137,13 +138,28 @@ static int prepare_sources(struct buildrun *b)
 	return rc;
 }
 
+/* Exactly the declared build dependencies (and what they need at run
+ * time), installed from the dependencies' packages into a fresh sysroot. */
 static int prepare_sysroot(struct buildrun *b)
 {
-	if (b->deps.n) {
-		kr_err("%s: installing dependencies into the sysroot is not wired in yet", b->r->path);
-		return -1;
+	struct strlist files = STRLIST_INIT, names = STRLIST_INIT, l = STRLIST_INIT;
+	int rc = 0;
+	for (size_t i = 0; !rc && i < b->deps.n; i++) {
+		rc = list_dir(b->deps.v[i], &l);
+		for (size_t j = 0; !rc && j < l.n; j++)
+			if (str_ends(l.v[j], ".pkg.tar.zst"))
+				sl_push_own(&files, path_join(b->deps.v[i], l.v[j]));
+		sl_free(&l);
 	}
-	return 0;
+	for (size_t i = 0; i < b->r->build_depends.n; i++)
+		sl_push(&names, b->r->build_depends.v[i].s);
+	if (!rc && names.n)
+		rc = install_local(b->sysroot, &files, &names);
+	if (rc)
+		kr_err_prefix("%s: preparing the sysroot", b->r->path);
+	sl_free(&files);
+	sl_free(&names);
+	return rc;
 }
 
 static void setup_sandbox(struct buildrun *b, struct sandbox *sb)
@@ -306,10 +322,21 @@ static int package(struct buildrun *b, const char *tmpout)
 		.deps = as_refs(&deps),
 		.tools = {tools, ARRAY_LEN(tools)},
 	};
+	/* The host pseudo-arch links against the host's own libraries. */
+	struct strlist syslibs = STRLIST_INIT;
+	if (!strcmp(b->arch, "host")) {
+		char *host = build_host_triplet();
+		static const char *const dirs[] = {"/lib/%s", "/usr/lib/%s", "/lib64", "/usr/lib64"};
+		for (size_t i = 0; i < ARRAY_LEN(dirs); i++)
+			sl_push_own(&syslibs, xasprintf(dirs[i], host));
+		free(host);
+		o.system_libdirs = &syslibs;
+	}
 	struct package_result res = {0};
 	if (!rc)
 		rc = package_port(&o, &res);
 	package_result_free(&res);
+	sl_free(&syslibs);
 	free((void *)o.patches.v);
 	free((void *)o.deps.v);
 	free(dest);

@@ -167,6 +167,22 @@ static void scan_free(struct scan *s)
 
 /* ---- metadata ---- */
 
+/* For ARCH=host the host system provides its own libraries (libc...):
+ * a soname found in one of o->system_libdirs is not a package dependency. */
+static int system_soname(const struct package_opts *o, const char *soname)
+{
+	if (!o->system_libdirs)
+		return 0;
+	for (size_t i = 0; i < o->system_libdirs->n; i++) {
+		char *p = path_join(o->system_libdirs->v[i], soname);
+		int hit = path_exists(p);
+		free(p);
+		if (hit)
+			return 1;
+	}
+	return 0;
+}
+
 static void fill_info(const struct package_opts *o, const struct split_pkg *p,
 		      const struct scan *s, struct pkginfo *pi)
 {
@@ -184,7 +200,7 @@ static void fill_info(const struct package_opts *o, const struct split_pkg *p,
 	for (size_t i = 0; i < p->depends.n; i++)
 		sl_push(&pi->depends, p->depends.v[i]);
 	for (size_t i = 0; i < s->needed.n; i++)
-		if (!sl_has(&s->sonames, s->needed.v[i]))
+		if (!sl_has(&s->sonames, s->needed.v[i]) && !system_soname(o, s->needed.v[i]))
 			sl_push_own(&pi->depends, xasprintf("so:%s", s->needed.v[i]));
 	for (size_t i = 0; i < p->provides.n; i++)
 		sl_push(&pi->provides, p->provides.v[i]);

@@ -63,6 +63,8 @@ struct package_opts {
 	struct prov_refs deps;        /* build-dependency packages {file name, sha256} */
 	struct prov_refs tools;       /* host tools {name, version}; krill, libzstd
 				       * and libarchive are added automatically */
+	const struct strlist *system_libdirs; /* ARCH=host only: sonames found
+				       * there are the host's, not dependencies */
 	int zstd_level;               /* 0: PACKAGE_ZSTD_LEVEL (benchmarks only) */
 };
 
