@@ -46,7 +46,7 @@
 #include "recipe.h"
 
 /* The zstd level of every package; why: tools/doc/package.md. */
-#define PACKAGE_ZSTD_LEVEL 15
+#define PACKAGE_ZSTD_LEVEL 3
 
 struct package_opts {
 	const struct recipe *recipe;  /* sources (url + sha256) come from here */
