@@ -99,7 +99,7 @@ int elf_inspect(const char *path, struct elf_info *info)
 		close(fd);
 		return 0;
 	}
-	Elf *e = elf_begin(fd, ELF_C_READ, NULL);
+	Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!e || elf_kind(e) != ELF_K_ELF || inspect(e, info) < 0) {
 		kr_err("%s: corrupt ELF file: %s, expected a readable ELF object", path,
 		       elf_errmsg(-1));

@@ -45,7 +45,7 @@ static int hash_file(const char *path, char sha1[41], char sha256[65])
 	EVP_MD_CTX *c1 = EVP_MD_CTX_new(), *c2 = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(c1, EVP_sha1(), NULL);
 	EVP_DigestInit_ex(c2, EVP_sha256(), NULL);
-	static char buf[1 << 18];
+	static _Thread_local char buf[1 << 18];
 	ssize_t n;
 	while ((n = read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
 		if (n > 0) {
