@@ -88,11 +88,18 @@ static void member_paths(const struct split_pkg *p, struct strlist *out)
 	sl_uniq(out);
 }
 
-static int scan_elf(const char *full, const char *rel, struct scan *s)
+static int scan_elf(const char *full, const char *rel, struct scan *s, const char *destdir)
 {
 	struct elf_info e;
 	if (elf_inspect(full, &e) < 0)
 		return -1;
+	/* A run path into DESTDIR works only on the build machine. */
+	if (e.runpath && strstr(e.runpath, destdir)) {
+		kr_err("%s: RUNPATH '%s' points into the install root, expected an installed "
+		       "path such as $ORIGIN/../lib", rel, e.runpath);
+		elf_info_free(&e);
+		return -1;
+	}
 	for (size_t i = 0; i < e.needed.n; i++)
 		sl_push(&s->needed, e.needed.v[i]);
 	if (e.is_shlib && e.soname) {
@@ -107,7 +114,8 @@ static int scan_elf(const char *full, const char *rel, struct scan *s)
 	return 0;
 }
 
-static int scan_regular(const char *full, struct member *m, struct scan *s, struct strmap *inodes)
+static int scan_regular(const char *root, const char *full, struct member *m, struct scan *s,
+			struct strmap *inodes)
 {
 	char *id = xasprintf("%ju:%ju", (uintmax_t)m->st.st_dev, (uintmax_t)m->st.st_ino);
 	const char *first = strmap_get(inodes, id);
@@ -121,7 +129,7 @@ static int scan_regular(const char *full, struct member *m, struct scan *s, stru
 		s->installed += (uint64_t)m->st.st_size;
 		rc = hash_file(full, f->sha1, f->sha256);
 		if (rc == 0)
-			rc = scan_elf(full, m->path, s);
+			rc = scan_elf(full, m->path, s, root);
 	}
 	free(id);
 	return rc;
@@ -145,7 +153,7 @@ static int scan_package(const char *root, const struct split_pkg *p, struct scan
 			kr_err("%s: cannot stat: %s", full, strerror(errno));
 			rc = -1;
 		} else if (S_ISREG(m->st.st_mode)) {
-			rc = scan_regular(full, m, s, &inodes);
+			rc = scan_regular(root, full, m, s, &inodes);
 		}
 		free(full);
 	}

@@ -9,9 +9,11 @@
  *      SBOM), ELF DT_NEEDED -> `depend: so:X` unless a library in the same
  *      package has soname X, DT_SONAME of libraries directly in usr/lib ->
  *      `provide: so:X`, regular files under etc/ -> `conffile:`, and the
- *      installed size (regular files, each inode once);
- *   4. write OUTDIR/NAME-VERSION-rN.ARCH.pkg.tar.zst: `.PKGINFO`, `.SBOM.spdx.json`, then the files and
- *      their parent directories in byte-wise sorted order (pkgtar.h);
+ *      installed size (regular files, each inode once); an ELF RUNPATH
+ *      that points into DESTDIR is an error;
+ *   4. write OUTDIR/NAME-VERSION-rN.ARCH.pkg.tar.zst: `.PKGINFO`,
+ *      `.SBOM.spdx.json`, then the files and their parent directories in
+ *      byte-wise sorted order (pkgtar.h);
  *   5. write OUTDIR/NAME-VERSION-rN.ARCH.provenance.json beside it;
  *   6. rename all of them into place (temp names until then).
  * Output depends only on the inputs: not on the build path, the time,

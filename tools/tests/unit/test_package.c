@@ -426,6 +426,23 @@ TEST(failure_leaves_outdir_alone)
 	free(out);
 }
 
+TEST(runpath_into_destdir_is_an_error)
+{
+	char *where = path_join(dir, "e"), *root = path_join(dir, "e/dest"),
+	     *out = path_join(dir, "e/out");
+	CHECK(sh("mkdir -p '%s/usr/bin' && cd '%s' && cc -o '%s/usr/bin/p' main.c -L. -lfoo "
+		 "-Wl,-rpath,'%s/usr/lib'",
+		 root, bindir, root, root) == 0);
+	struct recipe *r = recipe_for(where, "");
+	struct package_result res;
+	CHECK(run_package(r, root, out, &res) == -1);
+	CHECK(strstr(kr_errmsg(), "usr/bin/p: RUNPATH") != NULL);
+	recipe_free(r);
+	free(where);
+	free(root);
+	free(out);
+}
+
 TEST(strip_false_keeps_debug_info)
 {
 	char *where = path_join(dir, "d"), *root = path_join(dir, "d/dest"),
@@ -472,6 +489,7 @@ int main(void)
 	RUN(provenance_names_every_input);
 	RUN(reproducible);
 	RUN(failure_leaves_outdir_alone);
+	RUN(runpath_into_destdir_is_an_error);
 	RUN(strip_false_keeps_debug_info);
 	package_result_free(&res_a);
 	recipe_free(r);
