@@ -53,7 +53,8 @@
 struct package_opts {
 	const struct recipe *recipe;  /* sources (url + sha256) come from here */
 	const char *arch;             /* target arch, e.g. "x86_64", or "host" */
-	const char *key;              /* the port's content key (64 hex): build-key
+	const char *key;              /* the port's content key (64 hex; any one
+				       * printable word is accepted): build-key
 				       * in .PKGINFO, invocationId in provenance */
 	const char *destdir;          /* install root; stripped in place */
 	const char *outdir;           /* created if missing */
