@@ -171,6 +171,7 @@ static const struct member *member(const struct member *m, int n, const char *na
 
 static struct package_result res_a;
 static char *root_a, *out_a;
+static struct recipe *recipe_a;
 
 /* Members of the first run's package NAME; 0 when there is none. */
 static int read_pkg(const char *name, struct member *m, int max)
@@ -443,6 +444,38 @@ TEST(runpath_into_destdir_is_an_error)
 	free(out);
 }
 
+TEST(empty_root_is_a_meta_package)
+{
+	char *where = path_join(dir, "f"), *root = path_join(dir, "f/dest"),
+	     *out = path_join(dir, "f/out");
+	mkdir_p(root, 0755);
+	struct recipe *r = recipe_for(where, "depends: [bar]\n");
+	struct package_result res;
+	CHECK(run_package(r, root, out, &res) == 0);
+	CHECK(res.n == 1 && res.v[0].info.installed_size == 0);
+	CHECK(res.n == 1 && sl_has(&res.v[0].info.depends, "bar"));
+	struct member mem[4];
+	int n = res.n ? read_members(res.v[0].path, mem, 4) : 0;
+	CHECK(n == 2);
+	free_members(mem, n);
+	package_result_free(&res);
+	recipe_free(r);
+	free(where);
+	free(root);
+	free(out);
+}
+
+TEST(bad_key_is_refused)
+{
+	struct package_opts o = {.recipe = NULL};
+	struct package_result res;
+	CHECK(package_port(&o, &res) == -1);
+	o = (struct package_opts){.recipe = recipe_a, .arch = "x86_64", .destdir = root_a,
+				  .outdir = out_a, .key = "two words"};
+	CHECK(package_port(&o, &res) == -1);
+	CHECK(strstr(kr_errmsg(), "content key") != NULL);
+}
+
 TEST(strip_false_keeps_debug_info)
 {
 	char *where = path_join(dir, "d"), *root = path_join(dir, "d/dest"),
@@ -477,8 +510,8 @@ int main(void)
 	out_a = path_join(dir, "out-a");
 	make_tree(root_a, 0, time(NULL));
 	char *adir = path_join(dir, "a");
-	struct recipe *r = recipe_for(adir, tools_sub);
-	if (run_package(r, root_a, out_a, &res_a) != 0) {
+	recipe_a = recipe_for(adir, tools_sub);
+	if (run_package(recipe_a, root_a, out_a, &res_a) != 0) {
 		printf("FAIL package_port: %s\n", kr_errmsg());
 		return 1;
 	}
@@ -490,9 +523,11 @@ int main(void)
 	RUN(reproducible);
 	RUN(failure_leaves_outdir_alone);
 	RUN(runpath_into_destdir_is_an_error);
+	RUN(empty_root_is_a_meta_package);
+	RUN(bad_key_is_refused);
 	RUN(strip_false_keeps_debug_info);
 	package_result_free(&res_a);
-	recipe_free(r);
+	recipe_free(recipe_a);
 	rm_rf(dir);
 	free(adir);
 	free(root_a);
