@@ -274,6 +274,57 @@ TEST(hardlinks_stay_hardlinks)
 	free_members(mem, n);
 }
 
+/* Every key of o is in the space-separated list (SPDX 2.3's JSON schema
+ * sets additionalProperties: false on each object kind). */
+static int keys_within(json_t *o, const char *allowed)
+{
+	const char *k;
+	json_t *v;
+	struct strlist l = STRLIST_INIT;
+	sl_split(&l, allowed, " ");
+	int ok = json_is_object(o);
+	json_object_foreach(o, k, v)
+		if (!sl_has(&l, k)) {
+			printf("  unexpected SPDX key %s\n", k);
+			ok = 0;
+		}
+	sl_free(&l);
+	return ok;
+}
+
+static const char *const pkg_keys =
+	"SPDXID annotations attributionTexts builtDate checksums comment copyrightText "
+	"description downloadLocation externalRefs filesAnalyzed hasFiles homepage "
+	"licenseComments licenseConcluded licenseDeclared licenseInfoFromFiles name originator "
+	"packageFileName packageVerificationCode primaryPackagePurpose releaseDate sourceInfo "
+	"summary supplier validUntilDate versionInfo";
+
+/* The schema's object kinds: only known keys, and the required ones. */
+static int spdx_shape(json_t *j)
+{
+	int ok = keys_within(j, "SPDXID annotations comment creationInfo dataLicense "
+				"externalDocumentRefs hasExtractedLicensingInfos name revieweds "
+				"spdxVersion documentNamespace documentDescribes packages files "
+				"snippets relationships");
+	ok &= keys_within(json_object_get(j, "creationInfo"),
+			  "comment created creators licenseListVersion");
+	size_t i;
+	json_t *x;
+	json_array_foreach(json_object_get(j, "packages"), i, x) {
+		ok &= keys_within(x, pkg_keys);
+		ok &= json_object_get(x, "SPDXID") && json_object_get(x, "name") &&
+		      json_object_get(x, "downloadLocation");
+	}
+	json_array_foreach(json_object_get(j, "files"), i, x)
+		ok &= keys_within(x, "SPDXID annotations artifactOfs attributionTexts checksums "
+				     "comment copyrightText fileContributors fileDependencies "
+				     "fileName fileTypes licenseComments licenseConcluded "
+				     "licenseInfoInFiles noticeText");
+	json_array_foreach(json_object_get(j, "relationships"), i, x)
+		ok &= keys_within(x, "spdxElementId comment relatedSpdxElement relationshipType");
+	return ok;
+}
+
 TEST(sbom_is_spdx_2_3)
 {
 	struct member mem[64];
@@ -283,6 +334,7 @@ TEST(sbom_is_spdx_2_3)
 	CHECK(j != NULL);
 	if (!j)
 		return;
+	CHECK(spdx_shape(j));
 	CHECK_STR(json_string_value(json_object_get(j, "spdxVersion")), "SPDX-2.3");
 	CHECK_STR(json_string_value(json_object_get(j, "dataLicense")), "CC0-1.0");
 	CHECK_STR(json_string_value(json_object_get(j, "SPDXID")), "SPDXRef-DOCUMENT");
