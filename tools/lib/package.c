@@ -27,7 +27,7 @@ struct member {
 struct scan {
 	struct member *m;      /* sorted by path */
 	size_t n;
-	struct sbom_file *files; /* regular files, not hardlinks */
+	struct sbom_file *files; /* every path of a regular file */
 	size_t nfiles;
 	struct strlist needed, sonames, provides;
 	uint64_t installed;
@@ -114,18 +114,24 @@ static int scan_elf(const char *full, const char *rel, struct scan *s, const cha
 	return 0;
 }
 
+/* Every path of a regular file is an SBOM file entry (hardlinks repeat the
+ * first path's hashes); contents, size and ELF are looked at once per
+ * inode. inodes maps "dev:ino" to 1 + the index of its first entry. */
 static int scan_regular(const char *root, const char *full, struct member *m, struct scan *s,
 			struct strmap *inodes)
 {
 	char *id = xasprintf("%ju:%ju", (uintmax_t)m->st.st_dev, (uintmax_t)m->st.st_ino);
-	const char *first = strmap_get(inodes, id);
+	uintptr_t first = (uintptr_t)strmap_get(inodes, id);
+	struct sbom_file *f = &s->files[s->nfiles++];
+	f->path = m->path;
 	int rc = 0;
 	if (first) {
-		m->hardlink = first;
+		const struct sbom_file *orig = &s->files[first - 1];
+		m->hardlink = orig->path;
+		memcpy(f->sha1, orig->sha1, sizeof f->sha1);
+		memcpy(f->sha256, orig->sha256, sizeof f->sha256);
 	} else {
-		strmap_put(inodes, id, m->path);
-		struct sbom_file *f = &s->files[s->nfiles++];
-		f->path = m->path;
+		strmap_put(inodes, id, (void *)(uintptr_t)s->nfiles);
 		s->installed += (uint64_t)m->st.st_size;
 		rc = hash_file(full, f->sha1, f->sha256);
 		if (rc == 0)

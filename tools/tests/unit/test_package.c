@@ -271,6 +271,14 @@ TEST(hardlinks_stay_hardlinks)
 	CHECK(a && b && a->size > 0 && !a->hardlink);
 	CHECK(b && b->hardlink && !strcmp(b->hardlink, "usr/bin/prog"));
 	CHECK(a && a->data && !memmem(a->data, (size_t)a->size, ".debug_info", 11));
+	/* both names are in the SBOM, with the same hashes */
+	json_t *j = n > 1 ? json_loads(mem[1].data, 0, NULL) : NULL;
+	json_t *files = json_object_get(j, "files");
+	CHECK(json_array_size(files) == 2);
+	json_t *f0 = json_array_get(files, 0), *f1 = json_array_get(files, 1);
+	CHECK_STR(json_string_value(json_object_get(f1, "fileName")), "./usr/bin/prog2");
+	CHECK(json_equal(json_object_get(f0, "checksums"), json_object_get(f1, "checksums")));
+	json_decref(j);
 	free_members(mem, n);
 }
 
