@@ -461,68 +461,60 @@ TEST(reproducible)
 
 TEST(failure_leaves_outdir_alone)
 {
-	char *where = path_join(dir, "c"), *root = path_join(dir, "c/dest"),
-	     *out = path_join(dir, "c/out");
-	put(root, "usr/bin/x", "x\n", 0755);
-	struct recipe *r = recipe_for(where, "subpackages:\n  - name: foo-extra\n"
-					     "    files: [usr/share/nothing/**]\n");
+	struct fixture f = fixture_new("subpackages:\n  - name: foo-extra\n"
+				       "    files: [usr/share/nothing/**]\n");
+	put(f.root, "usr/bin/x", "x\n", 0755);
 	struct package_result res;
-	CHECK(run_package(r, root, out, &res) == -1);
+	CHECK(run_package(f.r, f.root, f.out, &res) == -1);
 	CHECK(strstr(kr_errmsg(), "foo-extra") != NULL);
 	struct strlist l = STRLIST_INIT;
-	CHECK(!path_exists(out) || (list_dir(out, &l) == 0 && l.n == 0));
+	CHECK(!path_exists(f.out) || (list_dir(f.out, &l) == 0 && l.n == 0));
 	sl_free(&l);
-	recipe_free(r);
 	/* a good first run, then a failing one: the first run's files stay, no temp left */
-	r = recipe_for(where, "");
-	CHECK(run_package(r, root, out, &res) == 0);
+	struct recipe *r = recipe_for(f.dir, "");
+	CHECK(run_package(r, f.root, f.out, &res) == 0);
 	package_result_free(&res);
-	put(root, "bin/legacy", "x\n", 0755);
-	CHECK(run_package(r, root, out, &res) == -1);
-	CHECK(list_dir(out, &l) == 0 && l.n == 2);
+	put(f.root, "bin/legacy", "x\n", 0755);
+	CHECK(run_package(r, f.root, f.out, &res) == -1);
+	CHECK(list_dir(f.out, &l) == 0 && l.n == 2);
 	sl_free(&l);
 	recipe_free(r);
-	free(where);
-	free(root);
-	free(out);
+	fixture_free(&f);
 }
 
 TEST(runpath_into_destdir_is_an_error)
 {
-	char *where = path_join(dir, "e"), *root = path_join(dir, "e/dest"),
-	     *out = path_join(dir, "e/out");
+	struct fixture f = fixture_new("");
 	CHECK(sh("mkdir -p '%s/usr/bin' && cd '%s' && cc -o '%s/usr/bin/p' main.c -L. -lfoo "
 		 "-Wl,-rpath,'%s/usr/lib'",
-		 root, bindir, root, root) == 0);
-	struct recipe *r = recipe_for(where, "");
+		 f.root, bindir, f.root, f.root) == 0);
 	struct package_result res;
-	CHECK(run_package(r, root, out, &res) == -1);
+	CHECK(run_package(f.r, f.root, f.out, &res) == -1);
 	CHECK(strstr(kr_errmsg(), "usr/bin/p: RUNPATH") != NULL);
-	recipe_free(r);
-	free(where);
-	free(root);
-	free(out);
+	fixture_free(&f);
+}
+
+/* Package f's tree; the members of its first package (n = how many). */
+static int package_and_read(struct fixture *f, struct package_result *res, struct member *m,
+			    int max)
+{
+	if (run_package(f->r, f->root, f->out, res) != 0)
+		return -1;
+	return res->n ? read_members(res->v[0].path, m, max) : 0;
 }
 
 TEST(empty_root_is_a_meta_package)
 {
-	char *where = path_join(dir, "f"), *root = path_join(dir, "f/dest"),
-	     *out = path_join(dir, "f/out");
-	mkdir_p(root, 0755);
-	struct recipe *r = recipe_for(where, "depends: [bar]\n");
-	struct package_result res;
-	CHECK(run_package(r, root, out, &res) == 0);
+	struct fixture f = fixture_new("depends: [bar]\n");
+	struct package_result res = {0};
+	struct member mem[4];
+	int n = package_and_read(&f, &res, mem, 4);
+	CHECK(n == 2);
 	CHECK(res.n == 1 && res.v[0].info.installed_size == 0);
 	CHECK(res.n == 1 && sl_has(&res.v[0].info.depends, "bar"));
-	struct member mem[4];
-	int n = res.n ? read_members(res.v[0].path, mem, 4) : 0;
-	CHECK(n == 2);
 	free_members(mem, n);
 	package_result_free(&res);
-	recipe_free(r);
-	free(where);
-	free(root);
-	free(out);
+	fixture_free(&f);
 }
 
 TEST(bad_key_is_refused)
@@ -538,23 +530,17 @@ TEST(bad_key_is_refused)
 
 TEST(strip_false_keeps_debug_info)
 {
-	char *where = path_join(dir, "d"), *root = path_join(dir, "d/dest"),
-	     *out = path_join(dir, "d/out");
-	CHECK(sh("mkdir -p '%s/usr/lib' && cp '%s/libfoo.so.1.0' '%s/usr/lib/'", root, bindir,
-		 root) == 0);
-	struct recipe *r = recipe_for(where, "  strip: false\n");
-	struct package_result res;
-	CHECK(run_package(r, root, out, &res) == 0);
+	struct fixture f = fixture_new("  strip: false\n");
+	CHECK(sh("mkdir -p '%s/usr/lib' && cp '%s/libfoo.so.1.0' '%s/usr/lib/'", f.root, bindir,
+		 f.root) == 0);
+	struct package_result res = {0};
 	struct member mem[16];
-	int n = res.n ? read_members(res.v[0].path, mem, 16) : 0;
+	int n = package_and_read(&f, &res, mem, 16);
 	const struct member *x = member(mem, n, "usr/lib/libfoo.so.1.0");
 	CHECK(x && x->data && memmem(x->data, (size_t)x->size, ".debug_info", 11));
 	free_members(mem, n);
 	package_result_free(&res);
-	recipe_free(r);
-	free(where);
-	free(root);
-	free(out);
+	fixture_free(&f);
 }
 
 int main(void)
