@@ -6,7 +6,7 @@
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 LEVELS=${*:-3 9 12 15 19}
-# TREES="synthetic perl doc" (default) picks the trees to measure.
+# TREES="trivial synthetic perl doc" (default) picks the trees to measure.
 make -C "$TOP" -s tools >/dev/null
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
@@ -18,6 +18,8 @@ printf 'name: bench\nversion: 1\nrelease: 1\nsummary: benchmark tree\nlicense: M
 
 # tree NAME: the install root to measure
 "$W/bench" gen "$W/synthetic"
+mkdir -p "$W/trivial/usr/bin"
+printf '#!/bin/sh\necho hello\n' >"$W/trivial/usr/bin/hello"
 mkdir -p "$W/perl/usr/lib" "$W/doc/usr/share"
 cp -a /usr/lib/x86_64-linux-gnu/perl "$W/perl/usr/lib/" 2>/dev/null || true
 cp -a /usr/share/doc "$W/doc/usr/share/" 2>/dev/null || true
@@ -35,7 +37,7 @@ gzip_size() { # sum of gzip -9 over the tar streams of the packages in $1
 
 echo "| tree | input MB | level | wall s | CPU s | package bytes | ratio vs gzip -9 |"
 echo "|---|---|---|---|---|---|---|"
-for tree in ${TREES:-synthetic perl doc}; do
+for tree in ${TREES:-trivial synthetic perl doc}; do
 	[ -d "$W/$tree/usr" ] || continue
 	mb=$(du -sm --apparent-size "$W/$tree" | cut -f1)
 	g=

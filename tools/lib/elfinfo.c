@@ -9,7 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Read the dynamic section: DT_NEEDED, DT_SONAME, and DF_1_PIE. */
+/* Read the dynamic section: DT_NEEDED, DT_SONAME, DT_RUNPATH/DT_RPATH
+ * and DF_1_PIE. */
 static int read_dynamic(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh, struct elf_info *info,
 			int *pie)
 {
@@ -25,15 +26,20 @@ static int read_dynamic(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh, struct elf_in
 			break;
 		if (dyn.d_tag == DT_FLAGS_1 && (dyn.d_un.d_val & DF_1_PIE))
 			*pie = 1;
-		if (dyn.d_tag != DT_NEEDED && dyn.d_tag != DT_SONAME)
+		if (dyn.d_tag != DT_NEEDED && dyn.d_tag != DT_SONAME && dyn.d_tag != DT_RUNPATH &&
+		    dyn.d_tag != DT_RPATH)
 			continue;
 		const char *s = elf_strptr(e, sh->sh_link, dyn.d_un.d_val);
 		if (!s)
 			return -1;
 		if (dyn.d_tag == DT_NEEDED)
 			sl_push(&info->needed, s);
-		else if (!info->soname)
+		else if (dyn.d_tag == DT_SONAME && !info->soname)
 			info->soname = xstrdup(s);
+		else if (dyn.d_tag == DT_RUNPATH || !info->runpath) {
+			free(info->runpath); /* DT_RUNPATH wins over DT_RPATH, as in ld.so */
+			info->runpath = xstrdup(s);
+		}
 	}
 	return 0;
 }
@@ -99,7 +105,7 @@ int elf_inspect(const char *path, struct elf_info *info)
 		close(fd);
 		return 0;
 	}
-	Elf *e = elf_begin(fd, ELF_C_READ, NULL);
+	Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!e || elf_kind(e) != ELF_K_ELF || inspect(e, info) < 0) {
 		kr_err("%s: corrupt ELF file: %s, expected a readable ELF object", path,
 		       elf_errmsg(-1));
@@ -115,6 +121,7 @@ int elf_inspect(const char *path, struct elf_info *info)
 void elf_info_free(struct elf_info *info)
 {
 	free(info->soname);
+	free(info->runpath);
 	sl_free(&info->needed);
 	memset(info, 0, sizeof *info);
 }

@@ -19,6 +19,7 @@ struct elf_info {
 	int is_exec;         /* executable (static, dynamic or PIE) */
 	int is_shlib;        /* shared library (ET_DYN, not a PIE) */
 	char *soname;        /* DT_SONAME or NULL */
+	char *runpath;       /* DT_RUNPATH, else DT_RPATH, or NULL */
 	struct strlist needed; /* DT_NEEDED in file order */
 };
 

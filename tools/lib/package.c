@@ -27,7 +27,7 @@ struct member {
 struct scan {
 	struct member *m;      /* sorted by path */
 	size_t n;
-	struct sbom_file *files; /* regular files, not hardlinks */
+	struct sbom_file *files; /* every path of a regular file */
 	size_t nfiles;
 	struct strlist needed, sonames, provides;
 	uint64_t installed;
@@ -45,7 +45,7 @@ static int hash_file(const char *path, char sha1[41], char sha256[65])
 	EVP_MD_CTX *c1 = EVP_MD_CTX_new(), *c2 = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(c1, EVP_sha1(), NULL);
 	EVP_DigestInit_ex(c2, EVP_sha256(), NULL);
-	static char buf[1 << 18];
+	static _Thread_local char buf[1 << 18];
 	ssize_t n;
 	while ((n = read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
 		if (n > 0) {
@@ -88,11 +88,18 @@ static void member_paths(const struct split_pkg *p, struct strlist *out)
 	sl_uniq(out);
 }
 
-static int scan_elf(const char *full, const char *rel, struct scan *s)
+static int scan_elf(const char *full, const char *rel, struct scan *s, const char *destdir)
 {
 	struct elf_info e;
 	if (elf_inspect(full, &e) < 0)
 		return -1;
+	/* A run path into DESTDIR works only on the build machine. */
+	if (e.runpath && strstr(e.runpath, destdir)) {
+		kr_err("%s: RUNPATH '%s' points into the install root, expected an installed "
+		       "path such as $ORIGIN/../lib", rel, e.runpath);
+		elf_info_free(&e);
+		return -1;
+	}
 	for (size_t i = 0; i < e.needed.n; i++)
 		sl_push(&s->needed, e.needed.v[i]);
 	if (e.is_shlib && e.soname) {
@@ -107,21 +114,28 @@ static int scan_elf(const char *full, const char *rel, struct scan *s)
 	return 0;
 }
 
-static int scan_regular(const char *full, struct member *m, struct scan *s, struct strmap *inodes)
+/* Every path of a regular file is an SBOM file entry (hardlinks repeat the
+ * first path's hashes); contents, size and ELF are looked at once per
+ * inode. inodes maps "dev:ino" to 1 + the index of its first entry. */
+static int scan_regular(const char *root, const char *full, struct member *m, struct scan *s,
+			struct strmap *inodes)
 {
 	char *id = xasprintf("%ju:%ju", (uintmax_t)m->st.st_dev, (uintmax_t)m->st.st_ino);
-	const char *first = strmap_get(inodes, id);
+	uintptr_t first = (uintptr_t)strmap_get(inodes, id);
+	struct sbom_file *f = &s->files[s->nfiles++];
+	f->path = m->path;
 	int rc = 0;
 	if (first) {
-		m->hardlink = first;
+		const struct sbom_file *orig = &s->files[first - 1];
+		m->hardlink = orig->path;
+		memcpy(f->sha1, orig->sha1, sizeof f->sha1);
+		memcpy(f->sha256, orig->sha256, sizeof f->sha256);
 	} else {
-		strmap_put(inodes, id, m->path);
-		struct sbom_file *f = &s->files[s->nfiles++];
-		f->path = m->path;
+		strmap_put(inodes, id, (void *)(uintptr_t)s->nfiles);
 		s->installed += (uint64_t)m->st.st_size;
 		rc = hash_file(full, f->sha1, f->sha256);
 		if (rc == 0)
-			rc = scan_elf(full, m->path, s);
+			rc = scan_elf(full, m->path, s, root);
 	}
 	free(id);
 	return rc;
@@ -145,7 +159,7 @@ static int scan_package(const char *root, const struct split_pkg *p, struct scan
 			kr_err("%s: cannot stat: %s", full, strerror(errno));
 			rc = -1;
 		} else if (S_ISREG(m->st.st_mode)) {
-			rc = scan_regular(full, m, s, &inodes);
+			rc = scan_regular(root, full, m, s, &inodes);
 		}
 		free(full);
 	}
@@ -349,8 +363,15 @@ static int check_opts(const struct package_opts *o)
 		kr_err("package: recipe, arch, destdir and outdir are required");
 		return -1;
 	}
-	if (o->key && (strlen(o->key) != 64 || !is_hex(o->key, 64))) {
-		kr_err("package: bad content key '%s', expected 64 hex digits", o->key);
+	/* Normally 64 hex digits; tests use short names. It is written into
+	 * .PKGINFO, so it must be one printable word. */
+	for (const char *k = o->key; k && *k; k++)
+		if (*k <= ' ' || *k > '~') {
+			kr_err("package: bad content key '%s', expected one printable word", o->key);
+			return -1;
+		}
+	if (o->key && !*o->key) {
+		kr_err("package: empty content key, expected the port's key");
 		return -1;
 	}
 	if (o->source_date_epoch < 0) {

@@ -9,9 +9,11 @@
  *      SBOM), ELF DT_NEEDED -> `depend: so:X` unless a library in the same
  *      package has soname X, DT_SONAME of libraries directly in usr/lib ->
  *      `provide: so:X`, regular files under etc/ -> `conffile:`, and the
- *      installed size (regular files, each inode once);
- *   4. write OUTDIR/NAME-VERSION-rN.ARCH.pkg.tar.zst: `.PKGINFO`, `.SBOM.spdx.json`, then the files and
- *      their parent directories in byte-wise sorted order (pkgtar.h);
+ *      installed size (regular files, each inode once); an ELF RUNPATH
+ *      that points into DESTDIR is an error;
+ *   4. write OUTDIR/NAME-VERSION-rN.ARCH.pkg.tar.zst: `.PKGINFO`,
+ *      `.SBOM.spdx.json`, then the files and their parent directories in
+ *      byte-wise sorted order (pkgtar.h);
  *   5. write OUTDIR/NAME-VERSION-rN.ARCH.provenance.json beside it;
  *   6. rename all of them into place (temp names until then).
  * Output depends only on the inputs: not on the build path, the time,
@@ -46,12 +48,13 @@
 #include "recipe.h"
 
 /* The zstd level of every package; why: tools/doc/package.md. */
-#define PACKAGE_ZSTD_LEVEL 15
+#define PACKAGE_ZSTD_LEVEL 3
 
 struct package_opts {
 	const struct recipe *recipe;  /* sources (url + sha256) come from here */
 	const char *arch;             /* target arch, e.g. "x86_64", or "host" */
-	const char *key;              /* the port's content key (64 hex): build-key
+	const char *key;              /* the port's content key (64 hex; any one
+				       * printable word is accepted): build-key
 				       * in .PKGINFO, invocationId in provenance */
 	const char *destdir;          /* install root; stripped in place */
 	const char *outdir;           /* created if missing */

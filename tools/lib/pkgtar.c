@@ -165,7 +165,7 @@ static int copy_contents(struct pkgtar *t, const char *full, const char *rel, of
 		kr_err("%s: cannot open: %s", full, strerror(errno));
 		return -1;
 	}
-	static char buf[1 << 18];
+	static _Thread_local char buf[1 << 18];
 	off_t done = 0;
 	int rc = 0;
 	while (rc == 0) {

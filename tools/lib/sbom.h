@@ -27,7 +27,8 @@ struct sbom_input {
 	const char *upstream_version;      /* the recipe's version, for the sources */
 	const struct sbom_source *sources; /* upstream sources, in recipe order */
 	size_t nsources;
-	const struct sbom_file *files;     /* regular files, sorted by path */
+	const struct sbom_file *files;     /* regular files (every hardlinked
+					    * path too), sorted by path */
 	size_t nfiles;
 	int64_t source_date_epoch;
 };

@@ -139,7 +139,7 @@ static size_t pkg_index(struct split *s, const char *name, const char *summary)
 		if (!strcmp(s->v[i].name, name))
 			return i;
 	s->v = xrealloc(s->v, (s->n + 1) * sizeof *s->v);
-	s->v[s->n] = (struct split_pkg){.name = xstrdup(name), .summary = summary};
+	s->v[s->n] = (struct split_pkg){.name = xstrdup(name), .summary = xstrdup(summary)};
 	return s->n++;
 }
 
@@ -147,6 +147,18 @@ static void copy_names(struct strlist *dst, const struct pstrlist *src)
 {
 	for (size_t i = 0; i < src->n; i++)
 		sl_push(dst, src->v[i].s);
+}
+
+/* NAME-SUFFIX, made on first use with the summary "SUMMARY (what)". */
+static size_t default_pkg(const struct recipe *r, struct split *s, const char *suffix,
+			  const char *what)
+{
+	char *n = xasprintf("%s-%s", r->name.s, suffix);
+	char *summary = xasprintf("%s (%s)", r->summary, what);
+	size_t k = pkg_index(s, n, summary);
+	free(summary);
+	free(n);
+	return k;
 }
 
 /* Package of one path: explicit subpackages first, then defaults. sub[i]
@@ -158,18 +170,10 @@ static size_t assign(const struct recipe *r, struct split *s, const size_t *sub,
 		for (size_t j = 0; j < r->subpackages[i].files.n; j++)
 			if (glob_match(r->subpackages[i].files.v[j].s, e->path))
 				return sub[i];
-	if (is_dev_file(e->path, e->mode)) {
-		char *n = xasprintf("%s-dev", r->name.s);
-		size_t k = pkg_index(s, n, r->summary);
-		free(n);
-		return k;
-	}
-	if (any_match(doc_globs, ARRAY_LEN(doc_globs), e->path)) {
-		char *n = xasprintf("%s-doc", r->name.s);
-		size_t k = pkg_index(s, n, r->summary);
-		free(n);
-		return k;
-	}
+	if (is_dev_file(e->path, e->mode))
+		return default_pkg(r, s, "dev", "development files");
+	if (any_match(doc_globs, ARRAY_LEN(doc_globs), e->path))
+		return default_pkg(r, s, "doc", "documentation");
 	return 0;
 }
 
@@ -234,6 +238,7 @@ void split_free(struct split *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		free(s->v[i].name);
+		free(s->v[i].summary);
 		sl_free(&s->v[i].files);
 		sl_free(&s->v[i].depends);
 		sl_free(&s->v[i].provides);

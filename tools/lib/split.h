@@ -34,7 +34,9 @@
 
 struct split_pkg {
 	char *name;
-	const char *summary;      /* points into the recipe */
+	char *summary;            /* the subpackage's, else the recipe's; for the
+				   * defaults "SUMMARY (development files)" and
+				   * "SUMMARY (documentation)" */
 	struct strlist files;     /* sorted relative paths */
 	struct strlist depends;   /* from the recipe (+ NAME=VER for -dev) */
 	struct strlist provides;

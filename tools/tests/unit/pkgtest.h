@@ -98,9 +98,10 @@ static __attribute__((unused)) struct recipe *load_recipe(const char *dir, const
 	return r;
 }
 
-/* A temp dir with a recipe and an install root DIR/dest. */
+/* A temp dir with a recipe, an install root DIR/dest and an output
+ * folder name DIR/out (not created). */
 struct fixture {
-	char *dir, *root;
+	char *dir, *root, *out;
 	struct recipe *r;
 };
 
@@ -109,6 +110,7 @@ static __attribute__((unused)) struct fixture fixture_new(const char *extra_yaml
 	struct fixture f;
 	f.dir = tmpdir_new();
 	f.root = path_join(f.dir, "dest");
+	f.out = path_join(f.dir, "out");
 	mkdir_p(f.root, 0755);
 	f.r = load_recipe(f.dir, extra_yaml);
 	return f;
@@ -119,6 +121,7 @@ static __attribute__((unused)) void fixture_free(struct fixture *f)
 	recipe_free(f->r);
 	rm_rf(f->dir);
 	free(f->root);
+	free(f->out);
 	free(f->dir);
 }
 

@@ -34,6 +34,16 @@ TEST(program_needs_library)
 	CHECK(i.soname == NULL);
 	CHECK(sl_has(&i.needed, "libfoo.so.1"));
 	CHECK(sl_has(&i.needed, "libc.so.6"));
+	CHECK(i.runpath == NULL);
+	elf_info_free(&i);
+}
+
+TEST(runpath)
+{
+	CHECK(sh("cd '%s' && cc -o prog-rp main.c -L. -lfoo -Wl,-rpath,/opt/x/lib", dir) == 0);
+	struct elf_info i;
+	CHECK(inspect("prog-rp", &i) == 0);
+	CHECK_STR(i.runpath, "/opt/x/lib");
 	elf_info_free(&i);
 }
 
@@ -70,6 +80,7 @@ int main(void)
 	}
 	RUN(shared_library_has_soname);
 	RUN(program_needs_library);
+	RUN(runpath);
 	RUN(object_file_is_neither);
 	RUN(text_and_archive_are_not_elf);
 	RUN(truncated_elf_is_an_error);

@@ -171,6 +171,7 @@ static const struct member *member(const struct member *m, int n, const char *na
 
 static struct package_result res_a;
 static char *root_a, *out_a;
+static struct recipe *recipe_a;
 
 /* Members of the first run's package NAME; 0 when there is none. */
 static int read_pkg(const char *name, struct member *m, int max)
@@ -270,7 +271,66 @@ TEST(hardlinks_stay_hardlinks)
 	CHECK(a && b && a->size > 0 && !a->hardlink);
 	CHECK(b && b->hardlink && !strcmp(b->hardlink, "usr/bin/prog"));
 	CHECK(a && a->data && !memmem(a->data, (size_t)a->size, ".debug_info", 11));
+	/* both names are in the SBOM, with the same hashes */
+	json_t *j = n > 1 ? json_loads(mem[1].data, 0, NULL) : NULL;
+	json_t *files = json_object_get(j, "files");
+	CHECK(json_array_size(files) == 2);
+	json_t *f0 = json_array_get(files, 0), *f1 = json_array_get(files, 1);
+	CHECK_STR(json_string_value(json_object_get(f1, "fileName")), "./usr/bin/prog2");
+	CHECK(json_equal(json_object_get(f0, "checksums"), json_object_get(f1, "checksums")));
+	json_decref(j);
 	free_members(mem, n);
+}
+
+/* Every key of o is in the space-separated list (SPDX 2.3's JSON schema
+ * sets additionalProperties: false on each object kind). */
+static int keys_within(json_t *o, const char *allowed)
+{
+	const char *k;
+	json_t *v;
+	struct strlist l = STRLIST_INIT;
+	sl_split(&l, allowed, " ");
+	int ok = json_is_object(o);
+	json_object_foreach(o, k, v)
+		if (!sl_has(&l, k)) {
+			printf("  unexpected SPDX key %s\n", k);
+			ok = 0;
+		}
+	sl_free(&l);
+	return ok;
+}
+
+static const char *const pkg_keys =
+	"SPDXID annotations attributionTexts builtDate checksums comment copyrightText "
+	"description downloadLocation externalRefs filesAnalyzed hasFiles homepage "
+	"licenseComments licenseConcluded licenseDeclared licenseInfoFromFiles name originator "
+	"packageFileName packageVerificationCode primaryPackagePurpose releaseDate sourceInfo "
+	"summary supplier validUntilDate versionInfo";
+
+/* The schema's object kinds: only known keys, and the required ones. */
+static int spdx_shape(json_t *j)
+{
+	int ok = keys_within(j, "SPDXID annotations comment creationInfo dataLicense "
+				"externalDocumentRefs hasExtractedLicensingInfos name revieweds "
+				"spdxVersion documentNamespace documentDescribes packages files "
+				"snippets relationships");
+	ok &= keys_within(json_object_get(j, "creationInfo"),
+			  "comment created creators licenseListVersion");
+	size_t i;
+	json_t *x;
+	json_array_foreach(json_object_get(j, "packages"), i, x) {
+		ok &= keys_within(x, pkg_keys);
+		ok &= json_object_get(x, "SPDXID") && json_object_get(x, "name") &&
+		      json_object_get(x, "downloadLocation");
+	}
+	json_array_foreach(json_object_get(j, "files"), i, x)
+		ok &= keys_within(x, "SPDXID annotations artifactOfs attributionTexts checksums "
+				     "comment copyrightText fileContributors fileDependencies "
+				     "fileName fileTypes licenseComments licenseConcluded "
+				     "licenseInfoInFiles noticeText");
+	json_array_foreach(json_object_get(j, "relationships"), i, x)
+		ok &= keys_within(x, "spdxElementId comment relatedSpdxElement relationshipType");
+	return ok;
 }
 
 TEST(sbom_is_spdx_2_3)
@@ -282,6 +342,7 @@ TEST(sbom_is_spdx_2_3)
 	CHECK(j != NULL);
 	if (!j)
 		return;
+	CHECK(spdx_shape(j));
 	CHECK_STR(json_string_value(json_object_get(j, "spdxVersion")), "SPDX-2.3");
 	CHECK_STR(json_string_value(json_object_get(j, "dataLicense")), "CC0-1.0");
 	CHECK_STR(json_string_value(json_object_get(j, "SPDXID")), "SPDXRef-DOCUMENT");
@@ -400,51 +461,86 @@ TEST(reproducible)
 
 TEST(failure_leaves_outdir_alone)
 {
-	char *where = path_join(dir, "c"), *root = path_join(dir, "c/dest"),
-	     *out = path_join(dir, "c/out");
-	put(root, "usr/bin/x", "x\n", 0755);
-	struct recipe *r = recipe_for(where, "subpackages:\n  - name: foo-extra\n"
-					     "    files: [usr/share/nothing/**]\n");
+	struct fixture f = fixture_new("subpackages:\n  - name: foo-extra\n"
+				       "    files: [usr/share/nothing/**]\n");
+	put(f.root, "usr/bin/x", "x\n", 0755);
 	struct package_result res;
-	CHECK(run_package(r, root, out, &res) == -1);
+	CHECK(run_package(f.r, f.root, f.out, &res) == -1);
 	CHECK(strstr(kr_errmsg(), "foo-extra") != NULL);
 	struct strlist l = STRLIST_INIT;
-	CHECK(!path_exists(out) || (list_dir(out, &l) == 0 && l.n == 0));
+	CHECK(!path_exists(f.out) || (list_dir(f.out, &l) == 0 && l.n == 0));
 	sl_free(&l);
-	recipe_free(r);
 	/* a good first run, then a failing one: the first run's files stay, no temp left */
-	r = recipe_for(where, "");
-	CHECK(run_package(r, root, out, &res) == 0);
+	struct recipe *r = recipe_for(f.dir, "");
+	CHECK(run_package(r, f.root, f.out, &res) == 0);
 	package_result_free(&res);
-	put(root, "bin/legacy", "x\n", 0755);
-	CHECK(run_package(r, root, out, &res) == -1);
-	CHECK(list_dir(out, &l) == 0 && l.n == 2);
+	put(f.root, "bin/legacy", "x\n", 0755);
+	CHECK(run_package(r, f.root, f.out, &res) == -1);
+	CHECK(list_dir(f.out, &l) == 0 && l.n == 2);
 	sl_free(&l);
 	recipe_free(r);
-	free(where);
-	free(root);
-	free(out);
+	fixture_free(&f);
+}
+
+TEST(runpath_into_destdir_is_an_error)
+{
+	struct fixture f = fixture_new("");
+	CHECK(sh("mkdir -p '%s/usr/bin' && cd '%s' && cc -o '%s/usr/bin/p' main.c -L. -lfoo "
+		 "-Wl,-rpath,'%s/usr/lib'",
+		 f.root, bindir, f.root, f.root) == 0);
+	struct package_result res;
+	CHECK(run_package(f.r, f.root, f.out, &res) == -1);
+	CHECK(strstr(kr_errmsg(), "usr/bin/p: RUNPATH") != NULL);
+	fixture_free(&f);
+}
+
+/* Package f's tree; the members of its first package (n = how many). */
+static int package_and_read(struct fixture *f, struct package_result *res, struct member *m,
+			    int max)
+{
+	if (run_package(f->r, f->root, f->out, res) != 0)
+		return -1;
+	return res->n ? read_members(res->v[0].path, m, max) : 0;
+}
+
+TEST(empty_root_is_a_meta_package)
+{
+	struct fixture f = fixture_new("depends: [bar]\n");
+	struct package_result res = {0};
+	struct member mem[4];
+	int n = package_and_read(&f, &res, mem, 4);
+	CHECK(n == 2);
+	CHECK(res.n == 1 && res.v[0].info.installed_size == 0);
+	CHECK(res.n == 1 && sl_has(&res.v[0].info.depends, "bar"));
+	free_members(mem, n);
+	package_result_free(&res);
+	fixture_free(&f);
+}
+
+TEST(bad_key_is_refused)
+{
+	struct package_opts o = {.recipe = NULL};
+	struct package_result res;
+	CHECK(package_port(&o, &res) == -1);
+	o = (struct package_opts){.recipe = recipe_a, .arch = "x86_64", .destdir = root_a,
+				  .outdir = out_a, .key = "two words"};
+	CHECK(package_port(&o, &res) == -1);
+	CHECK(strstr(kr_errmsg(), "content key") != NULL);
 }
 
 TEST(strip_false_keeps_debug_info)
 {
-	char *where = path_join(dir, "d"), *root = path_join(dir, "d/dest"),
-	     *out = path_join(dir, "d/out");
-	CHECK(sh("mkdir -p '%s/usr/lib' && cp '%s/libfoo.so.1.0' '%s/usr/lib/'", root, bindir,
-		 root) == 0);
-	struct recipe *r = recipe_for(where, "  strip: false\n");
-	struct package_result res;
-	CHECK(run_package(r, root, out, &res) == 0);
+	struct fixture f = fixture_new("  strip: false\n");
+	CHECK(sh("mkdir -p '%s/usr/lib' && cp '%s/libfoo.so.1.0' '%s/usr/lib/'", f.root, bindir,
+		 f.root) == 0);
+	struct package_result res = {0};
 	struct member mem[16];
-	int n = res.n ? read_members(res.v[0].path, mem, 16) : 0;
+	int n = package_and_read(&f, &res, mem, 16);
 	const struct member *x = member(mem, n, "usr/lib/libfoo.so.1.0");
 	CHECK(x && x->data && memmem(x->data, (size_t)x->size, ".debug_info", 11));
 	free_members(mem, n);
 	package_result_free(&res);
-	recipe_free(r);
-	free(where);
-	free(root);
-	free(out);
+	fixture_free(&f);
 }
 
 int main(void)
@@ -460,8 +556,8 @@ int main(void)
 	out_a = path_join(dir, "out-a");
 	make_tree(root_a, 0, time(NULL));
 	char *adir = path_join(dir, "a");
-	struct recipe *r = recipe_for(adir, tools_sub);
-	if (run_package(r, root_a, out_a, &res_a) != 0) {
+	recipe_a = recipe_for(adir, tools_sub);
+	if (run_package(recipe_a, root_a, out_a, &res_a) != 0) {
 		printf("FAIL package_port: %s\n", kr_errmsg());
 		return 1;
 	}
@@ -472,9 +568,12 @@ int main(void)
 	RUN(provenance_names_every_input);
 	RUN(reproducible);
 	RUN(failure_leaves_outdir_alone);
+	RUN(runpath_into_destdir_is_an_error);
+	RUN(empty_root_is_a_meta_package);
+	RUN(bad_key_is_refused);
 	RUN(strip_false_keeps_debug_info);
 	package_result_free(&res_a);
-	recipe_free(r);
+	recipe_free(recipe_a);
 	rm_rf(dir);
 	free(adir);
 	free(root_a);

@@ -88,6 +88,9 @@ TEST(split_assignment)
 	CHECK(files_are(doc, "usr/share/doc/foo/README usr/share/doc/foo/examples "
 			     "usr/share/man/man1/foo.1"));
 	CHECK(sl_has(&dev->depends, "foo=1.2-r3"));
+	CHECK_STR(dev->summary, "the foo library (development files)");
+	CHECK_STR(doc->summary, "the foo library (documentation)");
+	CHECK_STR(m->summary, "the foo library");
 	CHECK(sl_has(&m->depends, "bar"));
 	CHECK(sl_has(&t->depends, "foo"));
 	split_free(&s);
