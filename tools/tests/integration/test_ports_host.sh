@@ -100,15 +100,19 @@ badmake
 check_cmd "missing source fails" sh -c "test $? -ne 0 && grep -q 'greet 1.0 host ... FAILED' '$t/bad.out'"
 check_cmd "missing source names the file" grep -q "greet-1.0.tar.gz" "$t/bad.out"
 
+# (a fresh cache: the right file is already in cache1 by its sha256, and a
+# content-addressed cache rightly ignores where a hash was said to come from)
 bad
 printf 'garbage' > "$t/src/greet-1.0.tar.gz.bad"
 sed -i 's|greet-${version}.tar.gz|greet-${version}.tar.gz.bad|' "$t/bad/greet/port.yaml"
-badmake
+kmake greet PORTS_DIR="$t/bad" CACHE_DIR="$t/cache3" BUILD="$t/build3" >"$t/bad.out" 2>&1
+check_cmd "hash mismatch fails" grep -q "greet 1.0 host ... FAILED" "$t/bad.out"
+check_cmd "mismatching file never enters the cache" test ! -e "$t/cache3/distfiles/$(sha "$t/src/greet-1.0.tar.gz.bad")"
 check_cmd "hash mismatch names both hashes" sh -c "grep -q '$(sha "$t/src/greet-1.0.tar.gz")' '$t/bad.out' && grep -q '$(sha "$t/src/greet-1.0.tar.gz.bad")' '$t/bad.out'"
 
 bad
 mkdir -p "$t/bad/greet/patches"
-printf -- '--- a/main.c\n+++ b/main.c\n@@ -1,2 +1,2 @@\n-#include <nothere.h>\n+#include <greet.h>\n int x;\n' > "$t/bad/greet/patches/0001-broken.patch"
+printf -- '--- a/main.c\n+++ b/main.c\n@@ -1,2 +1,2 @@\n-#include <nothere.h>\n+#include <elsewhere.h>\n int x;\n' > "$t/bad/greet/patches/0001-broken.patch"
 badmake
 check_cmd "failing patch is named with its hunk" sh -c "grep -q '0001-broken.patch' '$t/bad.out' && grep -qi 'hunk' '$t/bad.out'"
 
