@@ -349,6 +349,80 @@ static int package(struct buildrun *b, const char *tmpout)
 	return rc;
 }
 
+/* Run the recipe's `test:` against its packages installed (with their
+ * runtime dependencies) into a fresh root. ARCH=host runs it with the
+ * host's tools, the root at /sysroot on PATH and the library path; a
+ * target arch runs it with the root as / (aarch64 through the host's
+ * qemu-user binfmt registration). */
+static int run_test(struct buildrun *b, const char *tmpout)
+{
+	if (!b->r->test)
+		return 0;
+	struct strlist files = STRLIST_INIT, names = STRLIST_INIT, l = STRLIST_INIT;
+	char *root = xasprintf("%s.testroot", b->work);
+	int rc = rm_rf(root);
+	for (size_t i = 0; !rc && i < 1 + b->deps.n; i++) {
+		const char *d = i ? b->deps.v[i - 1] : tmpout;
+		rc = list_dir(d, &l);
+		for (size_t j = 0; !rc && j < l.n; j++)
+			if (str_ends(l.v[j], ".pkg.tar.zst")) {
+				char *f = path_join(d, l.v[j]);
+				struct pkginfo pi;
+				if (!i && pkgfile_info(f, &pi) == 0) { /* every package of this port */
+					sl_push(&names, pi.name);
+					pkginfo_free(&pi);
+				} else if (!i)
+					rc = -1;
+				sl_push_own(&files, f);
+			}
+		sl_free(&l);
+	}
+	if (!rc)
+		rc = install_local(root, &files, &names);
+	if (rc) {
+		kr_err_prefix("%s: installing its packages for the test", b->name);
+		goto out;
+	}
+	struct sandbox sb;
+	setup_sandbox(b, &sb);
+	if (strcmp(b->arch, "host")) {
+		sb.rootfs = root;
+		sb.sysroot = NULL;
+		sb.toolchain = NULL;
+		sl_push(&sb.env, "ROOT=");
+	} else {
+		sb.sysroot = root;
+		sl_push(&sb.env, "PATH=/sysroot/usr/bin:/sysroot/usr/sbin:/usr/bin:/usr/sbin");
+		sl_push(&sb.env, "LD_LIBRARY_PATH=/sysroot/usr/lib");
+		sl_push(&sb.env, "ROOT=/sysroot");
+	}
+	int fd = open(b->log, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd >= 0)
+		dprintf(fd, ">>> test\n");
+	char *script = xasprintf("cd /\n%s", b->r->test);
+	int st = sandbox_run(&sb, script, fd);
+	free(script);
+	sandbox_free(&sb);
+	if (fd >= 0)
+		close(fd);
+	if (st != 0) {
+		if (st > 0) {
+			fprintf(stderr, "krill build: %s: test failed (exit %d); last lines of %s:\n",
+				b->name, st, b->log);
+			log_tail(b->log, 30);
+			kr_err("%s: test failed (exit %d), log: %s", b->name, st, b->log);
+		}
+		rc = -1;
+	}
+out:
+	if (!rc)
+		rm_rf(root);
+	free(root);
+	sl_free(&files);
+	sl_free(&names);
+	return rc;
+}
+
 /* Move tmp into place as the result; `done` is written last inside tmp so
  * a result dir without it is never trusted. */
 static int commit_result(struct buildrun *b, const char *tmpout)
@@ -396,6 +470,8 @@ int buildrun_port(struct buildrun *b)
 		rc = mkdir_p(tmpout, 0755);
 	if (!rc)
 		rc = package(b, tmpout);
+	if (!rc)
+		rc = run_test(b, tmpout);
 	if (!rc)
 		rc = commit_result(b, tmpout);
 	if (rc)

@@ -42,7 +42,7 @@ mkport() {
 }
 printf 'sources:\n  - url: file://%s/src/libgreet-${version}.tar.gz\n    sha256: %s\nbuild:\n  style: make\n' \
 	"$t" "$(sha "$t/src/libgreet-1.0.tar.gz")" | mkport libgreet ""
-printf 'sources:\n  - url: file://%s/src/greet-${version}.tar.gz\n    sha256: %s\nbuild:\n  style: make\n' \
+printf 'sources:\n  - url: file://%s/src/greet-${version}.tar.gz\n    sha256: %s\nbuild:\n  style: make\ntest: |\n  greet | grep -qx "hello, krill"\n' \
 	"$t" "$(sha "$t/src/greet-1.0.tar.gz")" | mkport greet "libgreet-dev"
 printf 'build:\n  style: none\n  post-install: |\n    install -D -m 644 $FILESDIR/greeting.txt $DESTDIR/usr/share/greet/greeting.txt\n' |
 	mkport greet-data ""
@@ -126,6 +126,11 @@ bad
 sed -i '/^build-depends/d' "$t/bad/greet/port.yaml"
 badmake
 check_cmd "undeclared dependency is not visible (build fails)" grep -q "greet 1.0 host ... FAILED" "$t/bad.out"
+
+bad
+sed -i 's|hello, krill|hello, shrimp|' "$t/bad/greet/port.yaml"
+badmake
+check_cmd "a failing test: fails the build" sh -c "grep -q 'test failed' '$t/bad.out' && grep -q 'greet 1.0 host ... FAILED' '$t/bad.out'"
 
 check_cmd "finished results unchanged by failures" test "$before" = "$(state)"
 check_cmd "no half-written result dirs" sh -c "! ls '$t/cache1/results' | grep -q tmp"
