@@ -61,4 +61,8 @@ check_cmd "signing key not visible" grep -qx hidden "$d/key"
 check_cmd "host home not visible" grep -qx hidden "$d/home"
 check_cmd "host /usr read-only" grep -qx readonly "$d/usr"
 check_cmd "network blocked" grep -qx blocked "$d/net"
+# `make shell PORT=NAME` runs this: the same sandbox, interactive.
+printf 'echo "in=$(hostname) $(ls /build/krill-build.sh)"\nexit\n' |
+	HOME="$t/home" "$KRILL" build --shell --arch host --work "$t/work/shell" "$t/ports/probe" >"$t/shell.out" 2>&1
+check_cmd "shell opens in the build sandbox" grep -q "in=krill-build /build/krill-build.sh" "$t/shell.out"
 finish
