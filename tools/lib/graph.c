@@ -520,15 +520,9 @@ static int key_one(struct graph *g, struct port *p)
 	hasher_adds(h, "krill-key-v1");
 	hasher_adds(h, g->arch);
 	hasher_adds(h, g->toolchain_key ? g->toolchain_key : "");
-	char hex[65];
-	uint64_t size;
-	if (sha256_file(p->r->path, hex, &size) < 0) {
-		hasher_end(h, hex);
-		sl_free(&deps);
-		return -1;
-	}
+	/* the recipe's bytes as parsed (hashed when read: no second read) */
 	hasher_adds(h, "recipe");
-	hasher_adds(h, hex);
+	hasher_adds(h, p->r->sha256);
 	/* Sources are named by sha256 inside the recipe already. */
 	hasher_adds(h, "patches");
 	char *pd = path_join(p->r->dir, "patches");
