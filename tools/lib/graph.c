@@ -107,13 +107,18 @@ static void provide(struct graph *g, struct port *p, const char *name, struct po
 			diag_add(d, p->r->path, pos,
 				 "'%s' is provided twice by port '%s', expected each name once", name,
 				 p->r->name.s);
-		else
+		else {
+			const struct pos *w = strmap_get(&g->where, name);
 			diag_add(d, p->r->path, pos,
-				 "'%s' is already provided by port '%s' (%s), expected each name once", name,
-				 old->r->name.s, old->r->path);
+				 "'%s' is already provided by port '%s' (%s:%d:%d), expected each name once",
+				 name, old->r->name.s, old->r->path, w ? w->line : 0, w ? w->col : 0);
+		}
 		return;
 	}
 	strmap_put(&g->providers, name, p);
+	struct pos *w = xmalloc(sizeof *w);
+	*w = pos;
+	strmap_put(&g->where, name, w);
 }
 
 static void dep_split(const char *dep, char **name, const char **op, const char **ver)
@@ -612,5 +617,8 @@ void graph_free(struct graph *g)
 	free(g->arch);
 	free(g->toolchain_key);
 	strmap_free(&g->providers);
+	for (size_t i = 0; i < g->where.cap; i++)
+		free(g->where.vals[i]);
+	strmap_free(&g->where);
 	memset(g, 0, sizeof *g);
 }
