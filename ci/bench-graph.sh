@@ -12,7 +12,7 @@ unset MAKEFLAGS MFLAGS MAKELEVEL
 make -s -C "$TOP" tools
 KRILL=$TOP/build/host/bin/krill
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+[ -n "${KEEP:-}" ] && echo "keeping $T" || trap 'rm -rf "$T"' EXIT
 P=$T/ports
 
 # A realistic tree: each port build-depends on up to 4 earlier ports (some

@@ -32,8 +32,10 @@ run_suite() {
 	shift
 	echo "== ci: make $* ($label)"
 	start=$(date +%s)
-	{ make "$@"; echo "make-exit $?"; } 2>&1 | tee "$log"
-	st=$(sed -n 's/^make-exit //p' "$log")
+	# make's exit status survives the pipe through a file
+	{ make "$@" 2>&1; echo $? >"$log.rc"; } | tee "$log"
+	st=$(cat "$log.rc")
+	rm -f "$log.rc"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
 	p=${line%% passed*}
 	f=${line#*, }

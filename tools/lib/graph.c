@@ -107,13 +107,18 @@ static void provide(struct graph *g, struct port *p, const char *name, struct po
 			diag_add(d, p->r->path, pos,
 				 "'%s' is provided twice by port '%s', expected each name once", name,
 				 p->r->name.s);
-		else
+		else {
+			const struct pos *w = strmap_get(&g->where, name);
 			diag_add(d, p->r->path, pos,
-				 "'%s' is already provided by port '%s' (%s), expected each name once", name,
-				 old->r->name.s, old->r->path);
+				 "'%s' is already provided by port '%s' (%s:%d:%d), expected each name once",
+				 name, old->r->name.s, old->r->path, w ? w->line : 0, w ? w->col : 0);
+		}
 		return;
 	}
 	strmap_put(&g->providers, name, p);
+	struct pos *w = xmalloc(sizeof *w);
+	*w = pos;
+	strmap_put(&g->where, name, w);
 }
 
 static void dep_split(const char *dep, char **name, const char **op, const char **ver)
@@ -520,15 +525,9 @@ static int key_one(struct graph *g, struct port *p)
 	hasher_adds(h, "krill-key-v1");
 	hasher_adds(h, g->arch);
 	hasher_adds(h, g->toolchain_key ? g->toolchain_key : "");
-	char hex[65];
-	uint64_t size;
-	if (sha256_file(p->r->path, hex, &size) < 0) {
-		hasher_end(h, hex);
-		sl_free(&deps);
-		return -1;
-	}
+	/* the recipe's bytes as parsed (hashed when read: no second read) */
 	hasher_adds(h, "recipe");
-	hasher_adds(h, hex);
+	hasher_adds(h, p->r->sha256);
 	/* Sources are named by sha256 inside the recipe already. */
 	hasher_adds(h, "patches");
 	char *pd = path_join(p->r->dir, "patches");
@@ -618,5 +617,8 @@ void graph_free(struct graph *g)
 	free(g->arch);
 	free(g->toolchain_key);
 	strmap_free(&g->providers);
+	for (size_t i = 0; i < g->where.cap; i++)
+		free(g->where.vals[i]);
+	strmap_free(&g->where);
 	memset(g, 0, sizeof *g);
 }

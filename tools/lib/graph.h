@@ -33,6 +33,7 @@ struct graph {
 	struct port *ports;
 	size_t n;
 	struct strmap providers; /* package name -> struct port * */
+	struct strmap where;     /* package name -> struct pos * of its explicit provider */
 };
 
 /* Load ports/NAME/port.yaml for every folder of dir, checking each recipe

@@ -654,6 +654,7 @@ struct recipe *recipe_load_mem(const char *data, size_t len, const char *path, s
 	struct recipe *r = xcalloc(1, sizeof *r);
 	r->path = xstrdup(path);
 	r->dir = path_dirname(path);
+	sha256_hex(data, len, r->sha256);
 	r->strip = 1;
 	r->out_of_tree = 1;
 	r->release = -1;

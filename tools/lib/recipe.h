@@ -49,6 +49,7 @@ enum build_style { STYLE_NONE, STYLE_AUTOTOOLS, STYLE_MAKE, STYLE_MESON, STYLE_C
 struct recipe {
 	char *path;  /* the port.yaml path */
 	char *dir;   /* its folder */
+	char sha256[65]; /* of the file's bytes, as parsed (part of the content key) */
 	struct pstr name, version;
 	int release;
 	char *summary, *description, *license, *homepage;

@@ -169,7 +169,8 @@ TEST(provider_clash_is_reported)
 	struct run x;
 	load(&x, root, "host", "");
 	CHECK(x.d.n == 3);
-	CHECK(any_msg(&x, "'shared-name' is already provided by port 'one'"));
+	CHECK(any_msg(&x, "'shared-name' is already provided by port 'one' ("));
+	CHECK(any_msg(&x, "/one/port.yaml:9:12), expected each name once"));
 	CHECK(any_msg(&x, "'two-x' is provided twice by port 'two'"));
 	CHECK(any_msg(&x, "which is the default -dev subpackage of port 'one'"));
 	unload(&x);
