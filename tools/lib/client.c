@@ -109,6 +109,9 @@ void client_opts_free(struct client_opts *o)
 int client_open(struct client *c, const struct client_opts *o, int repos)
 {
 	memset(c, 0, sizeof *c);
+	/* add/update may start from nothing: an image or sysroot being made */
+	if (repos && mkdir_p(o->root, 0755) < 0)
+		return -1;
 	if (db_open(&c->db, o->root) < 0)
 		return -1;
 	if (!repos)
