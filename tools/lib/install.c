@@ -214,9 +214,12 @@ static int check_root(struct db *db, int rootfd, struct pkg *ps, size_t n, struc
 				return -1;
 			}
 			if ((e->type == 'D') != !!S_ISDIR(st.st_mode)) {
-				kr_err("%s (%s): '%s' is a %s in the root but a %s in the package",
+				kr_err("%s (%s): '%s' is a %s in the root but a %s in the package: "
+				       "refused",
 				       ps[i].item->path, ps[i].info.name, e->path,
-				       S_ISDIR(st.st_mode) ? "directory" : "non-directory",
+				       S_ISDIR(st.st_mode)   ? "directory"
+				       : S_ISLNK(st.st_mode) ? "symlink (never written through)"
+							     : "non-directory",
 				       e->type == 'D' ? "directory" : "non-directory");
 				return -1;
 			}
