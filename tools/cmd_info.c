@@ -89,6 +89,8 @@ static int run(int argc, char **argv)
 	}
 	struct client c;
 	int r = client_open(&c, &o, 0);
+	if (c.db.recovered)
+		fprintf(stderr, "krill info: %s: %s\n", o.root, c.db.recovered);
 	for (size_t i = 0; r == 0 && first >= argc && i < c.db.n; i++)
 		printf("%s\n", c.db.pkgs[i].info.name);
 	if (r == 0 && first < argc)
