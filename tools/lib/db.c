@@ -450,7 +450,7 @@ static int recover(struct db *db)
 	if (r < 0)
 		kr_err_prefix("%s: cannot recover the interrupted transaction", path);
 	if (rootfd >= 0)
-		close(rootfd);
+		fsr_close_root(rootfd);
 	free(data);
 	journal_free(&j);
 	free(path);

@@ -1,6 +1,8 @@
 /* fsroot.c - see fsroot.h */
 #include "fsroot.h"
 
+#include <stdint.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,6 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "strmap.h"
 
 char *fsr_clean(const char *name, const char *what)
 {
@@ -50,8 +54,45 @@ char *fsr_clean(const char *name, const char *what)
 	return sb_steal(&out);
 }
 
+/* Directory descriptors already reached from the root, by relative path:
+ * installing hundreds of files would otherwise walk the same components
+ * thousands of times. A cached descriptor stays the directory it was when
+ * reached safely, so using it is no weaker than walking again. Cleared
+ * when a root is opened or closed and whenever a directory is removed. */
+static struct strmap dircache;
+
+static void cache_clear(void)
+{
+	for (size_t i = 0; i < dircache.cap; i++)
+		if (dircache.keys && dircache.keys[i])
+			close((int)(intptr_t)dircache.vals[i] - 1);
+	strmap_free(&dircache);
+	memset(&dircache, 0, sizeof dircache);
+}
+
+static int cache_get(const char *dir)
+{
+	void *v = strmap_get(&dircache, dir);
+	return v ? dup((int)(intptr_t)v - 1) : -1;
+}
+
+static void cache_put(const char *dir, int fd)
+{
+	int copy = dup(fd);
+	if (copy >= 0 && strmap_put(&dircache, dir, (void *)(intptr_t)(copy + 1)))
+		close(copy); /* cannot happen: only missing entries are put */
+}
+
+void fsr_close_root(int rootfd)
+{
+	cache_clear();
+	if (rootfd >= 0)
+		close(rootfd);
+}
+
 int fsr_open_root(const char *root)
 {
+	cache_clear();
 	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		kr_err("%s: cannot open root directory: %s", root, strerror(errno));
@@ -76,12 +117,25 @@ static int walk_one(int dirfd, const char *comp, int create, int *made)
 static int open_parent(int rootfd, const char *rel, int create, struct strlist *made,
 		       const char **base, int report)
 {
-	int fd = dup(rootfd);
-	const char *p = rel;
-	for (;;) {
-		const char *slash = strchr(p, '/');
-		if (!slash)
+	/* start from the deepest cached ancestor of rel's parent */
+	char *dir = xstrdup(rel);
+	char *end = strrchr(dir, '/');
+	const char *last = strrchr(rel, '/');
+	*base = last ? last + 1 : rel;
+	int fd = -1;
+	while (end) {
+		*end = 0;
+		if ((fd = cache_get(dir)) >= 0)
 			break;
+		end = strrchr(dir, '/');
+	}
+	const char *p = rel;
+	if (fd >= 0)
+		p = rel + (size_t)(end - dir) + 1;
+	else
+		fd = dup(rootfd);
+	free(dir);
+	for (const char *slash; (slash = strchr(p, '/')); p = slash + 1) {
 		char *comp = xstrndup(p, (size_t)(slash - p));
 		int was_made;
 		int next = walk_one(fd, comp, create, &was_made);
@@ -97,12 +151,14 @@ static int open_parent(int rootfd, const char *rel, int create, struct strlist *
 			errno = e;
 			return -1;
 		}
+		char *sofar = xstrndup(rel, (size_t)(slash - rel));
+		cache_put(sofar, next);
 		if (was_made && made)
-			sl_push_own(made, xstrndup(rel, (size_t)(slash - rel)));
+			sl_push_own(made, sofar);
+		else
+			free(sofar);
 		fd = next;
-		p = slash + 1;
 	}
-	*base = p;
 	return fd;
 }
 
@@ -161,7 +217,11 @@ static int remove_at(int rootfd, const char *rel, int flags)
 }
 
 int fsr_unlink(int rootfd, const char *rel) { return remove_at(rootfd, rel, 0); }
-int fsr_rmdir(int rootfd, const char *rel) { return remove_at(rootfd, rel, AT_REMOVEDIR); }
+int fsr_rmdir(int rootfd, const char *rel)
+{
+	cache_clear(); /* the directory (or its descriptor) may go */
+	return remove_at(rootfd, rel, AT_REMOVEDIR);
+}
 
 int fsr_sha256(int rootfd, const char *rel, char out[SHA256_HEX_LEN + 1])
 {

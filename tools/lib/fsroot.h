@@ -21,8 +21,11 @@
  * a newline or tab (the database and journal are line/tab based). */
 char *fsr_clean(const char *name, const char *what);
 
-/* An O_DIRECTORY descriptor of root itself (which may be a symlink). */
+/* An O_DIRECTORY descriptor of root itself (which may be a symlink);
+ * close it with fsr_close_root (directory descriptors reached from it are
+ * cached until then). */
 int fsr_open_root(const char *root);
+void fsr_close_root(int rootfd);
 
 /* Open the directory holding rel (rel's parent) by walking from rootfd
  * without following symlinks. With `create`, missing directories are made

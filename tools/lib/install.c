@@ -551,7 +551,7 @@ int install_pkgs(struct db *db, const struct install_item *v, size_t n,
 	}
 	journal_free(&j);
 	free_pkgs(ps, n);
-	close(rootfd);
+	fsr_close_root(rootfd);
 	return r;
 }
 
@@ -635,7 +635,7 @@ int remove_pkgs(struct db *db, const struct strlist *names, struct strlist *kept
 	if (r == 0)
 		r = journal_finish(db, rootfd, &j);
 	journal_free(&j);
-	close(rootfd);
+	fsr_close_root(rootfd);
 	return r;
 }
 
