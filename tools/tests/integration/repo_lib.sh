@@ -59,3 +59,32 @@ sha() { sha256sum "$1" | cut -d' ' -f1; }
 
 ok() { echo "PASS $1"; }
 bad() { echo "FAIL $1: $2"; FAILED=1; }
+
+# setup_src: keys in $T/k (main, other), trusted $T/keys, a signed repo
+# $T/src at version 1 with packages a, b.
+setup_src() {
+	mkdir -p "$T/src" "$T/keys"
+	"$KRILL" keygen main --dir "$T/k" >/dev/null && "$KRILL" keygen other --dir "$T/k" >/dev/null &&
+		cp "$T/k/main.pub" "$T/keys/" || return 1
+	mkpkg "$T/src" a 1.0-r1 "$(head -c 3000 /dev/urandom | base64)"
+	mkpkg "$T/src" b 1.0-r1 "$(head -c 3000 /dev/urandom | base64)"
+	"$KRILL" index "$T/src" --key "$T/k/main.pem" >/dev/null
+}
+
+# sign_src [ARGS]: re-index $T/src with the main key.
+sign_src() { "$KRILL" index "$T/src" --key "$T/k/main.pem" "$@" >/dev/null 2>&1; }
+
+# dst_state: a fingerprint of what DST serves (index bytes + package names).
+dst_state() { { cat "$T/dst/INDEX" "$T/dst/INDEX.sig"; ls "$T/dst"; } 2>/dev/null | sha256sum; }
+
+# sync [SRC]: krill mirror sync into $T/dst; output in $T/out.
+sync() { "$KRILL" mirror sync "${1:-$URL}" "$T/dst" --keys "$T/keys" >"$T/out" 2>&1; }
+
+dst_ok() { "$KRILL" verify "$T/dst" --keys "$T/keys" >"$T/vout" 2>&1; }
+
+# refused NAME PATTERN: the last sync failed, said PATTERN, DST unchanged
+# (same fingerprint as $STATE) and still verifiable.
+refused() {
+	if grep -q "$2" "$T/out" && [ "$(dst_state)" = "$STATE" ] && dst_ok; then ok "$1"
+	else bad "$1" "$(cat "$T/out" "$T/vout" 2>/dev/null | head -5)"; fi
+}
