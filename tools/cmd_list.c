@@ -43,9 +43,10 @@ static int run(int argc, char **argv)
 			printf("%s %s\n", v[i]->name, v[i]->version);
 		free(v);
 	}
+	if (client_close(&c) < 0 && r == 0)
+		r = -1;
 	if (r < 0)
 		fprintf(stderr, "krill list: %s\n", kr_errmsg());
-	client_close(&c);
 	client_opts_free(&o);
 	return r < 0 ? 1 : 0;
 }

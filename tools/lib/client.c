@@ -139,11 +139,14 @@ int client_open(struct client *c, const struct client_opts *o, int repos)
 			return -1;
 		c->nrepos++;
 	}
-	return db_save(&c->db); /* the versions accepted: rollback protection */
+	c->unsaved = 1; /* the versions accepted: saved by client_close */
+	return 0;
 }
 
-void client_close(struct client *c)
+int client_close(struct client *c)
 {
+	/* A transaction that committed wrote the versions with the packages. */
+	int r = c->unsaved ? db_save(&c->db) : 0;
 	for (size_t i = 0; i < c->nrepos; i++)
 		remote_free(&c->repos[i]);
 	free(c->repos);
@@ -153,6 +156,7 @@ void client_close(struct client *c)
 	free(c->cachedir);
 	db_close(&c->db);
 	memset(c, 0, sizeof *c);
+	return r;
 }
 
 const struct pkginfo **client_available(const struct client *c, size_t *n)

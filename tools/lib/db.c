@@ -253,6 +253,30 @@ int db_parse(struct db *db, const char *data, size_t len, const char *src)
 	return 0;
 }
 
+static void db_clear(struct db *db)
+{
+	for (size_t i = 0; i < db->n; i++)
+		db_pkg_free(&db->pkgs[i]);
+	for (size_t i = 0; i < db->nrepos; i++)
+		free(db->repos[i].name);
+	free(db->repos);
+	db->repos = NULL;
+	db->n = db->nrepos = 0;
+}
+
+void db_snapshot(const struct db *db, struct sb *out)
+{
+	db_format(db, out);
+}
+
+void db_restore(struct db *db, const struct sb *snap)
+{
+	db_clear(db);
+	/* our own output: it parses */
+	if (db_parse(db, sb_str(snap), snap->len, "(snapshot)") < 0)
+		abort();
+}
+
 static char *db_path(const struct db *db, const char *name) { return path_join(db->dir, name); }
 
 int db_save(struct db *db)
@@ -494,12 +518,8 @@ int db_open(struct db *db, const char *root)
 
 void db_close(struct db *db)
 {
-	for (size_t i = 0; i < db->n; i++)
-		db_pkg_free(&db->pkgs[i]);
+	db_clear(db);
 	free(db->pkgs);
-	for (size_t i = 0; i < db->nrepos; i++)
-		free(db->repos[i].name);
-	free(db->repos);
 	if (db->lockfd >= 0)
 		close(db->lockfd);
 	free(db->root);

@@ -57,8 +57,9 @@ char *fsr_clean(const char *name, const char *what)
 /* Directory descriptors already reached from the root, by relative path:
  * installing hundreds of files would otherwise walk the same components
  * thousands of times. A cached descriptor stays the directory it was when
- * reached safely, so using it is no weaker than walking again. Cleared
- * when a root is opened or closed and whenever a directory is removed. */
+ * reached safely, so using it is no weaker than walking again. The cache
+ * owns them: callers borrow. Cleared when a root is opened or closed and
+ * whenever a directory is removed. */
 static struct strmap dircache;
 
 static void cache_clear(void)
@@ -70,17 +71,11 @@ static void cache_clear(void)
 	memset(&dircache, 0, sizeof dircache);
 }
 
+/* A borrowed descriptor of dir, or -1. */
 static int cache_get(const char *dir)
 {
 	void *v = strmap_get(&dircache, dir);
-	return v ? dup((int)(intptr_t)v - 1) : -1;
-}
-
-static void cache_put(const char *dir, int fd)
-{
-	int copy = dup(fd);
-	if (copy >= 0 && strmap_put(&dircache, dir, (void *)(intptr_t)(copy + 1)))
-		close(copy); /* cannot happen: only missing entries are put */
+	return v ? (int)(intptr_t)v - 1 : -1;
 }
 
 void fsr_close_root(int rootfd)
@@ -117,31 +112,29 @@ static int walk_one(int dirfd, const char *comp, int create, int *made)
 static int open_parent(int rootfd, const char *rel, int create, struct strlist *made,
 		       const char **base, int report)
 {
-	/* start from the deepest cached ancestor of rel's parent */
-	char *dir = xstrdup(rel);
-	char *end = strrchr(dir, '/');
 	const char *last = strrchr(rel, '/');
 	*base = last ? last + 1 : rel;
+	if (!last)
+		return rootfd;
+	/* start from the deepest cached ancestor of rel's parent */
+	char *dir = xstrndup(rel, (size_t)(last - rel));
 	int fd = -1;
-	while (end) {
+	for (char *end = dir + strlen(dir); end;) {
 		*end = 0;
 		if ((fd = cache_get(dir)) >= 0)
 			break;
 		end = strrchr(dir, '/');
 	}
-	const char *p = rel;
-	if (fd >= 0)
-		p = rel + (size_t)(end - dir) + 1;
-	else
-		fd = dup(rootfd);
+	const char *p = fd >= 0 ? rel + strlen(dir) + 1 : rel;
 	free(dir);
+	if (fd < 0)
+		fd = rootfd;
 	for (const char *slash; (slash = strchr(p, '/')); p = slash + 1) {
 		char *comp = xstrndup(p, (size_t)(slash - p));
 		int was_made;
 		int next = walk_one(fd, comp, create, &was_made);
 		int e = errno;
 		free(comp);
-		close(fd);
 		if (next < 0) {
 			if (report)
 				kr_err("%.*s: %s", (int)(slash - rel), rel,
@@ -152,7 +145,7 @@ static int open_parent(int rootfd, const char *rel, int create, struct strlist *
 			return -1;
 		}
 		char *sofar = xstrndup(rel, (size_t)(slash - rel));
-		cache_put(sofar, next);
+		strmap_put(&dircache, sofar, (void *)(intptr_t)(next + 1));
 		if (was_made && made)
 			sl_push_own(made, sofar);
 		else
@@ -172,31 +165,19 @@ int fsr_lstat(int rootfd, const char *rel, struct stat *st)
 {
 	const char *base;
 	int fd = open_parent(rootfd, rel, 0, NULL, &base, 0);
-	if (fd < 0)
-		return -1;
-	int e, r = fstatat(fd, base, st, AT_SYMLINK_NOFOLLOW);
-	e = errno;
-	close(fd);
-	errno = e;
-	return r;
+	return fd < 0 ? -1 : fstatat(fd, base, st, AT_SYMLINK_NOFOLLOW);
 }
 
 int fsr_rename(int rootfd, const char *from, const char *to)
 {
 	const char *b1, *b2;
 	int d1 = fsr_open_parent(rootfd, from, 0, NULL, &b1);
-	if (d1 < 0)
+	int d2 = d1 < 0 ? -1 : fsr_open_parent(rootfd, to, 0, NULL, &b2);
+	if (d2 < 0)
 		return -1;
-	int d2 = fsr_open_parent(rootfd, to, 0, NULL, &b2);
-	if (d2 < 0) {
-		close(d1);
-		return -1;
-	}
 	int r = renameat(d1, b1, d2, b2);
 	if (r < 0)
 		kr_err("%s: cannot rename into place: %s", to, strerror(errno));
-	close(d1);
-	close(d2);
 	return r;
 }
 
@@ -208,7 +189,6 @@ static int remove_at(int rootfd, const char *rel, int flags)
 		return errno == ENOENT ? 0 : -1;
 	int r = unlinkat(d, base, flags);
 	int e = errno;
-	close(d);
 	if (r < 0 && (e == ENOENT || (flags && (e == ENOTEMPTY || e == EEXIST))))
 		return 0;
 	if (r < 0)
@@ -219,7 +199,7 @@ static int remove_at(int rootfd, const char *rel, int flags)
 int fsr_unlink(int rootfd, const char *rel) { return remove_at(rootfd, rel, 0); }
 int fsr_rmdir(int rootfd, const char *rel)
 {
-	cache_clear(); /* the directory (or its descriptor) may go */
+	cache_clear(); /* the directory (and descriptors below it) may go */
 	return remove_at(rootfd, rel, AT_REMOVEDIR);
 }
 
@@ -231,7 +211,6 @@ int fsr_sha256(int rootfd, const char *rel, char out[SHA256_HEX_LEN + 1])
 	if (d < 0)
 		return -1;
 	int fd = openat(d, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	close(d);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		if (fd >= 0)

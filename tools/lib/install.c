@@ -412,20 +412,20 @@ static int stage_entry(int rootfd, struct pkg *p, struct entry *e, struct pkgrea
 		int tfd = fsr_open_parent(rootfd, t->tmp, 0, NULL, &tbase);
 		r = tfd < 0 ? -1 : linkat(tfd, tbase, dfd, base, 0);
 		memcpy(e->sha256, t->sha256, sizeof e->sha256);
-		if (tfd >= 0)
-			close(tfd);
 	} else {
 		int fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		r = fd < 0 ? -1 : write_data(rd, fd, e->path, e->sha256);
-		if (r == 0 && fchmod(fd, e->mode) < 0)
-			r = -1;
+		if (fd >= 0 && write_data(rd, fd, e->path, e->sha256) < 0) {
+			close(fd);
+			kr_err_prefix("%s (%s)", p->item->path, p->info.name);
+			return -1;
+		}
+		r = fd < 0 || fchmod(fd, e->mode) < 0 ? -1 : 0;
 		if (fd >= 0)
 			close(fd);
 	}
 	if (r < 0)
 		kr_err("%s (%s): cannot write '%s': %s", p->item->path, p->info.name, e->path,
 		       strerror(errno));
-	close(dfd);
 	return r;
 }
 
@@ -485,6 +485,17 @@ static void free_pkgs(struct pkg *ps, size_t n)
 	free(ps);
 }
 
+/* Undo a transaction that failed before its commit point, keeping the
+ * error message of the failure. */
+static void rollback(struct db *db, int rootfd, const struct journal *j, const struct sb *snap)
+{
+	char *msg = xstrdup(kr_errmsg());
+	journal_rollback(db, rootfd, j);
+	db_restore(db, snap);
+	kr_err("%s", msg);
+	free(msg);
+}
+
 static int prepare(struct db *db, int rootfd, struct pkg *ps, size_t n)
 {
 	struct strmap set = STRMAP_INIT, owned = STRMAP_INIT;
@@ -524,6 +535,8 @@ int install_pkgs(struct db *db, const struct install_item *v, size_t n,
 		plan_files(db, rootfd, ps, n, &j);
 		r = journal_begin(db, &j);
 	}
+	struct sb snap = SB_INIT;
+	db_snapshot(db, &snap);
 	if (r == 0) {
 		struct strlist made = STRLIST_INIT;
 		for (size_t i = 0; i < n && r == 0; i++) {
@@ -538,13 +551,10 @@ int install_pkgs(struct db *db, const struct install_item *v, size_t n,
 			record(db, &ps[i]);
 		if (r == 0)
 			r = journal_commit(db, rootfd, &j);
-		if (r < 0) {
-			char *msg = xstrdup(kr_errmsg());
-			journal_rollback(db, rootfd, &j);
-			kr_err("%s", msg);
-			free(msg);
-		}
+		if (r < 0)
+			rollback(db, rootfd, &j, &snap);
 	}
+	sb_free(&snap);
 	if (r == 0) {
 		db_crash_point("commit");
 		r = journal_finish(db, rootfd, &j);
@@ -616,6 +626,8 @@ int remove_pkgs(struct db *db, const struct strlist *names, struct strlist *kept
 	struct journal j = {0};
 	for (size_t i = 0; i < names->n; i++)
 		plan_remove(db, rootfd, db_find(db, names->v[i]), &j, kept);
+	struct sb snap = SB_INIT;
+	db_snapshot(db, &snap);
 	for (size_t i = 0; i < names->n; i++)
 		db_drop(db, names->v[i]);
 	/* a directory another remaining package lists stays */
@@ -630,10 +642,11 @@ int remove_pkgs(struct db *db, const struct strlist *names, struct strlist *kept
 		sl_push(&j.rmdirs, dirs.v[i]);
 	sl_free(&dirs);
 	int r = journal_begin(db, &j);
-	if (r == 0)
-		r = journal_commit(db, rootfd, &j);
+	if (r == 0 && (r = journal_commit(db, rootfd, &j)) < 0)
+		rollback(db, rootfd, &j, &snap);
 	if (r == 0)
 		r = journal_finish(db, rootfd, &j);
+	sb_free(&snap);
 	journal_free(&j);
 	fsr_close_root(rootfd);
 	return r;
