@@ -352,8 +352,15 @@ static int check_entry(struct pkgread *r, struct archive_entry *ae, struct pkg_e
 		kr_err("%s: %s: link without a target", r->name, p);
 		return -1;
 	}
-	if (e->type != PKG_FILE)
+	if (e->type != PKG_FILE) {
+		/* data behind a non-file would be skipped unseen: refuse it */
+		if (archive_entry_size_is_set(ae) && archive_entry_size(ae) > 0) {
+			kr_err("%s: %s: %lld bytes of data on a member that is not a regular file",
+			       r->name, p, (long long)archive_entry_size(ae));
+			return -1;
+		}
 		return 0;
+	}
 	int64_t sz = archive_entry_size(ae);
 	if (!archive_entry_size_is_set(ae) || sz < 0) {
 		kr_err("%s: %s: no size, expected a regular file with a size", r->name, p);
