@@ -32,20 +32,27 @@ find "$t/repo" -name '*.pkg.tar' -print0 | xargs -0 zstd -q --rm
 "$krill" keygen bench --dir "$t/k" >/dev/null
 cp "$t/k/bench.pub" "$t/keys/"
 sync
-secs() { python3 -c 'import time; print("%.3f" % time.monotonic())'; }
-a=$(secs); "$krill" index "$t/repo" --key "$t/k/bench.pem" >/dev/null; b=$(secs)
-"$krill" verify "$t/repo" --keys "$t/keys" >/dev/null; c=$(secs)
-(cd "$t/repo" && find . -maxdepth 1 -name '*.pkg.tar.zst' -print0 | xargs -0 cat >/dev/null); d=$(secs)
-(cd "$t/repo" && find . -maxdepth 1 -name '*.pkg.tar.zst' -print0 | xargs -0 sha256sum >/dev/null); e=$(secs)
-"$krill" mirror sync "$t/repo" "$t/dst" --keys "$t/keys" >/dev/null; f=$(secs)
-"$krill" mirror sync "$t/repo" "$t/dst" --keys "$t/keys" >/dev/null; g=$(secs)
-echo "packages:            $n ($(du -sh "$t/repo" | cut -f1), INDEX $(wc -c <"$t/repo/INDEX") bytes)"
-python3 - "$a" "$b" "$c" "$d" "$e" "$f" "$g" <<'PY'
-import sys
-a, b, c, d, e, f, g = map(float, sys.argv[1:])
-print("krill index (+sign):  %.3f s" % (b - a))
-print("krill verify:         %.3f s" % (c - b))
-print("  of which hashing: compare sha256sum of all files: %.3f s (cat alone %.3f s)" % (e - d, d - c))
-print("mirror sync (local, all new):   %.3f s" % (f - e))
-print("mirror sync (nothing new):      %.3f s" % (g - f))
+# wall and CPU (user+sys) time of each command: the machines are shared,
+# so CPU time is the steadier figure
+python3 - "$krill" "$t" "$n" <<'PY'
+import os, resource, subprocess, sys, time
+krill, t, n = sys.argv[1], sys.argv[2], sys.argv[3]
+def run(label, *cmd, **kw):
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    w0 = time.monotonic()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kw)
+    w = time.monotonic() - w0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    print("%-36s %6.3f s wall  %6.3f s cpu" % (label, w, cpu))
+repo, keys = t + "/repo", t + "/keys"
+print("packages: %s, load average %.1f" % (n, os.getloadavg()[0]))
+run("krill index (scan, hash, sign)", krill, "index", repo, "--key", t + "/k/bench.pem")
+print("INDEX: %d bytes" % os.path.getsize(repo + "/INDEX"))
+run("krill verify", krill, "verify", repo, "--keys", keys)
+files = sorted(f for f in os.listdir(repo) if f.endswith(".pkg.tar.zst"))
+run("  hashing alone: sha256sum of all", "sh", "-c", "ls | grep 'pkg.tar.zst$' | xargs sha256sum", cwd=repo)
+run("krill mirror sync (local, all new)", krill, "mirror", "sync", repo, t + "/dst", "--keys", keys)
+run("krill mirror sync (nothing new)", krill, "mirror", "sync", repo, t + "/dst", "--keys", keys)
+run("krill verify (the mirror)", krill, "verify", t + "/dst", "--keys", keys)
 PY

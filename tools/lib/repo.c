@@ -205,11 +205,14 @@ static int build_snapshot(const char *dir, const char *index, size_t ilen, const
 		free(p);
 	}
 	for (size_t i = 0; rc == 0 && links && i < links->names.n; i++) {
+		/* hard links: a directory entry each, no new inode per package */
 		p = path_join(dir, links->names.v[i]);
-		if (symlink(links->targets.v[i], p) < 0) {
-			kr_err("%s: cannot create link: %s", p, strerror(errno));
+		char *t = path_join(dir, links->targets.v[i]);
+		if (link(t, p) < 0) {
+			kr_err("%s: cannot link to %s: %s", p, t, strerror(errno));
 			rc = -1;
 		}
+		free(t);
 		free(p);
 	}
 	if (rc == 0 && fsync_dir(dir) < 0) {

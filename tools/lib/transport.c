@@ -250,8 +250,9 @@ out:
 	if (s.h)
 		hasher_end(s.h, (char[SHA256_HEX_LEN + 1]){0});
 	close(s.fd);
-	/* keep a partial http download for resuming; drop refused or local ones */
-	if (rc < 0 && (s.too_big || !is_http))
+	/* keep a partial http download for resuming; drop refused, empty or
+	 * local ones */
+	if (rc < 0 && (s.too_big || !is_http || s.have == 0))
 		unlink(part);
 	free(part);
 	return rc;
