@@ -273,6 +273,17 @@ static int user_modified(struct db *db, int rootfd, const char *name, const char
 	return rec && fsr_sha256(rootfd, path, now) == 0 && strcmp(now, rec);
 }
 
+/* Keep the root's copy of a conffile (and write the package's beside it)?
+ * Yes when the user changed it since this package installed it, or when
+ * it was there before any package owned it (local configuration). */
+static int keep_local(struct db *db, int rootfd, const struct pkg *p, const char *path)
+{
+	struct stat st;
+	if (recorded_sha(db, p->info.name, path))
+		return user_modified(db, rootfd, p->info.name, path);
+	return fsr_lstat(rootfd, path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 static void plan_mkdirs(int rootfd, struct pkg *ps, size_t n, struct journal *j)
 {
 	struct strmap seen = STRMAP_INIT;
@@ -320,8 +331,7 @@ static void plan_files(struct db *db, int rootfd, struct pkg *ps, size_t n, stru
 			if (e->type == 'D')
 				continue;
 			e->tmp = tmp_name(e->path, txid, k++);
-			if (is_conffile(&ps[i].info, e->path) &&
-			    user_modified(db, rootfd, ps[i].info.name, e->path))
+			if (is_conffile(&ps[i].info, e->path) && keep_local(db, rootfd, &ps[i], e->path))
 				e->dst = xasprintf("%s.krill-new", e->path);
 			else
 				e->dst = xstrdup(e->path);

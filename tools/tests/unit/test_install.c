@@ -298,6 +298,27 @@ TEST(upgrade_replaces_and_drops_old_files)
 	free(root);
 }
 
+TEST(unowned_conffile_is_kept)
+{
+	char *root = fresh_root("unowned");
+	char *pkg = pkgpath("unowned");
+	struct member m[] = {{'f', "etc/u.conf", "pkg"}, {'f', "etc/other", "pkg"}};
+	craft_pkg(pkg, "unowned", "1.0-r0", "conffile: etc/u.conf\n", m, 2);
+	char *c = path_join(root, "etc/u.conf"), *etc = path_join(root, "etc");
+	mkdir_p(etc, 0755);
+	free(etc);
+	write_file_atomic(c, "local", 5, 0644);
+	CHECK(add1(root, pkg, NULL) == 0);
+	char *s = read_str(c), *n = rootfile(root, "etc/u.conf.krill-new");
+	CHECK_STR(s, "local");
+	CHECK_STR(n, "pkg");
+	free(s);
+	free(n);
+	free(c);
+	free(pkg);
+	free(root);
+}
+
 TEST(install_local_pulls_runtime_deps)
 {
 	char *root = xasprintf("%s/sysroot/deeper", tmpd);
@@ -346,6 +367,7 @@ int main(void)
 	RUN(remove_keeps_modified_conffile_removes_the_rest);
 	RUN(remove_refused_when_needed);
 	RUN(upgrade_replaces_and_drops_old_files);
+	RUN(unowned_conffile_is_kept);
 	RUN(install_local_pulls_runtime_deps);
 	rm_rf(tmpd);
 	DONE();
