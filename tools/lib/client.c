@@ -109,6 +109,13 @@ void client_opts_free(struct client_opts *o)
 int client_open(struct client *c, const struct client_opts *o, int repos)
 {
 	memset(c, 0, sizeof *c);
+	c->db.lockfd = -1; /* client_close is safe before db_open */
+	if (repos && !o->repos.n) {
+		kr_err("no repositories: give --repo URL or list them in "
+		       "%s/etc/krill/repositories",
+		       strcmp(o->root, "/") ? o->root : "");
+		return -1;
+	}
 	/* add/update may start from nothing: an image or sysroot being made */
 	if (repos && mkdir_p(o->root, 0755) < 0)
 		return -1;
@@ -116,12 +123,6 @@ int client_open(struct client *c, const struct client_opts *o, int repos)
 		return -1;
 	if (!repos)
 		return 0;
-	if (!o->repos.n) {
-		kr_err("no repositories: give --repo URL or list them in "
-		       "%s/etc/krill/repositories",
-		       strcmp(o->root, "/") ? o->root : "");
-		return -1;
-	}
 	c->cachedir = path_join(o->root, "var/cache/krill");
 	if (mkdir_p(c->cachedir, 0755) < 0)
 		return -1;
