@@ -339,14 +339,17 @@ static void plan_files(struct db *db, int rootfd, struct pkg *ps, size_t n, stru
 			sl_push(&j->dst, e->dst);
 		}
 	plan_mkdirs(rootfd, ps, n, j);
+	/* what the set ships: a path a replaced version leaves may have moved
+	 * to another package of the set, and must not be removed after it */
+	struct strmap shipped = STRMAP_INIT;
+	for (size_t i = 0; i < n; i++)
+		for (size_t m = 0; m < ps[i].ne; m++)
+			strmap_put(&shipped, ps[i].e[m].path, &shipped);
 	for (size_t i = 0; i < n; i++) {
 		struct db_pkg *old = db_find(db, ps[i].info.name);
 		for (size_t f = 0; old && f < old->nfiles; f++) {
 			struct db_file *of = &old->files[f];
-			int kept = 0;
-			for (size_t m = 0; m < ps[i].ne && !kept; m++)
-				kept = !strcmp(ps[i].e[m].path, of->path);
-			if (kept)
+			if (strmap_get(&shipped, of->path))
 				continue;
 			if (of->type == 'D' && !db_dir_used(db, of->path, old->info.name))
 				sl_push(&j->rmdirs, of->path); /* rmdir: only if empty */
@@ -356,6 +359,7 @@ static void plan_files(struct db *db, int rootfd, struct pkg *ps, size_t n, stru
 				sl_push(&j->rm, of->path);
 		}
 	}
+	strmap_free(&shipped);
 	/* deepest first, so a directory is empty when its turn comes */
 	sl_sort(&j->rmdirs);
 	for (size_t a = 0, b = j->rmdirs.n ? j->rmdirs.n - 1 : 0; a < b; a++, b--) {
