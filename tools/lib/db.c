@@ -415,9 +415,12 @@ int journal_finish(struct db *db, int rootfd, const struct journal *j)
 		if (i == j->tmp.n / 2)
 			db_crash_point("apply");
 	}
-	for (size_t i = 0; i < j->rm.n; i++)
+	for (size_t i = 0; i < j->rm.n; i++) {
 		if (fsr_unlink(rootfd, j->rm.v[i]) < 0)
 			return -1;
+		if (!j->tmp.n && i == j->rm.n / 2)
+			db_crash_point("apply"); /* a removal: half its files gone */
+	}
 	for (size_t i = 0; i < j->rmdirs.n; i++)
 		if (fsr_rmdir(rootfd, j->rmdirs.v[i]) < 0)
 			return -1;

@@ -658,8 +658,10 @@ int remove_pkgs(struct db *db, const struct strlist *names, struct strlist *kept
 	int r = journal_begin(db, &j);
 	if (r == 0 && (r = journal_commit(db, rootfd, &j)) < 0)
 		rollback(db, rootfd, &j, &snap);
-	if (r == 0)
+	if (r == 0) {
+		db_crash_point("commit");
 		r = journal_finish(db, rootfd, &j);
+	}
 	sb_free(&snap);
 	journal_free(&j);
 	fsr_close_root(rootfd);

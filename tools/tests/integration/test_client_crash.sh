@@ -50,6 +50,18 @@ check apply_was_half_done sh -c "[ -e '$R/usr/share/big/a' ] && [ ! -e '$R/usr/s
 "$KRILL" list --root "$R" --installed >/dev/null 2>&1
 check apply_completed complete "$R"
 
+# a removal killed after its commit point, or half-way through its
+# removals, is completed by the next run
+for point in commit apply; do
+	R=$T/root-del-$point
+	newroot "$R"
+	"$KRILL" add --root "$R" --quiet big >/dev/null 2>&1
+	KRILL_TEST_CRASH=$point "$KRILL" del --root "$R" --quiet big >/dev/null 2>&1
+	check "del_${point}_was_killed" [ $? -eq 137 ]
+	"$KRILL" list --root "$R" --installed >/dev/null 2>&1
+	check "del_${point}_completed" sh -c "[ ! -e '$R/usr/share' ] && [ ! -e '$R/var/lib/krill/journal' ] && ! '$KRILL' list --root '$R' --installed | grep -q big"
+done
+
 # a real kill -9 somewhere during a large install: whichever side of the
 # commit point it lands on, the next run leaves all or nothing
 R=$T/root-kill
