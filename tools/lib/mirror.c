@@ -67,7 +67,9 @@ static int check_against_current(struct sync *s)
 	char *path = path_join(s->o->dst, INDEX_FILE), *data = NULL;
 	size_t len;
 	int rc = -1;
-	if (!path_exists(path)) {
+	struct stat st;
+	/* none yet, or a first sync was killed before its switch (dangling link) */
+	if (stat(path, &st) < 0 && errno == ENOENT) {
 		free(path);
 		return 0;
 	}
