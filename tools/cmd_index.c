@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "parallel.h"
@@ -135,8 +136,10 @@ static int previous(const char *repo, struct index *prev)
 	char *path = path_join(repo, INDEX_FILE), *data;
 	size_t len;
 	int rc = 0;
+	struct stat st;
 	memset(prev, 0, sizeof *prev);
-	if (path_exists(path)) {
+	/* a dangling INDEX link: a first index was killed before its switch */
+	if (stat(path, &st) == 0 || errno != ENOENT) {
 		rc = read_file(path, &data, &len);
 		if (rc == 0) {
 			rc = index_parse(data, len, path, prev);
