@@ -60,8 +60,8 @@ static int add(struct client *c, const struct client_opts *o, const struct strli
 		r = paths[i] ? 0 : -1;
 	}
 	struct install_opts io = {o->quiet ? NULL : progress, NULL};
-	if (r == 0 && sol.n)
-		r = install_pkgs(&c->db, items, sol.n, &io);
+	if (r == 0 && sol.n && (r = install_pkgs(&c->db, items, sol.n, &io)) == 0)
+		c->unsaved = 0; /* the transaction wrote the index versions too */
 	for (size_t i = 0; i < sol.n; i++) {
 		if (paths[i] && o->no_cache)
 			remove(paths[i]);
@@ -97,9 +97,10 @@ static int run(int argc, char **argv)
 		fprintf(stderr, "krill add: %s: %s\n", o.root, c.db.recovered);
 	if (r == 0)
 		r = add(&c, &o, &names);
+	if (client_close(&c) < 0 && r == 0)
+		r = -1;
 	if (r < 0)
 		fprintf(stderr, "krill add: %s\n", kr_errmsg());
-	client_close(&c);
 	sl_free(&names);
 	client_opts_free(&o);
 	return r < 0 ? 1 : 0;

@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "parallel.h"
 #include "pkgread.h"
 #include "recipe.h"
 #include "repo.h"
@@ -45,9 +47,21 @@ struct opts {
 	uint64_t version;
 };
 
-static int add_package(struct index *ix, const char *repo, const char *file)
+/* One package file, read on a worker thread: its metadata or an error. */
+struct scanned {
+	const char *file;
+	struct pkginfo p;
+	char *err;
+};
+
+struct scan {
+	const char *repo;
+	struct scanned *v;
+};
+
+static int read_package(const char *repo, struct scanned *s)
 {
-	char *path = path_join(repo, file), *data;
+	char *path = path_join(repo, s->file), *data;
 	size_t len;
 	int rc = -1;
 	if (read_file(path, &data, &len) < 0) {
@@ -56,20 +70,17 @@ static int add_package(struct index *ix, const char *repo, const char *file)
 	}
 	struct pkgread *r = pkgread_open_memory(data, len, path);
 	if (r) {
-		struct pkginfo p;
-		pkgread_take_info(r, &p);
+		pkgread_take_info(r, &s->p);
 		pkgread_close(r);
-		char *want = pkginfo_filename(&p);
-		if (strcmp(want, file)) {
-			kr_err("%s: its .PKGINFO says %s %s %s, so its file name must be %s", path, p.name,
-			       p.version, p.arch, want);
-			pkginfo_free(&p);
+		char *want = pkginfo_filename(&s->p);
+		if (strcmp(want, s->file)) {
+			kr_err("%s: its .PKGINFO says %s %s %s, so its file name must be %s", path,
+			       s->p.name, s->p.version, s->p.arch, want);
 		} else {
-			p.has_index_fields = 1;
-			p.file = xstrdup(file);
-			p.size = len;
-			sha256_hex(data, len, p.sha256);
-			index_add(ix, &p);
+			s->p.has_index_fields = 1;
+			s->p.file = xstrdup(s->file);
+			s->p.size = len;
+			sha256_hex(data, len, s->p.sha256);
 			rc = 0;
 		}
 		free(want);
@@ -79,14 +90,43 @@ static int add_package(struct index *ix, const char *repo, const char *file)
 	return rc;
 }
 
+static void scan_one(size_t i, void *arg)
+{
+	struct scan *sc = arg;
+	if (read_package(sc->repo, &sc->v[i]) < 0) {
+		sc->v[i].err = xstrdup(kr_errmsg());
+		pkginfo_free(&sc->v[i].p);
+	}
+}
+
+/* Packages are independent: read them in parallel, report the first
+ * failure in file-name order so the message does not depend on timing. */
 static int scan(const char *repo, struct index *ix)
 {
-	struct strlist names = STRLIST_INIT;
-	int rc = list_dir(repo, &names);
-	for (size_t i = 0; rc == 0 && i < names.n; i++)
+	struct strlist names = STRLIST_INIT, pkgs = STRLIST_INIT;
+	if (list_dir(repo, &names) < 0)
+		return -1;
+	for (size_t i = 0; i < names.n; i++)
 		if (str_ends(names.v[i], ".pkg.tar.zst"))
-			rc = add_package(ix, repo, names.v[i]);
+			sl_push(&pkgs, names.v[i]);
+	struct scan sc = {repo, xcalloc(pkgs.n, sizeof *sc.v)};
+	for (size_t i = 0; i < pkgs.n; i++)
+		sc.v[i].file = pkgs.v[i];
+	parallel_for(pkgs.n, scan_one, &sc);
+	int rc = 0;
+	for (size_t i = 0; i < pkgs.n; i++) {
+		if (sc.v[i].err && rc == 0) {
+			kr_err("%s", sc.v[i].err);
+			rc = -1;
+		}
+		if (!sc.v[i].err && rc == 0)
+			index_add(ix, &sc.v[i].p);
+		pkginfo_free(&sc.v[i].p);
+		free(sc.v[i].err);
+	}
+	free(sc.v);
 	sl_free(&names);
+	sl_free(&pkgs);
 	return rc;
 }
 
@@ -96,8 +136,10 @@ static int previous(const char *repo, struct index *prev)
 	char *path = path_join(repo, INDEX_FILE), *data;
 	size_t len;
 	int rc = 0;
+	struct stat st;
 	memset(prev, 0, sizeof *prev);
-	if (path_exists(path)) {
+	/* a dangling INDEX link: a first index was killed before its switch */
+	if (stat(path, &st) == 0 || errno != ENOENT) {
 		rc = read_file(path, &data, &len);
 		if (rc == 0) {
 			rc = index_parse(data, len, path, prev);

@@ -52,8 +52,7 @@ static int show(struct client *c, const struct client_opts *o, char **names, int
 	for (int i = 0; i < n; i++)
 		need_repos |= !db_find(&c->db, names[i]);
 	if (need_repos) {
-		client_close(c);
-		if (client_open(c, o, 1) < 0)
+		if (client_close(c) < 0 || client_open(c, o, 1) < 0)
 			return -1;
 	}
 	size_t navail;
@@ -89,13 +88,16 @@ static int run(int argc, char **argv)
 	}
 	struct client c;
 	int r = client_open(&c, &o, 0);
+	if (c.db.recovered)
+		fprintf(stderr, "krill info: %s: %s\n", o.root, c.db.recovered);
 	for (size_t i = 0; r == 0 && first >= argc && i < c.db.n; i++)
 		printf("%s\n", c.db.pkgs[i].info.name);
 	if (r == 0 && first < argc)
 		r = show(&c, &o, argv + first, argc - first);
+	if (client_close(&c) < 0 && r == 0)
+		r = -1;
 	if (r < 0)
 		fprintf(stderr, "krill info: %s\n", kr_errmsg());
-	client_close(&c);
 	client_opts_free(&o);
 	return r < 0 ? 1 : 0;
 }

@@ -32,6 +32,8 @@ static int run(int argc, char **argv)
 	}
 	struct client c;
 	int r = client_open(&c, &o, !o.installed);
+	if (c.db.recovered)
+		fprintf(stderr, "krill list: %s: %s\n", o.root, c.db.recovered);
 	for (size_t i = 0; r == 0 && o.installed && i < c.db.n; i++)
 		printf("%s %s\n", c.db.pkgs[i].info.name, c.db.pkgs[i].info.version);
 	if (r == 0 && !o.installed) {
@@ -41,9 +43,10 @@ static int run(int argc, char **argv)
 			printf("%s %s\n", v[i]->name, v[i]->version);
 		free(v);
 	}
+	if (client_close(&c) < 0 && r == 0)
+		r = -1;
 	if (r < 0)
 		fprintf(stderr, "krill list: %s\n", kr_errmsg());
-	client_close(&c);
 	client_opts_free(&o);
 	return r < 0 ? 1 : 0;
 }

@@ -32,12 +32,15 @@ static int run(int argc, char **argv)
 	}
 	struct client c;
 	int r = client_open(&c, &o, 1);
+	if (c.db.recovered)
+		fprintf(stderr, "krill update: %s: %s\n", o.root, c.db.recovered);
 	for (size_t i = 0; r == 0 && !o.quiet && i < c.nrepos; i++)
 		printf("%s %llu %zu packages %s\n", c.repos[i].name,
 		       (unsigned long long)c.repos[i].version, c.repos[i].n, c.repos[i].url);
+	if (client_close(&c) < 0 && r == 0)
+		r = -1;
 	if (r < 0)
 		fprintf(stderr, "krill update: %s\n", kr_errmsg());
-	client_close(&c);
 	client_opts_free(&o);
 	return r < 0 ? 1 : 0;
 }

@@ -109,16 +109,20 @@ void client_opts_free(struct client_opts *o)
 int client_open(struct client *c, const struct client_opts *o, int repos)
 {
 	memset(c, 0, sizeof *c);
-	if (db_open(&c->db, o->root) < 0)
-		return -1;
-	if (!repos)
-		return 0;
-	if (!o->repos.n) {
+	c->db.lockfd = -1; /* client_close is safe before db_open */
+	if (repos && !o->repos.n) {
 		kr_err("no repositories: give --repo URL or list them in "
 		       "%s/etc/krill/repositories",
 		       strcmp(o->root, "/") ? o->root : "");
 		return -1;
 	}
+	/* add/update may start from nothing: an image or sysroot being made */
+	if (repos && mkdir_p(o->root, 0755) < 0)
+		return -1;
+	if (db_open(&c->db, o->root) < 0)
+		return -1;
+	if (!repos)
+		return 0;
 	c->cachedir = path_join(o->root, "var/cache/krill");
 	if (mkdir_p(c->cachedir, 0755) < 0)
 		return -1;
@@ -136,11 +140,14 @@ int client_open(struct client *c, const struct client_opts *o, int repos)
 			return -1;
 		c->nrepos++;
 	}
-	return db_save(&c->db); /* the versions accepted: rollback protection */
+	c->unsaved = 1; /* the versions accepted: saved by client_close */
+	return 0;
 }
 
-void client_close(struct client *c)
+int client_close(struct client *c)
 {
+	/* A transaction that committed wrote the versions with the packages. */
+	int r = c->unsaved ? db_save(&c->db) : 0;
 	for (size_t i = 0; i < c->nrepos; i++)
 		remote_free(&c->repos[i]);
 	free(c->repos);
@@ -150,6 +157,7 @@ void client_close(struct client *c)
 	free(c->cachedir);
 	db_close(&c->db);
 	memset(c, 0, sizeof *c);
+	return r;
 }
 
 const struct pkginfo **client_available(const struct client *c, size_t *n)

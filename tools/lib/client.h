@@ -37,13 +37,17 @@ struct client {
 	size_t nrepos;
 	char *tmpdir; /* downloads with --no-cache; removed by client_close */
 	char *cachedir;
+	int unsaved; /* accepted index versions not yet written */
 };
 
 /* Open the db (recovering an interrupted transaction: db.recovered says
  * so) and, with `repos`, fetch and verify every repository's index and
- * record their versions. -1 with kr_err on any failure. */
+ * record their versions (in memory). -1 with kr_err on any failure. */
 int client_open(struct client *c, const struct client_opts *o, int repos);
-void client_close(struct client *c);
+/* Write the accepted index versions unless a committed transaction already
+ * did (clear c->unsaved then), and release everything. -1 with kr_err if
+ * the versions could not be saved. */
+int client_close(struct client *c);
 /* Every package the repositories offer, in repository order. */
 const struct pkginfo **client_available(const struct client *c, size_t *n);
 /* The repository a package of client_available() comes from. */

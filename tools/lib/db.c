@@ -253,6 +253,30 @@ int db_parse(struct db *db, const char *data, size_t len, const char *src)
 	return 0;
 }
 
+static void db_clear(struct db *db)
+{
+	for (size_t i = 0; i < db->n; i++)
+		db_pkg_free(&db->pkgs[i]);
+	for (size_t i = 0; i < db->nrepos; i++)
+		free(db->repos[i].name);
+	free(db->repos);
+	db->repos = NULL;
+	db->n = db->nrepos = 0;
+}
+
+void db_snapshot(const struct db *db, struct sb *out)
+{
+	db_format(db, out);
+}
+
+void db_restore(struct db *db, const struct sb *snap)
+{
+	db_clear(db);
+	/* our own output: it parses */
+	if (db_parse(db, sb_str(snap), snap->len, "(snapshot)") < 0)
+		abort();
+}
+
 static char *db_path(const struct db *db, const char *name) { return path_join(db->dir, name); }
 
 int db_save(struct db *db)
@@ -391,9 +415,12 @@ int journal_finish(struct db *db, int rootfd, const struct journal *j)
 		if (i == j->tmp.n / 2)
 			db_crash_point("apply");
 	}
-	for (size_t i = 0; i < j->rm.n; i++)
+	for (size_t i = 0; i < j->rm.n; i++) {
 		if (fsr_unlink(rootfd, j->rm.v[i]) < 0)
 			return -1;
+		if (!j->tmp.n && i == j->rm.n / 2)
+			db_crash_point("apply"); /* a removal: half its files gone */
+	}
 	for (size_t i = 0; i < j->rmdirs.n; i++)
 		if (fsr_rmdir(rootfd, j->rmdirs.v[i]) < 0)
 			return -1;
@@ -450,7 +477,7 @@ static int recover(struct db *db)
 	if (r < 0)
 		kr_err_prefix("%s: cannot recover the interrupted transaction", path);
 	if (rootfd >= 0)
-		close(rootfd);
+		fsr_close_root(rootfd);
 	free(data);
 	journal_free(&j);
 	free(path);
@@ -494,12 +521,8 @@ int db_open(struct db *db, const char *root)
 
 void db_close(struct db *db)
 {
-	for (size_t i = 0; i < db->n; i++)
-		db_pkg_free(&db->pkgs[i]);
+	db_clear(db);
 	free(db->pkgs);
-	for (size_t i = 0; i < db->nrepos; i++)
-		free(db->repos[i].name);
-	free(db->repos);
 	if (db->lockfd >= 0)
 		close(db->lockfd);
 	free(db->root);

@@ -75,6 +75,10 @@ int db_dir_used(struct db *db, const char *path, const char *except);
 /* Repository versions (rollback protection). 0 when never seen. */
 uint64_t db_repo_version(const struct db *db, const char *repo);
 void db_set_repo_version(struct db *db, const char *repo, uint64_t version);
+/* Keep the in-memory state and go back to it (a transaction that failed
+ * after changing the db in memory). */
+void db_snapshot(const struct db *db, struct sb *out);
+void db_restore(struct db *db, const struct sb *snap);
 /* Write `installed` now (for changes outside a transaction). */
 int db_save(struct db *db);
 

@@ -1,6 +1,8 @@
 /* fsroot.c - see fsroot.h */
 #include "fsroot.h"
 
+#include <stdint.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,6 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "strmap.h"
 
 char *fsr_clean(const char *name, const char *what)
 {
@@ -50,8 +54,40 @@ char *fsr_clean(const char *name, const char *what)
 	return sb_steal(&out);
 }
 
+/* Directory descriptors already reached from the root, by relative path:
+ * installing hundreds of files would otherwise walk the same components
+ * thousands of times. A cached descriptor stays the directory it was when
+ * reached safely, so using it is no weaker than walking again. The cache
+ * owns them: callers borrow. Cleared when a root is opened or closed and
+ * whenever a directory is removed. */
+static struct strmap dircache;
+
+static void cache_clear(void)
+{
+	for (size_t i = 0; i < dircache.cap; i++)
+		if (dircache.keys && dircache.keys[i])
+			close((int)(intptr_t)dircache.vals[i] - 1);
+	strmap_free(&dircache);
+	memset(&dircache, 0, sizeof dircache);
+}
+
+/* A borrowed descriptor of dir, or -1. */
+static int cache_get(const char *dir)
+{
+	void *v = strmap_get(&dircache, dir);
+	return v ? (int)(intptr_t)v - 1 : -1;
+}
+
+void fsr_close_root(int rootfd)
+{
+	cache_clear();
+	if (rootfd >= 0)
+		close(rootfd);
+}
+
 int fsr_open_root(const char *root)
 {
+	cache_clear();
 	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		kr_err("%s: cannot open root directory: %s", root, strerror(errno));
@@ -76,18 +112,29 @@ static int walk_one(int dirfd, const char *comp, int create, int *made)
 static int open_parent(int rootfd, const char *rel, int create, struct strlist *made,
 		       const char **base, int report)
 {
-	int fd = dup(rootfd);
-	const char *p = rel;
-	for (;;) {
-		const char *slash = strchr(p, '/');
-		if (!slash)
+	const char *last = strrchr(rel, '/');
+	*base = last ? last + 1 : rel;
+	if (!last)
+		return rootfd;
+	/* start from the deepest cached ancestor of rel's parent */
+	char *dir = xstrndup(rel, (size_t)(last - rel));
+	int fd = -1;
+	for (char *end = dir + strlen(dir); end;) {
+		*end = 0;
+		if ((fd = cache_get(dir)) >= 0)
 			break;
+		end = strrchr(dir, '/');
+	}
+	const char *p = fd >= 0 ? rel + strlen(dir) + 1 : rel;
+	free(dir);
+	if (fd < 0)
+		fd = rootfd;
+	for (const char *slash; (slash = strchr(p, '/')); p = slash + 1) {
 		char *comp = xstrndup(p, (size_t)(slash - p));
 		int was_made;
 		int next = walk_one(fd, comp, create, &was_made);
 		int e = errno;
 		free(comp);
-		close(fd);
 		if (next < 0) {
 			if (report)
 				kr_err("%.*s: %s", (int)(slash - rel), rel,
@@ -97,12 +144,14 @@ static int open_parent(int rootfd, const char *rel, int create, struct strlist *
 			errno = e;
 			return -1;
 		}
+		char *sofar = xstrndup(rel, (size_t)(slash - rel));
+		strmap_put(&dircache, sofar, (void *)(intptr_t)(next + 1));
 		if (was_made && made)
-			sl_push_own(made, xstrndup(rel, (size_t)(slash - rel)));
+			sl_push_own(made, sofar);
+		else
+			free(sofar);
 		fd = next;
-		p = slash + 1;
 	}
-	*base = p;
 	return fd;
 }
 
@@ -116,31 +165,19 @@ int fsr_lstat(int rootfd, const char *rel, struct stat *st)
 {
 	const char *base;
 	int fd = open_parent(rootfd, rel, 0, NULL, &base, 0);
-	if (fd < 0)
-		return -1;
-	int e, r = fstatat(fd, base, st, AT_SYMLINK_NOFOLLOW);
-	e = errno;
-	close(fd);
-	errno = e;
-	return r;
+	return fd < 0 ? -1 : fstatat(fd, base, st, AT_SYMLINK_NOFOLLOW);
 }
 
 int fsr_rename(int rootfd, const char *from, const char *to)
 {
 	const char *b1, *b2;
 	int d1 = fsr_open_parent(rootfd, from, 0, NULL, &b1);
-	if (d1 < 0)
+	int d2 = d1 < 0 ? -1 : fsr_open_parent(rootfd, to, 0, NULL, &b2);
+	if (d2 < 0)
 		return -1;
-	int d2 = fsr_open_parent(rootfd, to, 0, NULL, &b2);
-	if (d2 < 0) {
-		close(d1);
-		return -1;
-	}
 	int r = renameat(d1, b1, d2, b2);
 	if (r < 0)
 		kr_err("%s: cannot rename into place: %s", to, strerror(errno));
-	close(d1);
-	close(d2);
 	return r;
 }
 
@@ -152,7 +189,6 @@ static int remove_at(int rootfd, const char *rel, int flags)
 		return errno == ENOENT ? 0 : -1;
 	int r = unlinkat(d, base, flags);
 	int e = errno;
-	close(d);
 	if (r < 0 && (e == ENOENT || (flags && (e == ENOTEMPTY || e == EEXIST))))
 		return 0;
 	if (r < 0)
@@ -161,7 +197,11 @@ static int remove_at(int rootfd, const char *rel, int flags)
 }
 
 int fsr_unlink(int rootfd, const char *rel) { return remove_at(rootfd, rel, 0); }
-int fsr_rmdir(int rootfd, const char *rel) { return remove_at(rootfd, rel, AT_REMOVEDIR); }
+int fsr_rmdir(int rootfd, const char *rel)
+{
+	cache_clear(); /* the directory (and descriptors below it) may go */
+	return remove_at(rootfd, rel, AT_REMOVEDIR);
+}
 
 int fsr_sha256(int rootfd, const char *rel, char out[SHA256_HEX_LEN + 1])
 {
@@ -171,7 +211,6 @@ int fsr_sha256(int rootfd, const char *rel, char out[SHA256_HEX_LEN + 1])
 	if (d < 0)
 		return -1;
 	int fd = openat(d, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	close(d);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		if (fd >= 0)

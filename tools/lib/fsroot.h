@@ -21,11 +21,15 @@
  * a newline or tab (the database and journal are line/tab based). */
 char *fsr_clean(const char *name, const char *what);
 
-/* An O_DIRECTORY descriptor of root itself (which may be a symlink). */
+/* An O_DIRECTORY descriptor of root itself (which may be a symlink);
+ * close it with fsr_close_root (directory descriptors reached from it are
+ * cached until then). */
 int fsr_open_root(const char *root);
+void fsr_close_root(int rootfd);
 
-/* Open the directory holding rel (rel's parent) by walking from rootfd
- * without following symlinks. With `create`, missing directories are made
+/* The directory holding rel (rel's parent), reached by walking from rootfd
+ * without following symlinks. The descriptor is borrowed: do not close it;
+ * it stays valid until the next fsr_rmdir, fsr_open_root or fsr_close_root. With `create`, missing directories are made
  * (mode 0755) and their rel paths appended to `made`. *base points into
  * rel at the last component. -1 with kr_err when a component is a symlink,
  * not a directory, or missing without `create`; errno is kept (ENOENT for

@@ -214,9 +214,12 @@ static int check_root(struct db *db, int rootfd, struct pkg *ps, size_t n, struc
 				return -1;
 			}
 			if ((e->type == 'D') != !!S_ISDIR(st.st_mode)) {
-				kr_err("%s (%s): '%s' is a %s in the root but a %s in the package",
+				kr_err("%s (%s): '%s' is a %s in the root but a %s in the package: "
+				       "refused",
 				       ps[i].item->path, ps[i].info.name, e->path,
-				       S_ISDIR(st.st_mode) ? "directory" : "non-directory",
+				       S_ISDIR(st.st_mode)   ? "directory"
+				       : S_ISLNK(st.st_mode) ? "symlink (never written through)"
+							     : "non-directory",
 				       e->type == 'D' ? "directory" : "non-directory");
 				return -1;
 			}
@@ -270,6 +273,17 @@ static int user_modified(struct db *db, int rootfd, const char *name, const char
 	return rec && fsr_sha256(rootfd, path, now) == 0 && strcmp(now, rec);
 }
 
+/* Keep the root's copy of a conffile (and write the package's beside it)?
+ * Yes when the user changed it since this package installed it, or when
+ * it was there before any package owned it (local configuration). */
+static int keep_local(struct db *db, int rootfd, const struct pkg *p, const char *path)
+{
+	struct stat st;
+	if (recorded_sha(db, p->info.name, path))
+		return user_modified(db, rootfd, p->info.name, path);
+	return fsr_lstat(rootfd, path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 static void plan_mkdirs(int rootfd, struct pkg *ps, size_t n, struct journal *j)
 {
 	struct strmap seen = STRMAP_INIT;
@@ -317,8 +331,7 @@ static void plan_files(struct db *db, int rootfd, struct pkg *ps, size_t n, stru
 			if (e->type == 'D')
 				continue;
 			e->tmp = tmp_name(e->path, txid, k++);
-			if (is_conffile(&ps[i].info, e->path) &&
-			    user_modified(db, rootfd, ps[i].info.name, e->path))
+			if (is_conffile(&ps[i].info, e->path) && keep_local(db, rootfd, &ps[i], e->path))
 				e->dst = xasprintf("%s.krill-new", e->path);
 			else
 				e->dst = xstrdup(e->path);
@@ -326,14 +339,17 @@ static void plan_files(struct db *db, int rootfd, struct pkg *ps, size_t n, stru
 			sl_push(&j->dst, e->dst);
 		}
 	plan_mkdirs(rootfd, ps, n, j);
+	/* what the set ships: a path a replaced version leaves may have moved
+	 * to another package of the set, and must not be removed after it */
+	struct strmap shipped = STRMAP_INIT;
+	for (size_t i = 0; i < n; i++)
+		for (size_t m = 0; m < ps[i].ne; m++)
+			strmap_put(&shipped, ps[i].e[m].path, &shipped);
 	for (size_t i = 0; i < n; i++) {
 		struct db_pkg *old = db_find(db, ps[i].info.name);
 		for (size_t f = 0; old && f < old->nfiles; f++) {
 			struct db_file *of = &old->files[f];
-			int kept = 0;
-			for (size_t m = 0; m < ps[i].ne && !kept; m++)
-				kept = !strcmp(ps[i].e[m].path, of->path);
-			if (kept)
+			if (strmap_get(&shipped, of->path))
 				continue;
 			if (of->type == 'D' && !db_dir_used(db, of->path, old->info.name))
 				sl_push(&j->rmdirs, of->path); /* rmdir: only if empty */
@@ -343,6 +359,7 @@ static void plan_files(struct db *db, int rootfd, struct pkg *ps, size_t n, stru
 				sl_push(&j->rm, of->path);
 		}
 	}
+	strmap_free(&shipped);
 	/* deepest first, so a directory is empty when its turn comes */
 	sl_sort(&j->rmdirs);
 	for (size_t a = 0, b = j->rmdirs.n ? j->rmdirs.n - 1 : 0; a < b; a++, b--) {
@@ -409,20 +426,20 @@ static int stage_entry(int rootfd, struct pkg *p, struct entry *e, struct pkgrea
 		int tfd = fsr_open_parent(rootfd, t->tmp, 0, NULL, &tbase);
 		r = tfd < 0 ? -1 : linkat(tfd, tbase, dfd, base, 0);
 		memcpy(e->sha256, t->sha256, sizeof e->sha256);
-		if (tfd >= 0)
-			close(tfd);
 	} else {
 		int fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		r = fd < 0 ? -1 : write_data(rd, fd, e->path, e->sha256);
-		if (r == 0 && fchmod(fd, e->mode) < 0)
-			r = -1;
+		if (fd >= 0 && write_data(rd, fd, e->path, e->sha256) < 0) {
+			close(fd);
+			kr_err_prefix("%s (%s)", p->item->path, p->info.name);
+			return -1;
+		}
+		r = fd < 0 || fchmod(fd, e->mode) < 0 ? -1 : 0;
 		if (fd >= 0)
 			close(fd);
 	}
 	if (r < 0)
 		kr_err("%s (%s): cannot write '%s': %s", p->item->path, p->info.name, e->path,
 		       strerror(errno));
-	close(dfd);
 	return r;
 }
 
@@ -482,6 +499,17 @@ static void free_pkgs(struct pkg *ps, size_t n)
 	free(ps);
 }
 
+/* Undo a transaction that failed before its commit point, keeping the
+ * error message of the failure. */
+static void rollback(struct db *db, int rootfd, const struct journal *j, const struct sb *snap)
+{
+	char *msg = xstrdup(kr_errmsg());
+	journal_rollback(db, rootfd, j);
+	db_restore(db, snap);
+	kr_err("%s", msg);
+	free(msg);
+}
+
 static int prepare(struct db *db, int rootfd, struct pkg *ps, size_t n)
 {
 	struct strmap set = STRMAP_INIT, owned = STRMAP_INIT;
@@ -521,6 +549,8 @@ int install_pkgs(struct db *db, const struct install_item *v, size_t n,
 		plan_files(db, rootfd, ps, n, &j);
 		r = journal_begin(db, &j);
 	}
+	struct sb snap = SB_INIT;
+	db_snapshot(db, &snap);
 	if (r == 0) {
 		struct strlist made = STRLIST_INIT;
 		for (size_t i = 0; i < n && r == 0; i++) {
@@ -535,20 +565,17 @@ int install_pkgs(struct db *db, const struct install_item *v, size_t n,
 			record(db, &ps[i]);
 		if (r == 0)
 			r = journal_commit(db, rootfd, &j);
-		if (r < 0) {
-			char *msg = xstrdup(kr_errmsg());
-			journal_rollback(db, rootfd, &j);
-			kr_err("%s", msg);
-			free(msg);
-		}
+		if (r < 0)
+			rollback(db, rootfd, &j, &snap);
 	}
+	sb_free(&snap);
 	if (r == 0) {
 		db_crash_point("commit");
 		r = journal_finish(db, rootfd, &j);
 	}
 	journal_free(&j);
 	free_pkgs(ps, n);
-	close(rootfd);
+	fsr_close_root(rootfd);
 	return r;
 }
 
@@ -613,6 +640,8 @@ int remove_pkgs(struct db *db, const struct strlist *names, struct strlist *kept
 	struct journal j = {0};
 	for (size_t i = 0; i < names->n; i++)
 		plan_remove(db, rootfd, db_find(db, names->v[i]), &j, kept);
+	struct sb snap = SB_INIT;
+	db_snapshot(db, &snap);
 	for (size_t i = 0; i < names->n; i++)
 		db_drop(db, names->v[i]);
 	/* a directory another remaining package lists stays */
@@ -627,12 +656,15 @@ int remove_pkgs(struct db *db, const struct strlist *names, struct strlist *kept
 		sl_push(&j.rmdirs, dirs.v[i]);
 	sl_free(&dirs);
 	int r = journal_begin(db, &j);
-	if (r == 0)
-		r = journal_commit(db, rootfd, &j);
-	if (r == 0)
+	if (r == 0 && (r = journal_commit(db, rootfd, &j)) < 0)
+		rollback(db, rootfd, &j, &snap);
+	if (r == 0) {
+		db_crash_point("commit");
 		r = journal_finish(db, rootfd, &j);
+	}
+	sb_free(&snap);
 	journal_free(&j);
-	close(rootfd);
+	fsr_close_root(rootfd);
 	return r;
 }
 

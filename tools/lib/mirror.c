@@ -67,7 +67,9 @@ static int check_against_current(struct sync *s)
 	char *path = path_join(s->o->dst, INDEX_FILE), *data = NULL;
 	size_t len;
 	int rc = -1;
-	if (!path_exists(path)) {
+	struct stat st;
+	/* none yet, or a first sync was killed before its switch (dangling link) */
+	if (stat(path, &st) < 0 && errno == ENOENT) {
 		free(path);
 		return 0;
 	}
@@ -134,13 +136,23 @@ static int in_new(const struct sync *s, const char *file)
 	return sorted_has(&s->new_files, file);
 }
 
+/* A dropped package can stay only if its bytes are in the pool (a DST
+ * that started as a plain copy has none) under a plain file name. */
+static int retainable(const struct sync *s, const char *sha, const char *file)
+{
+	char *blob = path_join(s->pool, sha);
+	int ok = path_exists(blob) && !strchr(file, '/') && file[0] != '.';
+	free(blob);
+	return ok;
+}
+
 /* Names the new index drops keep being served for the grace period. */
 static void compute_retained(struct sync *s, struct retained *r)
 {
 	struct strlist files = STRLIST_INIT;
 	for (size_t i = 0; s->have_cur && i < s->cix.n; i++) {
 		const struct pkginfo *p = &s->cix.pkgs[i];
-		if (!in_new(s, p->file)) {
+		if (!in_new(s, p->file) && retainable(s, p->sha256, p->file)) {
 			sl_push_own(&r->lines, xasprintf("%s %lld %s", p->sha256, (long long)s->o->now, p->file));
 			sl_push(&files, p->file);
 		}
@@ -157,7 +169,8 @@ static void compute_retained(struct sync *s, struct retained *r)
 		if (sscanf(old.v[i], "%64s %lld %4095s", sha, &dropped, file) != 3 ||
 		    strlen(sha) != 64 || !is_hex(sha, 64))
 			continue; /* our own file; a bad line only costs a retained name */
-		if (in_new(s, file) || sl_has(&files, file) || dropped + s->o->grace <= s->o->now)
+		if (in_new(s, file) || sl_has(&files, file) || dropped + s->o->grace <= s->o->now ||
+		    !retainable(s, sha, file))
 			continue;
 		sl_push(&r->lines, old.v[i]);
 		sl_push(&files, file);

@@ -74,11 +74,7 @@ static int verify(struct remote *r, const char *keys, struct db *db, const char 
 			      (unsigned long long)ix.version);
 	rc = index_check_expiry(&ix, time(NULL), src);
 	free(src);
-	if (rc < 0) {
-		kr_err_prefix("refused (a stale or frozen repository)");
-		return -1;
-	}
-	return check_version(r, db);
+	return rc < 0 ? -1 : check_version(r, db);
 }
 
 /* Keep the verified index and signature as DIR/NAME/ARCH/INDEX{,.sig}. */

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "parallel.h"
+
 #define CURRENT_PREFIX REPO_STATE "/current/"
 
 static int read_capped(const char *path, size_t max, char **data, size_t *len)
@@ -64,31 +66,44 @@ int index_check_expiry(const struct index *ix, time_t now, const char *src)
 	return -1;
 }
 
+struct check {
+	const char *dir;
+	const struct index *ix;
+	char **msg; /* per package: NULL if fine */
+};
+
+static void check_one(size_t i, void *arg)
+{
+	struct check *c = arg;
+	const struct pkginfo *p = &c->ix->pkgs[i];
+	char *path = path_join(c->dir, p->file), hex[SHA256_HEX_LEN + 1];
+	uint64_t size;
+	struct stat st;
+	if (stat(path, &st) < 0)
+		c->msg[i] = xasprintf("%s: missing (%s), the index lists it", path, strerror(errno));
+	else if ((uint64_t)st.st_size != p->size)
+		c->msg[i] = xasprintf("%s: size %lld, the index lists %llu", path, (long long)st.st_size,
+				      (unsigned long long)p->size);
+	else if (sha256_file(path, hex, &size) < 0)
+		c->msg[i] = xstrdup(kr_errmsg());
+	else if (strcmp(hex, p->sha256))
+		c->msg[i] = xasprintf("%s: sha256 %s, the index lists %s", path, hex, p->sha256);
+	free(path);
+}
+
 size_t repo_check_packages(const char *dir, const struct index *ix,
 			   void (*report)(const char *msg, void *arg), void *arg)
 {
+	struct check c = {dir, ix, xcalloc(ix->n, sizeof(char *))};
 	size_t bad = 0;
-	for (size_t i = 0; i < ix->n; i++) {
-		const struct pkginfo *p = &ix->pkgs[i];
-		char *path = path_join(dir, p->file), hex[SHA256_HEX_LEN + 1], *msg = NULL;
-		uint64_t size;
-		struct stat st;
-		if (stat(path, &st) < 0)
-			msg = xasprintf("%s: missing (%s), the index lists it", path, strerror(errno));
-		else if ((uint64_t)st.st_size != p->size)
-			msg = xasprintf("%s: size %lld, the index lists %llu", path, (long long)st.st_size,
-					(unsigned long long)p->size);
-		else if (sha256_file(path, hex, &size) < 0)
-			msg = xstrdup(kr_errmsg());
-		else if (strcmp(hex, p->sha256))
-			msg = xasprintf("%s: sha256 %s, the index lists %s", path, hex, p->sha256);
-		if (msg) {
-			report(msg, arg);
+	parallel_for(ix->n, check_one, &c);
+	for (size_t i = 0; i < ix->n; i++)
+		if (c.msg[i]) {
+			report(c.msg[i], arg); /* in index order, whatever the threads did */
 			bad++;
+			free(c.msg[i]);
 		}
-		free(msg);
-		free(path);
-	}
+	free(c.msg);
 	return bad;
 }
 
@@ -190,11 +205,14 @@ static int build_snapshot(const char *dir, const char *index, size_t ilen, const
 		free(p);
 	}
 	for (size_t i = 0; rc == 0 && links && i < links->names.n; i++) {
+		/* hard links: a directory entry each, no new inode per package */
 		p = path_join(dir, links->names.v[i]);
-		if (symlink(links->targets.v[i], p) < 0) {
-			kr_err("%s: cannot create link: %s", p, strerror(errno));
+		char *t = path_join(dir, links->targets.v[i]);
+		if (link(t, p) < 0) {
+			kr_err("%s: cannot link to %s: %s", p, t, strerror(errno));
 			rc = -1;
 		}
+		free(t);
 		free(p);
 	}
 	if (rc == 0 && fsync_dir(dir) < 0) {
@@ -230,6 +248,19 @@ static void tidy(const char *repo, const char *keep)
 	sl_free(&l);
 }
 
+/* Everything the new snapshot points at (pool files, links) reaches the
+ * disk before the switch can: one syncfs instead of an fsync per file. */
+static int sync_fs(const char *repo)
+{
+	int fd = open(repo, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = fd < 0 ? -1 : syncfs(fd);
+	if (rc < 0)
+		kr_err("%s: cannot sync the file system: %s", repo, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 int repo_publish(const char *repo, const char *tag, const char *index, size_t ilen, const char *sig,
 		 size_t slen, const struct repo_links *links)
 {
@@ -251,7 +282,7 @@ int repo_publish(const char *repo, const char *tag, const char *index, size_t il
 		goto out;
 	}
 	fsync_dir(snaps);
-	if (top_links(repo, links, 0) < 0)
+	if (top_links(repo, links, 0) < 0 || sync_fs(repo) < 0)
 		goto out;
 	/* the switch: one rename replaces the whole served view */
 	unlink(curtmp);

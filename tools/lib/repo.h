@@ -11,7 +11,7 @@
  *   REPO/.krill/snap/NAME/{INDEX,INDEX.sig[,package links]}
  *
  * A mirror also routes package names through the snapshot (REPO/FILE ->
- * .krill/current/FILE -> ../../pool/SHA256) so that packages switch with
+ * .krill/current/FILE, a hard link of ../../pool/SHA256) so that packages switch with
  * the index. Details and the crash-safety argument: tools/doc/repo.md.
  */
 #ifndef KRILL_REPO_H
@@ -38,8 +38,9 @@ int index_check_expiry(const struct index *ix, time_t now, const char *src);
 size_t repo_check_packages(const char *dir, const struct index *ix,
 			   void (*report)(const char *msg, void *arg), void *arg);
 
-/* Extra names published with a snapshot: links[i] -> targets[i] (a path
- * relative to the snapshot directory). */
+/* Extra names published with a snapshot: names[i] is hard-linked to
+ * targets[i], a path relative to the snapshot directory on the same file
+ * system (the mirror's pool). */
 struct repo_links {
 	struct strlist names, targets;
 	const char *note_name; /* optional small file kept in the snapshot */

@@ -121,7 +121,7 @@ static int resolve(struct ctx *c, const char *dep)
 	}
 	int r = 0;
 	size_t best = (size_t)-1;
-	for (size_t i = 0; i < c->ninst && best == (size_t)-1; i++)
+	for (size_t i = 0; i < c->ninst; i++)
 		if (provides(c->inst[i], name, op, ver))
 			goto done; /* installed: nothing to do */
 	for (size_t i = 0; i < c->navail; i++) {

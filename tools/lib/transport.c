@@ -240,20 +240,19 @@ int transport_get(const char *url, const char *dest, uint64_t max_size, const ch
 		s.too_big = 1; /* complete but wrong: drop it */
 		goto out;
 	}
-	if (fsync(s.fd) < 0 || rename(part, dest) < 0) {
+	/* no fsync per file: callers that publish sync once before their
+	 * switch (repo_publish); an interrupted process loses nothing */
+	if (rename(part, dest) < 0) {
 		kr_err("%s: cannot move into place: %s", dest, strerror(errno));
 		rc = -1;
-		goto out;
 	}
-	char *dir = path_dirname(dest);
-	fsync_dir(dir);
-	free(dir);
 out:
 	if (s.h)
 		hasher_end(s.h, (char[SHA256_HEX_LEN + 1]){0});
 	close(s.fd);
-	/* keep a partial http download for resuming; drop refused or local ones */
-	if (rc < 0 && (s.too_big || !is_http))
+	/* keep a partial http download for resuming; drop refused, empty or
+	 * local ones */
+	if (rc < 0 && (s.too_big || !is_http || s.have == 0))
 		unlink(part);
 	free(part);
 	return rc;

@@ -6,7 +6,8 @@
  * DEST.part where the server supports ranges. A body larger than max_size
  * (when non-zero) is cut off and refused. On failure DEST is untouched and
  * kr_err names the URL and what went wrong (for a hash mismatch, both the
- * expected and the actual hash).
+ * expected and the actual hash). The file is not fsynced: a caller that
+ * needs it on disk before a later step syncs once (repo_publish does).
  */
 #ifndef KRILL_TRANSPORT_H
 #define KRILL_TRANSPORT_H

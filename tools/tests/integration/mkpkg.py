@@ -50,7 +50,8 @@ def main(argv):
                 add(t, path, tarfile.REGTYPE, data=val.encode())
             elif kind == "z":
                 n = int(val)
-                add(t, path, tarfile.REGTYPE, data=bytes((i * 7 + i // 251) & 255 for i in range(n)))
+                block = bytes(range(251))  # a prime length: no repeating 2^k pattern
+                add(t, path, tarfile.REGTYPE, data=(block * (n // 251 + 1))[:n])
             elif kind == "d":
                 add(t, path, tarfile.DIRTYPE, mode=0o755)
             elif kind == "l":

@@ -41,6 +41,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             data += b"\0" * 4096
         start = 0
         rng = self.headers.get("Range")
+        if rng:
+            sys.stderr.write("range %s %s\n" % (self.path, rng))
         if rng and rng.startswith("bytes=") and rng.endswith("-"):
             start = int(rng[6:-1])
             if start >= len(data):

@@ -9,7 +9,12 @@ trap 'rm -rf "$T"' EXIT
 FAILED=0
 setup_src || { echo "FAIL mirror_setup"; exit 1; }
 
-if sync "$T/src" && dst_ok && [ -L "$T/dst/a-1.0-r1.x86_64.pkg.tar.zst" ]; then ok mirror_from_path
+# as if a first sync had been killed just before its switch: links dangle
+mkdir -p "$T/dst/.krill/snap/v1-x.tmp"
+ln -s .krill/current/INDEX "$T/dst/INDEX"
+ln -s .krill/current/INDEX.sig "$T/dst/INDEX.sig"
+if sync "$T/src" && dst_ok && [ -L "$T/dst/a-1.0-r1.x86_64.pkg.tar.zst" ] && [ ! -e "$T/dst/.krill/snap/v1-x.tmp" ]; then
+	ok mirror_from_path
 else bad mirror_from_path "$(cat "$T/out" "$T/vout")"; fi
 rm "$T/src/a-1.0-r1.x86_64.pkg.tar.zst"
 sign_src

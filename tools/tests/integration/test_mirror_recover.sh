@@ -29,7 +29,9 @@ sync
 refused mirror_truncated_transfer 'transfer failed after'
 unserve
 serve "$T/src" || exit 1
-if sync && dst_ok && grep -q 'now at version 2' "$T/out"; then ok mirror_truncated_then_rerun
+# the rerun resumes the partial downloads with Range requests
+if sync && dst_ok && grep -q 'now at version 2' "$T/out" && grep -q '^range /n1a.* bytes=[1-9]' "$T/server.log"; then
+	ok mirror_truncated_then_rerun
 else bad mirror_truncated_then_rerun "$(cat "$T/out" "$T/vout")"; fi
 unserve
 STATE=$(dst_state)

@@ -43,6 +43,12 @@ done
 if cmp -s "$T/r1/INDEX" "$T/r2/INDEX" && cmp -s "$T/r1/INDEX.sig" "$T/r2/INDEX.sig"; then
 	ok index_reproducible; else bad index_reproducible "INDEX or INDEX.sig differ"; fi
 
+# a first index killed before its switch leaves dangling links: rerun works
+mkdir -p "$T/dl" && cp "$R/alpha-1.0-r1.x86_64.pkg.tar.zst" "$T/dl/"
+ln -s .krill/current/INDEX "$T/dl/INDEX"
+if "$KRILL" index "$T/dl" --key "$T/k/main.pem" >"$T/out" 2>&1 && "$KRILL" verify "$T/dl" --keys "$T/keys" >>"$T/out" 2>&1; then
+	ok index_after_interrupted_first_run; else bad index_after_interrupted_first_run "$(cat "$T/out")"; fi
+
 # a tampered package (same size, one byte changed)
 cp -r "$R" "$T/tp"
 f=$T/tp/alpha-1.0-r1.x86_64.pkg.tar.zst

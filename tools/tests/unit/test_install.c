@@ -298,6 +298,52 @@ TEST(upgrade_replaces_and_drops_old_files)
 	free(root);
 }
 
+TEST(file_moving_between_packages_in_one_transaction)
+{
+	char *root = fresh_root("move");
+	char *a1 = pkgpath("mova1"), *a2 = pkgpath("mova2"), *b = pkgpath("movb");
+	struct member ma1[] = {{'f', "usr/moved", "a"}, {'f', "usr/a", "a"}},
+		      ma2[] = {{'f', "usr/a", "a2"}}, mb[] = {{'f', "usr/moved", "b"}};
+	craft_pkg(a1, "mova", "1-r0", "", ma1, 2);
+	craft_pkg(a2, "mova", "2-r0", "", ma2, 1);
+	craft_pkg(b, "movb", "1-r0", "", mb, 1);
+	CHECK(add1(root, a1, NULL) == 0);
+	struct db db;
+	db_open(&db, root);
+	struct install_item it[] = {{a2, NULL, 0}, {b, NULL, 0}};
+	CHECK(install_pkgs(&db, it, 2, NULL) == 0);
+	CHECK(db_owner(&db, "usr/moved") == db_find(&db, "movb"));
+	db_close(&db);
+	char *s = rootfile(root, "usr/moved");
+	CHECK_STR(s, "b");
+	free(s);
+	free(a1);
+	free(a2);
+	free(b);
+	free(root);
+}
+
+TEST(unowned_conffile_is_kept)
+{
+	char *root = fresh_root("unowned");
+	char *pkg = pkgpath("unowned");
+	struct member m[] = {{'f', "etc/u.conf", "pkg"}, {'f', "etc/other", "pkg"}};
+	craft_pkg(pkg, "unowned", "1.0-r0", "conffile: etc/u.conf\n", m, 2);
+	char *c = path_join(root, "etc/u.conf"), *etc = path_join(root, "etc");
+	mkdir_p(etc, 0755);
+	free(etc);
+	write_file_atomic(c, "local", 5, 0644);
+	CHECK(add1(root, pkg, NULL) == 0);
+	char *s = read_str(c), *n = rootfile(root, "etc/u.conf.krill-new");
+	CHECK_STR(s, "local");
+	CHECK_STR(n, "pkg");
+	free(s);
+	free(n);
+	free(c);
+	free(pkg);
+	free(root);
+}
+
 TEST(install_local_pulls_runtime_deps)
 {
 	char *root = xasprintf("%s/sysroot/deeper", tmpd);
@@ -346,6 +392,8 @@ int main(void)
 	RUN(remove_keeps_modified_conffile_removes_the_rest);
 	RUN(remove_refused_when_needed);
 	RUN(upgrade_replaces_and_drops_old_files);
+	RUN(file_moving_between_packages_in_one_transaction);
+	RUN(unowned_conffile_is_kept);
 	RUN(install_local_pulls_runtime_deps);
 	rm_rf(tmpd);
 	DONE();
