@@ -14,22 +14,22 @@ index
 
 R=$T/root
 newroot "$R"
-check add_with_deps "$KRILL" add --root "$R" app
-check add_newest_provider sh -c "[ \"\$(cat '$R/usr/lib/libfoo.so.1')\" = foo11 ]"
-check add_all_files sh -c "[ -f '$R/usr/lib/base.txt' ] && [ -L '$R/usr/bin/app-link' ] && [ -f '$R/etc/app.conf' ]"
-check list_installed sh -c "[ \"\$('$KRILL' list --root '$R' --installed | tr '\n' ' ')\" = 'app 2.0-r0 base 1.0-r0 libfoo 1.1-r0 ' ]"
-check info_installed sh -c "'$KRILL' info --root '$R' app | grep -qx 'file: /usr/bin/app'"
-check info_available sh -c "'$KRILL' info --root '$R' clash | grep -qx 'installed: no'"
-check list_available sh -c "'$KRILL' list --root '$R' | grep -qx 'clash 1.0-r0'"
-check update_prints_repo sh -c "'$KRILL' update --root '$R' | grep -q '^main 1 6 packages'"
-check index_cached sh -c "ls '$R'/var/cache/krill/main/x86_64/INDEX '$R'/var/cache/krill/main/x86_64/INDEX.sig"
-check progress_lines sh -c "'$KRILL' add --root '$T/r2' --repo '$T/repo' --keys '$T/trust' --no-cache app | grep -qx '(3/3) Installing app 2.0-r0'"
-check no_cache_leaves_none sh -c "[ -z \"\$(ls -A '$T/r2/var/cache/krill')\" ]"
+check_cmd add_with_deps "$KRILL" add --root "$R" app
+check_cmd add_newest_provider sh -c "[ \"\$(cat '$R/usr/lib/libfoo.so.1')\" = foo11 ]"
+check_cmd add_all_files sh -c "[ -f '$R/usr/lib/base.txt' ] && [ -L '$R/usr/bin/app-link' ] && [ -f '$R/etc/app.conf' ]"
+check_cmd list_installed sh -c "[ \"\$('$KRILL' list --root '$R' --installed | tr '\n' ' ')\" = 'app 2.0-r0 base 1.0-r0 libfoo 1.1-r0 ' ]"
+check_cmd info_installed sh -c "'$KRILL' info --root '$R' app | grep -qx 'file: /usr/bin/app'"
+check_cmd info_available sh -c "'$KRILL' info --root '$R' clash | grep -qx 'installed: no'"
+check_cmd list_available sh -c "'$KRILL' list --root '$R' | grep -qx 'clash 1.0-r0'"
+check_cmd update_prints_repo sh -c "'$KRILL' update --root '$R' | grep -q '^main 1 6 packages'"
+check_cmd index_cached sh -c "ls '$R'/var/cache/krill/main/x86_64/INDEX '$R'/var/cache/krill/main/x86_64/INDEX.sig"
+check_cmd progress_lines sh -c "'$KRILL' add --root '$T/r2' --repo '$T/repo' --keys '$T/trust' --no-cache app | grep -qx '(3/3) Installing app 2.0-r0'"
+check_cmd no_cache_leaves_none sh -c "[ -z \"\$(ls -A '$T/r2/var/cache/krill')\" ]"
 
 expect_fail unsatisfiable_names_chain "broken: nothing provides nothere" \
 	"$KRILL" add --root "$R" broken
 "$KRILL" add >/dev/null 2>&1
-check add_without_names_is_usage [ $? -eq 2 ]
+check_cmd add_without_names_is_usage [ $? -eq 2 ]
 
 # a file owned by app: refused, naming both, root unchanged (after an
 # update, so the cached index and accepted version are already recorded)
@@ -37,15 +37,15 @@ check add_without_names_is_usage [ $? -eq 2 ]
 before=$(fingerprint "$R")
 expect_fail conflict_refused "usr/bin/app: conflict: already installed by app, also in clash" \
 	"$KRILL" add --root "$R" clash
-check conflict_root_unchanged [ "$before" = "$(fingerprint "$R")" ]
+check_cmd conflict_root_unchanged [ "$before" = "$(fingerprint "$R")" ]
 
 # del: a modified conffile stays, everything else of the package goes
 echo mine >"$R/etc/app.conf"
 expect_fail del_needed_refused "cannot remove base: app depends on it" "$KRILL" del --root "$R" base
-check del_keeps_modified_conffile sh -c "'$KRILL' del --root '$R' app | grep -qx 'kept modified config file /etc/app.conf'"
-check del_conffile_content sh -c "[ \"\$(cat '$R/etc/app.conf')\" = mine ]"
-check del_removed_rest sh -c "[ ! -e '$R/usr/bin/app' ] && [ ! -e '$R/usr/bin/app-link' ] && [ ! -d '$R/usr/bin' ] && [ -f '$R/usr/lib/libfoo.so.1' ]"
-check del_db_updated sh -c "! '$KRILL' list --root '$R' --installed | grep -q '^app '"
+check_cmd del_keeps_modified_conffile sh -c "'$KRILL' del --root '$R' app | grep -qx 'kept modified config file /etc/app.conf'"
+check_cmd del_conffile_content sh -c "[ \"\$(cat '$R/etc/app.conf')\" = mine ]"
+check_cmd del_removed_rest sh -c "[ ! -e '$R/usr/bin/app' ] && [ ! -e '$R/usr/bin/app-link' ] && [ ! -d '$R/usr/bin' ] && [ -f '$R/usr/lib/libfoo.so.1' ]"
+check_cmd del_db_updated sh -c "! '$KRILL' list --root '$R' --installed | grep -q '^app '"
 expect_fail del_unknown "nothere: not installed" "$KRILL" del --root "$R" nothere
 
 # tampered package: the index lists another hash; nothing is extracted
@@ -57,7 +57,7 @@ python3 "$TOP/tools/tests/integration/mkpkg.py" "$T/repo/clash-1.0-r0.x86_64.pkg
 "$KRILL" update --root "$R3" >/dev/null
 before=$(fingerprint "$R3")
 expect_fail tampered_package_refused "sha256 mismatch" "$KRILL" add --root "$R3" --no-cache clash
-check tampered_root_unchanged [ "$before" = "$(fingerprint "$R3")" ]
+check_cmd tampered_root_unchanged [ "$before" = "$(fingerprint "$R3")" ]
 cp "$T/clash.saved" "$T/repo/clash-1.0-r0.x86_64.pkg.tar.zst"
 
 # wrong key
@@ -72,10 +72,10 @@ cp -L "$T/repo/INDEX" "$T/repo/INDEX.sig" "$T/old/"
 cp "$T/repo/"*.pkg.tar.zst "$T/old/"
 index
 R5=$T/root5
-check accept_v2 "$KRILL" update --root "$R5" --repo "$T/repo" --keys "$T/trust"
+check_cmd accept_v2 "$KRILL" update --root "$R5" --repo "$T/repo" --keys "$T/trust"
 expect_fail rollback_refused "index version 1 of repository main/x86_64 is older than version 2" \
 	"$KRILL" add --root "$R5" --repo "$T/old" --keys "$T/trust" base
-check rollback_nothing_installed sh -c "[ -z \"\$('$KRILL' list --root '$R5' --installed)\" ]"
+check_cmd rollback_nothing_installed sh -c "[ -z \"\$('$KRILL' list --root '$R5' --installed)\" ]"
 
 # expired (a frozen repository)
 index --expires-at 2020-01-01T00:00:00Z 2>/dev/null
@@ -93,7 +93,7 @@ until python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 
 	[ $i -gt 100 ] && break
 	sleep 0.05
 done
-check add_over_http "$KRILL" add --root "$T/r7" --repo "http://127.0.0.1:$port/" --keys "$T/trust" app
+check_cmd add_over_http "$KRILL" add --root "$T/r7" --repo "http://127.0.0.1:$port/" --keys "$T/trust" app
 kill $srv 2>/dev/null
 wait $srv 2>/dev/null
 finish

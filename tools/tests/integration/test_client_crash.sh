@@ -31,24 +31,24 @@ crash_at() { # POINT -> sets R (the root) and BEFORE
 }
 
 crash_at stage
-check stage_was_killed [ $RC -eq 137 ]
-check stage_left_journal [ -e "$R/var/lib/krill/journal" ]
-check stage_rolled_back_message sh -c "'$KRILL' info --root '$R' 2>&1 | grep -q 'rolled back an interrupted transaction'"
-check stage_rolled_back absent "$R" "$BEFORE"
-check stage_no_temp_left [ -z "$(find "$R" -name '.krill-*')" ]
-check stage_then_add_works sh -c "'$KRILL' add --root '$R' --quiet big"
-check stage_then_complete complete "$R"
+check_cmd stage_was_killed [ $RC -eq 137 ]
+check_cmd stage_left_journal [ -e "$R/var/lib/krill/journal" ]
+check_cmd stage_rolled_back_message sh -c "'$KRILL' info --root '$R' 2>&1 | grep -q 'rolled back an interrupted transaction'"
+check_cmd stage_rolled_back absent "$R" "$BEFORE"
+check_cmd stage_no_temp_left [ -z "$(find "$R" -name '.krill-*')" ]
+check_cmd stage_then_add_works sh -c "'$KRILL' add --root '$R' --quiet big"
+check_cmd stage_then_complete complete "$R"
 
 crash_at commit
-check commit_was_killed [ $RC -eq 137 ]
-check commit_completed_message sh -c "'$KRILL' info --root '$R' 2>&1 | grep -q 'completed an interrupted transaction'"
-check commit_completed complete "$R"
+check_cmd commit_was_killed [ $RC -eq 137 ]
+check_cmd commit_completed_message sh -c "'$KRILL' info --root '$R' 2>&1 | grep -q 'completed an interrupted transaction'"
+check_cmd commit_completed complete "$R"
 
 crash_at apply
-check apply_was_killed [ $RC -eq 137 ]
-check apply_was_half_done sh -c "[ -e '$R/usr/share/big/a' ] && [ ! -e '$R/usr/share/big/e' ]"
+check_cmd apply_was_killed [ $RC -eq 137 ]
+check_cmd apply_was_half_done sh -c "[ -e '$R/usr/share/big/a' ] && [ ! -e '$R/usr/share/big/e' ]"
 "$KRILL" list --root "$R" --installed >/dev/null 2>&1
-check apply_completed complete "$R"
+check_cmd apply_completed complete "$R"
 
 # a removal killed after its commit point, or half-way through its
 # removals, is completed by the next run
@@ -57,9 +57,9 @@ for point in commit apply; do
 	newroot "$R"
 	"$KRILL" add --root "$R" --quiet big >/dev/null 2>&1
 	KRILL_TEST_CRASH=$point "$KRILL" del --root "$R" --quiet big >/dev/null 2>&1
-	check "del_${point}_was_killed" [ $? -eq 137 ]
+	check_cmd "del_${point}_was_killed" [ $? -eq 137 ]
 	"$KRILL" list --root "$R" --installed >/dev/null 2>&1
-	check "del_${point}_completed" sh -c "[ ! -e '$R/usr/share' ] && [ ! -e '$R/var/lib/krill/journal' ] && ! '$KRILL' list --root '$R' --installed | grep -q big"
+	check_cmd "del_${point}_completed" sh -c "[ ! -e '$R/usr/share' ] && [ ! -e '$R/var/lib/krill/journal' ] && ! '$KRILL' list --root '$R' --installed | grep -q big"
 done
 
 # a real kill -9 somewhere during a large install: whichever side of the

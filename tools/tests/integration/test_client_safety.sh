@@ -30,9 +30,9 @@ refused() {
 	"$KRILL" update --root "$_r" >/dev/null
 	_before=$(fingerprint "$_r")
 	expect_fail "refuses_$1" "$2" "$KRILL" add --root "$_r" "$1"
-	check "root_unchanged_$1" [ "$_before" = "$(fingerprint "$_r")" ]
-	check "nothing_outside_$1" [ -z "$(ls -A "$O")" ]
-	check "no_temp_left_$1" [ -z "$(find "$_r" -name '.krill-*')" ]
+	check_cmd "root_unchanged_$1" [ "$_before" = "$(fingerprint "$_r")" ]
+	check_cmd "nothing_outside_$1" [ -z "$(ls -A "$O")" ]
+	check_cmd "no_temp_left_$1" [ -z "$(find "$_r" -name '.krill-*')" ]
 }
 
 refused abs "absolute path '$O/abs' refused"
@@ -45,18 +45,18 @@ refused device "device node"
 refused chain "goes through 'a/b', a non-directory of chain"
 PLANT=usr refused planted "'usr' is a symlink (never written through) in the root"
 PLANT=usr refused planted2 "the way there goes through a symlink"
-check passwd_untouched [ "$pw" = "$(sha256sum /etc/passwd)" ]
+check_cmd passwd_untouched [ "$pw" = "$(sha256sum /etc/passwd)" ]
 
 # a symlink out of the root is installed as is, but nothing is ever
 # written through it later
 R=$T/root-via
 newroot "$R"
-check symlink_installed_as_is "$KRILL" add --root "$R" linker
-check symlink_target_kept [ "$(readlink "$R/opt")" = "$O" ]
+check_cmd symlink_installed_as_is "$KRILL" add --root "$R" linker
+check_cmd symlink_target_kept [ "$(readlink "$R/opt")" = "$O" ]
 before=$(fingerprint "$R")
 expect_fail refuses_via "'opt' is a symlink (never written through)" "$KRILL" add --root "$R" via
 expect_fail refuses_via2 "'opt/via2': the way there goes through a symlink" \
 	"$KRILL" add --root "$R" via2
-check root_unchanged_via [ "$before" = "$(fingerprint "$R")" ]
-check nothing_outside_via [ -z "$(ls -A "$O")" ]
+check_cmd root_unchanged_via [ "$before" = "$(fingerprint "$R")" ]
+check_cmd nothing_outside_via [ -z "$(ls -A "$O")" ]
 finish
