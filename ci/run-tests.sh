@@ -4,7 +4,7 @@
 # without a FAIL line counts as one failure. Ends with "N passed, N failed".
 # Arguments: optional test names to run (substring match).
 set -u
-: "${KRILL:?}" "${UNIT_DIR:?}" "${TOP:?}"
+: "${KRILL:?}" "${UNIT_BINS:?}" "${TOP:?}"
 export KRILL TOP
 filter="$*"
 results=$(mktemp)
@@ -36,8 +36,11 @@ run_one() { # name command...
 }
 
 echo "== unit tests"
-for t in "$UNIT_DIR"/test_*; do
-	[ -x "$t" ] || continue
+for t in $UNIT_BINS; do
+	if [ ! -x "$t" ]; then
+		want "$(basename "$t")" && echo "FAIL $(basename "$t"): not built" >>"$results"
+		continue
+	fi
 	run_one "$(basename "$t")" "$t"
 done
 echo "== integration tests"

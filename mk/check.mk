@@ -12,7 +12,7 @@ $(HOSTDIR)/tests/%: $(TOP)/tools/tests/unit/%.c $(wildcard $(TOP)/tools/tests/un
 
 .PHONY: check check-san
 check: $(KRILL) $(UNIT_BINS)
-	$(Q)KRILL=$(KRILL) UNIT_DIR=$(HOSTDIR)/tests TOP=$(TOP) SAN=$(SAN) \
+	$(Q)KRILL=$(KRILL) UNIT_BINS="$(sort $(UNIT_BINS) $(FUZZ_REPLAY_BINS))" TOP=$(TOP) SAN=$(SAN) \
 		sh $(TOP)/ci/run-tests.sh $(TESTS)
 
 check-san:
