@@ -2,6 +2,7 @@
  * file:// mirrors; mismatches and misses leave the cache clean and say
  * where they looked. The Debian step is off (no network in tests). */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "fetch.h"
 #include "t.h"
@@ -59,6 +60,29 @@ TEST(distfiles_by_name_then_cache)
 	CHECK(cache_entries(&o) == 1);
 	fetch_result_free(&r);
 	free(want);
+	fetch_opts_free(&o);
+}
+
+/* A temp file of a killed fetcher goes; one of a live fetcher stays. */
+TEST(stale_temp_files_removed)
+{
+	struct fetch_opts o;
+	opts(&o, "c9");
+	char *dead = xasprintf(".tmp-%s-999999999-0", hash);
+	char *live = xasprintf(".tmp-%s-%ld-0.part", hash, (long)getppid());
+	free(put("c9/distfiles", dead, "partial"));
+	free(put("c9/distfiles", live, "partial"));
+	free(put("up9", "pkg.tar.gz", content));
+	char *up = xasprintf("file://%s/up9/pkg.tar.gz", tmp);
+	struct fetch_result r;
+	CHECK(fetch_file(&o, "pkg.tar.gz", hash, up, &r) == 0);
+	char *d = xasprintf("%s/distfiles/%s", o.cache_dir, dead);
+	char *l = xasprintf("%s/distfiles/%s", o.cache_dir, live);
+	CHECK(!path_exists(d));
+	CHECK(path_exists(l));
+	CHECK(cache_entries(&o) == 2);
+	fetch_result_free(&r);
+	free(d), free(l), free(up), free(dead), free(live);
 	fetch_opts_free(&o);
 }
 
@@ -208,6 +232,7 @@ int main(void)
 	sha256_hex("absent", 6, other);
 	RUN(distfiles_by_name_then_cache);
 	RUN(distfiles_by_hash);
+	RUN(stale_temp_files_removed);
 	RUN(mirrors_in_order_by_name_and_hash);
 	RUN(mismatch_names_both_hashes_and_keeps_cache_clean);
 	RUN(miss_lists_every_place);
