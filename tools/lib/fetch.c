@@ -1,5 +1,6 @@
 /* fetch.c - see fetch.h. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,11 +200,35 @@ static int try_debian(struct attempt *a)
 	return rc;
 }
 
+/* Remove temp files of this hash left by fetchers that were killed (their
+ * pid is gone); those of live fetchers stay. */
+static void drop_stale_temps(const struct attempt *a)
+{
+	char *dir = xasprintf("%s/distfiles", a->o->cache_dir);
+	char *prefix = xasprintf(".tmp-%s-", a->sha256);
+	struct strlist names = STRLIST_INIT;
+	if (list_dir(dir, &names) == 0)
+		for (size_t i = 0; i < names.n; i++) {
+			if (!str_starts(names.v[i], prefix))
+				continue;
+			long pid = strtol(names.v[i] + strlen(prefix), NULL, 10);
+			if (pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
+				char *p = path_join(dir, names.v[i]);
+				unlink(p);
+				free(p);
+			}
+		}
+	sl_free(&names);
+	free(prefix);
+	free(dir);
+}
+
 static int lookup(struct attempt *a, const char *url)
 {
 	const struct fetch_opts *o = a->o;
 	if (try_cache(a) == 0)
 		return 0;
+	drop_stale_temps(a);
 	if (o->distfiles && try_distfiles(a) == 0)
 		return 0;
 	for (size_t i = 0; i < o->mirrors.n; i++)
