@@ -5,22 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *run_line(const char *cmd)
-{
-	FILE *p = popen(cmd, "r");
-	char line[256] = "";
-	if (p) {
-		if (!fgets(line, sizeof line, p))
-			line[0] = 0;
-		pclose(p);
-	}
-	line[strcspn(line, "\n")] = 0;
-	return line[0] ? xstrdup(line) : NULL;
-}
-
 char *build_host_triplet(void)
 {
-	char *t = run_line("cc -dumpmachine 2>/dev/null");
+	char *t = run_first_line("cc -dumpmachine 2>/dev/null");
 	return t ? t : xstrdup("x86_64-linux-gnu");
 }
 

@@ -138,19 +138,27 @@ static int prepare_sources(struct buildrun *b)
 	return rc;
 }
 
+/* Append the package files of a result dir to files. */
+static int list_packages(const char *dir, struct strlist *files)
+{
+	struct strlist l = STRLIST_INIT;
+	if (list_dir(dir, &l) < 0)
+		return -1;
+	for (size_t i = 0; i < l.n; i++)
+		if (str_ends(l.v[i], ".pkg.tar.zst"))
+			sl_push_own(files, path_join(dir, l.v[i]));
+	sl_free(&l);
+	return 0;
+}
+
 /* Exactly the declared build dependencies (and what they need at run
  * time), installed from the dependencies' packages into a fresh sysroot. */
 static int prepare_sysroot(struct buildrun *b)
 {
-	struct strlist files = STRLIST_INIT, names = STRLIST_INIT, l = STRLIST_INIT;
+	struct strlist files = STRLIST_INIT, names = STRLIST_INIT;
 	int rc = 0;
-	for (size_t i = 0; !rc && i < b->deps.n; i++) {
-		rc = list_dir(b->deps.v[i], &l);
-		for (size_t j = 0; !rc && j < l.n; j++)
-			if (str_ends(l.v[j], ".pkg.tar.zst"))
-				sl_push_own(&files, path_join(b->deps.v[i], l.v[j]));
-		sl_free(&l);
-	}
+	for (size_t i = 0; !rc && i < b->deps.n; i++)
+		rc = list_packages(b->deps.v[i], &files);
 	for (size_t i = 0; i < b->r->build_depends.n; i++)
 		sl_push(&names, b->r->build_depends.v[i].s);
 	if (!rc && names.n)
@@ -281,19 +289,6 @@ static struct prov_refs as_refs(const struct strlist *store)
 	return (struct prov_refs){v, store->n / 2};
 }
 
-static char *first_line(const char *cmd)
-{
-	FILE *p = popen(cmd, "r");
-	char line[256] = "";
-	if (p) {
-		if (!fgets(line, sizeof line, p))
-			line[0] = 0;
-		pclose(p);
-	}
-	line[strcspn(line, "\n")] = 0;
-	return xstrdup(line[0] ? line : "unknown");
-}
-
 static int package(struct buildrun *b, const char *tmpout)
 {
 	struct strlist patches = STRLIST_INIT, deps = STRLIST_INIT;
@@ -302,7 +297,7 @@ static int package(struct buildrun *b, const char *tmpout)
 	free(pdir);
 	for (size_t i = 0; !rc && i < b->deps.n; i++)
 		rc = hash_refs(b->deps.v[i], ".pkg.tar.zst", &deps);
-	char *cc = b->toolchain ? NULL : first_line("cc --version 2>/dev/null");
+	char *cc = b->toolchain ? NULL : run_first_line("cc --version 2>/dev/null");
 	char *bwrap = sandbox_bwrap_version();
 	struct prov_ref tools[] = {{"cc", cc ? cc : "toolchain"}, {"bwrap", bwrap}};
 	char *target = build_target_triplet(b->arch);
@@ -358,25 +353,20 @@ static int run_test(struct buildrun *b, const char *tmpout)
 {
 	if (!b->r->test)
 		return 0;
-	struct strlist files = STRLIST_INIT, names = STRLIST_INIT, l = STRLIST_INIT;
+	struct strlist files = STRLIST_INIT, names = STRLIST_INIT;
 	char *root = xasprintf("%s.testroot", b->work);
 	int rc = rm_rf(root);
-	for (size_t i = 0; !rc && i < 1 + b->deps.n; i++) {
-		const char *d = i ? b->deps.v[i - 1] : tmpout;
-		rc = list_dir(d, &l);
-		for (size_t j = 0; !rc && j < l.n; j++)
-			if (str_ends(l.v[j], ".pkg.tar.zst")) {
-				char *f = path_join(d, l.v[j]);
-				struct pkginfo pi;
-				if (!i && pkgfile_info(f, &pi) == 0) { /* every package of this port */
-					sl_push(&names, pi.name);
-					pkginfo_free(&pi);
-				} else if (!i)
-					rc = -1;
-				sl_push_own(&files, f);
-			}
-		sl_free(&l);
+	if (!rc)
+		rc = list_packages(tmpout, &files);
+	for (size_t i = 0; !rc && i < files.n; i++) { /* every package of this port */
+		struct pkginfo pi = {0};
+		rc = pkgfile_info(files.v[i], &pi);
+		if (!rc)
+			sl_push(&names, pi.name);
+		pkginfo_free(&pi);
 	}
+	for (size_t i = 0; !rc && i < b->deps.n; i++)
+		rc = list_packages(b->deps.v[i], &files);
 	if (!rc)
 		rc = install_local(root, &files, &names);
 	if (rc) {

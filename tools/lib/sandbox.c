@@ -188,13 +188,6 @@ void sandbox_free(struct sandbox *sb)
 
 char *sandbox_bwrap_version(void)
 {
-	FILE *p = popen("bwrap --version 2>/dev/null", "r");
-	char line[256] = "";
-	if (p) {
-		if (!fgets(line, sizeof line, p))
-			line[0] = 0;
-		pclose(p);
-	}
-	line[strcspn(line, "\n")] = 0;
-	return xstrdup(line[0] ? line : "bwrap (unknown version)");
+	char *v = run_first_line("bwrap --version 2>/dev/null");
+	return v ? v : xstrdup("bwrap (unknown version)");
 }

@@ -580,6 +580,19 @@ int sha256_file(const char *path, char out[SHA256_HEX_LEN + 1], uint64_t *size)
 	return 0;
 }
 
+char *run_first_line(const char *cmd)
+{
+	FILE *p = popen(cmd, "r");
+	char line[512] = "";
+	if (p) {
+		if (!fgets(line, sizeof line, p))
+			line[0] = 0;
+		pclose(p);
+	}
+	line[strcspn(line, "\n")] = 0;
+	return line[0] ? xstrdup(line) : NULL;
+}
+
 double now_seconds(void)
 {
 	struct timespec ts;

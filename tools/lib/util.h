@@ -101,6 +101,10 @@ void hasher_add(struct hasher *h, const void *data, size_t n);
 void hasher_adds(struct hasher *h, const char *s); /* adds s plus '\n' */
 void hasher_end(struct hasher *h, char out[SHA256_HEX_LEN + 1]); /* frees h */
 
+/* ---- processes ---- */
+/* First line of a shell command's output (for tool versions), or NULL. */
+char *run_first_line(const char *cmd);
+
 /* ---- time ---- */
 double now_seconds(void); /* monotonic */
 
