@@ -1,18 +1,28 @@
-# Toolchain bootstrap stages (bootstrap/README.md).
-# For ARCH=host the host compiler is the toolchain, keyed by its version.
+# The toolchain (bootstrap/README.md). For a target arch the stages of
+# bootstrap/ are ports of the same graph, built with the host compiler in
+# the sandbox; every port of ports/ implicitly build-depends on the final
+# toolchain and C runtime below, so their keys include the stages' keys and
+# their sysroots get them (toolchain/ of the sysroot is mounted at
+# /toolchain). For ARCH=host the host compiler is the toolchain, keyed by
+# its version.
+
+BOOTSTRAP_DIR      := $(TOP)/bootstrap
+TOOLCHAIN_STAGES   := binutils linux-headers gcc-pass1 glibc gcc
+TOOLCHAIN_PACKAGES := binutils gcc libgcc libstdc++ glibc glibc-dev linux-headers
 
 ifeq ($(ARCH),host)
-TOOLCHAIN_KEY  := $(shell { cc --version; cc -dumpmachine; } 2>/dev/null | sha256sum | cut -c1-64)
-TOOLCHAIN_ARGS :=
+TOOLCHAIN_KEY   := $(shell { cc --version; cc -dumpmachine; } 2>/dev/null | sha256sum | cut -c1-64)
+GRAPH_ARGS      := --toolchain-key $(TOOLCHAIN_KEY)
 else
-TOOLCHAIN_KEY  := none
-TOOLCHAIN_ARGS := --toolchain $(CACHE_DIR)/toolchain/$(ARCH) --toolchain-key $(TOOLCHAIN_KEY)
+GRAPH_ARGS      := --stages $(BOOTSTRAP_DIR) --with "$(TOOLCHAIN_PACKAGES)"
 endif
+TOOLCHAIN_ARGS :=
 
 .PHONY: toolchain
-toolchain:
 ifeq ($(ARCH),host)
+toolchain:
 	@echo "toolchain: ARCH=host uses the host compiler"
 else
-	@echo "toolchain: the staged cross toolchain for $(ARCH) is not built yet (issue: toolchain bootstrap)" >&2; exit 1
+toolchain: $(TOOLCHAIN_STAGES)
+	@echo "toolchain: $(ARCH)-krill-linux-gnu stages built (results in $(KR_RESULTS))"
 endif

@@ -18,7 +18,7 @@ FORCE:
 # rewritten when its content changes, so an unchanged tree costs no restart.
 $(GRAPH_MK): $(KRILL) FORCE
 	@mkdir -p $(@D)
-	$(Q)$(KRILL) graph --arch $(ARCH) --toolchain-key $(TOOLCHAIN_KEY) -o $@ $(PORTS_DIR)
+	$(Q)$(KRILL) graph --arch $(ARCH) $(GRAPH_ARGS) -o $@ $(PORTS_DIR)
 
 ifneq ($(filter-out $(NO_GRAPH_GOALS),$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
 -include $(GRAPH_MK)
@@ -27,7 +27,7 @@ endif
 .PHONY: graph
 graph: $(KRILL)
 	@mkdir -p $(ARCH_BUILD)
-	$(Q)$(KRILL) graph --arch $(ARCH) --toolchain-key $(TOOLCHAIN_KEY) \
+	$(Q)$(KRILL) graph --arch $(ARCH) $(GRAPH_ARGS) \
 		--dot $(ARCH_BUILD)/graph.dot $(PORTS_DIR)
 	$(Q)dot -Tsvg $(ARCH_BUILD)/graph.dot -o $(ARCH_BUILD)/graph.svg.tmp && \
 		mv $(ARCH_BUILD)/graph.svg.tmp $(ARCH_BUILD)/graph.svg

@@ -41,6 +41,8 @@ const struct verb verb_build = {
 	"                    provide the sysroot\n"
 	"  --toolchain DIR   the cross toolchain, mounted at /toolchain\n"
 	"  --toolchain-key K its key, recorded in the provenance\n"
+	"  --with NAME       also install package NAME into the sysroot (repeatable;\n"
+	"                    the graph passes the toolchain's runtime this way)\n"
 	"  --jobs N          parallel jobs inside the build (default: 2)\n"
 	"  --log FILE        full log (default: WORK.log)\n"
 	"  --progress FILE   shared counter for the [k/n] progress line\n"
@@ -83,6 +85,7 @@ static int run(int argc, char **argv)
 		{"total", required_argument, NULL, 'n'}, {"verbose", no_argument, NULL, 'v'},
 		{"keep-work", no_argument, NULL, 'K'},	 {"shell", no_argument, NULL, 's'},
 		{"toolchain-key", required_argument, NULL, 'T'},
+		{"with", required_argument, NULL, 'W'},
 		{NULL, 0, NULL, 0},
 	};
 	struct buildrun b = {0};
@@ -106,11 +109,13 @@ static int run(int argc, char **argv)
 		case 'K': b.keep_work = 1; break;
 		case 's': shell = 1; break;
 		case 'T': b.toolchain_key = optarg; break;
-		default: sl_free(&b.deps); return verb_usage_error(&verb_build, "bad option");
+		case 'W': sl_push(&b.with, optarg); break;
+		default: sl_free(&b.deps); sl_free(&b.with); return verb_usage_error(&verb_build, "bad option");
 		}
 	}
 	if (optind + 1 != argc || !b.arch || (!shell && (!b.key || !b.outdir))) {
 		sl_free(&b.deps);
+		sl_free(&b.with);
 		return verb_usage_error(&verb_build, "expected --arch, --key, --out and one PORT_DIR");
 	}
 	b.portdir = argv[optind];

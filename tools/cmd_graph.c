@@ -13,7 +13,8 @@ static int run(int argc, char **argv);
 const struct verb verb_graph = {
 	"graph",
 	"resolve the ports graph, compute content keys, write the make fragment",
-	"usage: krill graph [--arch A] [--toolchain-key K] [-o FRAGMENT.mk] [--dot FILE] [PORTS_DIR]\n"
+	"usage: krill graph [--arch A] [--toolchain-key K] [--stages DIR --with NAMES]\n"
+	"                   [-o FRAGMENT.mk] [--dot FILE] [PORTS_DIR]\n"
 	"\n"
 	"Reads PORTS_DIR/*/port.yaml (default: ports), checks every recipe, resolves\n"
 	"build and runtime dependencies (subpackages and provides give names), reports\n"
@@ -22,6 +23,10 @@ const struct verb verb_graph = {
 	"  --arch A            target arch: x86_64, aarch64 or host (default: host)\n"
 	"  --toolchain-key K   key of the toolchain the ports build with (part of each key)\n"
 	"  -o FILE             write the make fragment to FILE (only if its content changed)\n"
+	"  --stages DIR        also load the toolchain stages of DIR (bootstrap/); they\n"
+	"                      build with the host compiler\n"
+	"  --with 'A B ...'    implicit build dependencies of every port of PORTS_DIR\n"
+	"                      (not of the stages): the toolchain and C runtime\n"
 	"  --dot FILE          write the graph as Graphviz DOT ('-' for stdout)\n"
 	"\n"
 	"Without -o or --dot, prints one line per port: NAME VERSION KEY.\n"
@@ -69,9 +74,12 @@ static int run(int argc, char **argv)
 		{"toolchain-key", required_argument, NULL, 't'},
 		{"dot", required_argument, NULL, 'd'},
 		{"output", required_argument, NULL, 'o'},
+		{"stages", required_argument, NULL, 's'},
+		{"with", required_argument, NULL, 'w'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *arch = "host", *tkey = "", *dot = NULL, *out = NULL;
+	const char *arch = "host", *tkey = "", *dot = NULL, *out = NULL, *stages = NULL;
+	const char *with = "";
 	int c;
 	while ((c = getopt_long(argc, argv, "a:o:", opts, NULL)) != -1) {
 		switch (c) {
@@ -79,6 +87,8 @@ static int run(int argc, char **argv)
 		case 't': tkey = optarg; break;
 		case 'd': dot = optarg; break;
 		case 'o': out = optarg; break;
+		case 's': stages = optarg; break;
+		case 'w': with = optarg; break;
 		default: return verb_usage_error(&verb_graph, "bad option");
 		}
 	}
@@ -91,7 +101,14 @@ static int run(int argc, char **argv)
 	struct graph g = {0};
 	struct diags d = DIAGS_INIT;
 	int rc = 0;
+	if (stages)
+		graph_load(&g, stages, arch, &d);
+	size_t nstages = g.n;
 	graph_load(&g, dir, arch, &d);
+	struct strlist wl = STRLIST_INIT;
+	sl_split(&wl, with, " ,");
+	graph_add_with(&g, nstages, &wl);
+	sl_free(&wl);
 	graph_resolve(&g, &d);
 	if (d.n) {
 		diag_sort(&d);

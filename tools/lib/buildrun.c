@@ -161,6 +161,8 @@ static int prepare_sysroot(struct buildrun *b)
 		rc = list_packages(b->deps.v[i], &files);
 	for (size_t i = 0; i < b->r->build_depends.n; i++)
 		sl_push(&names, b->r->build_depends.v[i].s);
+	for (size_t i = 0; i < b->with.n; i++)
+		sl_push(&names, b->with.v[i]);
 	if (!rc && names.n)
 		rc = install_local(b->sysroot, &files, &names);
 	if (rc)
@@ -170,15 +172,40 @@ static int prepare_sysroot(struct buildrun *b)
 	return rc;
 }
 
+/* The toolchain: --toolchain, or the toolchain stages installed in the
+ * sysroot (their packages hold toolchain/...), as during the bootstrap. */
+static const char *toolchain(struct buildrun *b)
+{
+	if (b->toolchain)
+		return b->toolchain;
+	if (!b->toolchain_auto) {
+		char *tc = path_join(b->sysroot, "toolchain");
+		b->toolchain_auto = is_dir(tc) ? tc : (free(tc), xstrdup(""));
+	}
+	return *b->toolchain_auto ? b->toolchain_auto : NULL;
+}
+
+/* Is there a cross compiler for the target in the toolchain? */
+static int cross(struct buildrun *b, const char *target)
+{
+	const char *tc = toolchain(b);
+	if (!tc)
+		return 0;
+	char *gcc = xasprintf("%s/bin/%s-gcc", tc, target);
+	int ok = path_exists(gcc);
+	free(gcc);
+	return ok;
+}
+
 static void setup_sandbox(struct buildrun *b, struct sandbox *sb)
 {
 	memset(sb, 0, sizeof *sb);
 	sb->workdir = b->work;
 	sb->sysroot = b->sysroot;
-	sb->toolchain = b->toolchain;
+	sb->toolchain = toolchain(b);
 	char *target = build_target_triplet(b->arch);
 	char *host = build_host_triplet();
-	struct build_env e = {b->arch, target, host, b->toolchain != NULL, b->jobs,
+	struct build_env e = {b->arch, target, host, cross(b, target), b->jobs,
 			      source_date_epoch()};
 	build_env_vars(b->r, &e, &sb->env);
 	char *files = path_join(b->r->dir, "files");
@@ -202,7 +229,7 @@ static int run_script(struct buildrun *b)
 {
 	char *target = build_target_triplet(b->arch);
 	char *host = build_host_triplet();
-	struct build_env e = {b->arch, target, host, b->toolchain != NULL, b->jobs,
+	struct build_env e = {b->arch, target, host, cross(b, target), b->jobs,
 			      source_date_epoch()};
 	char *script = build_script(b->r, &e);
 	free(target);
@@ -301,8 +328,13 @@ static int package(struct buildrun *b, const char *tmpout)
 	char *bwrap = sandbox_bwrap_version();
 	struct prov_ref tools[] = {{"cc", cc ? cc : "toolchain"}, {"bwrap", bwrap}};
 	char *target = build_target_triplet(b->arch);
-	char *strip = b->toolchain ? xasprintf("%s/bin/%s-strip", b->toolchain, target)
-				   : xstrdup("strip");
+	/* the target's strip for target code, the host's for the toolchain's
+	 * own programs (a toolchain stage holds both) */
+	char *strip = xasprintf("%s/bin/%s-strip", toolchain(b) ? toolchain(b) : "", target);
+	if (!toolchain(b) || !path_exists(strip)) {
+		free(strip);
+		strip = xstrdup("strip");
+	}
 	char *dest = path_join(b->work, "dest");
 	struct package_opts o = {
 		.recipe = b->r,
@@ -312,6 +344,7 @@ static int package(struct buildrun *b, const char *tmpout)
 		.outdir = tmpout,
 		.source_date_epoch = source_date_epoch(),
 		.strip = strip,
+		.host_strip = strcmp(strip, "strip") ? "strip" : NULL,
 		.toolchain_key = b->toolchain_key,
 		.patches = as_refs(&patches),
 		.deps = as_refs(&deps),
@@ -489,7 +522,7 @@ int buildrun_shell(struct buildrun *b)
 		b->name, b->work);
 	char *target = build_target_triplet(b->arch);
 	char *host = build_host_triplet();
-	struct build_env e = {b->arch, target, host, b->toolchain != NULL, b->jobs,
+	struct build_env e = {b->arch, target, host, cross(b, target), b->jobs,
 			      source_date_epoch()};
 	char *script = build_script(b->r, &e);
 	free(target);
@@ -513,7 +546,9 @@ void buildrun_free(struct buildrun *b)
 	free(b->work);
 	free(b->log);
 	free(b->sysroot);
+	free(b->toolchain_auto);
 	free(b->cache_dir);
 	sl_free(&b->deps);
+	sl_free(&b->with);
 	memset(b, 0, sizeof *b);
 }

@@ -11,12 +11,15 @@ struct buildrun {
 	const char *arch, *key, *outdir, *cache, *workdir, *toolchain, *logpath, *portdir;
 	const char *toolchain_key; /* for provenance; NULL with the host compiler */
 	struct strlist deps; /* dependency result dirs */
+	struct strlist with; /* names installed besides the recipe's build-depends
+			      * (the toolchain's runtime, given by the graph) */
 	int jobs, verbose, keep_work;
 	/* filled in */
 	const char *name, *version; /* for the progress line (owned by r) */
 	int cached;
 	struct recipe *r;
 	char *work, *log, *sysroot, *cache_dir;
+	char *toolchain_auto; /* sysroot/toolchain when stages provide it ("" if not) */
 };
 
 /* Build and package; 0 on success (or when the result already exists). */

@@ -37,15 +37,29 @@ static int arch_ok(const struct recipe *r, const char *arch)
 	return 0;
 }
 
+void graph_add_with(struct graph *g, size_t from, const struct strlist *names)
+{
+	for (size_t i = from; i < g->n; i++) {
+		struct pstrlist *w = &g->ports[i].with;
+		w->v = xcalloc(names->n ? names->n : 1, sizeof *w->v);
+		w->n = names->n;
+		for (size_t j = 0; j < names->n; j++)
+			w->v[j].s = xstrdup(names->v[j]);
+	}
+}
+
 int graph_load(struct graph *g, const char *dir, const char *arch, struct diags *d)
 {
 	struct strlist names = STRLIST_INIT;
-	g->arch = xstrdup(arch ? arch : "host");
+	if (!g->arch)
+		g->arch = xstrdup(arch ? arch : "host");
 	if (list_dir(dir, &names) < 0) {
 		diag_add(d, dir, (struct pos){0, 0}, "%s", kr_errmsg());
 		return -1;
 	}
-	g->ports = xcalloc(names.n, sizeof *g->ports);
+	/* Appends: the bootstrap stages are loaded first, then the ports. */
+	g->ports = xrealloc(g->ports, (g->n + names.n) * sizeof *g->ports);
+	memset(g->ports + g->n, 0, names.n * sizeof *g->ports);
 	for (size_t i = 0; i < names.n; i++) {
 		if (names.v[i][0] == '.')
 			continue;
@@ -424,9 +438,12 @@ int graph_resolve(struct graph *g, struct diags *d)
 	}
 	for (size_t i = 0; i < g->n; i++) {
 		struct port *p = &g->ports[i];
-		if (p->enabled)
-			resolve_list(g, p, &p->r->build_depends, "build-depends on", &p->bdeps,
-				     &p->via, &p->nbdeps, d);
+		if (!p->enabled)
+			continue;
+		resolve_list(g, p, &p->r->build_depends, "build-depends on", &p->bdeps, &p->via,
+			     &p->nbdeps, d);
+		resolve_list(g, p, &p->with, "needs (as part of the toolchain)", &p->bdeps, &p->via,
+			     &p->nbdeps, d);
 	}
 	/* 3. runtime closures of build deps join the ordering edges. */
 	unsigned *seen = xcalloc(g->n, sizeof *seen);
@@ -575,6 +592,10 @@ void graph_write_make(const struct graph *g, FILE *f)
 		if (!p->enabled)
 			continue;
 		const char *n = p->r->name.s;
+		fprintf(f, "KR_DIR_%s := %s\nKR_WITH_%s :=", n, p->r->dir, n);
+		for (size_t j = 0; j < p->with.n; j++)
+			fprintf(f, " %s", p->with.v[j].s);
+		fputc('\n', f);
 		fprintf(f, "KR_KEY_%s := %s\nKR_VER_%s := %s-r%d\nKR_DEPS_%s :=", n, p->key, n,
 			p->r->version.s, p->r->release, n);
 		for (size_t j = 0; j < p->nbdeps; j++)
@@ -609,6 +630,9 @@ void graph_free(struct graph *g)
 {
 	for (size_t i = 0; i < g->n; i++) {
 		recipe_free(g->ports[i].r);
+		for (size_t j = 0; j < g->ports[i].with.n; j++)
+			free(g->ports[i].with.v[j].s);
+		free(g->ports[i].with.v);
 		free(g->ports[i].bdeps);
 		free(g->ports[i].via);
 		free(g->ports[i].rdeps);

@@ -23,6 +23,7 @@ struct port {
 	char key[65];       /* content key, hex sha256 */
 	int mark;           /* traversal scratch */
 	int broken;         /* its recipe has problems: kept only to resolve names */
+	struct pstrlist with; /* implicit build deps: the toolchain's runtime */
 };
 
 #define NO_VIA ((size_t)-1)
@@ -39,6 +40,9 @@ struct graph {
 /* Load ports/NAME/port.yaml for every folder of dir, checking each recipe
  * and that folder and name agree. Problems go to d. */
 int graph_load(struct graph *g, const char *dir, const char *arch, struct diags *d);
+/* Give every port loaded from index `from` on the implicit build
+ * dependencies `names` (a cross build's toolchain and C runtime). */
+void graph_add_with(struct graph *g, size_t from, const struct strlist *names);
 /* Providers, missing deps, cycles (every problem goes to d). 0 if clean. */
 int graph_resolve(struct graph *g, struct diags *d);
 /* Content keys (after a clean resolve). */

@@ -411,7 +411,7 @@ int package_port(const struct package_opts *o, struct package_result *res)
 	if (check_opts(o) < 0)
 		return -1;
 	const struct recipe *r = o->recipe;
-	if (o->strip && r->strip && strip_tree(o->destdir, o->strip, NULL) < 0)
+	if (o->strip && r->strip && strip_tree(o->destdir, o->strip, o->host_strip, NULL) < 0)
 		return -1;
 	if (mkdir_p(o->outdir, 0755) < 0)
 		return -1;

@@ -61,6 +61,8 @@ struct package_opts {
 	int64_t source_date_epoch;    /* mtime clamp, SBOM `created` */
 	const char *strip;            /* strip program (PATH lookup without '/');
 				       * NULL: never strip */
+	const char *host_strip;       /* when set: strips ELF files for the build
+				       * host's machine (toolchain programs) */
 	const char *toolchain_key;    /* NULL when building with the host cc */
 	struct prov_refs patches;     /* {file name, sha256}, in applied order */
 	struct prov_refs deps;        /* build-dependency packages {file name, sha256} */

@@ -1,6 +1,8 @@
 /* strip.c - see strip.h */
 #include "strip.h"
 
+#include <elf.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -17,12 +19,22 @@
 extern char **environ;
 
 enum { EXE, LIB, AR, NKINDS };
+/* The machine the build host's own programs are for. */
+#if defined(__x86_64__)
+#define HOST_MACHINE EM_X86_64
+#elif defined(__aarch64__)
+#define HOST_MACHINE EM_AARCH64
+#else
+#define HOST_MACHINE -1
+#endif
+
 static const char *const kind_flag[NKINDS] = {"--strip-all", "--strip-unneeded",
 					      "--strip-debug"};
 
 /* nftw has no user pointer: the walk state lives here for one call. */
 static struct {
-	struct strlist files[NKINDS];
+	struct strlist files[2][NKINDS]; /* [0] target's files, [1] the host's */
+	int split;                       /* a host strip was given */
 	struct strlist inodes; /* "dev:ino" of files seen with nlink > 1 */
 	int failed;
 } W;
@@ -56,9 +68,10 @@ static int classify(const char *path, const struct stat *st, int type, struct FT
 		return 1;
 	}
 	int kind = e.is_shlib ? LIB : e.is_exec ? EXE : !e.is_elf && is_archive(path) ? AR : -1;
+	int host = W.split && e.is_elf && e.machine == HOST_MACHINE;
 	elf_info_free(&e);
 	if (kind >= 0)
-		sl_push(&W.files[kind], path);
+		sl_push(&W.files[host][kind], path);
 	return 0;
 }
 
@@ -101,9 +114,10 @@ static int run_strip(const char *prog, const char *flag, const struct strlist *f
 	return 0;
 }
 
-int strip_tree(const char *destdir, const char *strip_prog, int *count)
+int strip_tree(const char *destdir, const char *strip_prog, const char *host_strip, int *count)
 {
 	memset(&W, 0, sizeof W);
+	W.split = host_strip != NULL;
 	int rc = 0;
 	if (nftw(destdir, classify, 32, FTW_PHYS) != 0 || W.failed) {
 		if (!W.failed)
@@ -111,12 +125,13 @@ int strip_tree(const char *destdir, const char *strip_prog, int *count)
 		rc = -1;
 	}
 	int n = 0;
-	for (int k = 0; k < NKINDS; k++) {
-		if (rc == 0 && W.files[k].n)
-			rc = run_strip(strip_prog, kind_flag[k], &W.files[k]);
-		n += (int)W.files[k].n;
-		sl_free(&W.files[k]);
-	}
+	for (int h = 1; h >= 0; h--)
+		for (int k = 0; k < NKINDS; k++) {
+			if (rc == 0 && W.files[h][k].n)
+				rc = run_strip(h ? host_strip : strip_prog, kind_flag[k], &W.files[h][k]);
+			n += (int)W.files[h][k].n;
+			sl_free(&W.files[h][k]);
+		}
 	sl_free(&W.inodes);
 	if (count)
 		*count = n;

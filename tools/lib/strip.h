@@ -10,7 +10,9 @@
 #define KRILL_STRIP_H
 
 /* strip_prog: the target's strip (found on PATH when it has no '/').
- * *count (may be NULL) gets the number of files stripped. */
-int strip_tree(const char *destdir, const char *strip_prog, int *count);
+ * host_strip: when not NULL, ELF files for the build host's own machine
+ * (a cross toolchain's programs) go to it instead; archives stay with the
+ * target's. *count (may be NULL) gets the number of files stripped. */
+int strip_tree(const char *destdir, const char *strip_prog, const char *host_strip, int *count);
 
 #endif

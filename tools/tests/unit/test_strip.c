@@ -34,7 +34,7 @@ TEST(strips_binaries_libraries_archives)
 	CHECK(mentions_build_dir("usr/bin/prog"));
 	struct stat a, b;
 	int n = -1;
-	CHECK(strip_tree(root, "strip", &n) == 0);
+	CHECK(strip_tree(root, "strip", NULL, &n) == 0);
 	CHECK(n == 3); /* prog and prog2 are one inode */
 	CHECK(!has_debug("usr/bin/prog") && !has_debug("usr/lib/libfoo.so.1.0"));
 	CHECK(!has_debug("usr/lib/libfoo.a"));
@@ -52,10 +52,23 @@ TEST(strips_binaries_libraries_archives)
 
 TEST(failing_strip_is_an_error)
 {
-	CHECK(strip_tree(root, "false", NULL) == -1);
+	CHECK(strip_tree(root, "false", NULL, NULL) == -1);
 	CHECK(strstr(kr_errmsg(), "false --strip") != NULL);
-	CHECK(strip_tree(root, "/nonexistent/strip", NULL) == -1);
+	CHECK(strip_tree(root, "/nonexistent/strip", NULL, NULL) == -1);
 	CHECK(strstr(kr_errmsg(), "cannot run") != NULL);
+}
+
+/* A cross toolchain's tree: the host's programs go to the host strip, only
+ * the archive (target code in a real toolchain) to the target's. */
+TEST(host_programs_use_the_host_strip)
+{
+	sh("rm -rf '%s'", root);
+	make_root();
+	int n = -1;
+	/* "false" as the target strip fails only if it is given a file */
+	CHECK(strip_tree(root, "false", "strip", &n) == -1);
+	CHECK(strstr(kr_errmsg(), "false --strip-debug") != NULL); /* the archive */
+	CHECK(!has_debug("usr/bin/prog") && !has_debug("usr/lib/libfoo.so.1.0"));
 }
 
 int main(void)
@@ -68,6 +81,7 @@ int main(void)
 	make_root();
 	RUN(strips_binaries_libraries_archives);
 	RUN(failing_strip_is_an_error);
+	RUN(host_programs_use_the_host_strip);
 	rm_rf(dir);
 	free(root);
 	free(dir);
