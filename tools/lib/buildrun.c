@@ -470,6 +470,23 @@ static int commit_result(struct buildrun *b, const char *tmpout)
 	return 0;
 }
 
+/* Drop what an interrupted build of the same key left: NAME.tmp.PID dirs
+ * (never trusted: they have no `done`). make runs one build per key. */
+static void remove_stale(const char *dir, const char *name)
+{
+	struct strlist l = STRLIST_INIT;
+	char *prefix = xasprintf("%s.tmp.", name);
+	if (list_dir(dir, &l) == 0)
+		for (size_t i = 0; i < l.n; i++)
+			if (str_starts(l.v[i], prefix)) {
+				char *p = path_join(dir, l.v[i]);
+				rm_rf(p);
+				free(p);
+			}
+	free(prefix);
+	sl_free(&l);
+}
+
 int buildrun_port(struct buildrun *b)
 {
 	if (load(b) < 0)
@@ -486,6 +503,8 @@ int buildrun_port(struct buildrun *b)
 	char *parent = path_dirname(b->outdir);
 	char *tmpout = xasprintf("%s.tmp.%ld", b->outdir, (long)getpid());
 	int rc = mkdir_p(parent, 0755);
+	if (!rc)
+		remove_stale(parent, path_basename(b->outdir));
 	free(parent);
 	if (!rc)
 		rc = rm_rf(tmpout);

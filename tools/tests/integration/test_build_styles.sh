@@ -65,12 +65,12 @@ for style in autotools meson cmake make custom; do
 	} > "$t/ports/hello-$style/port.yaml"
 done
 
-make -C "$TOP" ports ARCH=host PORTS_DIR="$t/ports" CACHE_DIR="$t/cache" BUILD="$t/build" >"$t/make.out" 2>&1
+make -C "$TOP" ports ARCH=host PORTS_DIR="$t/ports" CACHE_DIR="$t/cache" ARCH_BUILD="$t/build" SAN="${SAN:-0}" >"$t/make.out" 2>&1
 check_cmd "all styles build" test $? -eq 0
 for style in autotools meson cmake make custom; do
 	check_cmd "style $style: built, packaged and its test ran" \
 		grep -q "hello-$style 1.0 host ... ok" "$t/make.out"
 done
-check_cmd "autotools built out of tree" sh -c "! zgrep -q . /dev/null; grep -q '>>> configure' '$t/build/host/logs/hello-autotools.log'"
+check_cmd "autotools built out of tree" sh -c "! zgrep -q . /dev/null; grep -q '>>> configure' '$t/build/logs/hello-autotools.log'"
 grep -q "ok" "$t/make.out" || tail -30 "$t/make.out"
 finish

@@ -49,10 +49,10 @@ printf 'build:\n  style: none\n  post-install: |\n    install -D -m 644 $FILESDI
 mkdir -p "$t/ports/greet-data/files"
 echo "hello from data" > "$t/ports/greet-data/files/greeting.txt"
 
-kmake() { make -C "$TOP" ARCH=host "$@"; }
+kmake() { make -C "$TOP" ARCH=host SAN="${SAN:-0}" "$@"; }
 
 # --- first build
-kmake ports PORTS_DIR="$t/ports" CACHE_DIR="$t/cache1" BUILD="$t/build1" >"$t/make1.out" 2>&1
+kmake ports PORTS_DIR="$t/ports" CACHE_DIR="$t/cache1" ARCH_BUILD="$t/build1" >"$t/make1.out" 2>&1
 rc=$?
 check_cmd "make ports succeeds" test $rc -eq 0
 [ $rc -eq 0 ] || tail -40 "$t/make1.out"
@@ -74,14 +74,14 @@ check_cmd "the program runs" sh -c "LD_LIBRARY_PATH='$t/root/usr/lib' '$t/root/u
 check_cmd "data package installed its file" grep -qx "hello from data" "$t/root/usr/share/greet/greeting.txt"
 
 # --- no-op: everything built, nothing runs
-kmake ports PORTS_DIR="$t/ports" CACHE_DIR="$t/cache1" BUILD="$t/build1" >"$t/make2.out" 2>&1
+kmake ports PORTS_DIR="$t/ports" CACHE_DIR="$t/cache1" ARCH_BUILD="$t/build1" >"$t/make2.out" 2>&1
 check_cmd "second make is a no-op" sh -c "! grep -q '^\[' '$t/make2.out'"
 
 # --- a second checkout elsewhere, later, other umask and TZ: same bytes
 sleep 1
 mkdir -p "$t/elsewhere/tree" && cp -r "$t/ports" "$t/elsewhere/tree/ports"
 (umask 077 && TZ=Asia/Tokyo kmake ports PORTS_DIR="$t/elsewhere/tree/ports" CACHE_DIR="$t/cache2" \
-	BUILD="$t/elsewhere/build" JOBS=1) >"$t/make3.out" 2>&1
+	ARCH_BUILD="$t/elsewhere/build" JOBS=1) >"$t/make3.out" 2>&1
 check_cmd "second build succeeds" test $? -eq 0
 (cd "$t/cache1/results" && find . -name '*.pkg.tar.zst' -exec sha256sum {} + | sort) > "$t/sums1"
 (cd "$t/cache2/results" && find . -name '*.pkg.tar.zst' -exec sha256sum {} + | sort) > "$t/sums2"
@@ -92,7 +92,7 @@ check_cmd "byte-identical packages from two checkouts" cmp "$t/sums1" "$t/sums2"
 state() { (cd "$t/cache1/results" && find . -type f | sort | xargs sha256sum | sha256sum); }
 before=$(state)
 bad() { rm -rf "$t/bad" && cp -r "$t/ports" "$t/bad"; }
-badmake() { kmake greet PORTS_DIR="$t/bad" CACHE_DIR="$t/cache1" BUILD="$t/build1" >"$t/bad.out" 2>&1; }
+badmake() { kmake greet PORTS_DIR="$t/bad" CACHE_DIR="$t/cache1" ARCH_BUILD="$t/build1" >"$t/bad.out" 2>&1; }
 
 bad
 sed -i "s|file://$t/src/greet-|file://$t/nowhere/greet-|; s|sha256: .*|sha256: $(printf x | sha256sum | cut -c1-64)|" "$t/bad/greet/port.yaml"
@@ -105,7 +105,7 @@ check_cmd "missing source names the file" grep -q "greet-1.0.tar.gz" "$t/bad.out
 bad
 printf 'garbage' > "$t/src/greet-1.0.tar.gz.bad"
 sed -i 's|greet-${version}.tar.gz|greet-${version}.tar.gz.bad|' "$t/bad/greet/port.yaml"
-kmake greet PORTS_DIR="$t/bad" CACHE_DIR="$t/cache3" BUILD="$t/build3" >"$t/bad.out" 2>&1
+kmake greet PORTS_DIR="$t/bad" CACHE_DIR="$t/cache3" ARCH_BUILD="$t/build3" >"$t/bad.out" 2>&1
 check_cmd "hash mismatch fails" grep -q "greet 1.0 host ... FAILED" "$t/bad.out"
 check_cmd "mismatching file never enters the cache" test ! -e "$t/cache3/distfiles/$(sha "$t/src/greet-1.0.tar.gz.bad")"
 check_cmd "hash mismatch names both hashes" sh -c "grep -q '$(sha "$t/src/greet-1.0.tar.gz")' '$t/bad.out' && grep -q '$(sha "$t/src/greet-1.0.tar.gz.bad")' '$t/bad.out'"
@@ -120,7 +120,7 @@ bad
 sed -i 's|style: make|style: make\n  make: [does-not-exist]|' "$t/bad/greet/port.yaml"
 badmake
 check_cmd "failing build shows its log tail and path" sh -c "grep -q 'last lines of' '$t/bad.out' && grep -q 'logs/greet.log' '$t/bad.out'"
-check_cmd "failing build keeps its work dir" test -d "$t/build1/host/work/greet/src"
+check_cmd "failing build keeps its work dir" test -d "$t/build1/work/greet/src"
 
 bad
 sed -i '/^build-depends/d' "$t/bad/greet/port.yaml"
