@@ -350,16 +350,14 @@ static int package(struct buildrun *b, const char *tmpout)
 		.deps = as_refs(&deps),
 		.tools = {tools, ARRAY_LEN(tools)},
 	};
-	/* The host pseudo-arch links against the host's own libraries. */
+	/* Programs for the build host link against its own libraries. */
 	struct strlist syslibs = STRLIST_INIT;
-	if (!strcmp(b->arch, "host")) {
-		char *host = build_host_triplet();
-		static const char *const dirs[] = {"/lib/%s", "/usr/lib/%s", "/lib64", "/usr/lib64"};
-		for (size_t i = 0; i < ARRAY_LEN(dirs); i++)
-			sl_push_own(&syslibs, xasprintf(dirs[i], host));
-		free(host);
-		o.system_libdirs = &syslibs;
-	}
+	char *host = build_host_triplet();
+	static const char *const dirs[] = {"/lib/%s", "/usr/lib/%s", "/lib64", "/usr/lib64"};
+	for (size_t i = 0; i < ARRAY_LEN(dirs); i++)
+		sl_push_own(&syslibs, xasprintf(dirs[i], host));
+	free(host);
+	o.system_libdirs = &syslibs;
 	struct package_result res = {0};
 	if (!rc)
 		rc = package_port(&o, &res);
@@ -378,10 +376,11 @@ static int package(struct buildrun *b, const char *tmpout)
 }
 
 /* Run the recipe's `test:` against its packages installed (with their
- * runtime dependencies) into a fresh root. ARCH=host runs it with the
- * host's tools, the root at /sysroot on PATH and the library path; a
- * target arch runs it with the root as / (aarch64 through the host's
- * qemu-user binfmt registration). */
+ * runtime dependencies) into a fresh root, in the build sandbox: the root
+ * at /sysroot ($ROOT), its toolchain/ (a bootstrap stage's) at /toolchain.
+ * For ARCH=host the root's programs and libraries are on PATH and the
+ * library path; a target's programs run through its own loader in $ROOT
+ * (aarch64 ones through the host's qemu-user binfmt registration). */
 static int run_test(struct buildrun *b, const char *tmpout)
 {
 	if (!b->r->test)
@@ -408,16 +407,13 @@ static int run_test(struct buildrun *b, const char *tmpout)
 	}
 	struct sandbox sb;
 	setup_sandbox(b, &sb);
-	if (strcmp(b->arch, "host")) {
-		sb.rootfs = root;
-		sb.sysroot = NULL;
-		sb.toolchain = NULL;
-		sl_push(&sb.env, "ROOT=");
-	} else {
-		sb.sysroot = root;
+	sb.sysroot = root;
+	char *tc = path_join(root, "toolchain");
+	sb.toolchain = is_dir(tc) ? tc : NULL;
+	sl_push(&sb.env, "ROOT=/sysroot");
+	if (!strcmp(b->arch, "host")) {
 		sl_push(&sb.env, "PATH=/sysroot/usr/bin:/sysroot/usr/sbin:/usr/bin:/usr/sbin");
 		sl_push(&sb.env, "LD_LIBRARY_PATH=/sysroot/usr/lib");
-		sl_push(&sb.env, "ROOT=/sysroot");
 	}
 	int fd = open(b->log, O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (fd >= 0)
@@ -426,6 +422,7 @@ static int run_test(struct buildrun *b, const char *tmpout)
 	int st = sandbox_run(&sb, script, fd);
 	free(script);
 	sandbox_free(&sb);
+	free(tc);
 	if (fd >= 0)
 		close(fd);
 	if (st != 0) {

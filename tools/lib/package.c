@@ -30,6 +30,7 @@ struct scan {
 	struct sbom_file *files; /* every path of a regular file */
 	size_t nfiles;
 	struct strlist needed, sonames, provides;
+	struct strlist host_needed; /* DT_NEEDED of toolchain/ programs */
 	uint64_t installed;
 };
 
@@ -100,8 +101,10 @@ static int scan_elf(const char *full, const char *rel, struct scan *s, const cha
 		elf_info_free(&e);
 		return -1;
 	}
+	/* toolchain/ holds a bootstrap stage's programs for the build host */
+	struct strlist *needed = str_starts(rel, "toolchain/") ? &s->host_needed : &s->needed;
 	for (size_t i = 0; i < e.needed.n; i++)
-		sl_push(&s->needed, e.needed.v[i]);
+		sl_push(needed, e.needed.v[i]);
 	if (e.is_shlib && e.soname) {
 		sl_push(&s->sonames, e.soname);
 		/* Only the default search path provides: elsewhere is private. */
@@ -175,14 +178,17 @@ static void scan_free(struct scan *s)
 	free(s->m);
 	free(s->files);
 	sl_free(&s->needed);
+	sl_free(&s->host_needed);
 	sl_free(&s->sonames);
 	sl_free(&s->provides);
 }
 
 /* ---- metadata ---- */
 
-/* For ARCH=host the host system provides its own libraries (libc...):
- * a soname found in one of o->system_libdirs is not a package dependency. */
+/* The build host's own libraries (libc...) are not package dependencies
+ * of programs that run on the build host: every file for ARCH=host, and a
+ * bootstrap stage's toolchain/ programs. A soname found in one of
+ * o->system_libdirs is the host's. */
 static int system_soname(const struct package_opts *o, const char *soname)
 {
 	if (!o->system_libdirs)
@@ -213,9 +219,14 @@ static void fill_info(const struct package_opts *o, const struct split_pkg *p,
 	pi->installed_size = s->installed;
 	for (size_t i = 0; i < p->depends.n; i++)
 		sl_push(&pi->depends, p->depends.v[i]);
+	int host = !strcmp(o->arch, "host");
 	for (size_t i = 0; i < s->needed.n; i++)
-		if (!sl_has(&s->sonames, s->needed.v[i]) && !system_soname(o, s->needed.v[i]))
+		if (!sl_has(&s->sonames, s->needed.v[i]) &&
+		    !(host && system_soname(o, s->needed.v[i])))
 			sl_push_own(&pi->depends, xasprintf("so:%s", s->needed.v[i]));
+	for (size_t i = 0; i < s->host_needed.n; i++)
+		if (!sl_has(&s->sonames, s->host_needed.v[i]) && !system_soname(o, s->host_needed.v[i]))
+			sl_push_own(&pi->depends, xasprintf("so:%s", s->host_needed.v[i]));
 	for (size_t i = 0; i < p->provides.n; i++)
 		sl_push(&pi->provides, p->provides.v[i]);
 	for (size_t i = 0; i < s->provides.n; i++)

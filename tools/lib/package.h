@@ -68,8 +68,10 @@ struct package_opts {
 	struct prov_refs deps;        /* build-dependency packages {file name, sha256} */
 	struct prov_refs tools;       /* host tools {name, version}; krill, libzstd
 				       * and libarchive are added automatically */
-	const struct strlist *system_libdirs; /* ARCH=host only: sonames found
-				       * there are the host's, not dependencies */
+	const struct strlist *system_libdirs; /* the build host's library dirs:
+				       * sonames found there are the host's, not
+				       * dependencies, for ARCH=host files and
+				       * toolchain/ programs */
 	int zstd_level;               /* 0: PACKAGE_ZSTD_LEVEL (benchmarks only) */
 };
 

@@ -71,19 +71,14 @@ void sandbox_argv(const struct sandbox *sb, const char *script, struct strlist *
 		sl_push_own(a, xstrndup(sb->env.v[i], (size_t)(eq - sb->env.v[i])));
 		add(a, eq + 1);
 	}
-	if (sb->rootfs) {
-		add(a, "--bind");
-		add(a, sb->rootfs);
-		add(a, "/");
-	}
-	for (size_t i = 0; !sb->rootfs && i < ARRAY_LEN(host_ro); i++) {
+	for (size_t i = 0; i < ARRAY_LEN(host_ro); i++) {
 		if (!path_exists(host_ro[i]))
 			continue;
 		add(a, "--ro-bind");
 		add(a, host_ro[i]);
 		add(a, host_ro[i]);
 	}
-	for (size_t i = 0; !sb->rootfs && i < ARRAY_LEN(usr_links); i++) {
+	for (size_t i = 0; i < ARRAY_LEN(usr_links); i++) {
 		char *target = xasprintf("/%s", usr_links[i][0]);
 		if (is_dir(target)) {
 			add(a, "--symlink");
@@ -108,12 +103,8 @@ void sandbox_argv(const struct sandbox *sb, const char *script, struct strlist *
 		add(a, sb->sysroot);
 		add(a, "/sysroot");
 	}
-	if (sb->rootfs)
-		add(a, "--dir");
-	else
-		add(a, "--bind");
-	if (!sb->rootfs)
-		add(a, sb->workdir);
+	add(a, "--bind");
+	add(a, sb->workdir);
 	add(a, "/build");
 	/* after /build: binds may land inside it (/build/files) */
 	for (size_t i = 0; i < sb->ro_binds.n; i++) {

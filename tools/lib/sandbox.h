@@ -20,9 +20,6 @@ struct sandbox {
 	const char *toolchain; /* host dir mounted ro at /toolchain, or NULL */
 	struct strlist env;    /* "NAME=value" added to the fixed set */
 	struct strlist ro_binds; /* extra "HOST:INSIDE" read-only binds */
-	const char *rootfs;    /* when set: this dir is / (a target root, for
-				* running tests of cross-built packages); the
-				* host's tools are then not visible */
 	int share_net;         /* only for tests of the sandbox itself: never in builds */
 };
 
