@@ -9,6 +9,7 @@ static char *dir, *root;
 
 static void make_root(void)
 {
+	free(root);
 	root = path_join(dir, "dest");
 	if (sh("mkdir -p '%s/usr/bin' '%s/usr/lib' && cd '%s' && cp prog '%s/usr/bin/' && "
 		      "cp libfoo.so.1.0 libfoo.a '%s/usr/lib/' && ln '%s/usr/bin/prog' "
