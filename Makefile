@@ -8,8 +8,8 @@ include mk/config.mk
 include mk/prereq.mk
 include mk/tools.mk
 include mk/graph.mk
-include mk/ports.mk
 include mk/bootstrap.mk
+include mk/ports.mk
 include mk/repo.mk
 include mk/images.mk
 include mk/check.mk

@@ -13,7 +13,8 @@ kr_closure = $(if $(1),$(call kr_closure,$(filter-out $(2) $(1),$(sort \
 # How many ports this run will build: the missing stamps among the goals'
 # ports (all of them for `ports`/`world`), counted once at parse time.
 KR_GOAL_PORTS = $(if $(filter world ports index images,$(MAKECMDGOALS)),$(KR_PORTS),\
-	$(call kr_closure,$(filter $(KR_PORTS),$(MAKECMDGOALS))))
+	$(call kr_closure,$(filter $(KR_PORTS),$(MAKECMDGOALS) \
+	$(if $(filter toolchain,$(MAKECMDGOALS)),$(TOOLCHAIN_STAGES)))))
 KR_TODO := $(words $(filter-out $(wildcard $(KR_RESULTS)/*/done),\
 	$(foreach p,$(KR_GOAL_PORTS),$(KR_RESULTS)/$(KR_KEY_$(p))/done)))
 
