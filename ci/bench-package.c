@@ -25,9 +25,11 @@ static uint64_t next(void)
 }
 
 static const char *const words[] = {
-	"the", "package", "of", "a", "file", "to", "and", "build", "source", "int", "return",
-	"struct", "if", "for", "static", "void", "char", "license", "version", "krill", "zstd",
-	"library", "function", "error", "value", "(", ")", "{", "}", ";", "\n", "\t", "=", "0",
+	"the",	   "package",  "of",	"a",	   "file",    "to",    "and",
+	"build",   "source",   "int",	"return",  "struct",  "if",    "for",
+	"static",  "void",     "char",	"license", "version", "krill", "zstd",
+	"library", "function", "error", "value",   "(",	      ")",     "{",
+	"}",	   ";",	       "\n",	"\t",	   "=",	      "0",
 };
 
 /* Text-like (compressible) or random bytes. */
@@ -100,8 +102,12 @@ static int pack(const char *recipe, const char *dir, const char *out, int level)
 		diag_print(&d, stderr);
 		return 1;
 	}
-	struct package_opts o = {.recipe = r, .arch = "x86_64", .destdir = dir, .outdir = out,
-				 .source_date_epoch = 1700000000, .zstd_level = level};
+	struct package_opts o = {.recipe = r,
+				 .arch = "x86_64",
+				 .destdir = dir,
+				 .outdir = out,
+				 .source_date_epoch = 1700000000,
+				 .zstd_level = level};
 	struct package_result res;
 	double t0 = now_seconds(), c0 = cpu_seconds();
 	if (package_port(&o, &res) < 0) {

@@ -83,8 +83,8 @@ static int run(int argc, char **argv)
 	struct client_opts o;
 	int first = client_parse(argc, argv, 0, &o);
 	if (first < 0 || first >= argc) {
-		int rc = verb_usage_error(&verb_add, "%s",
-					  first < 0 ? kr_errmsg() : "expected at least one package");
+		int rc = verb_usage_error(
+			&verb_add, "%s", first < 0 ? kr_errmsg() : "expected at least one package");
 		client_opts_free(&o);
 		return rc;
 	}

@@ -77,13 +77,20 @@ static int next_progress(const char *path)
 static int run(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"arch", required_argument, NULL, 'a'},	 {"key", required_argument, NULL, 'k'},
-		{"out", required_argument, NULL, 'o'},	 {"cache", required_argument, NULL, 'c'},
-		{"work", required_argument, NULL, 'w'},	 {"dep", required_argument, NULL, 'd'},
-		{"toolchain", required_argument, NULL, 't'}, {"jobs", required_argument, NULL, 'j'},
-		{"log", required_argument, NULL, 'l'},	 {"progress", required_argument, NULL, 'p'},
-		{"total", required_argument, NULL, 'n'}, {"verbose", no_argument, NULL, 'v'},
-		{"keep-work", no_argument, NULL, 'K'},	 {"shell", no_argument, NULL, 's'},
+		{"arch", required_argument, NULL, 'a'},
+		{"key", required_argument, NULL, 'k'},
+		{"out", required_argument, NULL, 'o'},
+		{"cache", required_argument, NULL, 'c'},
+		{"work", required_argument, NULL, 'w'},
+		{"dep", required_argument, NULL, 'd'},
+		{"toolchain", required_argument, NULL, 't'},
+		{"jobs", required_argument, NULL, 'j'},
+		{"log", required_argument, NULL, 'l'},
+		{"progress", required_argument, NULL, 'p'},
+		{"total", required_argument, NULL, 'n'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"keep-work", no_argument, NULL, 'K'},
+		{"shell", no_argument, NULL, 's'},
 		{"toolchain-key", required_argument, NULL, 'T'},
 		{"with", required_argument, NULL, 'W'},
 		{NULL, 0, NULL, 0},
@@ -110,13 +117,17 @@ static int run(int argc, char **argv)
 		case 's': shell = 1; break;
 		case 'T': b.toolchain_key = optarg; break;
 		case 'W': sl_push(&b.with, optarg); break;
-		default: sl_free(&b.deps); sl_free(&b.with); return verb_usage_error(&verb_build, "bad option");
+		default:
+			sl_free(&b.deps);
+			sl_free(&b.with);
+			return verb_usage_error(&verb_build, "bad option");
 		}
 	}
 	if (optind + 1 != argc || !b.arch || (!shell && (!b.key || !b.outdir))) {
 		sl_free(&b.deps);
 		sl_free(&b.with);
-		return verb_usage_error(&verb_build, "expected --arch, --key, --out and one PORT_DIR");
+		return verb_usage_error(&verb_build,
+					"expected --arch, --key, --out and one PORT_DIR");
 	}
 	b.portdir = argv[optind];
 	double t0 = now_seconds();
@@ -129,7 +140,10 @@ static int run(int argc, char **argv)
 		if (total > 0)
 			snprintf(kn, sizeof kn, "[%d/%d] ", k, total);
 		printf("%s%s %s %s ... %s %.1fs\n", kn, b.name, b.version, b.arch,
-		       rc < 0 ? "FAILED" : b.cached ? "cached" : "ok", now_seconds() - t0);
+		       rc < 0	  ? "FAILED"
+		       : b.cached ? "cached"
+				  : "ok",
+		       now_seconds() - t0);
 		fflush(stdout);
 	}
 	buildrun_free(&b);

@@ -131,20 +131,32 @@ static char *default_cache(void)
 static int parse(int argc, char **argv, struct args *a)
 {
 	static const struct option opts[] = {
-		{"cache", required_argument, NULL, 'c'},   {"distfiles", required_argument, NULL, 'd'},
-		{"mirror", required_argument, NULL, 'm'},  {"no-upstream", no_argument, NULL, 'U'},
-		{"no-debian", no_argument, NULL, 'D'},     {"update-debian-index", no_argument, NULL, 'u'},
-		{"arch", required_argument, NULL, 'a'},    {"all", no_argument, NULL, 'A'},
-		{"sha256", required_argument, NULL, 's'},  {"name", required_argument, NULL, 'n'},
-		{"url", required_argument, NULL, 'r'},     {NULL, 0, NULL, 0},
+		{"cache", required_argument, NULL, 'c'},
+		{"distfiles", required_argument, NULL, 'd'},
+		{"mirror", required_argument, NULL, 'm'},
+		{"no-upstream", no_argument, NULL, 'U'},
+		{"no-debian", no_argument, NULL, 'D'},
+		{"update-debian-index", no_argument, NULL, 'u'},
+		{"arch", required_argument, NULL, 'a'},
+		{"all", no_argument, NULL, 'A'},
+		{"sha256", required_argument, NULL, 's'},
+		{"name", required_argument, NULL, 'n'},
+		{"url", required_argument, NULL, 'r'},
+		{NULL, 0, NULL, 0},
 	};
 	char *cache = NULL;
 	struct strlist mirrors = STRLIST_INIT;
 	int c, bad = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'c': free(cache); cache = xstrdup(optarg); break;
-		case 'd': free(a->o.distfiles); a->o.distfiles = xstrdup(optarg); break;
+		case 'c':
+			free(cache);
+			cache = xstrdup(optarg);
+			break;
+		case 'd':
+			free(a->o.distfiles);
+			a->o.distfiles = xstrdup(optarg);
+			break;
 		case 'm': sl_push(&mirrors, optarg); break;
 		case 'U': a->o.no_upstream = 1; break;
 		case 'D': a->o.no_debian = 1; break;
@@ -181,7 +193,8 @@ static int run(int argc, char **argv)
 	}
 	if (a.sha256 || a.name) {
 		if (!a.sha256 || !a.name || nargs || a.all) {
-			rc = verb_usage_error(&verb_fetch, "--sha256 and --name go together, without ports");
+			rc = verb_usage_error(&verb_fetch,
+					      "--sha256 and --name go together, without ports");
 			goto out;
 		}
 	} else if (nargs != 1 && !(a.update && !nargs)) {

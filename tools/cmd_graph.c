@@ -95,8 +95,8 @@ static int run(int argc, char **argv)
 	if (argc - optind > 1)
 		return verb_usage_error(&verb_graph, "expected at most one PORTS_DIR");
 	if (strcmp(arch, "x86_64") && strcmp(arch, "aarch64") && strcmp(arch, "host"))
-		return verb_usage_error(&verb_graph, "unknown arch '%s', expected x86_64, aarch64 or host",
-					arch);
+		return verb_usage_error(
+			&verb_graph, "unknown arch '%s', expected x86_64, aarch64 or host", arch);
 	const char *dir = optind < argc ? argv[optind] : "ports";
 	struct graph g = {0};
 	struct diags d = DIAGS_INIT;
@@ -133,8 +133,9 @@ static int run(int argc, char **argv)
 	if (!out && !dot)
 		for (size_t i = 0; i < g.n; i++)
 			if (g.ports[i].enabled)
-				printf("%s %s-r%d %s\n", g.ports[i].r->name.s, g.ports[i].r->version.s,
-				       g.ports[i].r->release, g.ports[i].key);
+				printf("%s %s-r%d %s\n", g.ports[i].r->name.s,
+				       g.ports[i].r->version.s, g.ports[i].r->release,
+				       g.ports[i].key);
 done:
 	diag_free(&d);
 	graph_free(&g);

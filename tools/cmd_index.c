@@ -154,20 +154,24 @@ static int previous(const char *repo, struct index *prev)
 
 static int settle_header(struct index *ix, const struct index *prev, const struct opts *o)
 {
-	const char *arch = o->arch ? o->arch : prev->arch ? prev->arch : ix->n ? ix->pkgs[0].arch : NULL;
+	const char *arch = o->arch	? o->arch
+			   : prev->arch ? prev->arch
+			   : ix->n	? ix->pkgs[0].arch
+					: NULL;
 	const char *name = o->name ? o->name : prev->name ? prev->name : "main";
 	if (!arch) {
 		kr_err("%s: no packages and no previous index, give --arch", o->repo);
 		return -1;
 	}
 	if (!valid_pkgname(name)) {
-		kr_err("bad repository name '%s', expected lowercase letters, digits and + . _ -", name);
+		kr_err("bad repository name '%s', expected lowercase letters, digits and + . _ -",
+		       name);
 		return -1;
 	}
 	for (size_t i = 0; i < ix->n; i++)
 		if (strcmp(ix->pkgs[i].arch, arch)) {
-			kr_err("%s/%s: arch %s, expected %s like the rest of the repository", o->repo,
-			       ix->pkgs[i].file, ix->pkgs[i].arch, arch);
+			kr_err("%s/%s: arch %s, expected %s like the rest of the repository",
+			       o->repo, ix->pkgs[i].file, ix->pkgs[i].arch, arch);
 			return -1;
 		}
 	ix->name = xstrdup(name);
@@ -180,11 +184,14 @@ static int settle_header(struct index *ix, const struct index *prev, const struc
 	}
 	if (o->expires_at) {
 		if (rfc3339_parse(o->expires_at, &ix->expires) < 0) {
-			kr_err("--expires-at '%s': expected UTC time as YYYY-MM-DDTHH:MM:SSZ", o->expires_at);
+			kr_err("--expires-at '%s': expected UTC time as YYYY-MM-DDTHH:MM:SSZ",
+			       o->expires_at);
 			return -1;
 		}
 		if (ix->expires <= time(NULL))
-			fprintf(stderr, "krill index: warning: %s is in the past: clients will refuse this index\n",
+			fprintf(stderr,
+				"krill index: warning: %s is in the past: clients will refuse this "
+				"index\n",
 				o->expires_at);
 	} else {
 		ix->expires = time(NULL) + o->days * 86400;
@@ -236,9 +243,12 @@ static int number(const char *s, uint64_t max, uint64_t *out)
 static int run(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-		{"key", required_argument, NULL, 'k'},       {"expires", required_argument, NULL, 'e'},
-		{"expires-at", required_argument, NULL, 'E'}, {"name", required_argument, NULL, 'n'},
-		{"arch", required_argument, NULL, 'a'},      {"version", required_argument, NULL, 'v'},
+		{"key", required_argument, NULL, 'k'},
+		{"expires", required_argument, NULL, 'e'},
+		{"expires-at", required_argument, NULL, 'E'},
+		{"name", required_argument, NULL, 'n'},
+		{"arch", required_argument, NULL, 'a'},
+		{"version", required_argument, NULL, 'v'},
 		{NULL, 0, NULL, 0},
 	};
 	struct opts o = {.days = 30};
@@ -252,12 +262,14 @@ static int run(int argc, char **argv)
 		case 'a': o.arch = optarg; break;
 		case 'e':
 			if (number(optarg, 3650, &v) < 0)
-				return verb_usage_error(&verb_index, "--expires: expected 1 to 3650 days");
+				return verb_usage_error(&verb_index,
+							"--expires: expected 1 to 3650 days");
 			o.days = (long)v;
 			break;
 		case 'v':
 			if (number(optarg, UINT64_MAX - 1, &o.version) < 0)
-				return verb_usage_error(&verb_index, "--version: expected a whole number from 1");
+				return verb_usage_error(
+					&verb_index, "--version: expected a whole number from 1");
 			break;
 		default: return verb_usage_error(&verb_index, "unknown option");
 		}

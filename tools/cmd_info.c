@@ -41,7 +41,8 @@ static const struct pkginfo *newest(const struct pkginfo **v, size_t n, const ch
 {
 	const struct pkginfo *best = NULL;
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(v[i]->name, name) && (!best || version_cmp(v[i]->version, best->version) > 0))
+		if (!strcmp(v[i]->name, name) &&
+		    (!best || version_cmp(v[i]->version, best->version) > 0))
 			best = v[i];
 	return best;
 }

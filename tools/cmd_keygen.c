@@ -27,7 +27,8 @@ const struct verb verb_keygen = {
 
 static int run(int argc, char **argv)
 {
-	static const struct option opts[] = {{"dir", required_argument, NULL, 'd'}, {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"dir", required_argument, NULL, 'd'},
+					     {NULL, 0, NULL, 0}};
 	const char *dir = ".";
 	int c;
 	while ((c = getopt_long(argc, argv, "d:", opts, NULL)) != -1) {
@@ -41,9 +42,10 @@ static int run(int argc, char **argv)
 	char id[KEYID_LEN + 1];
 	char *pub = xasprintf("%s/%s.pub", dir, name);
 	int rc = 1;
-	if (mkdir_p(dir, 0700) == 0 && sign_keygen(dir, name) == 0 && sign_pubkey_id(pub, id) == 0) {
-		printf("%s/%s.pem: private key (keep it secret)\n%s: public key, key id %s\n", dir, name,
-		       pub, id);
+	if (mkdir_p(dir, 0700) == 0 && sign_keygen(dir, name) == 0 &&
+	    sign_pubkey_id(pub, id) == 0) {
+		printf("%s/%s.pem: private key (keep it secret)\n%s: public key, key id %s\n", dir,
+		       name, pub, id);
 		rc = 0;
 	} else {
 		fprintf(stderr, "krill keygen: %s\n", kr_errmsg());

@@ -34,7 +34,8 @@ static void lint_port_files(const struct graph *g, struct diags *d)
 				if (!str_ends(l.v[j], ".patch")) {
 					char *p = path_join(pd, l.v[j]);
 					diag_add(d, p, (struct pos){0, 0},
-						 "not a patch, expected only NNNN-name.patch files in patches/");
+						 "not a patch, expected only NNNN-name.patch files "
+						 "in patches/");
 					free(p);
 				}
 		sl_free(&l);
@@ -75,8 +76,8 @@ static int run(int argc, char **argv)
 		}
 	}
 	if (arch && strcmp(arch, "x86_64") && strcmp(arch, "aarch64") && strcmp(arch, "host"))
-		return verb_usage_error(&verb_lint, "unknown arch '%s', expected x86_64, aarch64 or host",
-					arch);
+		return verb_usage_error(
+			&verb_lint, "unknown arch '%s', expected x86_64, aarch64 or host", arch);
 	struct graph g = {0};
 	struct diags d = DIAGS_INIT, shown = DIAGS_INIT;
 	graph_load(&g, dir, arch, &d);

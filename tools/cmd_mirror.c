@@ -79,7 +79,8 @@ static int run(int argc, char **argv)
 			errno = 0;
 			grace = strtol(optarg, &end, 10);
 			if (!*optarg || *end || errno || grace < 0 || grace > 24 * 366)
-				return verb_usage_error(&verb_mirror, "--grace: expected 0 to 8784 hours");
+				return verb_usage_error(&verb_mirror,
+							"--grace: expected 0 to 8784 hours");
 			break;
 		default: return verb_usage_error(&verb_mirror, "unknown option");
 		}

@@ -68,7 +68,8 @@ static int verify(const char *repo, const char *keys)
 
 static int run(int argc, char **argv)
 {
-	static const struct option opts[] = {{"keys", required_argument, NULL, 'k'}, {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"keys", required_argument, NULL, 'k'},
+					     {NULL, 0, NULL, 0}};
 	const char *keys = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {

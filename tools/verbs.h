@@ -9,9 +9,10 @@ struct verb {
 	int (*run)(int argc, char **argv);
 };
 
-#define VERB_LIST(X)                                                          \
-	X(graph) X(lint) X(fetch) X(build) X(keygen) X(index) X(verify) X(add) \
-	X(del) X(info) X(list) X(update) X(image) X(mirror) X(diff)
+#define VERB_LIST(X)                                                                               \
+	X(graph)                                                                                   \
+	X(lint) X(fetch) X(build) X(keygen) X(index) X(verify) X(add) X(del) X(info) X(list)       \
+		X(update) X(image) X(mirror) X(diff)
 
 #define X(v) extern const struct verb verb_##v;
 VERB_LIST(X)

@@ -63,9 +63,10 @@ void build_env_vars(const struct recipe *r, const struct build_env *e, struct st
 	free(cflags);
 	if (e->cross) {
 		static const char *const tools[][2] = {
-			{"CC", "gcc"},	     {"CXX", "g++"},	 {"CPP", "cpp"},     {"AR", "ar"},
-			{"RANLIB", "ranlib"}, {"STRIP", "strip"}, {"NM", "nm"},       {"LD", "ld"},
-			{"OBJCOPY", "objcopy"}, {"OBJDUMP", "objdump"}, {"READELF", "readelf"},
+			{"CC", "gcc"},		{"CXX", "g++"},		{"CPP", "cpp"},
+			{"AR", "ar"},		{"RANLIB", "ranlib"},	{"STRIP", "strip"},
+			{"NM", "nm"},		{"LD", "ld"},		{"OBJCOPY", "objcopy"},
+			{"OBJDUMP", "objdump"}, {"READELF", "readelf"},
 		};
 		for (size_t i = 0; i < ARRAY_LEN(tools); i++) {
 			char *v = xasprintf("%s-%s", e->target, tools[i][1]);
@@ -134,13 +135,13 @@ char *build_script(const struct recipe *r, const struct build_env *e)
 	hook(&s, "pre-configure", r->pre_configure);
 	const char *into = r->out_of_tree ? "cd \"$BUILDDIR\"\n" : "";
 	switch (r->style) {
-	case STYLE_NONE:
-		break;
+	case STYLE_NONE: break;
 	case STYLE_AUTOTOOLS:
-		sb_printf(&s, "echo '>>> configure'\n%s\"$S/configure\" --build=\"$BUILD_TRIPLET\" "
-			      "--host=\"$TARGET\" --prefix=/usr --sysconfdir=/etc --localstatedir=/var "
-			      "--libdir=/usr/lib --libexecdir=/usr/libexec --mandir=/usr/share/man "
-			      "--infodir=/usr/share/info",
+		sb_printf(&s,
+			  "echo '>>> configure'\n%s\"$S/configure\" --build=\"$BUILD_TRIPLET\" "
+			  "--host=\"$TARGET\" --prefix=/usr --sysconfdir=/etc --localstatedir=/var "
+			  "--libdir=/usr/lib --libexecdir=/usr/libexec --mandir=/usr/share/man "
+			  "--infodir=/usr/share/info",
 			  into);
 		rc |= add_args(&s, r, e, &r->configure_args);
 		sb_adds(&s, "\necho '>>> make'\nmake -j\"$JOBS\"");
@@ -158,15 +159,19 @@ char *build_script(const struct recipe *r, const struct build_env *e)
 		break;
 	case STYLE_MESON:
 		if (e->cross)
-			sb_adds(&s, "cat > /build/meson-cross.ini <<EOF\n[binaries]\nc = '$CC'\ncpp = "
-				    "'$CXX'\nar = '$AR'\nstrip = '$STRIP'\npkg-config = 'pkg-config'\n"
-				    "[properties]\nsys_root = '/sysroot'\n[host_machine]\nsystem = "
-				    "'linux'\ncpu_family = '$ARCH'\ncpu = '$ARCH'\nendian = 'little'\nEOF\n");
-		sb_printf(&s, "echo '>>> meson setup'\nmeson setup \"$BUILDDIR\" \"$S\" --prefix=/usr "
-			      "--libdir=lib --buildtype=plain --wrap-mode=nodownload%s",
+			sb_adds(&s,
+				"cat > /build/meson-cross.ini <<EOF\n[binaries]\nc = '$CC'\ncpp = "
+				"'$CXX'\nar = '$AR'\nstrip = '$STRIP'\npkg-config = 'pkg-config'\n"
+				"[properties]\nsys_root = '/sysroot'\n[host_machine]\nsystem = "
+				"'linux'\ncpu_family = '$ARCH'\ncpu = '$ARCH'\nendian = "
+				"'little'\nEOF\n");
+		sb_printf(&s,
+			  "echo '>>> meson setup'\nmeson setup \"$BUILDDIR\" \"$S\" --prefix=/usr "
+			  "--libdir=lib --buildtype=plain --wrap-mode=nodownload%s",
 			  e->cross ? " --cross-file /build/meson-cross.ini" : "");
 		rc |= add_args(&s, r, e, &r->configure_args);
-		sb_adds(&s, "\necho '>>> meson compile'\nmeson compile -C \"$BUILDDIR\" -j \"$JOBS\"");
+		sb_adds(&s,
+			"\necho '>>> meson compile'\nmeson compile -C \"$BUILDDIR\" -j \"$JOBS\"");
 		rc |= add_args(&s, r, e, &r->make_args);
 		sb_adds(&s, "\necho '>>> meson install'\nDESTDIR=\"$DESTDIR\" meson install -C "
 			    "\"$BUILDDIR\" --no-rebuild");
@@ -174,24 +179,26 @@ char *build_script(const struct recipe *r, const struct build_env *e)
 		sb_addc(&s, '\n');
 		break;
 	case STYLE_CMAKE:
-		sb_printf(&s, "echo '>>> cmake'\ncmake -S \"$S\" -B \"$BUILDDIR\" "
-			      "-DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_INSTALL_LIBDIR=lib "
-			      "-DCMAKE_BUILD_TYPE=Release%s",
-			  e->cross ? " -DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR=\"$ARCH\" "
-				     "-DCMAKE_SYSROOT=/sysroot -DCMAKE_FIND_ROOT_PATH_MODE_PROGRAM=NEVER "
-				     "-DCMAKE_FIND_ROOT_PATH_MODE_LIBRARY=ONLY "
-				     "-DCMAKE_FIND_ROOT_PATH_MODE_INCLUDE=ONLY"
-				   : "");
+		sb_printf(&s,
+			  "echo '>>> cmake'\ncmake -S \"$S\" -B \"$BUILDDIR\" "
+			  "-DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_INSTALL_LIBDIR=lib "
+			  "-DCMAKE_BUILD_TYPE=Release%s",
+			  e->cross
+				  ? " -DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR=\"$ARCH\" "
+				    "-DCMAKE_SYSROOT=/sysroot "
+				    "-DCMAKE_FIND_ROOT_PATH_MODE_PROGRAM=NEVER "
+				    "-DCMAKE_FIND_ROOT_PATH_MODE_LIBRARY=ONLY "
+				    "-DCMAKE_FIND_ROOT_PATH_MODE_INCLUDE=ONLY"
+				  : "");
 		rc |= add_args(&s, r, e, &r->configure_args);
 		sb_adds(&s, "\necho '>>> build'\ncmake --build \"$BUILDDIR\" -j \"$JOBS\"");
 		rc |= add_args(&s, r, e, &r->make_args);
-		sb_adds(&s, "\necho '>>> install'\nDESTDIR=\"$DESTDIR\" cmake --install \"$BUILDDIR\"");
+		sb_adds(&s,
+			"\necho '>>> install'\nDESTDIR=\"$DESTDIR\" cmake --install \"$BUILDDIR\"");
 		rc |= add_args(&s, r, e, &r->install_args);
 		sb_addc(&s, '\n');
 		break;
-	case STYLE_CUSTOM:
-		sb_printf(&s, "echo '>>> script'\n(\n%s\n)\n", r->script);
-		break;
+	case STYLE_CUSTOM: sb_printf(&s, "echo '>>> script'\n(\n%s\n)\n", r->script); break;
 	}
 	sb_adds(&s, "cd \"$S\"\n");
 	hook(&s, "post-install", r->post_install);

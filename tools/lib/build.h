@@ -17,10 +17,10 @@
 #include "recipe.h"
 
 struct build_env {
-	const char *arch;          /* x86_64, aarch64 or host */
-	const char *target;        /* triplet the port is built for */
+	const char *arch;	   /* x86_64, aarch64 or host */
+	const char *target;	   /* triplet the port is built for */
 	const char *build_triplet; /* triplet of the machine building */
-	int cross;                 /* 1: a cross toolchain in /toolchain */
+	int cross;		   /* 1: a cross toolchain in /toolchain */
 	int jobs;
 	long long source_date_epoch;
 };

@@ -73,7 +73,8 @@ static int load(struct buildrun *b)
 	b->name = b->r->name.s;
 	b->version = b->r->version.s;
 	b->cache_dir = b->cache ? xstrdup(b->cache) : default_cache();
-	b->work = b->workdir ? xstrdup(b->workdir) : xasprintf("build/%s/work/%s", b->arch, b->name);
+	b->work =
+		b->workdir ? xstrdup(b->workdir) : xasprintf("build/%s/work/%s", b->arch, b->name);
 	b->log = b->logpath ? xstrdup(b->logpath) : xasprintf("%s.log", b->work);
 	b->sysroot = xasprintf("%s.sysroot", b->work);
 	return 0;
@@ -205,8 +206,8 @@ static void setup_sandbox(struct buildrun *b, struct sandbox *sb)
 	sb->toolchain = toolchain(b);
 	char *target = build_target_triplet(b->arch);
 	char *host = build_host_triplet();
-	struct build_env e = {b->arch, target, host, cross(b, target), b->jobs,
-			      source_date_epoch()};
+	struct build_env e = {b->arch,		target,	 host,
+			      cross(b, target), b->jobs, source_date_epoch()};
 	build_env_vars(b->r, &e, &sb->env);
 	char *files = path_join(b->r->dir, "files");
 	if (is_dir(files))
@@ -229,8 +230,8 @@ static int run_script(struct buildrun *b)
 {
 	char *target = build_target_triplet(b->arch);
 	char *host = build_host_triplet();
-	struct build_env e = {b->arch, target, host, cross(b, target), b->jobs,
-			      source_date_epoch()};
+	struct build_env e = {b->arch,		target,	 host,
+			      cross(b, target), b->jobs, source_date_epoch()};
 	char *script = build_script(b->r, &e);
 	free(target);
 	free(host);
@@ -269,11 +270,11 @@ static int run_script(struct buildrun *b)
 	if (st < 0)
 		return -1;
 	if (st != 0) {
-		fprintf(stderr, "krill build: %s failed (exit %d); last lines of %s:\n", b->name, st,
-			b->log);
+		fprintf(stderr, "krill build: %s failed (exit %d); last lines of %s:\n", b->name,
+			st, b->log);
 		log_tail(b->log, 30);
-		fprintf(stderr, "krill build: full log: %s\nkrill build: work dir kept: %s\n", b->log,
-			b->work);
+		fprintf(stderr, "krill build: full log: %s\nkrill build: work dir kept: %s\n",
+			b->log, b->work);
 		kr_err("%s: build failed (exit %d), log: %s", b->name, st, b->log);
 		return -1;
 	}
@@ -427,7 +428,8 @@ static int run_test(struct buildrun *b, const char *tmpout)
 		close(fd);
 	if (st != 0) {
 		if (st > 0) {
-			fprintf(stderr, "krill build: %s: test failed (exit %d); last lines of %s:\n",
+			fprintf(stderr,
+				"krill build: %s: test failed (exit %d); last lines of %s:\n",
 				b->name, st, b->log);
 			log_tail(b->log, 30);
 			kr_err("%s: test failed (exit %d), log: %s", b->name, st, b->log);
@@ -533,13 +535,14 @@ int buildrun_shell(struct buildrun *b)
 	free(src);
 	if (!reuse && prepare(b) < 0)
 		return -1;
-	fprintf(stderr, "krill: shell in %s's sandbox (%s at /build); `. /build/krill-build.sh` "
-			"runs the build, exit leaves\n",
+	fprintf(stderr,
+		"krill: shell in %s's sandbox (%s at /build); `. /build/krill-build.sh` "
+		"runs the build, exit leaves\n",
 		b->name, b->work);
 	char *target = build_target_triplet(b->arch);
 	char *host = build_host_triplet();
-	struct build_env e = {b->arch, target, host, cross(b, target), b->jobs,
-			      source_date_epoch()};
+	struct build_env e = {b->arch,		target,	 host,
+			      cross(b, target), b->jobs, source_date_epoch()};
 	char *script = build_script(b->r, &e);
 	free(target);
 	free(host);

@@ -10,9 +10,9 @@ struct buildrun {
 	/* inputs */
 	const char *arch, *key, *outdir, *cache, *workdir, *toolchain, *logpath, *portdir;
 	const char *toolchain_key; /* for provenance; NULL with the host compiler */
-	struct strlist deps; /* dependency result dirs */
-	struct strlist with; /* names installed besides the recipe's build-depends
-			      * (the toolchain's runtime, given by the graph) */
+	struct strlist deps;	   /* dependency result dirs */
+	struct strlist with;	   /* names installed besides the recipe's build-depends
+				    * (the toolchain's runtime, given by the graph) */
 	int jobs, verbose, keep_work;
 	/* filled in */
 	const char *name, *version; /* for the progress line (owned by r) */

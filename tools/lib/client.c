@@ -7,8 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-int client_parse_repositories(const char *data, size_t len, const char *src,
-			      struct strlist *urls)
+int client_parse_repositories(const char *data, size_t len, const char *src, struct strlist *urls)
 {
 	(void)len;
 	struct strlist lines = STRLIST_INIT;
@@ -57,9 +56,12 @@ static int load_config(struct client_opts *o)
 int client_parse(int argc, char **argv, int list_opts, struct client_opts *o)
 {
 	static const struct option opts[] = {
-		{"root", required_argument, NULL, 'r'},   {"repo", required_argument, NULL, 'X'},
-		{"keys", required_argument, NULL, 'k'},   {"no-cache", no_argument, NULL, 'n'},
-		{"installed", no_argument, NULL, 'I'},    {"quiet", no_argument, NULL, 'q'},
+		{"root", required_argument, NULL, 'r'},
+		{"repo", required_argument, NULL, 'X'},
+		{"keys", required_argument, NULL, 'k'},
+		{"no-cache", no_argument, NULL, 'n'},
+		{"installed", no_argument, NULL, 'I'},
+		{"quiet", no_argument, NULL, 'q'},
 		{NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof *o);
@@ -86,9 +88,7 @@ int client_parse(int argc, char **argv, int list_opts, struct client_opts *o)
 				break;
 			}
 			/* fall through */
-		default:
-			kr_err("unknown option '%s'", argv[optind - 1]);
-			return -1;
+		default: kr_err("unknown option '%s'", argv[optind - 1]); return -1;
 		}
 	}
 	if (!o->root)
@@ -136,7 +136,7 @@ int client_open(struct client *c, const struct client_opts *o, int repos)
 	c->repos = xcalloc(o->repos.n, sizeof *c->repos);
 	for (size_t i = 0; i < o->repos.n; i++) {
 		if (remote_open(&c->repos[i], o->repos.v[i], o->keys, &c->db,
-			      o->no_cache ? c->tmpdir : c->cachedir, o->no_cache) < 0)
+				o->no_cache ? c->tmpdir : c->cachedir, o->no_cache) < 0)
 			return -1;
 		c->nrepos++;
 	}

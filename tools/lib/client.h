@@ -54,7 +54,6 @@ const struct pkginfo **client_available(const struct client *c, size_t *n);
 const struct remote *client_repo_of(const struct client *c, const struct pkginfo *p);
 
 /* Parse a repositories file's text into urls (exposed for tests). */
-int client_parse_repositories(const char *data, size_t len, const char *src,
-			      struct strlist *urls);
+int client_parse_repositories(const char *data, size_t len, const char *src, struct strlist *urls);
 
 #endif

@@ -12,7 +12,7 @@
 
 #include "fsroot.h"
 
-#define DB_MAGIC "krill-db 1"
+#define DB_MAGIC      "krill-db 1"
 #define JOURNAL_MAGIC "krill-journal 1"
 
 /* ---- packages ---- */
@@ -78,7 +78,8 @@ struct db_pkg *db_owner(struct db *db, const char *path)
 {
 	for (size_t i = 0; i < db->n; i++)
 		for (size_t j = 0; j < db->pkgs[i].nfiles; j++)
-			if (db->pkgs[i].files[j].type != 'D' && !strcmp(db->pkgs[i].files[j].path, path))
+			if (db->pkgs[i].files[j].type != 'D' &&
+			    !strcmp(db->pkgs[i].files[j].path, path))
 				return &db->pkgs[i];
 	return NULL;
 }
@@ -89,7 +90,8 @@ int db_dir_used(struct db *db, const char *path, const char *except)
 		if (except && !strcmp(db->pkgs[i].info.name, except))
 			continue;
 		for (size_t j = 0; j < db->pkgs[i].nfiles; j++)
-			if (db->pkgs[i].files[j].type == 'D' && !strcmp(db->pkgs[i].files[j].path, path))
+			if (db->pkgs[i].files[j].type == 'D' &&
+			    !strcmp(db->pkgs[i].files[j].path, path))
 				return 1;
 	}
 	return 0;
@@ -277,7 +279,10 @@ void db_restore(struct db *db, const struct sb *snap)
 		abort();
 }
 
-static char *db_path(const struct db *db, const char *name) { return path_join(db->dir, name); }
+static char *db_path(const struct db *db, const char *name)
+{
+	return path_join(db->dir, name);
+}
 
 int db_save(struct db *db)
 {

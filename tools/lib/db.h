@@ -25,9 +25,9 @@
 
 /* One path of an installed package. */
 struct db_file {
-	char type;       /* 'R' regular file, 'L' symlink, 'D' directory */
+	char type;	 /* 'R' regular file, 'L' symlink, 'D' directory */
 	char sha256[65]; /* regular files only, else "" */
-	char *path;      /* relative to the root, cleaned (fsroot.h) */
+	char *path;	 /* relative to the root, cleaned (fsroot.h) */
 };
 
 struct db_pkg {
@@ -37,13 +37,13 @@ struct db_pkg {
 };
 
 struct db_repo {
-	char *name;       /* the repository name from the signed index header */
+	char *name;	  /* the repository name from the signed index header */
 	uint64_t version; /* highest index version accepted from it */
 };
 
 struct db {
 	char *root;
-	char *dir; /* ROOT/var/lib/krill */
+	char *dir;	     /* ROOT/var/lib/krill */
 	struct db_pkg *pkgs; /* sorted by name */
 	size_t n, cap;
 	struct db_repo *repos;
@@ -84,10 +84,10 @@ int db_save(struct db *db);
 
 /* ---- transactions ---- */
 struct journal {
-	struct strlist mkdirs;   /* made while staging, parents first */
+	struct strlist mkdirs;	 /* made while staging, parents first */
 	struct strlist tmp, dst; /* staged temp name -> final path */
-	struct strlist rm;       /* files/symlinks to remove */
-	struct strlist rmdirs;   /* directories to remove if empty, deepest first */
+	struct strlist rm;	 /* files/symlinks to remove */
+	struct strlist rmdirs;	 /* directories to remove if empty, deepest first */
 };
 void journal_free(struct journal *j);
 /* Record the transaction as staging (before anything is created). */

@@ -34,9 +34,10 @@ void debsrc_hosts_free(struct debsrc_hosts *h)
  * '-' or '/' is one of them (bookworm-updates, bookworm/updates, ...). */
 static int debian_suite(const char *suite, int *security)
 {
-	static const char *const names[] = {
-		"sid", "unstable", "testing", "stable", "oldstable", "oldoldstable", "experimental",
-		"buster", "bullseye", "bookworm", "trixie", "forky", "duke", "stretch", "jessie"};
+	static const char *const names[] = {"sid",	 "unstable",	 "testing",	 "stable",
+					    "oldstable", "oldoldstable", "experimental", "buster",
+					    "bullseye",	 "bookworm",	 "trixie",	 "forky",
+					    "duke",	 "stretch",	 "jessie"};
 	size_t n = strcspn(suite, "-/");
 	for (size_t i = 0; i < ARRAY_LEN(names); i++)
 		if (strlen(names[i]) == n && !strncmp(suite, names[i], n)) {
@@ -122,7 +123,8 @@ static void parse_line(struct debsrc_hosts *h, char *line)
 
 static void parse_oneline(struct debsrc_hosts *h, char *text)
 {
-	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save))
 		parse_line(h, l);
 }
 
@@ -243,7 +245,8 @@ static void stanza(struct sb *b, const struct strlist *uris, const char *suites,
 char *debsrc_sources_list(const struct debsrc_hosts *h)
 {
 	struct sb b = SB_INIT;
-	sb_adds(&b, "# Written by krill from the host's apt configuration; see tools/doc/fetch.md\n\n");
+	sb_adds(&b,
+		"# Written by krill from the host's apt configuration; see tools/doc/fetch.md\n\n");
 	stanza(&b, &h->main, src_suites, h->signed_by);
 	if (h->security.n)
 		stanza(&b, &h->security, sec_suites, h->signed_by);
@@ -265,8 +268,8 @@ static void para_end(struct para *p, const char *base, struct strlist *out)
 		struct strlist w = STRLIST_INIT;
 		sl_split(&w, p->files.v[i], " ");
 		if (w.n == 3 && strlen(w.v[0]) == SHA256_HEX_LEN)
-			sl_push_own(out, xasprintf("%s %s %s/%s/%s", w.v[0], w.v[1], base, sb_str(&p->dir),
-						   w.v[2]));
+			sl_push_own(out, xasprintf("%s %s %s/%s/%s", w.v[0], w.v[1], base,
+						   sb_str(&p->dir), w.v[2]));
 		sl_free(&w);
 	}
 	sb_reset(&p->dir);
@@ -285,7 +288,8 @@ static void para_line(struct para *p, const char *l, size_t n, const char *base,
 			struct strlist w = STRLIST_INIT;
 			sl_split(&w, f, " \t");
 			if (w.n == 3)
-				sl_push_own(&p->files, xasprintf("%s %s %s", w.v[0], w.v[1], w.v[2]));
+				sl_push_own(&p->files,
+					    xasprintf("%s %s %s", w.v[0], w.v[1], w.v[2]));
 			sl_free(&w);
 			free(f);
 		}
@@ -510,9 +514,9 @@ static int write_private_sources(const char *apt, const struct debsrc_hosts *h)
 	char *empty = xasprintf("%s/etc/sources.list", apt);
 	char *text = debsrc_sources_list(h);
 	int rc = mkdir_p(d, 0755) < 0 || write_file_atomic(f, text, strlen(text), 0644) < 0 ||
-			 write_file_atomic(empty, "", 0, 0644) < 0
-		 ? -1
-		 : 0;
+				 write_file_atomic(empty, "", 0, 0644) < 0
+			 ? -1
+			 : 0;
 	free(text);
 	free(empty);
 	free(f);
@@ -578,7 +582,8 @@ int debsrc_update(const char *cache_dir, const char *etc, int force)
 	char *lock = xasprintf("%s/lock", apt);
 	int rc = 0;
 	if (force || !index_fresh(index)) {
-		int fd = mkdir_p(apt, 0755) < 0 ? -1 : open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		int fd = mkdir_p(apt, 0755) < 0 ? -1
+						: open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 		/* one updater at a time; apt would refuse a second one anyway */
 		if (fd < 0 || flock(fd, LOCK_EX) < 0) {
 			kr_err("%s: cannot lock: %s", lock, strerror(errno));

@@ -17,9 +17,9 @@
 
 /* The Debian archive URIs found in an apt configuration folder. */
 struct debsrc_hosts {
-	struct strlist main;      /* URIs of the main archive ("…/debian") */
-	struct strlist security;  /* URIs of the security archive */
-	char *signed_by;          /* Signed-By of the first Debian entry, or NULL */
+	struct strlist main;	 /* URIs of the main archive ("…/debian") */
+	struct strlist security; /* URIs of the security archive */
+	char *signed_by;	 /* Signed-By of the first Debian entry, or NULL */
 };
 void debsrc_hosts_free(struct debsrc_hosts *h);
 

@@ -26,7 +26,10 @@ struct diags {
 	size_t n, cap;
 };
 
-#define DIAGS_INIT {NULL, 0, 0}
+#define DIAGS_INIT                                                                                 \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 void diag_add(struct diags *d, const char *file, struct pos pos, const char *fmt, ...)
 	KR_PRINTF(4, 5);

@@ -11,8 +11,7 @@
 
 /* Read the dynamic section: DT_NEEDED, DT_SONAME, DT_RUNPATH/DT_RPATH
  * and DF_1_PIE. */
-static int read_dynamic(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh, struct elf_info *info,
-			int *pie)
+static int read_dynamic(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh, struct elf_info *info, int *pie)
 {
 	Elf_Data *d = elf_getdata(scn, NULL);
 	if (!d)

@@ -11,15 +11,15 @@
 #include "util.h"
 
 struct elf_info {
-	int is_elf;          /* 0: not an ELF file (the rest is zero) */
-	int elfclass;        /* ELFCLASS32 / ELFCLASS64 */
-	int machine;         /* EM_X86_64, EM_AARCH64, ... */
-	int type;            /* ET_REL, ET_EXEC, ET_DYN, ... */
-	int dynamic;         /* has a dynamic section */
-	int is_exec;         /* executable (static, dynamic or PIE) */
-	int is_shlib;        /* shared library (ET_DYN, not a PIE) */
-	char *soname;        /* DT_SONAME or NULL */
-	char *runpath;       /* DT_RUNPATH, else DT_RPATH, or NULL */
+	int is_elf;	       /* 0: not an ELF file (the rest is zero) */
+	int elfclass;	       /* ELFCLASS32 / ELFCLASS64 */
+	int machine;	       /* EM_X86_64, EM_AARCH64, ... */
+	int type;	       /* ET_REL, ET_EXEC, ET_DYN, ... */
+	int dynamic;	       /* has a dynamic section */
+	int is_exec;	       /* executable (static, dynamic or PIE) */
+	int is_shlib;	       /* shared library (ET_DYN, not a PIE) */
+	char *soname;	       /* DT_SONAME or NULL */
+	char *runpath;	       /* DT_RUNPATH, else DT_RPATH, or NULL */
 	struct strlist needed; /* DT_NEEDED in file order */
 };
 

@@ -15,7 +15,7 @@
 #include "util.h"
 
 struct ex {
-	const char *name;        /* the archive, for messages ("A" or "A!MEMBER") */
+	const char *name; /* the archive, for messages ("A" or "A!MEMBER") */
 	int strip;
 	struct archive *disk;
 };
@@ -68,7 +68,8 @@ static int check_no_symlink(const struct ex *x, const char *entry, const char *p
 		*s = 0;
 		struct stat st;
 		if (lstat(p, &st) == 0 && S_ISLNK(st.st_mode)) {
-			kr_err("%s: entry '%s': refused: it would be written through the symlink '%s'",
+			kr_err("%s: entry '%s': refused: it would be written through the symlink "
+			       "'%s'",
 			       x->name, entry, p);
 			rc = -1;
 		}
@@ -87,7 +88,8 @@ static int check_type(const struct ex *x, struct archive_entry *e)
 	if (t == AE_IFREG || t == AE_IFDIR || t == AE_IFLNK)
 		return 0;
 	kr_err("%s: entry '%s': refused: %s", x->name, archive_entry_pathname(e),
-	       t == AE_IFCHR || t == AE_IFBLK ? "a device node" : "a special file (FIFO or socket)");
+	       t == AE_IFCHR || t == AE_IFBLK ? "a device node"
+					      : "a special file (FIFO or socket)");
 	return -1;
 }
 
@@ -111,14 +113,16 @@ static int prepare(const struct ex *x, struct archive_entry *e)
 		char *t = clean_path(x, entry, hl, x->strip, "hardlink target");
 		rc = !t || !*t || check_no_symlink(x, entry, t) < 0 ? -1 : 0;
 		if (t && !*t)
-			kr_err("%s: entry '%s': hardlink target '%s' is stripped away", x->name, entry, hl);
+			kr_err("%s: entry '%s': hardlink target '%s' is stripped away", x->name,
+			       entry, hl);
 		if (rc == 0)
 			archive_entry_set_hardlink(e, t);
 		free(t);
 	}
 	if (rc == 0) {
 		archive_entry_set_pathname(e, path);
-		archive_entry_set_perm(e, archive_entry_perm(e) & 0777); /* no setuid/setgid/sticky */
+		archive_entry_set_perm(e,
+				       archive_entry_perm(e) & 0777); /* no setuid/setgid/sticky */
 	}
 	free(path);
 	free(entry);
@@ -198,8 +202,7 @@ static int member_matches(const char *glob, const char *path)
 }
 
 /* Position outer at the member matching glob; its name goes to *member. */
-static int find_member(const char *archive, struct archive *outer, const char *glob,
-		       char **member)
+static int find_member(const char *archive, struct archive *outer, const char *glob, char **member)
 {
 	struct archive_entry *e;
 	int r;
@@ -296,8 +299,7 @@ static char *content_root(const char *stage, int strip)
 static struct archive *disk_new(void)
 {
 	struct archive *d = archive_write_disk_new();
-	archive_write_disk_set_options(d, ARCHIVE_EXTRACT_TIME |
-						  ARCHIVE_EXTRACT_SECURE_SYMLINKS |
+	archive_write_disk_set_options(d, ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
 						  ARCHIVE_EXTRACT_SECURE_NODOTDOT |
 						  ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
 	return d;

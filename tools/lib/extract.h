@@ -15,11 +15,11 @@
 #define KRILL_EXTRACT_H
 
 struct extract_opts {
-	int strip;          /* leading path components to drop; -1: auto = drop
-	                       the top folder when it is the archive's only entry */
-	const char *inner;  /* NULL, or a glob: extract the member archive that
-	                       matches it (its path, or its base name when the glob
-	                       has no '/') instead of the archive itself */
+	int strip;	   /* leading path components to drop; -1: auto = drop
+			      the top folder when it is the archive's only entry */
+	const char *inner; /* NULL, or a glob: extract the member archive that
+			      matches it (its path, or its base name when the glob
+			      has no '/') instead of the archive itself */
 };
 
 /* Unpack archive into destdir (created if missing); entries already present

@@ -55,8 +55,8 @@ char *fetch_cache_path(const char *cache_dir, const char *sha256)
 struct attempt {
 	const struct fetch_opts *o;
 	const char *name, *sha256;
-	char *final;        /* CACHE_DIR/distfiles/<sha256> */
-	struct sb tried;    /* "\n  PLACE: why" lines for the failure message */
+	char *final;	 /* CACHE_DIR/distfiles/<sha256> */
+	struct sb tried; /* "\n  PLACE: why" lines for the failure message */
 	struct fetch_result *res;
 };
 

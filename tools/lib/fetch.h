@@ -18,12 +18,12 @@
 #include "util.h"
 
 struct fetch_opts {
-	char *cache_dir;         /* required */
-	char *distfiles;         /* local folder of files by name or sha256; NULL: none */
-	struct strlist mirrors;  /* base URLs: file://, http://, https:// */
-	int no_upstream;         /* skip the recipe's URL */
-	int no_debian;           /* skip the Debian source archive */
-	char *apt_etc;           /* host apt configuration folder; NULL: /etc/apt */
+	char *cache_dir;	/* required */
+	char *distfiles;	/* local folder of files by name or sha256; NULL: none */
+	struct strlist mirrors; /* base URLs: file://, http://, https:// */
+	int no_upstream;	/* skip the recipe's URL */
+	int no_debian;		/* skip the Debian source archive */
+	char *apt_etc;		/* host apt configuration folder; NULL: /etc/apt */
 };
 
 /* Defaults plus the environment: KRILL_DISTFILES (a folder), KRILL_MIRRORS
@@ -35,10 +35,10 @@ enum fetch_origin { FETCH_CACHE, FETCH_DISTFILES, FETCH_MIRROR, FETCH_UPSTREAM, 
 const char *fetch_origin_name(enum fetch_origin o);
 
 struct fetch_result {
-	char *path;              /* CACHE_DIR/distfiles/<sha256> */
+	char *path; /* CACHE_DIR/distfiles/<sha256> */
 	uint64_t size;
 	enum fetch_origin origin;
-	char *from;              /* the path or URL it came from */
+	char *from; /* the path or URL it came from */
 };
 void fetch_result_free(struct fetch_result *res);
 

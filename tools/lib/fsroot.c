@@ -20,8 +20,8 @@ char *fsr_clean(const char *name, const char *what)
 		return NULL;
 	}
 	if (name[0] == '/') {
-		kr_err("%s: absolute path '%s' refused, expected a path relative to the root",
-		       what, name);
+		kr_err("%s: absolute path '%s' refused, expected a path relative to the root", what,
+		       name);
 		return NULL;
 	}
 	if (strpbrk(name, "\n\t")) {
@@ -139,7 +139,8 @@ static int open_parent(int rootfd, const char *rel, int create, struct strlist *
 			if (report)
 				kr_err("%.*s: %s", (int)(slash - rel), rel,
 				       e == ELOOP || e == ENOTDIR
-					       ? "is a symlink or not a directory, refusing to go through it"
+					       ? "is a symlink or not a directory, refusing to go "
+						 "through it"
 					       : strerror(e));
 			errno = e;
 			return -1;
@@ -196,7 +197,10 @@ static int remove_at(int rootfd, const char *rel, int flags)
 	return r;
 }
 
-int fsr_unlink(int rootfd, const char *rel) { return remove_at(rootfd, rel, 0); }
+int fsr_unlink(int rootfd, const char *rel)
+{
+	return remove_at(rootfd, rel, 0);
+}
 int fsr_rmdir(int rootfd, const char *rel)
 {
 	cache_clear(); /* the directory (and descriptors below it) may go */

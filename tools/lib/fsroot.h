@@ -29,11 +29,10 @@ void fsr_close_root(int rootfd);
 
 /* The directory holding rel (rel's parent), reached by walking from rootfd
  * without following symlinks. The descriptor is borrowed: do not close it;
- * it stays valid until the next fsr_rmdir, fsr_open_root or fsr_close_root. With `create`, missing directories are made
- * (mode 0755) and their rel paths appended to `made`. *base points into
- * rel at the last component. -1 with kr_err when a component is a symlink,
- * not a directory, or missing without `create`; errno is kept (ENOENT for
- * a missing one). */
+ * it stays valid until the next fsr_rmdir, fsr_open_root or fsr_close_root. With `create`, missing
+ * directories are made (mode 0755) and their rel paths appended to `made`. *base points into rel at
+ * the last component. -1 with kr_err when a component is a symlink, not a directory, or missing
+ * without `create`; errno is kept (ENOENT for a missing one). */
 int fsr_open_parent(int rootfd, const char *rel, int create, struct strlist *made,
 		    const char **base);
 

@@ -14,9 +14,9 @@
 #include <unistd.h>
 
 static const char *const reserved[] = {
-	"all",	  "bench", "check",  "clean", "distclean", "graph",	 "help",     "images",
-	"index", "lint",  "new-port", "ports", "prereqs",   "repro",	 "shell",    "source",
-	"tools", "toolchain", "world",
+	"all",	  "bench",  "check", "clean",	  "distclean", "graph",	  "help",
+	"images", "index",  "lint",  "new-port",  "ports",     "prereqs", "repro",
+	"shell",  "source", "tools", "toolchain", "world",
 };
 
 int graph_reserved_name(const char *name)
@@ -71,8 +71,8 @@ int graph_load(struct graph *g, const char *dir, const char *arch, struct diags 
 		char *path = path_join(pdir, "port.yaml");
 		free(pdir);
 		if (!path_exists(path)) {
-			diag_add(d, path, (struct pos){0, 0}, "missing: every folder of %s needs a port.yaml",
-				 dir);
+			diag_add(d, path, (struct pos){0, 0},
+				 "missing: every folder of %s needs a port.yaml", dir);
 			free(path);
 			continue;
 		}
@@ -81,13 +81,14 @@ int graph_load(struct graph *g, const char *dir, const char *arch, struct diags 
 		int named = r && r->name.s && valid_pkgname(r->name.s);
 		if (named && strcmp(r->name.s, names.v[i])) {
 			diag_add(d, path, r->name.pos,
-				 "name '%s' differs from its folder '%s', expected them equal", r->name.s,
-				 names.v[i]);
+				 "name '%s' differs from its folder '%s', expected them equal",
+				 r->name.s, names.v[i]);
 			named = 0;
 		}
 		if (named && graph_reserved_name(r->name.s)) {
 			diag_add(d, path, r->name.pos,
-				 "name '%s' is a make target of Krill's own, expected another name", r->name.s);
+				 "name '%s' is a make target of Krill's own, expected another name",
+				 r->name.s);
 			named = 0;
 		}
 		free(path);
@@ -119,13 +120,15 @@ static void provide(struct graph *g, struct port *p, const char *name, struct po
 	if (old) {
 		if (old == p)
 			diag_add(d, p->r->path, pos,
-				 "'%s' is provided twice by port '%s', expected each name once", name,
-				 p->r->name.s);
+				 "'%s' is provided twice by port '%s', expected each name once",
+				 name, p->r->name.s);
 		else {
 			const struct pos *w = strmap_get(&g->where, name);
 			diag_add(d, p->r->path, pos,
-				 "'%s' is already provided by port '%s' (%s:%d:%d), expected each name once",
-				 name, old->r->name.s, old->r->path, w ? w->line : 0, w ? w->col : 0);
+				 "'%s' is already provided by port '%s' (%s:%d:%d), expected each "
+				 "name once",
+				 name, old->r->name.s, old->r->path, w ? w->line : 0,
+				 w ? w->col : 0);
 		}
 		return;
 	}
@@ -155,8 +158,9 @@ static void add_edge(size_t **out, size_t **via, size_t *n, size_t to, size_t v)
 	(*out)[(*n)++] = to;
 }
 
-static void resolve_list(struct graph *g, struct port *p, const struct pstrlist *l, const char *what,
-			 size_t **out, size_t **via, size_t *nout, struct diags *d)
+static void resolve_list(struct graph *g, struct port *p, const struct pstrlist *l,
+			 const char *what, size_t **out, size_t **via, size_t *nout,
+			 struct diags *d)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		char *name;
@@ -169,19 +173,21 @@ static void resolve_list(struct graph *g, struct port *p, const struct pstrlist 
 		struct port *q = strmap_get(&g->providers, name);
 		if (!q)
 			diag_add(d, p->r->path, l->v[i].pos,
-				 "port '%s' %s '%s', but no port or subpackage provides it, expected a port, subpackage or provides entry named '%s'",
+				 "port '%s' %s '%s', but no port or subpackage provides it, "
+				 "expected a port, subpackage or provides entry named '%s'",
 				 p->r->name.s, what, name, name);
 		else if (!q->enabled)
 			diag_add(d, p->r->path, l->v[i].pos,
-				 "port '%s' %s '%s', but its provider '%s' is not built for %s", p->r->name.s,
-				 what, name, q->r->name.s, g->arch);
+				 "port '%s' %s '%s', but its provider '%s' is not built for %s",
+				 p->r->name.s, what, name, q->r->name.s, g->arch);
 		else if (*op && q->r->version.s) {
 			char op2[3] = {0};
 			memcpy(op2, op, (size_t)(ver - op) < 3 ? (size_t)(ver - op) : 2);
 			if (!version_satisfies(q->r->version.s, op2, ver))
 				diag_add(d, p->r->path, l->v[i].pos,
-					 "port '%s' %s '%s', but port '%s' has version %s", p->r->name.s,
-					 what, l->v[i].s, q->r->name.s, q->r->version.s);
+					 "port '%s' %s '%s', but port '%s' has version %s",
+					 p->r->name.s, what, l->v[i].s, q->r->name.s,
+					 q->r->version.s);
 		}
 		if (q && q->enabled && q != p) {
 			size_t qi = (size_t)(q - g->ports);
@@ -300,7 +306,8 @@ static char *format_cycle(const struct graph *g, const size_t *cyc, size_t n)
 static int cmp_name(const void *a, const void *b, void *arg)
 {
 	const struct graph *g = arg;
-	return strcmp(g->ports[*(const size_t *)a].r->name.s, g->ports[*(const size_t *)b].r->name.s);
+	return strcmp(g->ports[*(const size_t *)a].r->name.s,
+		      g->ports[*(const size_t *)b].r->name.s);
 }
 
 /* Every cycle of one strongly connected component: for each edge u -> v in
@@ -340,7 +347,9 @@ static void report_cycles(struct tarjan *t, size_t *members, size_t nm)
 			char *msg = format_cycle(g, path, m);
 			if (!sl_has(&seen, msg)) {
 				const struct recipe *r = g->ports[u].r;
-				diag_add(t->d, r->path, r->name.pos, "dependency cycle %s, expected build dependencies without cycles",
+				diag_add(t->d, r->path, r->name.pos,
+					 "dependency cycle %s, expected build dependencies without "
+					 "cycles",
 					 msg);
 				sl_push_own(&seen, msg);
 			} else
@@ -421,7 +430,8 @@ int graph_resolve(struct graph *g, struct diags *d)
 				strmap_put(&g->providers, nm, p);
 			else if (old != p)
 				diag_add(d, old->r->path, old->r->name.pos,
-					 "port '%s' provides '%s', which is the default %s subpackage of port '%s' (%s), expected each name once",
+					 "port '%s' provides '%s', which is the default %s "
+					 "subpackage of port '%s' (%s), expected each name once",
 					 old->r->name.s, nm, sfx[k], p->r->name.s, p->r->path);
 			free(nm);
 		}
@@ -455,8 +465,14 @@ int graph_resolve(struct graph *g, struct diags *d)
 	}
 	free(seen);
 	/* 4. cycles on the ordering edges. */
-	struct tarjan t = {g, xcalloc(g->n, sizeof(int)), xcalloc(g->n, sizeof(int)),
-			   xcalloc(g->n, sizeof(int)), xcalloc(g->n, sizeof(size_t)), 0, 0, d};
+	struct tarjan t = {g,
+			   xcalloc(g->n, sizeof(int)),
+			   xcalloc(g->n, sizeof(int)),
+			   xcalloc(g->n, sizeof(int)),
+			   xcalloc(g->n, sizeof(size_t)),
+			   0,
+			   0,
+			   d};
 	for (size_t i = 0; i < g->n; i++)
 		if (!t.index[i] && g->ports[i].enabled)
 			strongconnect(&t, i);
@@ -603,8 +619,10 @@ void graph_write_make(const struct graph *g, FILE *f)
 		fprintf(f, "\n$(KR_RESULTS)/%s/done:", p->key);
 		for (size_t j = 0; j < p->nbdeps; j++)
 			fprintf(f, " $(KR_RESULTS)/%s/done", g->ports[p->bdeps[j]].key);
-		fprintf(f, "\n\t+$(Q)$(call kr_build_port,%s)\n.PHONY: %s\n%s: $(KR_RESULTS)/%s/done\n", n,
-			n, n, p->key);
+		fprintf(f,
+			"\n\t+$(Q)$(call kr_build_port,%s)\n.PHONY: %s\n%s: "
+			"$(KR_RESULTS)/%s/done\n",
+			n, n, n, p->key);
 	}
 }
 
@@ -618,7 +636,8 @@ void graph_write_dot(const struct graph *g, FILE *f)
 		fprintf(f, "  \"%s\" [label=\"%s\\n%s-r%d\"];\n", p->r->name.s, p->r->name.s,
 			p->r->version.s, p->r->release);
 		for (size_t j = 0; j < p->nbdeps; j++)
-			fprintf(f, "  \"%s\" -> \"%s\";\n", p->r->name.s, g->ports[p->bdeps[j]].r->name.s);
+			fprintf(f, "  \"%s\" -> \"%s\";\n", p->r->name.s,
+				g->ports[p->bdeps[j]].r->name.s);
 		for (size_t j = 0; j < p->nrdeps; j++)
 			fprintf(f, "  \"%s\" -> \"%s\" [style=dashed];\n", p->r->name.s,
 				g->ports[p->rdeps[j]].r->name.s);

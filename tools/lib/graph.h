@@ -13,16 +13,16 @@
 
 struct port {
 	struct recipe *r;
-	int enabled;        /* available for the graph's arch */
-	size_t *bdeps;      /* ports needed before this one builds (indices) */
-	size_t *via;        /* per bdeps entry: the build dep whose runtime closure
-			       brought it in, or NO_VIA for a direct build-depends */
+	int enabled;   /* available for the graph's arch */
+	size_t *bdeps; /* ports needed before this one builds (indices) */
+	size_t *via;   /* per bdeps entry: the build dep whose runtime closure
+			  brought it in, or NO_VIA for a direct build-depends */
 	size_t nbdeps;
-	size_t *rdeps;      /* ports its packages depend on at run time */
+	size_t *rdeps; /* ports its packages depend on at run time */
 	size_t nrdeps;
-	char key[65];       /* content key, hex sha256 */
-	int mark;           /* traversal scratch */
-	int broken;         /* its recipe has problems: kept only to resolve names */
+	char key[65];	      /* content key, hex sha256 */
+	int mark;	      /* traversal scratch */
+	int broken;	      /* its recipe has problems: kept only to resolve names */
 	struct pstrlist with; /* implicit build deps: the toolchain's runtime */
 };
 
@@ -34,7 +34,7 @@ struct graph {
 	struct port *ports;
 	size_t n;
 	struct strmap providers; /* package name -> struct port * */
-	struct strmap where;     /* package name -> struct pos * of its explicit provider */
+	struct strmap where;	 /* package name -> struct pos * of its explicit provider */
 };
 
 /* Load ports/NAME/port.yaml for every folder of dir, checking each recipe

@@ -80,8 +80,10 @@ static char *hdr_value(const char *data, size_t len, size_t *pos, int line, cons
 	const char *ls = data + *pos;
 	const char *nl = memchr(ls, '\n', len - *pos);
 	size_t ll = nl ? (size_t)(nl - ls) : 0;
-	if (!nl || ll < klen + 3 || memcmp(ls, key, klen) || ls[klen] != ':' || ls[klen + 1] != ' ') {
-		kr_err("%s:%d: expected '%s: VALUE' (header keys in order: format, repository, arch, version, expires)",
+	if (!nl || ll < klen + 3 || memcmp(ls, key, klen) || ls[klen] != ':' ||
+	    ls[klen + 1] != ' ') {
+		kr_err("%s:%d: expected '%s: VALUE' (header keys in order: format, repository, "
+		       "arch, version, expires)",
 		       src, line, key);
 		return NULL;
 	}
@@ -105,14 +107,17 @@ static int check_hdr(int line, const char *v, const char *src, struct index *ix)
 		return 0;
 	case 2:
 		if (!valid_pkgname(v)) {
-			kr_err("%s:2: bad repository name '%s', expected lowercase letters, digits and + . _ -", src, v);
+			kr_err("%s:2: bad repository name '%s', expected lowercase letters, digits "
+			       "and + . _ -",
+			       src, v);
 			return -1;
 		}
 		ix->name = xstrdup(v);
 		return 0;
 	case 3:
 		if (!valid_arch(v)) {
-			kr_err("%s:3: bad arch '%s', expected lowercase letters, digits and _", src, v);
+			kr_err("%s:3: bad arch '%s', expected lowercase letters, digits and _", src,
+			       v);
 			return -1;
 		}
 		ix->arch = xstrdup(v);
@@ -125,7 +130,8 @@ static int check_hdr(int line, const char *v, const char *src, struct index *ix)
 		return 0;
 	default:
 		if (rfc3339_parse(v, &ix->expires) < 0) {
-			kr_err("%s:5: bad expiry '%s', expected UTC time as YYYY-MM-DDTHH:MM:SSZ", src, v);
+			kr_err("%s:5: bad expiry '%s', expected UTC time as YYYY-MM-DDTHH:MM:SSZ",
+			       src, v);
 			return -1;
 		}
 		return 0;
@@ -176,8 +182,8 @@ static int check_entry(const struct index *ix, const struct pkginfo *p, int line
 		return -1;
 	}
 	if (strcmp(p->arch, ix->arch)) {
-		kr_err("%s:%d: package %s has arch '%s', expected the index's '%s'", src, line, p->name,
-		       p->arch, ix->arch);
+		kr_err("%s:%d: package %s has arch '%s', expected the index's '%s'", src, line,
+		       p->name, p->arch, ix->arch);
 		return -1;
 	}
 	char *want = pkginfo_filename(p);
@@ -188,8 +194,8 @@ static int check_entry(const struct index *ix, const struct pkginfo *p, int line
 	if (!ok)
 		return -1;
 	if (ix->n && entry_cmp(&ix->pkgs[ix->n - 1], p) >= 0) {
-		kr_err("%s:%d: package %s %s is %s, expected entries sorted by name then version", src,
-		       line, p->name, p->version,
+		kr_err("%s:%d: package %s %s is %s, expected entries sorted by name then version",
+		       src, line, p->name, p->version,
 		       entry_cmp(&ix->pkgs[ix->n - 1], p) ? "out of order" : "listed twice");
 		return -1;
 	}
@@ -248,7 +254,8 @@ int index_sort(struct index *ix, const char *src)
 		qsort(ix->pkgs, ix->n, sizeof *ix->pkgs, qcmp);
 	for (size_t i = 1; i < ix->n; i++)
 		if (!entry_cmp(&ix->pkgs[i - 1], &ix->pkgs[i])) {
-			kr_err("%s: package %s %s is there twice (%s and %s), expected one file per name and version",
+			kr_err("%s: package %s %s is there twice (%s and %s), expected one file "
+			       "per name and version",
 			       src, ix->pkgs[i].name, ix->pkgs[i].version, ix->pkgs[i - 1].file,
 			       ix->pkgs[i].file);
 			return -1;
@@ -260,7 +267,8 @@ void index_write(const struct index *ix, struct sb *out)
 {
 	char exp[21];
 	rfc3339_format(ix->expires, exp);
-	sb_printf(out, "format: krill-index-1\nrepository: %s\narch: %s\nversion: %llu\nexpires: %s\n\n",
+	sb_printf(out,
+		  "format: krill-index-1\nrepository: %s\narch: %s\nversion: %llu\nexpires: %s\n\n",
 		  ix->name, ix->arch, (unsigned long long)ix->version, exp);
 	for (size_t i = 0; i < ix->n; i++)
 		pkginfo_write(&ix->pkgs[i], out);

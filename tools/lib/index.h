@@ -20,7 +20,7 @@
 
 #include "pkginfo.h"
 
-#define INDEX_FILE "INDEX"
+#define INDEX_FILE     "INDEX"
 #define INDEX_SIG_FILE "INDEX.sig"
 
 struct index {

@@ -15,15 +15,14 @@
 #include "solver.h"
 #include "strmap.h"
 
-
 /* One member to install. type: 'R' file, 'H' hardlink, 'L' symlink, 'D' dir. */
 struct entry {
 	char type;
 	mode_t mode;
-	char *path;  /* cleaned */
-	char *link;  /* symlink target (as is) or hardlink target (cleaned) */
-	char *tmp;   /* staged temp name (not for 'D') */
-	char *dst;   /* final name: path, or path.krill-new for a kept conffile */
+	char *path; /* cleaned */
+	char *link; /* symlink target (as is) or hardlink target (cleaned) */
+	char *tmp;  /* staged temp name (not for 'D') */
+	char *dst;  /* final name: path, or path.krill-new for a kept conffile */
 	char sha256[65];
 };
 
@@ -161,7 +160,8 @@ static int check_set(struct pkg *ps, size_t n, struct strmap *map)
 			if (e->type == 'H') {
 				struct owner *t = strmap_get(map, e->link);
 				if (!t || t->p != &ps[i] || t->e->type != 'R') {
-					kr_err("%s (%s): hardlink '%s' -> '%s' refused: the target must be "
+					kr_err("%s (%s): hardlink '%s' -> '%s' refused: the target "
+					       "must be "
 					       "an earlier regular file of the same package",
 					       ps[i].item->path, ps[i].info.name, e->path, e->link);
 					return -1;
@@ -175,10 +175,11 @@ static int check_set(struct pkg *ps, size_t n, struct strmap *map)
 				*s = 0;
 				struct owner *o = strmap_get(map, pre);
 				if (o && o->e->type != 'D') {
-					kr_err("%s (%s): '%s' goes through '%s', a non-directory of %s: "
+					kr_err("%s (%s): '%s' goes through '%s', a non-directory "
+					       "of %s: "
 					       "refused",
-					       ps[i].item->path, ps[i].info.name, ps[i].e[j].path, pre,
-					       o->p->info.name);
+					       ps[i].item->path, ps[i].info.name, ps[i].e[j].path,
+					       pre, o->p->info.name);
 					free(pre);
 					return -1;
 				}
@@ -200,8 +201,8 @@ static int check_root(struct db *db, int rootfd, struct pkg *ps, size_t n, struc
 			struct entry *e = &ps[i].e[j];
 			const char *other = strmap_get(owned, e->path);
 			if (e->type != 'D' && other && !replaced(ps, n, other)) {
-				kr_err("%s: conflict: already installed by %s, also in %s", e->path, other,
-				       ps[i].info.name);
+				kr_err("%s: conflict: already installed by %s, also in %s", e->path,
+				       other, ps[i].info.name);
 				return -1;
 			}
 			struct stat st;
@@ -331,7 +332,8 @@ static void plan_files(struct db *db, int rootfd, struct pkg *ps, size_t n, stru
 			if (e->type == 'D')
 				continue;
 			e->tmp = tmp_name(e->path, txid, k++);
-			if (is_conffile(&ps[i].info, e->path) && keep_local(db, rootfd, &ps[i], e->path))
+			if (is_conffile(&ps[i].info, e->path) &&
+			    keep_local(db, rootfd, &ps[i], e->path))
 				e->dst = xasprintf("%s.krill-new", e->path);
 			else
 				e->dst = xstrdup(e->path);
@@ -427,7 +429,8 @@ static int stage_entry(int rootfd, struct pkg *p, struct entry *e, struct pkgrea
 		r = tfd < 0 ? -1 : linkat(tfd, tbase, dfd, base, 0);
 		memcpy(e->sha256, t->sha256, sizeof e->sha256);
 	} else {
-		int fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		int fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				0600);
 		if (fd >= 0 && write_data(rd, fd, e->path, e->sha256) < 0) {
 			close(fd);
 			kr_err_prefix("%s (%s)", p->item->path, p->info.name);
@@ -600,7 +603,8 @@ static int check_needed(struct db *db, const struct strlist *names)
 			}
 			if (gone && !others) {
 				kr_err("cannot remove %s: %s depends on it (%s)",
-				       db->pkgs[gone - 1].info.name, stay->name, stay->depends.v[d]);
+				       db->pkgs[gone - 1].info.name, stay->name,
+				       stay->depends.v[d]);
 				return -1;
 			}
 		}

@@ -34,7 +34,7 @@ struct install_item {
 	const char *path;   /* the package file (.pkg.tar.zst) */
 	const char *sha256; /* expected sha256 from the signed index, or NULL
 			     * for a trusted local file (install_local) */
-	uint64_t size;      /* expected size when sha256 is set */
+	uint64_t size;	    /* expected size when sha256 is set */
 };
 
 struct install_opts {

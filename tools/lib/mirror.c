@@ -22,7 +22,7 @@ struct sync {
 	const struct mirror_opts *o;
 	struct mirror_stats *st;
 	char *state, *staging, *pool;
-	struct index nix, cix; /* new (from SRC) and current (DST) */
+	struct index nix, cix;	  /* new (from SRC) and current (DST) */
 	struct strlist new_files; /* nix's file names, sorted for lookups */
 	int have_cur;
 	char *raw, *sig;
@@ -83,10 +83,13 @@ static int check_against_current(struct sync *s)
 		kr_err("%s: offers repository %s/%s but %s mirrors %s/%s, refused", s->o->src,
 		       s->nix.name, s->nix.arch, s->o->dst, s->cix.name, s->cix.arch);
 	else if (s->nix.version < s->cix.version)
-		kr_err("%s: rollback refused: offers index version %" PRIu64 ", %s already has %" PRIu64,
+		kr_err("%s: rollback refused: offers index version %" PRIu64
+		       ", %s already has %" PRIu64,
 		       s->o->src, s->nix.version, s->o->dst, s->cix.version);
-	else if (s->nix.version == s->cix.version && (len != s->rawlen || memcmp(data, s->raw, len)))
-		kr_err("%s: refused: index version %" PRIu64 " differs from %s's copy of the same version",
+	else if (s->nix.version == s->cix.version &&
+		 (len != s->rawlen || memcmp(data, s->raw, len)))
+		kr_err("%s: refused: index version %" PRIu64
+		       " differs from %s's copy of the same version",
 		       s->o->src, s->nix.version, s->o->dst);
 	else
 		rc = 0;
@@ -153,7 +156,8 @@ static void compute_retained(struct sync *s, struct retained *r)
 	for (size_t i = 0; s->have_cur && i < s->cix.n; i++) {
 		const struct pkginfo *p = &s->cix.pkgs[i];
 		if (!in_new(s, p->file) && retainable(s, p->sha256, p->file)) {
-			sl_push_own(&r->lines, xasprintf("%s %lld %s", p->sha256, (long long)s->o->now, p->file));
+			sl_push_own(&r->lines, xasprintf("%s %lld %s", p->sha256,
+							 (long long)s->o->now, p->file));
 			sl_push(&files, p->file);
 		}
 	}

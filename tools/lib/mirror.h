@@ -18,15 +18,15 @@
 #include "sign.h"
 
 struct mirror_opts {
-	const char *src;              /* http(s) URL, file:// URL or path */
-	const char *dst;              /* local directory */
+	const char *src; /* http(s) URL, file:// URL or path */
+	const char *dst; /* local directory */
 	const struct keyring *keys;
 	time_t now;
-	long grace;                   /* seconds */
+	long grace; /* seconds */
 };
 
 struct mirror_stats {
-	uint64_t version, previous;   /* previous: 0 when DST was empty */
+	uint64_t version, previous; /* previous: 0 when DST was empty */
 	size_t packages, fetched, reused, retained, pruned;
 	int switched;
 };

@@ -21,11 +21,11 @@
 struct member {
 	char *path;
 	struct stat st;
-	const char *hardlink;  /* earlier member with the same inode, or NULL */
+	const char *hardlink; /* earlier member with the same inode, or NULL */
 };
 
 struct scan {
-	struct member *m;      /* sorted by path */
+	struct member *m; /* sorted by path */
 	size_t n;
 	struct sbom_file *files; /* every path of a regular file */
 	size_t nfiles;
@@ -97,7 +97,8 @@ static int scan_elf(const char *full, const char *rel, struct scan *s, const cha
 	/* A run path into DESTDIR works only on the build machine. */
 	if (e.runpath && strstr(e.runpath, destdir)) {
 		kr_err("%s: RUNPATH '%s' points into the install root, expected an installed "
-		       "path such as $ORIGIN/../lib", rel, e.runpath);
+		       "path such as $ORIGIN/../lib",
+		       rel, e.runpath);
 		elf_info_free(&e);
 		return -1;
 	}
@@ -203,8 +204,8 @@ static int system_soname(const struct package_opts *o, const char *soname)
 	return 0;
 }
 
-static void fill_info(const struct package_opts *o, const struct split_pkg *p,
-		      const struct scan *s, struct pkginfo *pi)
+static void fill_info(const struct package_opts *o, const struct split_pkg *p, const struct scan *s,
+		      struct pkginfo *pi)
 {
 	const struct recipe *r = o->recipe;
 	memset(pi, 0, sizeof *pi);
@@ -225,7 +226,8 @@ static void fill_info(const struct package_opts *o, const struct split_pkg *p,
 		    !(host && system_soname(o, s->needed.v[i])))
 			sl_push_own(&pi->depends, xasprintf("so:%s", s->needed.v[i]));
 	for (size_t i = 0; i < s->host_needed.n; i++)
-		if (!sl_has(&s->sonames, s->host_needed.v[i]) && !system_soname(o, s->host_needed.v[i]))
+		if (!sl_has(&s->sonames, s->host_needed.v[i]) &&
+		    !system_soname(o, s->host_needed.v[i]))
 			sl_push_own(&pi->depends, xasprintf("so:%s", s->host_needed.v[i]));
 	for (size_t i = 0; i < p->provides.n; i++)
 		sl_push(&pi->provides, p->provides.v[i]);
@@ -279,8 +281,9 @@ static int write_archive(const struct ctx *c, const struct scan *s, const struct
 	const struct package_opts *o = c->o;
 	struct sb meta = SB_INIT;
 	pkginfo_write(pi, &meta);
-	struct sbom_input si = {pi,	      o->recipe->version.s, c->sources, o->recipe->nsources,
-				s->files, s->nfiles,	    o->source_date_epoch};
+	struct sbom_input si = {
+		pi,	   o->recipe->version.s, c->sources, o->recipe->nsources, s->files,
+		s->nfiles, o->source_date_epoch};
 	char *sbom = sbom_json(&si);
 	int level = o->zstd_level ? o->zstd_level : PACKAGE_ZSTD_LEVEL;
 	struct pkgtar *t = pkgtar_open(tmp, level, o->source_date_epoch);
@@ -378,7 +381,8 @@ static int check_opts(const struct package_opts *o)
 	 * .PKGINFO, so it must be one printable word. */
 	for (const char *k = o->key; k && *k; k++)
 		if (*k <= ' ' || *k > '~') {
-			kr_err("package: bad content key '%s', expected one printable word", o->key);
+			kr_err("package: bad content key '%s', expected one printable word",
+			       o->key);
 			return -1;
 		}
 	if (o->key && !*o->key) {
@@ -406,7 +410,8 @@ static int finish(struct package_result *res, int commit)
 			if (!commit || rc < 0)
 				unlink(tmp);
 			else if (rename(tmp, paths[j]) < 0) {
-				kr_err("%s: cannot rename into place: %s", paths[j], strerror(errno));
+				kr_err("%s: cannot rename into place: %s", paths[j],
+				       strerror(errno));
 				unlink(tmp);
 				rc = -1;
 			}

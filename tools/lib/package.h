@@ -51,40 +51,40 @@
 #define PACKAGE_ZSTD_LEVEL 3
 
 struct package_opts {
-	const struct recipe *recipe;  /* sources (url + sha256) come from here */
-	const char *arch;             /* target arch, e.g. "x86_64", or "host" */
-	const char *key;              /* the port's content key (64 hex; any one
-				       * printable word is accepted): build-key
-				       * in .PKGINFO, invocationId in provenance */
-	const char *destdir;          /* install root; stripped in place */
-	const char *outdir;           /* created if missing */
-	int64_t source_date_epoch;    /* mtime clamp, SBOM `created` */
-	const char *strip;            /* strip program (PATH lookup without '/');
-				       * NULL: never strip */
-	const char *host_strip;       /* when set: strips ELF files for the build
-				       * host's machine (toolchain programs) */
-	const char *toolchain_key;    /* NULL when building with the host cc */
-	struct prov_refs patches;     /* {file name, sha256}, in applied order */
-	struct prov_refs deps;        /* build-dependency packages {file name, sha256} */
-	struct prov_refs tools;       /* host tools {name, version}; krill, libzstd
-				       * and libarchive are added automatically */
+	const struct recipe *recipe;	      /* sources (url + sha256) come from here */
+	const char *arch;		      /* target arch, e.g. "x86_64", or "host" */
+	const char *key;		      /* the port's content key (64 hex; any one
+					       * printable word is accepted): build-key
+					       * in .PKGINFO, invocationId in provenance */
+	const char *destdir;		      /* install root; stripped in place */
+	const char *outdir;		      /* created if missing */
+	int64_t source_date_epoch;	      /* mtime clamp, SBOM `created` */
+	const char *strip;		      /* strip program (PATH lookup without '/');
+					       * NULL: never strip */
+	const char *host_strip;		      /* when set: strips ELF files for the build
+					       * host's machine (toolchain programs) */
+	const char *toolchain_key;	      /* NULL when building with the host cc */
+	struct prov_refs patches;	      /* {file name, sha256}, in applied order */
+	struct prov_refs deps;		      /* build-dependency packages {file name, sha256} */
+	struct prov_refs tools;		      /* host tools {name, version}; krill, libzstd
+					       * and libarchive are added automatically */
 	const struct strlist *system_libdirs; /* the build host's library dirs:
-				       * sonames found there are the host's, not
-				       * dependencies, for ARCH=host files and
-				       * toolchain/ programs */
-	int zstd_level;               /* 0: PACKAGE_ZSTD_LEVEL (benchmarks only) */
+					       * sonames found there are the host's, not
+					       * dependencies, for ARCH=host files and
+					       * toolchain/ programs */
+	int zstd_level;			      /* 0: PACKAGE_ZSTD_LEVEL (benchmarks only) */
 };
 
 struct package_file {
-	char *path;                   /* OUTDIR/NAME-VERSION-rN.ARCH.pkg.tar.zst */
-	char *provenance;             /* OUTDIR/NAME-VERSION-rN.ARCH.provenance.json */
-	char sha256[65];              /* of the package file */
-	uint64_t size;                /* of the package file */
-	struct pkginfo info;          /* as in its .PKGINFO (no index fields) */
+	char *path;	     /* OUTDIR/NAME-VERSION-rN.ARCH.pkg.tar.zst */
+	char *provenance;    /* OUTDIR/NAME-VERSION-rN.ARCH.provenance.json */
+	char sha256[65];     /* of the package file */
+	uint64_t size;	     /* of the package file */
+	struct pkginfo info; /* as in its .PKGINFO (no index fields) */
 };
 
 struct package_result {
-	struct package_file *v;       /* main package first, then subpackages */
+	struct package_file *v; /* main package first, then subpackages */
 	size_t n;
 };
 

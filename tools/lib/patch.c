@@ -10,9 +10,17 @@ static int run_patch(const char *patch, const char *srcdir, int level, int dry, 
 {
 	char p[16], *abs = realpath(patch, NULL);
 	snprintf(p, sizeof p, "-p%d", level);
-	char *argv[] = {"patch",   p,			      "--forward", "--batch",
-			"--no-backup-if-mismatch", "-i", abs ? abs : (char *)patch,
-			"-d",      (char *)srcdir, dry ? "--dry-run" : NULL, NULL};
+	char *argv[] = {"patch",
+			p,
+			"--forward",
+			"--batch",
+			"--no-backup-if-mismatch",
+			"-i",
+			abs ? abs : (char *)patch,
+			"-d",
+			(char *)srcdir,
+			dry ? "--dry-run" : NULL,
+			NULL};
 	int st = proc_run(argv, NULL, out);
 	free(abs);
 	return st;

@@ -16,7 +16,10 @@ struct field {
 	int required; /* 1 always, 2 index only */
 };
 
-#define F(k, kind, member, req) {k, kind, offsetof(struct pkginfo, member), req}
+#define F(k, kind, member, req)                                                                    \
+	{                                                                                          \
+		k, kind, offsetof(struct pkginfo, member), req                                     \
+	}
 static const struct field fields[] = {
 	F("name", K_STR, name, 1),
 	F("version", K_STR, version, 1),
@@ -96,7 +99,8 @@ int pkginfo_parse(const char *data, size_t len, size_t *pos, int *line, const ch
 			goto fail;
 		}
 		if (fields[i].kind != K_LIST && seen[i]) {
-			kr_err("%s:%d: duplicate key '%s', expected it once", src, *line, fields[i].key);
+			kr_err("%s:%d: duplicate key '%s', expected it once", src, *line,
+			       fields[i].key);
 			free(val);
 			goto fail;
 		}
@@ -116,8 +120,9 @@ int pkginfo_parse(const char *data, size_t len, size_t *pos, int *line, const ch
 			break;
 		case K_HASH:
 			if (strlen(val) != 64 || !is_hex(val, 64)) {
-				kr_err("%s:%d: malformed sha256 '%s', expected 64 lowercase hex digits", src,
-				       *line, val);
+				kr_err("%s:%d: malformed sha256 '%s', expected 64 lowercase hex "
+				       "digits",
+				       src, *line, val);
 				free(val);
 				goto fail;
 			}
@@ -133,7 +138,8 @@ int pkginfo_parse(const char *data, size_t len, size_t *pos, int *line, const ch
 		(*line)++;
 	}
 	for (size_t i = 0; i < ARRAY_LEN(fields); i++)
-		if (!seen[i] && (fields[i].required == 1 || (fields[i].required == 2 && index_fields))) {
+		if (!seen[i] &&
+		    (fields[i].required == 1 || (fields[i].required == 2 && index_fields))) {
 			kr_err("%s:%d: missing required key '%s'", src, start_line, fields[i].key);
 			goto fail;
 		}
@@ -142,7 +148,8 @@ int pkginfo_parse(const char *data, size_t len, size_t *pos, int *line, const ch
 		goto fail;
 	}
 	if (index_fields && (strchr(out->file, '/') || out->file[0] == '.')) {
-		kr_err("%s:%d: bad file name '%s', expected a plain file name", src, start_line, out->file);
+		kr_err("%s:%d: bad file name '%s', expected a plain file name", src, start_line,
+		       out->file);
 		goto fail;
 	}
 	while (p < len && data[p] == '\n') {
@@ -172,9 +179,7 @@ void pkginfo_write(const struct pkginfo *p, struct sb *out)
 			sb_printf(out, "%s: %llu\n", f->key,
 				  (unsigned long long)*(const uint64_t *)slot);
 			break;
-		case K_HASH:
-			sb_printf(out, "%s: %s\n", f->key, (const char *)slot);
-			break;
+		case K_HASH: sb_printf(out, "%s: %s\n", f->key, (const char *)slot); break;
 		case K_LIST: {
 			struct strlist l = STRLIST_INIT;
 			const struct strlist *src = slot;

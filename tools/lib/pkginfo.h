@@ -15,21 +15,21 @@
 #include "util.h"
 
 struct pkginfo {
-	char *name;        /* required */
-	char *version;     /* required: VERSION-rN */
-	char *arch;        /* required */
-	char *origin;      /* required: the port it was built from */
-	char *summary;     /* required */
-	char *license;     /* required: SPDX expression */
-	char *homepage;    /* optional */
-	char *build_key;   /* optional: the port's content key */
-	uint64_t installed_size; /* required: bytes of regular files */
-	struct strlist depends;   /* "name", "name>=ver", "so:libz.so.1" */
+	char *name;		  /* required */
+	char *version;		  /* required: VERSION-rN */
+	char *arch;		  /* required */
+	char *origin;		  /* required: the port it was built from */
+	char *summary;		  /* required */
+	char *license;		  /* required: SPDX expression */
+	char *homepage;		  /* optional */
+	char *build_key;	  /* optional: the port's content key */
+	uint64_t installed_size;  /* required: bytes of regular files */
+	struct strlist depends;	  /* "name", "name>=ver", "so:libz.so.1" */
 	struct strlist provides;  /* "name", "name=ver", "so:libz.so.1" */
 	struct strlist conffiles; /* paths (no leading /) kept on del if changed */
 	/* index-only fields (has_index_fields) */
 	int has_index_fields;
-	char *file;        /* package file name in the repo */
+	char *file; /* package file name in the repo */
 	char sha256[65];
 	uint64_t size;
 };

@@ -18,9 +18,9 @@
 struct zsrc {
 	ZSTD_DCtx *dctx;
 	ZSTD_inBuffer in;
-	int fd;          /* -1: reading from memory */
+	int fd; /* -1: reading from memory */
 	int eof;
-	size_t last;     /* last ZSTD_decompressStream result: 0 = frame complete */
+	size_t last; /* last ZSTD_decompressStream result: 0 = frame complete */
 	char inbuf[1 << 15];
 	char outbuf[1 << 15];
 };
@@ -32,7 +32,7 @@ struct pkgread {
 	struct pkginfo info;
 	char *sbom;
 	size_t sbom_len;
-	uint64_t file_bytes; /* regular-file bytes so far */
+	uint64_t file_bytes;	 /* regular-file bytes so far */
 	uint64_t installed_size; /* the cap on them, from .PKGINFO */
 	size_t count;
 	int failed;
@@ -54,7 +54,8 @@ static int read_member(struct pkgread *r, const char *want, const char *place, s
 	struct archive_entry *e;
 	int rc = archive_read_next_header(r->a, &e);
 	if (rc == ARCHIVE_EOF) {
-		kr_err("%s: archive ends early, expected %s as its %s member", r->name, want, place);
+		kr_err("%s: archive ends early, expected %s as its %s member", r->name, want,
+		       place);
 		return -1;
 	}
 	if (rc < ARCHIVE_WARN)
@@ -142,7 +143,8 @@ static la_ssize_t zread(struct archive *a, void *arg, const void **buf)
 		if (z->in.pos < z->in.size) {
 			z->last = ZSTD_decompressStream(z->dctx, &out, &z->in);
 			if (ZSTD_isError(z->last)) {
-				archive_set_error(a, EINVAL, "zstd: %s", ZSTD_getErrorName(z->last));
+				archive_set_error(a, EINVAL, "zstd: %s",
+						  ZSTD_getErrorName(z->last));
 				return -1;
 			}
 		}
@@ -201,10 +203,11 @@ static int load_sbom(struct pkgread *r)
 	json_t *j = json_loadb(r->sbom, r->sbom_len, JSON_REJECT_DUPLICATES, &err);
 	int ok = j && json_is_object(j);
 	if (!j)
-		kr_err("%s:%s:%d:%d: %s, expected an SPDX JSON document", r->name, SBOM_NAME, err.line,
-		       err.column, err.text);
+		kr_err("%s:%s:%d:%d: %s, expected an SPDX JSON document", r->name, SBOM_NAME,
+		       err.line, err.column, err.text);
 	else if (!ok)
-		kr_err("%s:%s: not a JSON object, expected an SPDX JSON document", r->name, SBOM_NAME);
+		kr_err("%s:%s: not a JSON object, expected an SPDX JSON document", r->name,
+		       SBOM_NAME);
 	json_decref(j);
 	return ok ? 0 : -1;
 }
@@ -337,7 +340,8 @@ static int check_entry(struct pkgread *r, struct archive_entry *ae, struct pkg_e
 	memset(e, 0, sizeof *e);
 	e->path = p;
 	if (entry_type(ae, &e->type) < 0) {
-		kr_err("%s: %s: unknown member type, expected a file, directory, link or device", r->name, p);
+		kr_err("%s: %s: unknown member type, expected a file, directory, link or device",
+		       r->name, p);
 		return -1;
 	}
 	e->mode = archive_entry_perm(ae) & 07777;

@@ -16,24 +16,33 @@
 
 #include "pkginfo.h"
 
-#define PKGINFO_NAME ".PKGINFO"
-#define SBOM_NAME ".SBOM.spdx.json"
-#define PKGINFO_MAX (1u << 20)   /* 1 MiB */
-#define SBOM_MAX (64u << 20)     /* 64 MiB */
-#define PKG_PATH_MAX 4096
+#define PKGINFO_NAME	".PKGINFO"
+#define SBOM_NAME	".SBOM.spdx.json"
+#define PKGINFO_MAX	(1u << 20)  /* 1 MiB */
+#define SBOM_MAX	(64u << 20) /* 64 MiB */
+#define PKG_PATH_MAX	4096
 #define PKG_ENTRIES_MAX 1000000
 
-enum pkg_type { PKG_FILE, PKG_DIR, PKG_SYMLINK, PKG_HARDLINK, PKG_CHAR, PKG_BLOCK, PKG_FIFO, PKG_SOCKET };
+enum pkg_type {
+	PKG_FILE,
+	PKG_DIR,
+	PKG_SYMLINK,
+	PKG_HARDLINK,
+	PKG_CHAR,
+	PKG_BLOCK,
+	PKG_FIFO,
+	PKG_SOCKET
+};
 
 struct pkg_entry {
-	const char *path;   /* as stored; valid until the next pkgread_next */
+	const char *path; /* as stored; valid until the next pkgread_next */
 	enum pkg_type type;
-	mode_t mode;        /* permission bits (07777) */
-	uint64_t size;      /* data bytes (regular files; 0 otherwise) */
-	const char *link;   /* symlink target or hardlink source, else NULL */
+	mode_t mode;	  /* permission bits (07777) */
+	uint64_t size;	  /* data bytes (regular files; 0 otherwise) */
+	const char *link; /* symlink target or hardlink source, else NULL */
 	uid_t uid;
 	gid_t gid;
-	dev_t rdev;         /* device nodes */
+	dev_t rdev; /* device nodes */
 };
 
 struct pkgread;

@@ -109,8 +109,8 @@ struct pkgtar *pkgtar_open(const char *path, int zstd_level, int64_t source_date
 }
 
 /* The fixed part of every header. */
-static struct archive_entry *new_entry(struct pkgtar *t, const char *name, mode_t type,
-				       mode_t perm, int64_t mtime)
+static struct archive_entry *new_entry(struct pkgtar *t, const char *name, mode_t type, mode_t perm,
+				       int64_t mtime)
 {
 	struct archive_entry *e = archive_entry_new();
 	archive_entry_set_pathname(e, name);
@@ -142,7 +142,8 @@ static int data(struct pkgtar *t, const char *name, const void *p, size_t n)
 {
 	if (n && archive_write_data(t->a, p, n) != (la_ssize_t)n) {
 		if (!t->failed)
-			kr_err("%s: cannot write %s: %s", t->path, name, archive_error_string(t->a));
+			kr_err("%s: cannot write %s: %s", t->path, name,
+			       archive_error_string(t->a));
 		return -1;
 	}
 	return 0;
@@ -247,7 +248,8 @@ int pkgtar_close(struct pkgtar *t, char sha256[65], uint64_t *size)
 	int rc = 0;
 	if (archive_write_close(t->a) != ARCHIVE_OK) {
 		if (!t->failed)
-			kr_err("%s: cannot finish the tar: %s", t->path, archive_error_string(t->a));
+			kr_err("%s: cannot finish the tar: %s", t->path,
+			       archive_error_string(t->a));
 		rc = -1;
 	}
 	if (rc == 0)

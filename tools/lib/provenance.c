@@ -8,8 +8,7 @@ static json_t *descriptor(const char *field, const char *name, const char *sha25
 	return json_pack("{s:s, s:{s:s}}", field, name, "digest", "sha256", sha256);
 }
 
-static void add_refs(json_t *arr, const char *field, const char *prefix,
-		     const struct prov_refs *r)
+static void add_refs(json_t *arr, const char *field, const char *prefix, const struct prov_refs *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		char *name = xasprintf("%s%s", prefix, r->v[i].name);
@@ -42,13 +41,13 @@ static json_t *tools(const struct prov_input *in)
 
 char *provenance_json(const struct prov_input *in)
 {
-	json_t *internal = json_pack("{s:I, s:s, s:o}", "SOURCE_DATE_EPOCH",
-				     (json_int_t)in->source_date_epoch, "toolchainKey",
-				     in->toolchain_key ? in->toolchain_key : "", "hostTools", tools(in));
+	json_t *internal = json_pack(
+		"{s:I, s:s, s:o}", "SOURCE_DATE_EPOCH", (json_int_t)in->source_date_epoch,
+		"toolchainKey", in->toolchain_key ? in->toolchain_key : "", "hostTools", tools(in));
 	json_t *build = json_pack("{s:s, s:{s:s, s:s, s:s}, s:o, s:o}", "buildType",
 				  KRILL_BUILD_TYPE, "externalParameters", "port", in->port, "arch",
-				  in->arch, "recipe", in->recipe_path, "internalParameters", internal,
-				  "resolvedDependencies", resolved(in));
+				  in->arch, "recipe", in->recipe_path, "internalParameters",
+				  internal, "resolvedDependencies", resolved(in));
 	json_t *run = json_pack("{s:{s:s, s:{s:s}}, s:{s:s}}", "builder", "id",
 				KRILL_URI "/builder/krill", "version", "krill", KRILL_VERSION,
 				"metadata", "invocationId", in->key);

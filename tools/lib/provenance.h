@@ -14,7 +14,7 @@
 
 /* The base of Krill's own URIs (buildType, builder id). The project owns
  * no domain yet: .invalid says so and cannot collide with anyone's. */
-#define KRILL_URI "https://krill.invalid"
+#define KRILL_URI	 "https://krill.invalid"
 #define KRILL_BUILD_TYPE KRILL_URI "/build-types/port/v1"
 
 /* A named input and its sha256 (or, for tools, a name and its version). */
@@ -29,18 +29,18 @@ struct prov_refs {
 };
 
 struct prov_input {
-	const char *subject_name;    /* package file name */
+	const char *subject_name; /* package file name */
 	const char *subject_sha256;
 	const char *port, *arch;
-	const char *key;             /* the port's content key: invocationId */
+	const char *key; /* the port's content key: invocationId */
 	const char *toolchain_key;
 	int64_t source_date_epoch;
-	const char *recipe_path;     /* relative: ports/NAME/port.yaml */
+	const char *recipe_path; /* relative: ports/NAME/port.yaml */
 	const char *recipe_sha256;
-	struct prov_refs sources;    /* url, sha256 */
-	struct prov_refs patches;    /* file name, sha256 */
-	struct prov_refs deps;       /* package file name, sha256 */
-	struct prov_refs tools;      /* host tool name, version string */
+	struct prov_refs sources; /* url, sha256 */
+	struct prov_refs patches; /* file name, sha256 */
+	struct prov_refs deps;	  /* package file name, sha256 */
+	struct prov_refs tools;	  /* host tool name, version string */
 };
 
 /* The statement as JSON text ending in '\n' (malloc'd). */

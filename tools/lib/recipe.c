@@ -75,7 +75,8 @@ static int get_bool(struct ctx *c, const yaml_node_t *n, const char *key, int *o
 	else if (!strcmp(s, "false"))
 		*out = 0;
 	else {
-		diag_add(c->d, c->file, node_pos(n), "'%s' is '%s', expected true or false", key, s);
+		diag_add(c->d, c->file, node_pos(n), "'%s' is '%s', expected true or false", key,
+			 s);
 		return 0;
 	}
 	return 1;
@@ -89,8 +90,8 @@ static int get_int(struct ctx *c, const yaml_node_t *n, const char *key, int lo,
 	char *end;
 	long v = strtol(s, &end, 10);
 	if (!*s || *end || !isdigit((unsigned char)s[0]) || v < lo || v > hi) {
-		diag_add(c->d, c->file, node_pos(n), "'%s' is '%s', expected a whole number from %d to %d",
-			 key, s, lo, hi);
+		diag_add(c->d, c->file, node_pos(n),
+			 "'%s' is '%s', expected a whole number from %d to %d", key, s, lo, hi);
 		return 0;
 	}
 	*out = (int)v;
@@ -106,7 +107,8 @@ static void check_vars(struct ctx *c, struct pos pos, const char *s)
 	for (const char *v = strstr(s, "${"); v; v = strstr(v, "${")) {
 		const char *end = strchr(v, '}');
 		if (!end) {
-			diag_add(c->d, c->file, pos, "unterminated '${' in '%s', expected ${name}", s);
+			diag_add(c->d, c->file, pos, "unterminated '${' in '%s', expected ${name}",
+				 s);
 			return;
 		}
 		size_t n = (size_t)(end - v - 2), i;
@@ -115,7 +117,8 @@ static void check_vars(struct ctx *c, struct pos pos, const char *s)
 				break;
 		if (i == ARRAY_LEN(var_names))
 			diag_add(c->d, c->file, pos,
-				 "unknown variable '%.*s' in '%s', expected ${name}, ${version}, ${release} or ${arch}",
+				 "unknown variable '%.*s' in '%s', expected ${name}, ${version}, "
+				 "${release} or ${arch}",
 				 (int)(end - v + 1), v, s);
 		v = end + 1;
 	}
@@ -187,14 +190,15 @@ static void walk_map(struct ctx *c, const yaml_node_t *map, const char *what,
 			struct sb b = SB_INIT;
 			for (size_t j = 0; j < nkeys; j++)
 				sb_printf(&b, "%s%s", j ? ", " : "", keys[j].name);
-			diag_add(c->d, c->file, node_pos(k), "unknown key '%s' in %s, expected one of: %s",
-				 scalar(k), what, sb_str(&b));
+			diag_add(c->d, c->file, node_pos(k),
+				 "unknown key '%s' in %s, expected one of: %s", scalar(k), what,
+				 sb_str(&b));
 			sb_free(&b);
 			continue;
 		}
 		if (seen[i]++) {
-			diag_add(c->d, c->file, node_pos(k), "duplicate key '%s' in %s, expected it once",
-				 scalar(k), what);
+			diag_add(c->d, c->file, node_pos(k),
+				 "duplicate key '%s' in %s, expected it once", scalar(k), what);
 			continue;
 		}
 		keys[i].fn(c, v, keys[i].name, obj);
@@ -212,7 +216,8 @@ static void k_name(struct ctx *c, const yaml_node_t *v, const char *k, void *obj
 {
 	if (get_pstr(c, v, k, &R->name) && !valid_pkgname(R->name.s))
 		diag_add(c->d, c->file, R->name.pos,
-			 "bad name '%s', expected lowercase letters, digits and + . _ - starting with a letter or digit",
+			 "bad name '%s', expected lowercase letters, digits and + . _ - starting "
+			 "with a letter or digit",
 			 R->name.s);
 }
 
@@ -220,7 +225,8 @@ static void k_version(struct ctx *c, const yaml_node_t *v, const char *k, void *
 {
 	if (get_pstr(c, v, k, &R->version) && !valid_version(R->version.s))
 		diag_add(c->d, c->file, R->version.pos,
-			 "bad version '%s', expected digits and letters separated by . + ~ _ (starting with a digit, no '-')",
+			 "bad version '%s', expected digits and letters separated by . + ~ _ "
+			 "(starting with a digit, no '-')",
 			 R->version.s);
 }
 
@@ -243,15 +249,16 @@ static void k_description(struct ctx *c, const yaml_node_t *v, const char *k, vo
 static void k_license(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
 {
 	if (get_str(c, v, k, &R->license) && spdx_check(R->license) < 0)
-		diag_add(c->d, c->file, node_pos(v), "bad license '%s': %s", R->license, kr_errmsg());
+		diag_add(c->d, c->file, node_pos(v), "bad license '%s': %s", R->license,
+			 kr_errmsg());
 }
 
 static void k_homepage(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
 {
 	if (get_str(c, v, k, &R->homepage) && !str_starts(R->homepage, "https://") &&
 	    !str_starts(R->homepage, "http://"))
-		diag_add(c->d, c->file, node_pos(v), "bad homepage '%s', expected an http(s):// URL",
-			 R->homepage);
+		diag_add(c->d, c->file, node_pos(v),
+			 "bad homepage '%s', expected an http(s):// URL", R->homepage);
 }
 
 static const char *const known_arches[] = {"x86_64", "aarch64", "host"};
@@ -267,7 +274,8 @@ static void k_arch(struct ctx *c, const yaml_node_t *v, const char *k, void *obj
 				break;
 		if (j == ARRAY_LEN(known_arches))
 			diag_add(c->d, c->file, R->arches.v[i].pos,
-				 "unknown arch '%s', expected x86_64, aarch64 or host", R->arches.v[i].s);
+				 "unknown arch '%s', expected x86_64, aarch64 or host",
+				 R->arches.v[i].s);
 	}
 }
 
@@ -288,7 +296,8 @@ static void check_names(struct ctx *c, struct pstrlist *l, const char *key)
 		}
 		if (!ok)
 			diag_add(c->d, c->file, l->v[i].pos,
-				 "bad %s entry '%s', expected a package name, optionally with <, <=, =, >=, > and a version",
+				 "bad %s entry '%s', expected a package name, optionally with <, "
+				 "<=, =, >=, > and a version",
 				 key, l->v[i].s);
 		free(nm);
 	}
@@ -323,8 +332,10 @@ static void s_url(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
 	const char *u = S->url.s;
 	if (!str_starts(u, "https://") && !str_starts(u, "http://") && !str_starts(u, "ftp://") &&
 	    !str_starts(u, "file://") && !str_starts(u, "debian:"))
-		diag_add(c->d, c->file, S->url.pos,
-			 "bad url '%s', expected http(s)://, ftp://, file:// or debian:PACKAGE/FILE", u);
+		diag_add(
+			c->d, c->file, S->url.pos,
+			"bad url '%s', expected http(s)://, ftp://, file:// or debian:PACKAGE/FILE",
+			u);
 }
 
 static void s_sha256(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
@@ -341,7 +352,8 @@ static void s_filename(struct ctx *c, const yaml_node_t *v, const char *k, void 
 	check_vars(c, node_pos(v), S->filename);
 	if ((!*S->filename || strchr(S->filename, '/') || S->filename[0] == '.'))
 		diag_add(c->d, c->file, node_pos(v),
-			 "bad filename '%s', expected a plain file name (no '/', not starting with '.')",
+			 "bad filename '%s', expected a plain file name (no '/', not starting with "
+			 "'.')",
 			 S->filename);
 }
 
@@ -370,12 +382,14 @@ static void s_inner(struct ctx *c, const yaml_node_t *v, const char *k, void *ob
 	if (get_str(c, v, k, &S->inner) &&
 	    (!*S->inner || S->inner[0] == '/' || strstr(S->inner, "..")))
 		diag_add(c->d, c->file, node_pos(v),
-			 "bad inner '%s', expected a glob of a member path inside the archive", S->inner);
+			 "bad inner '%s', expected a glob of a member path inside the archive",
+			 S->inner);
 }
 
 static const struct key source_keys[] = {
-	{"url", s_url, 1},	       {"sha256", s_sha256, 1}, {"filename", s_filename, 0},
-	{"extract", s_extract, 0}, {"dir", s_dir, 0},	     {"strip-components", s_strip, 0}, {"inner", s_inner, 0},
+	{"url", s_url, 1},	   {"sha256", s_sha256, 1}, {"filename", s_filename, 0},
+	{"extract", s_extract, 0}, {"dir", s_dir, 0},	    {"strip-components", s_strip, 0},
+	{"inner", s_inner, 0},
 };
 
 static void k_sources(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
@@ -387,7 +401,8 @@ static void k_sources(struct ctx *c, const yaml_node_t *v, const char *k, void *
 	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
 	     it++) {
 		yaml_node_t *e = yaml_document_get_node(c->doc, *it);
-		if (!want(c, e, YAML_MAPPING_NODE, "sources entry", "a mapping with url and sha256"))
+		if (!want(c, e, YAML_MAPPING_NODE, "sources entry",
+			  "a mapping with url and sha256"))
 			continue;
 		struct source *s = &R->sources[R->nsources++];
 		s->extract = 1;
@@ -452,7 +467,8 @@ static void b_env(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
 		return;
 	size_t cnt = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start);
 	R->env = xcalloc(cnt, sizeof *R->env);
-	for (yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top;
+	     p++) {
 		yaml_node_t *kn = yaml_document_get_node(c->doc, p->key);
 		yaml_node_t *vn = yaml_document_get_node(c->doc, p->value);
 		if (!want(c, kn, YAML_SCALAR_NODE, "env key", "a variable name") ||
@@ -500,12 +516,10 @@ static void b_oot(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
 }
 
 static const struct key build_keys[] = {
-	{"style", b_style, 1},	       {"subdir", b_subdir, 0},
-	{"configure", b_configure, 0}, {"make", b_make, 0},
-	{"install", b_install, 0},     {"env", b_env, 0},
-	{"pre-configure", b_pre, 0},   {"post-install", b_post, 0},
-	{"script", b_script, 0},       {"strip", b_strip, 0},
-	{"out-of-tree", b_oot, 0},
+	{"style", b_style, 1},	     {"subdir", b_subdir, 0},	  {"configure", b_configure, 0},
+	{"make", b_make, 0},	     {"install", b_install, 0},	  {"env", b_env, 0},
+	{"pre-configure", b_pre, 0}, {"post-install", b_post, 0}, {"script", b_script, 0},
+	{"strip", b_strip, 0},	     {"out-of-tree", b_oot, 0},
 };
 
 static void k_build(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
@@ -517,7 +531,8 @@ static void k_build(struct ctx *c, const yaml_node_t *v, const char *k, void *ob
 		diag_add(c->d, c->file, node_pos(v), "build style 'custom' needs a 'script'");
 	if (R->style != STYLE_CUSTOM && R->script)
 		diag_add(c->d, c->file, node_pos(v),
-			 "'script' is only for build style 'custom', expected configure/make/install lists or hooks");
+			 "'script' is only for build style 'custom', expected "
+			 "configure/make/install lists or hooks");
 }
 
 /* ---- subpackages ---- */
@@ -526,8 +541,8 @@ static void k_build(struct ctx *c, const yaml_node_t *v, const char *k, void *ob
 static void p_name(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
 {
 	if (get_pstr(c, v, k, &P->name) && !valid_pkgname(P->name.s))
-		diag_add(c->d, c->file, P->name.pos, "bad subpackage name '%s', expected a package name",
-			 P->name.s);
+		diag_add(c->d, c->file, P->name.pos,
+			 "bad subpackage name '%s', expected a package name", P->name.s);
 }
 
 static void p_summary(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
@@ -543,7 +558,8 @@ static void p_files(struct ctx *c, const yaml_node_t *v, const char *k, void *ob
 	for (size_t i = 0; i < P->files.n; i++)
 		if (P->files.v[i].s[0] == '/' || strstr(P->files.v[i].s, ".."))
 			diag_add(c->d, c->file, P->files.v[i].pos,
-				 "bad file glob '%s', expected a path relative to the install root without '..'",
+				 "bad file glob '%s', expected a path relative to the install root "
+				 "without '..'",
 				 P->files.v[i].s);
 }
 
@@ -573,7 +589,8 @@ static void k_subpackages(struct ctx *c, const yaml_node_t *v, const char *k, vo
 	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
 	     it++) {
 		yaml_node_t *e = yaml_document_get_node(c->doc, *it);
-		if (!want(c, e, YAML_MAPPING_NODE, "subpackages entry", "a mapping with name and files"))
+		if (!want(c, e, YAML_MAPPING_NODE, "subpackages entry",
+			  "a mapping with name and files"))
 			continue;
 		walk_map(c, e, "a subpackage", subpkg_keys, ARRAY_LEN(subpkg_keys),
 			 &R->subpackages[R->nsubpackages++]);
@@ -750,7 +767,8 @@ char *recipe_expand(const struct recipe *r, const char *s, const char *arch)
 		} else if (!strcmp(var, "arch"))
 			val = arch;
 		if (!val) {
-			kr_err("unknown variable '${%s}', expected ${name}, ${version}, ${release} or ${arch}",
+			kr_err("unknown variable '${%s}', expected ${name}, ${version}, ${release} "
+			       "or ${arch}",
 			       var);
 			free(var);
 			sb_free(&b);
@@ -773,7 +791,8 @@ int valid_pkgname(const char *s)
 	if (!*s || !(islower((unsigned char)*s) || isdigit((unsigned char)*s)))
 		return 0;
 	for (; *s; s++)
-		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || strchr("+._-", *s)))
+		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) ||
+		      strchr("+._-", *s)))
 			return 0;
 	return 1;
 }

@@ -26,46 +26,53 @@ struct kv {
 };
 
 struct source {
-	struct pstr url;     /* as written, with ${...} */
-	char *sha256;        /* 64 lowercase hex */
-	char *filename;      /* NULL: last path element of the url */
-	int extract;         /* 1 unless `extract: false` */
-	char *dir;           /* extract into src/DIR; NULL: src/ */
-	int strip;           /* leading path components to strip; -1: auto */
-	char *inner;         /* glob naming an archive inside this one to extract
-	                        instead (Debian .orig tarballs that wrap upstream's) */
+	struct pstr url; /* as written, with ${...} */
+	char *sha256;	 /* 64 lowercase hex */
+	char *filename;	 /* NULL: last path element of the url */
+	int extract;	 /* 1 unless `extract: false` */
+	char *dir;	 /* extract into src/DIR; NULL: src/ */
+	int strip;	 /* leading path components to strip; -1: auto */
+	char *inner;	 /* glob naming an archive inside this one to extract
+			    instead (Debian .orig tarballs that wrap upstream's) */
 };
 
 struct subpackage {
 	struct pstr name;
 	char *summary;
-	struct pstrlist files;   /* globs relative to the install root */
+	struct pstrlist files; /* globs relative to the install root */
 	struct pstrlist depends;
 	struct pstrlist provides;
 };
 
-enum build_style { STYLE_NONE, STYLE_AUTOTOOLS, STYLE_MAKE, STYLE_MESON, STYLE_CMAKE, STYLE_CUSTOM };
+enum build_style {
+	STYLE_NONE,
+	STYLE_AUTOTOOLS,
+	STYLE_MAKE,
+	STYLE_MESON,
+	STYLE_CMAKE,
+	STYLE_CUSTOM
+};
 
 struct recipe {
-	char *path;  /* the port.yaml path */
-	char *dir;   /* its folder */
+	char *path;	 /* the port.yaml path */
+	char *dir;	 /* its folder */
 	char sha256[65]; /* of the file's bytes, as parsed (part of the content key) */
 	struct pstr name, version;
 	int release;
 	char *summary, *description, *license, *homepage;
-	struct pstrlist arches;  /* empty: every arch */
+	struct pstrlist arches; /* empty: every arch */
 	struct source *sources;
 	size_t nsources;
 	struct pstrlist build_depends, depends, provides;
 
 	enum build_style style;
-	char *subdir;            /* build in src/SUBDIR */
+	char *subdir; /* build in src/SUBDIR */
 	struct pstrlist configure_args, make_args, install_args;
 	struct kv *env;
 	size_t nenv;
 	char *pre_configure, *post_install, *script; /* shell snippets */
-	int strip;               /* strip binaries; default 1 */
-	int out_of_tree;         /* autotools/meson/cmake build in a separate dir; default 1 */
+	int strip;				     /* strip binaries; default 1 */
+	int out_of_tree; /* autotools/meson/cmake build in a separate dir; default 1 */
 
 	struct subpackage *subpackages;
 	size_t nsubpackages;

@@ -39,7 +39,8 @@ static int check_version(struct remote *r, struct db *db)
 	uint64_t last = db_repo_version(db, key);
 	int rc = 0;
 	if (r->version < last) {
-		kr_err("%s: index version %llu of repository %s is older than version %llu accepted "
+		kr_err("%s: index version %llu of repository %s is older than version %llu "
+		       "accepted "
 		       "before: refused (a rollback)",
 		       r->url, (unsigned long long)r->version, key, (unsigned long long)last);
 		rc = -1;
@@ -95,8 +96,8 @@ static int cache(struct remote *r, const char *dir, const char *itmp, const char
 	return rc;
 }
 
-int remote_open(struct remote *r, const char *url, const char *keys, struct db *db,
-		const char *dir, int no_cache)
+int remote_open(struct remote *r, const char *url, const char *keys, struct db *db, const char *dir,
+		int no_cache)
 {
 	memset(r, 0, sizeof *r);
 	r->url = xstrdup(url);
@@ -131,8 +132,8 @@ char *remote_fetch_pkg(const struct remote *r, const struct pkginfo *p, const ch
 	int rc = mkdir_p(d, 0755);
 	free(d);
 	/* A cached copy is used only when it still matches the index. */
-	if (rc == 0 && path_exists(dest) && sha256_file(dest, sha, &size) == 0 &&
-	    size == p->size && !strcmp(sha, p->sha256))
+	if (rc == 0 && path_exists(dest) && sha256_file(dest, sha, &size) == 0 && size == p->size &&
+	    !strcmp(sha, p->sha256))
 		return dest;
 	char *url = url_join(r->url, p->file);
 	if (rc == 0)

@@ -18,8 +18,8 @@
 #include "pkginfo.h"
 
 struct remote {
-	char *url;     /* as configured */
-	char *name;    /* from the signed header */
+	char *url;  /* as configured */
+	char *name; /* from the signed header */
 	char *arch;
 	uint64_t version;
 	int64_t expires;

@@ -61,7 +61,8 @@ int index_check_expiry(const struct index *ix, time_t now, const char *src)
 	char e[21], n[21];
 	rfc3339_format(ix->expires, e);
 	rfc3339_format(now, n);
-	kr_err("%s: expired at %s (now %s): refusing a stale index, the repository must be re-signed",
+	kr_err("%s: expired at %s (now %s): refusing a stale index, the repository must be "
+	       "re-signed",
 	       src, e, n);
 	return -1;
 }
@@ -80,10 +81,11 @@ static void check_one(size_t i, void *arg)
 	uint64_t size;
 	struct stat st;
 	if (stat(path, &st) < 0)
-		c->msg[i] = xasprintf("%s: missing (%s), the index lists it", path, strerror(errno));
+		c->msg[i] =
+			xasprintf("%s: missing (%s), the index lists it", path, strerror(errno));
 	else if ((uint64_t)st.st_size != p->size)
-		c->msg[i] = xasprintf("%s: size %lld, the index lists %llu", path, (long long)st.st_size,
-				      (unsigned long long)p->size);
+		c->msg[i] = xasprintf("%s: size %lld, the index lists %llu", path,
+				      (long long)st.st_size, (unsigned long long)p->size);
 	else if (sha256_file(path, hex, &size) < 0)
 		c->msg[i] = xstrdup(kr_errmsg());
 	else if (strcmp(hex, p->sha256))
@@ -179,7 +181,9 @@ static int check_names_free(const char *repo, const struct repo_links *links)
 		struct stat st;
 		int foreign = lstat(path, &st) == 0 && !S_ISLNK(st.st_mode);
 		if (foreign)
-			kr_err("%s: exists and is not a link managed by krill, refusing to replace it", path);
+			kr_err("%s: exists and is not a link managed by krill, refusing to replace "
+			       "it",
+			       path);
 		free(path);
 		if (foreign)
 			return -1;
@@ -240,7 +244,8 @@ static void tidy(const char *repo, const char *keep)
 		for (size_t i = 0; i < l.n; i++) {
 			char *p = path_join(repo, l.v[i]), *t = read_link(p);
 			struct stat st;
-			if (t && str_starts(t, CURRENT_PREFIX) && stat(p, &st) < 0 && errno == ENOENT)
+			if (t && str_starts(t, CURRENT_PREFIX) && stat(p, &st) < 0 &&
+			    errno == ENOENT)
 				unlink(p);
 			free(t);
 			free(p);

@@ -22,9 +22,9 @@
 #include "index.h"
 #include "sign.h"
 
-#define REPO_STATE ".krill"
+#define REPO_STATE	".krill"
 #define INDEX_MAX_BYTES (256u << 20)
-#define SIG_MAX_BYTES 4096u
+#define SIG_MAX_BYTES	4096u
 
 /* Read INDEX and its signature, check the signature against kr, then
  * parse. The raw index text is returned in *raw (caller frees) if asked. */

@@ -28,12 +28,18 @@ static const char *const fixed_env[] = {
 
 /* Host paths exposed read-only: build tools and what they need to run. The
  * merged-/usr symlinks are recreated rather than bound. */
-static const char *const host_ro[] = {"/usr", "/etc/alternatives", "/etc/ld.so.cache",
-				      "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/passwd",
-				      "/etc/group", "/etc/nsswitch.conf", "/etc/localtime"};
+static const char *const host_ro[] = {"/usr",
+				      "/etc/alternatives",
+				      "/etc/ld.so.cache",
+				      "/etc/ld.so.conf",
+				      "/etc/ld.so.conf.d",
+				      "/etc/passwd",
+				      "/etc/group",
+				      "/etc/nsswitch.conf",
+				      "/etc/localtime"};
 static const char *const usr_links[][2] = {
-	{"usr/bin", "/bin"}, {"usr/sbin", "/sbin"}, {"usr/lib", "/lib"}, {"usr/lib64", "/lib64"},
-	{"usr/lib32", "/lib32"},
+	{"usr/bin", "/bin"},	 {"usr/sbin", "/sbin"},	  {"usr/lib", "/lib"},
+	{"usr/lib64", "/lib64"}, {"usr/lib32", "/lib32"},
 };
 
 static void add(struct strlist *a, const char *s)

@@ -15,12 +15,12 @@
 #include "util.h"
 
 struct sandbox {
-	const char *workdir;   /* host dir mounted rw at /build */
-	const char *sysroot;   /* host dir mounted ro at /sysroot, or NULL */
-	const char *toolchain; /* host dir mounted ro at /toolchain, or NULL */
-	struct strlist env;    /* "NAME=value" added to the fixed set */
+	const char *workdir;	 /* host dir mounted rw at /build */
+	const char *sysroot;	 /* host dir mounted ro at /sysroot, or NULL */
+	const char *toolchain;	 /* host dir mounted ro at /toolchain, or NULL */
+	struct strlist env;	 /* "NAME=value" added to the fixed set */
 	struct strlist ro_binds; /* extra "HOST:INSIDE" read-only binds */
-	int share_net;         /* only for tests of the sandbox itself: never in builds */
+	int share_net;		 /* only for tests of the sandbox itself: never in builds */
 };
 
 #define SANDBOX_HOSTNAME "krill-build"

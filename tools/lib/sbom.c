@@ -11,8 +11,8 @@ char *purl_encode(const char *s)
 {
 	struct sb b = SB_INIT;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr(".-_~", *p))
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr(".-_~", *p))
 			sb_addc(&b, (char)*p);
 		else
 			sb_printf(&b, "%%%02X", *p);
@@ -27,9 +27,9 @@ static char *spdx_id(const char *prefix, const char *name)
 	sb_adds(&b, prefix);
 	for (const char *p = name; *p; p++)
 		sb_addc(&b, (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-				     (*p >= '0' && *p <= '9') || *p == '.' || *p == '-'
-			     ? *p
-			     : '-');
+					    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-'
+				    ? *p
+				    : '-');
 	return sb_steal(&b);
 }
 
@@ -82,12 +82,13 @@ static json_t *main_package(const struct sbom_input *in, const char *id)
 	verification_code(in, code);
 	char *n = purl_encode(p->name), *v = purl_encode(p->version), *a = purl_encode(p->arch);
 	char *purl = xasprintf("pkg:generic/krill/%s@%s?arch=%s", n, v, a);
-	json_t *pkg = json_pack(
-		"{s:s, s:s, s:s, s:s, s:s, s:b, s:{s:s}, s:s, s:s, s:s}", "name", p->name, "SPDXID",
-		id, "versionInfo", p->version, "supplier", "Organization: Krill", "downloadLocation",
-		in->nsources ? in->sources[0].url : "NOASSERTION", "filesAnalyzed", 1,
-		"packageVerificationCode", "packageVerificationCodeValue", code, "licenseConcluded",
-		p->license, "licenseDeclared", p->license, "copyrightText", "NOASSERTION");
+	json_t *pkg = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:{s:s}, s:s, s:s, s:s}", "name",
+				p->name, "SPDXID", id, "versionInfo", p->version, "supplier",
+				"Organization: Krill", "downloadLocation",
+				in->nsources ? in->sources[0].url : "NOASSERTION", "filesAnalyzed",
+				1, "packageVerificationCode", "packageVerificationCodeValue", code,
+				"licenseConcluded", p->license, "licenseDeclared", p->license,
+				"copyrightText", "NOASSERTION");
 	if (p->homepage)
 		json_object_set_new(pkg, "homepage", json_string(p->homepage));
 	json_object_set_new(pkg, "summary", json_string(p->summary));

@@ -12,23 +12,23 @@
 #include "pkginfo.h"
 
 struct sbom_file {
-	char *path;         /* relative to the root, no leading '/' */
-	char sha1[41];      /* SPDX 2.3 requires SHA1 for every file */
+	char *path;    /* relative to the root, no leading '/' */
+	char sha1[41]; /* SPDX 2.3 requires SHA1 for every file */
 	char sha256[65];
 };
 
 struct sbom_source {
-	char *url;          /* expanded source URL */
+	char *url; /* expanded source URL */
 	const char *sha256;
 };
 
 struct sbom_input {
-	const struct pkginfo *info;        /* name, version, arch, license, homepage, summary */
-	const char *upstream_version;      /* the recipe's version, for the sources */
+	const struct pkginfo *info;	   /* name, version, arch, license, homepage, summary */
+	const char *upstream_version;	   /* the recipe's version, for the sources */
 	const struct sbom_source *sources; /* upstream sources, in recipe order */
 	size_t nsources;
-	const struct sbom_file *files;     /* regular files (every hardlinked
-					    * path too), sorted by path */
+	const struct sbom_file *files; /* regular files (every hardlinked
+					* path too), sorted by path */
 	size_t nfiles;
 	int64_t source_date_epoch;
 };

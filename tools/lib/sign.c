@@ -111,7 +111,8 @@ static EVP_PKEY *load_pem(const char *path, int private)
 			      : PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
 	BIO_free(b);
 	if (!k || !EVP_PKEY_is_a(k, "ED25519")) {
-		kr_err("%s: not an Ed25519 %s key in PEM form", path, private ? "private" : "public");
+		kr_err("%s: not an Ed25519 %s key in PEM form", path,
+		       private ? "private" : "public");
 		EVP_PKEY_free(k);
 		return NULL;
 	}
@@ -240,18 +241,22 @@ int sig_envelope_parse(const char *data, size_t len, const char *src, struct sig
 		return -1;
 	memcpy(out->key_id, v, n < KEYID_LEN ? n : KEYID_LEN);
 	if (n != KEYID_LEN || !is_hex(out->key_id, KEYID_LEN)) {
-		kr_err("%s:3: malformed key id '%.*s', expected 16 lowercase hex digits", src, (int)n, v);
+		kr_err("%s:3: malformed key id '%.*s', expected 16 lowercase hex digits", src,
+		       (int)n, v);
 		return -1;
 	}
 	if (!(v = env_line(data, len, &pos, 4, src, &n)))
 		return -1;
 	if (decode_sig(v, n, out->sig) < 0) {
-		kr_err("%s:4: malformed signature, expected %d base64 characters of a 64-byte Ed25519 signature",
+		kr_err("%s:4: malformed signature, expected %d base64 characters of a 64-byte "
+		       "Ed25519 signature",
 		       src, SIG_B64_LEN);
 		return -1;
 	}
 	if (pos != len) {
-		kr_err("%s:5: unexpected text after the signature line, expected the end of the file", src);
+		kr_err("%s:5: unexpected text after the signature line, expected the end of the "
+		       "file",
+		       src);
 		return -1;
 	}
 	return 0;
@@ -273,8 +278,8 @@ int sign_data(const char *keypath, const void *data, size_t len, struct sb *out)
 		return -1;
 	}
 	if (st.st_mode & 077) {
-		kr_err("%s: private key is readable by others (mode %04o), expected mode 0600", keypath,
-		       (unsigned)(st.st_mode & 07777));
+		kr_err("%s: private key is readable by others (mode %04o), expected mode 0600",
+		       keypath, (unsigned)(st.st_mode & 07777));
 		return -1;
 	}
 	EVP_PKEY *k = load_pem(keypath, 1);
@@ -283,7 +288,8 @@ int sign_data(const char *keypath, const void *data, size_t len, struct sb *out)
 	struct sig_envelope e;
 	size_t slen = SIG_RAW_LEN;
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	int ok = ctx && key_id(k, e.key_id) == 0 && EVP_DigestSignInit(ctx, NULL, NULL, NULL, k) == 1 &&
+	int ok = ctx && key_id(k, e.key_id) == 0 &&
+		 EVP_DigestSignInit(ctx, NULL, NULL, NULL, k) == 1 &&
 		 EVP_DigestSign(ctx, e.sig, &slen, data, len) == 1 && slen == SIG_RAW_LEN;
 	EVP_MD_CTX_free(ctx);
 	EVP_PKEY_free(k);
@@ -314,7 +320,8 @@ int sign_verify(const struct keyring *kr, const void *data, size_t len, const ch
 		 EVP_DigestVerify(ctx, e.sig, SIG_RAW_LEN, data, len) == 1;
 	EVP_MD_CTX_free(ctx);
 	if (!ok) {
-		kr_err("%s: bad signature: the signed file does not match the signature by key %s (%s)",
+		kr_err("%s: bad signature: the signed file does not match the signature by key %s "
+		       "(%s)",
 		       src, e.key_id, path_basename(t->path));
 		return -1;
 	}

@@ -18,7 +18,7 @@
 
 #include "util.h"
 
-#define KEYID_LEN 16
+#define KEYID_LEN   16
 #define SIG_RAW_LEN 64
 
 /* Write DIR/NAME.pem (0600) and DIR/NAME.pub; refuses to overwrite either. */

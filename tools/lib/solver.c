@@ -138,8 +138,8 @@ static int resolve(struct ctx *c, const char *dep)
 		struct sb have = SB_INIT;
 		for (size_t i = 0; i < c->navail; i++)
 			if (!strcmp(c->avail[i]->name, name))
-				sb_printf(&have, "%s%s", have.len ? ", " : " (available: ",
-					  c->avail[i]->version);
+				sb_printf(&have, "%s%s",
+					  have.len ? ", " : " (available: ", c->avail[i]->version);
 		if (have.len)
 			sb_addc(&have, ')');
 		fail_chain(c, "nothing provides %s%s", dep, sb_str(&have));
@@ -181,12 +181,11 @@ static int visit(struct ctx *c, size_t idx)
 	return 0;
 }
 
-int solve(const struct pkginfo *const *avail, size_t navail,
-	  const struct pkginfo *const *installed, size_t ninstalled,
-	  const struct strlist *requests, struct solution *out)
+int solve(const struct pkginfo *const *avail, size_t navail, const struct pkginfo *const *installed,
+	  size_t ninstalled, const struct strlist *requests, struct solution *out)
 {
 	memset(out, 0, sizeof *out);
-	struct ctx c = {avail, navail, installed, ninstalled, xcalloc(navail + 1, 1),
+	struct ctx c = {avail,	      navail, installed, ninstalled, xcalloc(navail + 1, 1),
 			STRLIST_INIT, out};
 	int r = 0;
 	for (size_t i = 0; i < requests->n && r == 0; i++)

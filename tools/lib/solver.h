@@ -31,9 +31,8 @@ int dep_split(const char *dep, char **name, char **op, char **ver);
 /* Does p satisfy dependency dep? (-1 for a malformed dep, with kr_err) */
 int dep_satisfied_by(const char *dep, const struct pkginfo *p);
 
-int solve(const struct pkginfo *const *avail, size_t navail,
-	  const struct pkginfo *const *installed, size_t ninstalled,
-	  const struct strlist *requests, struct solution *out);
+int solve(const struct pkginfo *const *avail, size_t navail, const struct pkginfo *const *installed,
+	  size_t ninstalled, const struct strlist *requests, struct solution *out);
 void solution_free(struct solution *s);
 
 #endif

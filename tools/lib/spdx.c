@@ -17,27 +17,103 @@
 #include "recipe.h"
 
 static const char *const licenses[] = {
-	"0BSD", "AFL-2.1", "AFL-3.0", "AGPL-3.0-only", "AGPL-3.0-or-later", "Apache-1.1",
-	"Apache-2.0", "APSL-2.0", "Artistic-1.0", "Artistic-1.0-Perl", "Artistic-2.0",
-	"BitTorrent-1.1", "blessing", "BSD-1-Clause", "BSD-2-Clause", "BSD-2-Clause-Patent",
-	"BSD-3-Clause", "BSD-3-Clause-Clear", "BSD-4-Clause", "BSD-4-Clause-UC", "BSL-1.0",
-	"bzip2-1.0.6", "CC-BY-3.0", "CC-BY-4.0", "CC-BY-SA-3.0", "CC-BY-SA-4.0", "CC-PDDC",
-	"CC0-1.0", "CDDL-1.0", "CDDL-1.1", "curl", "EPL-1.0", "EPL-2.0", "EUPL-1.2",
-	"FSFAP", "FSFUL", "FSFULLR", "FTL", "GFDL-1.3-only", "GFDL-1.3-or-later",
-	"GPL-1.0-only", "GPL-1.0-or-later", "GPL-2.0-only", "GPL-2.0-or-later", "GPL-3.0-only",
-	"GPL-3.0-or-later", "HPND", "IJG", "ICU", "ISC", "LGPL-2.0-only", "LGPL-2.0-or-later",
-	"LGPL-2.1-only", "LGPL-2.1-or-later", "LGPL-3.0-only", "LGPL-3.0-or-later", "Libpng",
-	"libpng-2.0", "Linux-syscall-note", "MIT", "MIT-0", "MIT-CMU", "MPL-1.1", "MPL-2.0",
-	"MPL-2.0-no-copyleft-exception", "MS-PL", "NCSA", "OFL-1.1", "OpenSSL", "PHP-3.01",
-	"PostgreSQL", "PSF-2.0", "Python-2.0", "Ruby", "SGI-B-2.0", "Sleepycat", "SSPL-1.0",
-	"TCL", "Unicode-3.0", "Unicode-DFS-2016", "Unlicense", "UPL-1.0", "Vim", "W3C", "WTFPL",
-	"X11", "XFree86-1.1", "Zlib", "zlib-acknowledgement", "ZPL-2.1",
+	"0BSD",
+	"AFL-2.1",
+	"AFL-3.0",
+	"AGPL-3.0-only",
+	"AGPL-3.0-or-later",
+	"Apache-1.1",
+	"Apache-2.0",
+	"APSL-2.0",
+	"Artistic-1.0",
+	"Artistic-1.0-Perl",
+	"Artistic-2.0",
+	"BitTorrent-1.1",
+	"blessing",
+	"BSD-1-Clause",
+	"BSD-2-Clause",
+	"BSD-2-Clause-Patent",
+	"BSD-3-Clause",
+	"BSD-3-Clause-Clear",
+	"BSD-4-Clause",
+	"BSD-4-Clause-UC",
+	"BSL-1.0",
+	"bzip2-1.0.6",
+	"CC-BY-3.0",
+	"CC-BY-4.0",
+	"CC-BY-SA-3.0",
+	"CC-BY-SA-4.0",
+	"CC-PDDC",
+	"CC0-1.0",
+	"CDDL-1.0",
+	"CDDL-1.1",
+	"curl",
+	"EPL-1.0",
+	"EPL-2.0",
+	"EUPL-1.2",
+	"FSFAP",
+	"FSFUL",
+	"FSFULLR",
+	"FTL",
+	"GFDL-1.3-only",
+	"GFDL-1.3-or-later",
+	"GPL-1.0-only",
+	"GPL-1.0-or-later",
+	"GPL-2.0-only",
+	"GPL-2.0-or-later",
+	"GPL-3.0-only",
+	"GPL-3.0-or-later",
+	"HPND",
+	"IJG",
+	"ICU",
+	"ISC",
+	"LGPL-2.0-only",
+	"LGPL-2.0-or-later",
+	"LGPL-2.1-only",
+	"LGPL-2.1-or-later",
+	"LGPL-3.0-only",
+	"LGPL-3.0-or-later",
+	"Libpng",
+	"libpng-2.0",
+	"Linux-syscall-note",
+	"MIT",
+	"MIT-0",
+	"MIT-CMU",
+	"MPL-1.1",
+	"MPL-2.0",
+	"MPL-2.0-no-copyleft-exception",
+	"MS-PL",
+	"NCSA",
+	"OFL-1.1",
+	"OpenSSL",
+	"PHP-3.01",
+	"PostgreSQL",
+	"PSF-2.0",
+	"Python-2.0",
+	"Ruby",
+	"SGI-B-2.0",
+	"Sleepycat",
+	"SSPL-1.0",
+	"TCL",
+	"Unicode-3.0",
+	"Unicode-DFS-2016",
+	"Unlicense",
+	"UPL-1.0",
+	"Vim",
+	"W3C",
+	"WTFPL",
+	"X11",
+	"XFree86-1.1",
+	"Zlib",
+	"zlib-acknowledgement",
+	"ZPL-2.1",
 };
 
 static const char *const exceptions[] = {
-	"Autoconf-exception-2.0", "Autoconf-exception-3.0", "Bison-exception-2.2",
-	"Classpath-exception-2.0", "GCC-exception-2.0", "GCC-exception-3.1",
-	"LLVM-exception", "Linux-syscall-note", "OpenSSL-exception", "Libtool-exception",
+	"Autoconf-exception-2.0",  "Autoconf-exception-3.0", "Bison-exception-2.2",
+	"Classpath-exception-2.0", "GCC-exception-2.0",	     "GCC-exception-3.1",
+	"LLVM-exception",	   "Linux-syscall-note",     "OpenSSL-exception",
+	"Libtool-exception",
 };
 
 struct lex {
@@ -97,7 +173,8 @@ static int term(struct lex *l)
 {
 	if (!strcmp(l->tok, "(")) {
 		if (++l->depth > 32) {
-			kr_err("parentheses nested deeper than 32 in SPDX expression, expected a flatter expression");
+			kr_err("parentheses nested deeper than 32 in SPDX expression, expected a "
+			       "flatter expression");
 			return -1;
 		}
 		next(l);
@@ -124,14 +201,17 @@ static int term(struct lex *l)
 		id[n - 1] = 0;
 	if (str_starts(id, "LicenseRef-")) {
 		if (!idstring(id + 11)) {
-			kr_err("bad '%s', expected LicenseRef- followed by letters, digits, '-' or '.'", id);
+			kr_err("bad '%s', expected LicenseRef- followed by letters, digits, '-' or "
+			       "'.'",
+			       id);
 			return -1;
 		}
 	} else if (!in_list(id, licenses, ARRAY_LEN(licenses))) {
 		if (is_operator(l->tok))
 			kr_err("operator '%s' must be upper case (AND, OR, WITH)", l->tok);
 		else
-			kr_err("unknown SPDX license id '%s', expected an SPDX License List id or LicenseRef-NAME",
+			kr_err("unknown SPDX license id '%s', expected an SPDX License List id or "
+			       "LicenseRef-NAME",
 			       l->tok);
 		return -1;
 	}
@@ -139,7 +219,8 @@ static int term(struct lex *l)
 	if (!strcmp(l->tok, "WITH")) {
 		next(l);
 		if (!in_list(l->tok, exceptions, ARRAY_LEN(exceptions))) {
-			kr_err("unknown SPDX exception '%s' after WITH, expected an SPDX exception id",
+			kr_err("unknown SPDX exception '%s' after WITH, expected an SPDX exception "
+			       "id",
 			       l->tok);
 			return -1;
 		}
@@ -177,7 +258,8 @@ int spdx_check(const char *s)
 	struct lex l = {s, {0}, 0};
 	next(&l);
 	if (!l.tok[0]) {
-		kr_err("empty license expression, expected an SPDX expression such as MIT or GPL-2.0-or-later");
+		kr_err("empty license expression, expected an SPDX expression such as MIT or "
+		       "GPL-2.0-or-later");
 		return -1;
 	}
 	if (expr(&l) < 0)

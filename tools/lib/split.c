@@ -38,8 +38,9 @@ int glob_match(const char *pattern, const char *path)
 /* ---- default rules ---- */
 
 static const char *const dev_globs[] = {
-	"usr/include/**",	  "usr/lib/*.a",	"usr/lib/*.la",
-	"usr/lib/pkgconfig/**",	  "usr/share/pkgconfig/**", "usr/share/aclocal/**",
+	"usr/include/**",	  "usr/lib/*.a",
+	"usr/lib/*.la",		  "usr/lib/pkgconfig/**",
+	"usr/share/pkgconfig/**", "usr/share/aclocal/**",
 	"usr/lib/cmake/**",
 };
 static const char *const doc_globs[] = {
@@ -89,12 +90,15 @@ static int check_layout(const char *rel, const struct stat *st)
 	static const char *const legacy[] = {"bin", "sbin", "lib", "lib32", "lib64"};
 	for (size_t i = 0; i < ARRAY_LEN(legacy); i++)
 		if (S_ISDIR(st->st_mode) && !strcmp(rel, legacy[i])) {
-			kr_err("%s: a real directory at the top of the install root; Krill is merged-/usr, "
-			       "expected usr/%s (or a symlink)", rel, legacy[i]);
+			kr_err("%s: a real directory at the top of the install root; Krill is "
+			       "merged-/usr, "
+			       "expected usr/%s (or a symlink)",
+			       rel, legacy[i]);
 			return -1;
 		}
 	if (!S_ISDIR(st->st_mode) && !S_ISREG(st->st_mode) && !S_ISLNK(st->st_mode)) {
-		kr_err("%s: a device, fifo or socket, expected a regular file, symlink or directory",
+		kr_err("%s: a device, fifo or socket, expected a regular file, symlink or "
+		       "directory",
 		       rel);
 		return -1;
 	}
@@ -182,8 +186,10 @@ static int check_nonempty(const struct recipe *r, const struct split *s, const s
 	for (size_t i = 0; i < r->nsubpackages; i++)
 		if (!s->v[sub[i]].files.n) {
 			const struct pstr *n = &r->subpackages[i].name;
-			kr_err("%s:%d:%d: subpackage '%s' matched no files, expected its globs to match "
-			       "something in the install root", r->path, n->pos.line, n->pos.col, n->s);
+			kr_err("%s:%d:%d: subpackage '%s' matched no files, expected its globs to "
+			       "match "
+			       "something in the install root",
+			       r->path, n->pos.line, n->pos.col, n->s);
 			return -1;
 		}
 	return 0;

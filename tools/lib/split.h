@@ -34,16 +34,16 @@
 
 struct split_pkg {
 	char *name;
-	char *summary;            /* the subpackage's, else the recipe's; for the
-				   * defaults "SUMMARY (development files)" and
-				   * "SUMMARY (documentation)" */
-	struct strlist files;     /* sorted relative paths */
-	struct strlist depends;   /* from the recipe (+ NAME=VER for -dev) */
+	char *summary;		/* the subpackage's, else the recipe's; for the
+				 * defaults "SUMMARY (development files)" and
+				 * "SUMMARY (documentation)" */
+	struct strlist files;	/* sorted relative paths */
+	struct strlist depends; /* from the recipe (+ NAME=VER for -dev) */
 	struct strlist provides;
 };
 
 struct split {
-	struct split_pkg *v;      /* v[0] is the main package */
+	struct split_pkg *v; /* v[0] is the main package */
 	size_t n;
 };
 

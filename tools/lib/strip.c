@@ -28,14 +28,13 @@ enum { EXE, LIB, AR, NKINDS };
 #define HOST_MACHINE -1
 #endif
 
-static const char *const kind_flag[NKINDS] = {"--strip-all", "--strip-unneeded",
-					      "--strip-debug"};
+static const char *const kind_flag[NKINDS] = {"--strip-all", "--strip-unneeded", "--strip-debug"};
 
 /* nftw has no user pointer: the walk state lives here for one call. */
 static struct {
 	struct strlist files[2][NKINDS]; /* [0] target's files, [1] the host's */
-	int split;                       /* a host strip was given */
-	struct strlist inodes; /* "dev:ino" of files seen with nlink > 1 */
+	int split;			 /* a host strip was given */
+	struct strlist inodes;		 /* "dev:ino" of files seen with nlink > 1 */
 	int failed;
 } W;
 
@@ -104,8 +103,8 @@ static int run_strip(const char *prog, const char *flag, const struct strlist *f
 		if (rc)
 			kr_err("%s: cannot run: %s", prog, strerror(rc));
 		else if (!WIFEXITED(status) || WEXITSTATUS(status))
-			kr_err("%s %s failed (status %d) on %zu file(s) starting with %s", prog, flag,
-			       status, n, argv[2]);
+			kr_err("%s %s failed (status %d) on %zu file(s) starting with %s", prog,
+			       flag, status, n, argv[2]);
 		free(modes);
 		free(argv);
 		if (rc || !WIFEXITED(status) || WEXITSTATUS(status))
@@ -128,7 +127,8 @@ int strip_tree(const char *destdir, const char *strip_prog, const char *host_str
 	for (int h = 1; h >= 0; h--)
 		for (int k = 0; k < NKINDS; k++) {
 			if (rc == 0 && W.files[h][k].n)
-				rc = run_strip(h ? host_strip : strip_prog, kind_flag[k], &W.files[h][k]);
+				rc = run_strip(h ? host_strip : strip_prog, kind_flag[k],
+					       &W.files[h][k]);
 			n += (int)W.files[h][k].n;
 			sl_free(&W.files[h][k]);
 		}

@@ -9,7 +9,10 @@ struct strmap {
 	void **vals;
 	size_t n, cap;
 };
-#define STRMAP_INIT {NULL, NULL, 0, 0}
+#define STRMAP_INIT                                                                                \
+	{                                                                                          \
+		NULL, NULL, 0, 0                                                                   \
+	}
 
 void *strmap_get(const struct strmap *m, const char *key);
 /* Sets key; returns the previous value or NULL. */

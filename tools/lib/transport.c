@@ -15,14 +15,14 @@
 #include "util.h"
 
 /* Give up on a connection that moves less than 1 byte/s for this long. */
-#define STALL_SECONDS 30L
+#define STALL_SECONDS	30L
 #define CONNECT_SECONDS 20L
 
 struct sink {
 	const char *url;
 	int fd;
-	uint64_t have;   /* bytes in the .part file */
-	uint64_t max;    /* 0: no cap */
+	uint64_t have; /* bytes in the .part file */
+	uint64_t max;  /* 0: no cap */
 	int too_big;
 	int io_error;
 	int checked_code; /* looked at the HTTP status once */
@@ -146,8 +146,8 @@ static int http_get(struct sink *s)
 	} else if (rc == CURLE_HTTP_RETURNED_ERROR) {
 		kr_err("%s: HTTP %ld", s->url, code);
 	} else {
-		kr_err("%s: transfer failed after %llu bytes: %s", s->url, (unsigned long long)s->have,
-		       errbuf[0] ? errbuf : curl_easy_strerror(rc));
+		kr_err("%s: transfer failed after %llu bytes: %s", s->url,
+		       (unsigned long long)s->have, errbuf[0] ? errbuf : curl_easy_strerror(rc));
 	}
 	return -1;
 }
@@ -176,10 +176,11 @@ static int file_get(struct sink *s, const char *path)
 		}
 		if (sink_write(s, buf, (size_t)r) < 0) {
 			if (s->too_big)
-				kr_err("%s: file is larger than the %llu bytes allowed, refused", s->url,
-				       (unsigned long long)s->max);
+				kr_err("%s: file is larger than the %llu bytes allowed, refused",
+				       s->url, (unsigned long long)s->max);
 			else
-				kr_err("%s: cannot write the copy: %s", s->url, strerror(s->io_error));
+				kr_err("%s: cannot write the copy: %s", s->url,
+				       strerror(s->io_error));
 			break;
 		}
 	}
@@ -201,7 +202,8 @@ int transport_get(const char *url, const char *dest, uint64_t max_size, const ch
 	int is_http = str_starts(url, "http://") || str_starts(url, "https://");
 	const char *path = is_http ? NULL : local_path(url);
 	if (!is_http && !path) {
-		kr_err("%s: unsupported URL, expected http://, https://, file:///PATH or a path", url);
+		kr_err("%s: unsupported URL, expected http://, https://, file:///PATH or a path",
+		       url);
 		return -1;
 	}
 	char *part = xasprintf("%s.part", dest);
@@ -234,8 +236,8 @@ int transport_get(const char *url, const char *dest, uint64_t max_size, const ch
 	hasher_end(s.h, got);
 	s.h = NULL;
 	if (expect_sha256 && strcmp(got, expect_sha256)) {
-		kr_err("%s: sha256 mismatch: expected %s, got %s (%llu bytes)", url, expect_sha256, got,
-		       (unsigned long long)s.have);
+		kr_err("%s: sha256 mismatch: expected %s, got %s (%llu bytes)", url, expect_sha256,
+		       got, (unsigned long long)s.have);
 		rc = -1;
 		s.too_big = 1; /* complete but wrong: drop it */
 		goto out;

@@ -15,7 +15,7 @@
 #include <sys/types.h>
 
 #define KR_PRINTF(a, b) __attribute__((format(printf, a, b)))
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* ---- errors ---- */
 void kr_err(const char *fmt, ...) KR_PRINTF(1, 2);
@@ -37,7 +37,10 @@ struct sb {
 	char *s;
 	size_t len, cap;
 };
-#define SB_INIT {NULL, 0, 0}
+#define SB_INIT                                                                                    \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 void sb_add(struct sb *b, const void *data, size_t n);
 void sb_adds(struct sb *b, const char *s);
 void sb_addc(struct sb *b, char c);
@@ -46,18 +49,24 @@ void sb_reset(struct sb *b);
 /* Returns the string (never NULL) and leaves b empty; caller frees. */
 char *sb_steal(struct sb *b);
 void sb_free(struct sb *b);
-static inline const char *sb_str(const struct sb *b) { return b->s ? b->s : ""; }
+static inline const char *sb_str(const struct sb *b)
+{
+	return b->s ? b->s : "";
+}
 
 /* ---- string list ---- */
 struct strlist {
 	char **v;
 	size_t n, cap;
 };
-#define STRLIST_INIT {NULL, 0, 0}
-void sl_push(struct strlist *l, const char *s);   /* copies s */
-void sl_push_own(struct strlist *l, char *s);     /* takes s */
+#define STRLIST_INIT                                                                               \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
+void sl_push(struct strlist *l, const char *s); /* copies s */
+void sl_push_own(struct strlist *l, char *s);	/* takes s */
 void sl_sort(struct strlist *l);
-void sl_uniq(struct strlist *l);                  /* sorted input */
+void sl_uniq(struct strlist *l); /* sorted input */
 int sl_has(const struct strlist *l, const char *s);
 void sl_free(struct strlist *l);
 /* Split s on any char in seps, dropping empty fields. */
@@ -98,7 +107,7 @@ int sha256_file(const char *path, char out[SHA256_HEX_LEN + 1], uint64_t *size);
 struct hasher;
 struct hasher *hasher_new(void);
 void hasher_add(struct hasher *h, const void *data, size_t n);
-void hasher_adds(struct hasher *h, const char *s); /* adds s plus '\n' */
+void hasher_adds(struct hasher *h, const char *s);		 /* adds s plus '\n' */
 void hasher_end(struct hasher *h, char out[SHA256_HEX_LEN + 1]); /* frees h */
 
 /* ---- processes ---- */

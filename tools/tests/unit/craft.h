@@ -26,7 +26,7 @@ struct member {
 /* A package NAME-VER with the given depends/provides/conffiles lines
  * (already "key: value\n" formatted, may be "") and members. */
 static inline int craft_pkg(const char *path, const char *name, const char *ver, const char *extra,
-		     const struct member *m, size_t n)
+			    const struct member *m, size_t n)
 {
 	struct archive *a = archive_write_new();
 	archive_write_set_format_pax_restricted(a);
@@ -55,9 +55,7 @@ static inline int craft_pkg(const char *path, const char *name, const char *ver,
 			len = strlen(all[i].data);
 			archive_entry_set_size(e, (la_int64_t)len);
 			break;
-		case 'd':
-			archive_entry_set_filetype(e, AE_IFDIR);
-			break;
+		case 'd': archive_entry_set_filetype(e, AE_IFDIR); break;
 		case 'l':
 			archive_entry_set_filetype(e, AE_IFLNK);
 			archive_entry_set_symlink(e, all[i].data);

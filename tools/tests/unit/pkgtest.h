@@ -36,7 +36,8 @@ static __attribute__((unused)) char *tmpdir_new(void)
 }
 
 /* Write data to dir/rel, creating parent folders. */
-static __attribute__((unused)) void put(const char *dir, const char *rel, const char *data, mode_t mode)
+static __attribute__((unused)) void put(const char *dir, const char *rel, const char *data,
+					mode_t mode)
 {
 	char *p = path_join(dir, rel);
 	char *d = path_dirname(p);
@@ -83,7 +84,8 @@ static __attribute__((unused)) struct recipe *load_recipe(const char *dir, const
 			    "sources:\n  - url: https://example.org/foo-${version}.tar.gz\n"
 			    "    sha256: %s\n"
 			    "build:\n  style: make\n%s",
-			    "1111111111111111111111111111111111111111111111111111111111111111", extra);
+			    "1111111111111111111111111111111111111111111111111111111111111111",
+			    extra);
 	put(dir, "port.yaml", y, 0644);
 	free(y);
 	char *p = path_join(dir, "port.yaml");

@@ -24,8 +24,8 @@ TEST(repositories_file)
 
 TEST(options)
 {
-	char *argv[] = {"add", "--root", "/nonexistent-root", "-X", "r1", "--repo", "r2",
-			"--no-cache", "curl", "zlib>=1", NULL};
+	char *argv[] = {"add",	      "--root", "/nonexistent-root", "-X", "r1", "--repo", "r2",
+			"--no-cache", "curl",	"zlib>=1",	     NULL};
 	struct client_opts o;
 	int first = client_parse(10, argv, 0, &o);
 	CHECK(first == 8);

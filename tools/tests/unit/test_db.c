@@ -126,7 +126,7 @@ TEST(recovery_rolls_back_staging)
 TEST(recovery_completes_commit)
 {
 	char *root = mkroot("commit");
-	put(root, "usr/bin/.krill-1-0", "new");   /* not yet renamed */
+	put(root, "usr/bin/.krill-1-0", "new"); /* not yet renamed */
 	put(root, "usr/bin/y", "already renamed");
 	put(root, "old", "from the replaced version");
 	put(root, "var/lib/krill/installed.new", sample);

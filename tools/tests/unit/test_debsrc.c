@@ -31,7 +31,8 @@ TEST(host_config_both_formats)
 		 "Components: main\n\n"
 		 "Types: deb\nURIs: http://off.invalid/debian\nSuites: trixie\nEnabled: no\n"
 		 "Components: main\n\n"
-		 "Types: deb\nURIs: http://vendor.invalid/apt\nSuites: nodistro\nComponents: main\n"));
+		 "Types: deb\nURIs: http://vendor.invalid/apt\nSuites: nodistro\nComponents: "
+		 "main\n"));
 	free(put("etc1/sources.list.d/x.list.disabled", "deb http://no.invalid/debian sid main\n"));
 	char *etc = path_join(tmp, "etc1");
 	struct debsrc_hosts h;
@@ -83,7 +84,8 @@ static const char sources_sid[] =
 	"Package: libfoo\nBinary: libfoo1\nVersion: 1.0-1\n"
 	"Checksums-Sha256:\n"
 	" 1111111111111111111111111111111111111111111111111111111111111111 1234 libfoo_1.0-1.dsc\n"
-	" 2222222222222222222222222222222222222222222222222222222222222222 99999 libfoo_1.0.orig.tar.gz\n"
+	" 2222222222222222222222222222222222222222222222222222222222222222 99999 "
+	"libfoo_1.0.orig.tar.gz\n"
 	"Homepage: https://foo.invalid\n"
 	"Directory: pool/main/libf/libfoo\n"
 	"\n"
@@ -114,19 +116,30 @@ TEST(index_from_compressed_sources)
 	CHECK(debsrc_build_index(&uris, lists, index) == 0);
 	char *url = NULL;
 	uint64_t size = 0;
-	CHECK(debsrc_index_lookup(index, "2222222222222222222222222222222222222222222222222222222222222222", &url, &size) == 1);
+	CHECK(debsrc_index_lookup(
+		      index, "2222222222222222222222222222222222222222222222222222222222222222",
+		      &url, &size) == 1);
 	CHECK_STR(url, "http://a.invalid/debian/pool/main/libf/libfoo/libfoo_1.0.orig.tar.gz");
 	CHECK(size == 99999);
 	free(url), url = NULL;
-	CHECK(debsrc_index_lookup(index, "0000000000000000000000000000000000000000000000000000000000000000", &url, &size) == 1);
+	CHECK(debsrc_index_lookup(
+		      index, "0000000000000000000000000000000000000000000000000000000000000000",
+		      &url, &size) == 1);
 	CHECK_STR(url, "http://a.invalid/debian/pool/main/b/bar/bar_2.orig.tar.xz");
 	free(url), url = NULL;
-	CHECK(debsrc_index_lookup(index, "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", &url, &size) == 1);
-	CHECK_STR(url, "http://s.invalid/debian-security/pool/updates/main/b/baz/baz_3.orig.tar.gz");
+	CHECK(debsrc_index_lookup(
+		      index, "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+		      &url, &size) == 1);
+	CHECK_STR(url,
+		  "http://s.invalid/debian-security/pool/updates/main/b/baz/baz_3.orig.tar.gz");
 	free(url), url = NULL;
 	/* not from a configured archive; and absent */
-	CHECK(debsrc_index_lookup(index, "3333333333333333333333333333333333333333333333333333333333333333", &url, &size) == 0);
-	CHECK(debsrc_index_lookup(index, "2222222222222222222222222222222222222222222222222222222222222223", &url, &size) == 0);
+	CHECK(debsrc_index_lookup(
+		      index, "3333333333333333333333333333333333333333333333333333333333333333",
+		      &url, &size) == 0);
+	CHECK(debsrc_index_lookup(
+		      index, "2222222222222222222222222222222222222222222222222222222222222223",
+		      &url, &size) == 0);
 	CHECK(url == NULL);
 	sl_free(&uris);
 	free(cmd), free(a), free(b), free(lists), free(index);

@@ -43,7 +43,10 @@ static void write_entry(struct archive *a, const struct ent *e)
 	archive_entry_set_pathname(ae, e->path);
 	archive_entry_set_mtime(ae, 1700000000, 0);
 	switch (e->type) {
-	case 'd': archive_entry_set_filetype(ae, AE_IFDIR); archive_entry_set_perm(ae, 0755); break;
+	case 'd':
+		archive_entry_set_filetype(ae, AE_IFDIR);
+		archive_entry_set_perm(ae, 0755);
+		break;
 	case 'l':
 		archive_entry_set_filetype(ae, AE_IFLNK);
 		archive_entry_set_symlink(ae, e->data);
@@ -122,7 +125,8 @@ TEST(every_format_auto_strip)
 		CHECK_STR(y, "int x;\n");
 		struct stat a, b;
 		char *p1 = path_join(dest, "README"), *p2 = path_join(dest, "README2");
-		int zip = !strcmp(kinds[i], "zip"); /* zip has no hardlinks: libarchive drops them */
+		int zip =
+			!strcmp(kinds[i], "zip"); /* zip has no hardlinks: libarchive drops them */
 		CHECK(stat(p1, &a) == 0 && a.st_mtime == 1700000000);
 		CHECK(zip || (stat(p2, &b) == 0 && a.st_ino == b.st_ino));
 		CHECK(dir_entries(dest) == 4 - zip); /* README README2 link src; no staging left */

@@ -133,7 +133,8 @@ TEST(missing_dependency_names_both_ports)
 	load(&x, root, "host", "");
 	CHECK(x.d.n == 2);
 	if (x.d.n == 2) {
-		CHECK(strstr(x.d.v[0].msg, "port 'app' build-depends on 'libfoo-dev', but no port") != NULL);
+		CHECK(strstr(x.d.v[0].msg,
+			     "port 'app' build-depends on 'libfoo-dev', but no port") != NULL);
 		CHECK(x.d.v[0].pos.line == 6 && x.d.v[0].pos.col == 17);
 		CHECK(strstr(x.d.v[1].msg, "port 'tool' depends on 'nosuch', but no port") != NULL);
 	}
@@ -145,8 +146,9 @@ TEST(subpackages_provides_and_default_splits_resolve)
 {
 	char *root = tree_root();
 	tree_port(root, "zlib", "", "provides: [libz]\n");
-	tree_port(root, "xz", "", "subpackages:\n  - name: xz-libs\n    files: [usr/lib/*]\n"
-				  "    provides: [liblzma]\n");
+	tree_port(root, "xz", "",
+		  "subpackages:\n  - name: xz-libs\n    files: [usr/lib/*]\n"
+		  "    provides: [liblzma]\n");
 	tree_port(root, "app", "zlib-dev, xz-libs, libz, liblzma, xz-doc", NULL);
 	struct run x;
 	load(&x, root, "host", "");
@@ -163,8 +165,9 @@ TEST(provider_clash_is_reported)
 {
 	char *root = tree_root();
 	tree_port(root, "one", "", "provides: [shared-name]\n");
-	tree_port(root, "two", "", "subpackages:\n  - name: shared-name\n    files: [x]\n"
-				   "  - name: two-x\n    files: [a]\n  - name: two-x\n    files: [b]\n");
+	tree_port(root, "two", "",
+		  "subpackages:\n  - name: shared-name\n    files: [x]\n"
+		  "  - name: two-x\n    files: [a]\n  - name: two-x\n    files: [b]\n");
 	tree_port(root, "one-dev", "", NULL); /* clashes with one's default -dev */
 	struct run x;
 	load(&x, root, "host", "");
@@ -182,9 +185,11 @@ TEST(folder_name_mismatch_and_reserved_names)
 	char *root = tree_root();
 	tree_port(root, "good", "", NULL);
 	tree_write(root, "folder/port.yaml",
-		   "name: other\nversion: 1\nrelease: 1\nsummary: s\nlicense: MIT\nbuild: {style: none}\n");
+		   "name: other\nversion: 1\nrelease: 1\nsummary: s\nlicense: MIT\nbuild: {style: "
+		   "none}\n");
 	tree_write(root, "clean/port.yaml",
-		   "name: clean\nversion: 1\nrelease: 1\nsummary: s\nlicense: MIT\nbuild: {style: none}\n");
+		   "name: clean\nversion: 1\nrelease: 1\nsummary: s\nlicense: MIT\nbuild: {style: "
+		   "none}\n");
 	tree_write(root, "empty/README", "no recipe here\n");
 	struct run x;
 	load(&x, root, "host", "");
@@ -206,7 +211,8 @@ TEST(arch_and_version_constraints)
 	struct run x;
 	load(&x, root, "aarch64", "");
 	CHECK(any_msg(&x, "its provider 'x86only' is not built for aarch64"));
-	CHECK(any_msg(&x, "port 'picky' build-depends on 'old>=2.0', but port 'old' has version 1.0"));
+	CHECK(any_msg(&x,
+		      "port 'picky' build-depends on 'old>=2.0', but port 'old' has version 1.0"));
 	CHECK(x.d.n == 2);
 	unload(&x);
 	tree_done(root);
@@ -263,10 +269,10 @@ TEST(recipe_change_propagates_to_dependents_only)
 	snap(root, chain, 5, &k1, "host", "");
 	tree_port(root, "b", "a", "description: changed\n");
 	snap(root, chain, 5, &k2, "host", "");
-	CHECK(SAME(k1, k2, 0));  /* a: below b */
+	CHECK(SAME(k1, k2, 0));	 /* a: below b */
 	CHECK(!SAME(k1, k2, 1)); /* b: changed */
 	CHECK(!SAME(k1, k2, 2)); /* c: build-depends on b */
-	CHECK(SAME(k1, k2, 3));  /* d: unrelated */
+	CHECK(SAME(k1, k2, 3));	 /* d: unrelated */
 	CHECK(SAME(k1, k2, 4));
 	tree_done(root);
 }
@@ -278,7 +284,7 @@ TEST(runtime_dep_of_a_build_dep_is_part_of_the_key)
 	snap(root, chain, 5, &k1, "host", "");
 	tree_port(root, "r", "", "description: changed\n");
 	snap(root, chain, 5, &k2, "host", "");
-	CHECK(SAME(k1, k2, 0));  /* a only needs r at run time: not rebuilt */
+	CHECK(SAME(k1, k2, 0));	 /* a only needs r at run time: not rebuilt */
 	CHECK(!SAME(k1, k2, 1)); /* b's sysroot holds a and so r */
 	CHECK(!SAME(k1, k2, 2));
 	CHECK(SAME(k1, k2, 3));
@@ -339,11 +345,12 @@ TEST(make_fragment)
 	fclose(f);
 	CHECK(strstr(buf, "KR_PORTS := a b c d r\n") != NULL);
 	/* b build-depends on a, whose package needs r at run time: both first */
-	char *want = xasprintf("KR_KEY_b := %s\nKR_VER_b := 1.0-r1\nKR_DEPS_b := a r\n"
-			       "$(KR_RESULTS)/%s/done: $(KR_RESULTS)/%s/done $(KR_RESULTS)/%s/done\n"
-			       "\t+$(Q)$(call kr_build_port,b)\n.PHONY: b\nb: $(KR_RESULTS)/%s/done\n",
-			       key_of(&x, "b"), key_of(&x, "b"), key_of(&x, "a"), key_of(&x, "r"),
-			       key_of(&x, "b"));
+	char *want =
+		xasprintf("KR_KEY_b := %s\nKR_VER_b := 1.0-r1\nKR_DEPS_b := a r\n"
+			  "$(KR_RESULTS)/%s/done: $(KR_RESULTS)/%s/done $(KR_RESULTS)/%s/done\n"
+			  "\t+$(Q)$(call kr_build_port,b)\n.PHONY: b\nb: $(KR_RESULTS)/%s/done\n",
+			  key_of(&x, "b"), key_of(&x, "b"), key_of(&x, "a"), key_of(&x, "r"),
+			  key_of(&x, "b"));
 	CHECK(strstr(buf, want) != NULL);
 	free(want);
 	CHECK(strstr(buf, "KR_DEPS_c := b\n") != NULL);

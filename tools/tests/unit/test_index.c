@@ -5,10 +5,12 @@
 #include "index.h"
 #include "t.h"
 
-#define HDR "format: krill-index-1\nrepository: main\narch: x86_64\nversion: 7\nexpires: 2030-01-02T03:04:05Z\n\n"
-#define PKG(n, v, extra)                                                                      \
-	"name: " n "\nversion: " v "\narch: x86_64\norigin: " n "\nsummary: s\nlicense: MIT\n" \
-	"installed-size: 10\n" extra "file: " n "-" v ".x86_64.pkg.tar.zst\nsha256: "          \
+#define HDR                                                                                        \
+	"format: krill-index-1\nrepository: main\narch: x86_64\nversion: 7\nexpires: "             \
+	"2030-01-02T03:04:05Z\n\n"
+#define PKG(n, v, extra)                                                                           \
+	"name: " n "\nversion: " v "\narch: x86_64\norigin: " n "\nsummary: s\nlicense: MIT\n"     \
+	"installed-size: 10\n" extra "file: " n "-" v ".x86_64.pkg.tar.zst\nsha256: "              \
 	"0000000000000000000000000000000000000000000000000000000000000000\nsize: 5\n\n"
 
 static const char *parse_err(const char *text)
@@ -46,7 +48,8 @@ TEST(empty_index)
 
 TEST(sort_orders_versions_not_strings)
 {
-	const char *text = HDR PKG("b", "1.10-r1", "") PKG("a", "1.0-r1", "") PKG("b", "1.9-r1", "");
+	const char *text =
+		HDR PKG("b", "1.10-r1", "") PKG("a", "1.0-r1", "") PKG("b", "1.9-r1", "");
 	/* unsorted input is refused by the parser ... */
 	const char *m = parse_err(text);
 	CHECK(m && strstr(m, "out of order"));
@@ -91,39 +94,50 @@ TEST(bad_inputs_name_the_line)
 	CHECK(m && strstr(m, "INDEX:1: unknown format"));
 	m = parse_err("format: krill-index-1\narch: x86_64\n");
 	CHECK(m && strstr(m, "INDEX:2: expected 'repository"));
-	m = parse_err("format: krill-index-1\nrepository: Main!\narch: x\nversion: 1\nexpires: 2030-01-01T00:00:00Z\n");
+	m = parse_err("format: krill-index-1\nrepository: Main!\narch: x\nversion: 1\nexpires: "
+		      "2030-01-01T00:00:00Z\n");
 	CHECK(m && strstr(m, "INDEX:2: bad repository name"));
-	m = parse_err("format: krill-index-1\nrepository: m\narch: x\nversion: 0\nexpires: 2030-01-01T00:00:00Z\n");
+	m = parse_err("format: krill-index-1\nrepository: m\narch: x\nversion: 0\nexpires: "
+		      "2030-01-01T00:00:00Z\n");
 	CHECK(m && strstr(m, "INDEX:4: bad version"));
-	m = parse_err("format: krill-index-1\nrepository: m\narch: x\nversion: 01\nexpires: 2030-01-01T00:00:00Z\n");
+	m = parse_err("format: krill-index-1\nrepository: m\narch: x\nversion: 01\nexpires: "
+		      "2030-01-01T00:00:00Z\n");
 	CHECK(m && strstr(m, "INDEX:4:"));
-	m = parse_err("format: krill-index-1\nrepository: m\narch: x\nversion: 99999999999999999999999\nexpires: 2030-01-01T00:00:00Z\n");
+	m = parse_err("format: krill-index-1\nrepository: m\narch: x\nversion: "
+		      "99999999999999999999999\nexpires: 2030-01-01T00:00:00Z\n");
 	CHECK(m && strstr(m, "INDEX:4:"));
-	m = parse_err("format: krill-index-1\nrepository: m\narch: x\nversion: 1\nexpires: 2030-02-30T00:00:00Z\n");
+	m = parse_err("format: krill-index-1\nrepository: m\narch: x\nversion: 1\nexpires: "
+		      "2030-02-30T00:00:00Z\n");
 	CHECK(m && strstr(m, "INDEX:5: bad expiry"));
-	m = parse_err("format: krill-index-1\nrepository: m\narch: x\nversion: 1\nexpires: 2030-01-01T00:00:00+01:00\n");
+	m = parse_err("format: krill-index-1\nrepository: m\narch: x\nversion: 1\nexpires: "
+		      "2030-01-01T00:00:00+01:00\n");
 	CHECK(m && strstr(m, "INDEX:5:"));
-	m = parse_err("format: krill-index-1\nrepository: m\narch: x\nversion: 1\nexpires: 2030-01-01T00:00:00Z\nname: a\n");
+	m = parse_err("format: krill-index-1\nrepository: m\narch: x\nversion: 1\nexpires: "
+		      "2030-01-01T00:00:00Z\nname: a\n");
 	CHECK(m && strstr(m, "INDEX:6: expected a blank line"));
 	m = parse_err(HDR PKG("a", "1.0-r1", "") PKG("a", "1.0-r1", ""));
 	CHECK(m && strstr(m, "INDEX:18: package a 1.0-r1 is listed twice"));
 	m = parse_err(HDR "name: a\nversion: 1.0-r1\n\n");
 	CHECK(m && strstr(m, "INDEX:7: missing required key"));
-	m = parse_err(HDR "name: a\nversion: 1.0\narch: x86_64\norigin: a\nsummary: s\nlicense: MIT\n"
-			  "installed-size: 1\nfile: a-1.0.x86_64.pkg.tar.zst\nsha256: "
-			  "0000000000000000000000000000000000000000000000000000000000000000\nsize: 5\n");
+	m = parse_err(
+		HDR "name: a\nversion: 1.0\narch: x86_64\norigin: a\nsummary: s\nlicense: MIT\n"
+		    "installed-size: 1\nfile: a-1.0.x86_64.pkg.tar.zst\nsha256: "
+		    "0000000000000000000000000000000000000000000000000000000000000000\nsize: 5\n");
 	CHECK(m && strstr(m, "INDEX:7: bad version '1.0', expected VERSION-rN"));
-	m = parse_err(HDR "name: a\nversion: 1.0-r1\narch: aarch64\norigin: a\nsummary: s\nlicense: MIT\n"
-			  "installed-size: 1\nfile: a-1.0-r1.aarch64.pkg.tar.zst\nsha256: "
-			  "0000000000000000000000000000000000000000000000000000000000000000\nsize: 5\n");
+	m = parse_err(
+		HDR "name: a\nversion: 1.0-r1\narch: aarch64\norigin: a\nsummary: s\nlicense: MIT\n"
+		    "installed-size: 1\nfile: a-1.0-r1.aarch64.pkg.tar.zst\nsha256: "
+		    "0000000000000000000000000000000000000000000000000000000000000000\nsize: 5\n");
 	CHECK(m && strstr(m, "INDEX:7: package a has arch 'aarch64'"));
-	m = parse_err(HDR "name: a\nversion: 1.0-r1\narch: x86_64\norigin: a\nsummary: s\nlicense: MIT\n"
-			  "installed-size: 1\nfile: b-1.0-r1.x86_64.pkg.tar.zst\nsha256: "
-			  "0000000000000000000000000000000000000000000000000000000000000000\nsize: 5\n");
+	m = parse_err(
+		HDR "name: a\nversion: 1.0-r1\narch: x86_64\norigin: a\nsummary: s\nlicense: MIT\n"
+		    "installed-size: 1\nfile: b-1.0-r1.x86_64.pkg.tar.zst\nsha256: "
+		    "0000000000000000000000000000000000000000000000000000000000000000\nsize: 5\n");
 	CHECK(m && strstr(m, "INDEX:7: file 'b-1.0-r1.x86_64.pkg.tar.zst', expected 'a-1.0-r1"));
-	m = parse_err(HDR "name: a\nversion: 1.0-r1\narch: x86_64\norigin: a\nsummary: s\nlicense: MIT\n"
-			  "installed-size: 1\nfile: ../a-1.0-r1.x86_64.pkg.tar.zst\nsha256: "
-			  "0000000000000000000000000000000000000000000000000000000000000000\nsize: 5\n");
+	m = parse_err(
+		HDR "name: a\nversion: 1.0-r1\narch: x86_64\norigin: a\nsummary: s\nlicense: MIT\n"
+		    "installed-size: 1\nfile: ../a-1.0-r1.x86_64.pkg.tar.zst\nsha256: "
+		    "0000000000000000000000000000000000000000000000000000000000000000\nsize: 5\n");
 	CHECK(m && strstr(m, "bad file name"));
 	m = parse_err("format: krill-index-1\nrepository: m\0\n");
 	CHECK(m != NULL);

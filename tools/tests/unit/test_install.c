@@ -18,7 +18,10 @@ static char *fresh_root(const char *name)
 	return r;
 }
 
-static char *pkgpath(const char *name) { return xasprintf("%s/%s.pkg.tar.zst", tmpd, name); }
+static char *pkgpath(const char *name)
+{
+	return xasprintf("%s/%s.pkg.tar.zst", tmpd, name);
+}
 
 /* Install one package file into root; returns the install result. */
 static int add1(const char *root, const char *pkg, const char *sha)
@@ -65,9 +68,12 @@ TEST(installs_files_links_and_records_them)
 {
 	char *root = fresh_root("ok");
 	char *pkg = pkgpath("ok");
-	struct member m[] = {{'d', "usr/", 0},        {'d', "usr/bin/", 0},
-			     {'f', "usr/bin/hello", "hi\n"}, {'h', "usr/bin/hello2", "usr/bin/hello"},
-			     {'l', "usr/bin/hi", "hello"}, {'f', "./etc/hello.conf", "x=1\n"}};
+	struct member m[] = {{'d', "usr/", 0},
+			     {'d', "usr/bin/", 0},
+			     {'f', "usr/bin/hello", "hi\n"},
+			     {'h', "usr/bin/hello2", "usr/bin/hello"},
+			     {'l', "usr/bin/hi", "hello"},
+			     {'f', "./etc/hello.conf", "x=1\n"}};
 	craft_pkg(pkg, "hello", "1.0-r0", "conffile: etc/hello.conf\n", m, ARRAY_LEN(m));
 	CHECK(add1(root, pkg, NULL) == 0);
 	char *s = rootfile(root, "usr/bin/hello2");
@@ -134,7 +140,9 @@ TEST(refuses_file_through_symlink_to_slash)
 
 TEST(refuses_symlink_chain_escape)
 {
-	struct member m[] = {{'d', "a", 0}, {'l', "a/b", "../c"}, {'l', "c", "/tmp"},
+	struct member m[] = {{'d', "a", 0},
+			     {'l', "a/b", "../c"},
+			     {'l', "c", "/tmp"},
 			     {'f', "a/b/krill-evil", "x"}};
 	CHECK(refused_unchanged("chain", m, 4));
 	CHECK(!path_exists("/tmp/krill-evil"));
@@ -182,8 +190,8 @@ TEST(conflict_names_both_and_changes_nothing)
 {
 	char *root = fresh_root("conflict");
 	char *a = pkgpath("ca"), *b = pkgpath("cb");
-	struct member ma[] = {{'f', "usr/share/x", "a"}}, mb[] = {{'f', "usr/share/y", "b"},
-								   {'f', "usr/share/x", "b"}};
+	struct member ma[] = {{'f', "usr/share/x", "a"}},
+		      mb[] = {{'f', "usr/share/y", "b"}, {'f', "usr/share/x", "b"}};
 	craft_pkg(a, "ca", "1.0-r0", "", ma, 1);
 	craft_pkg(b, "cb", "1.0-r0", "", mb, 2);
 	CHECK(add1(root, a, NULL) == 0);
@@ -209,8 +217,8 @@ TEST(hash_mismatch_refused_before_extracting)
 	struct db db;
 	db_open(&db, root);
 	char *before = tree(root);
-	struct install_item it = {pkg, "0000000000000000000000000000000000000000000000000000000000000000",
-				  0};
+	struct install_item it = {
+		pkg, "0000000000000000000000000000000000000000000000000000000000000000", 0};
 	sha256_file(pkg, (char[65]){0}, &it.size);
 	CHECK(install_pkgs(&db, &it, 1, NULL) < 0);
 	CHECK(strstr(kr_errmsg(), "sha256 mismatch"));
@@ -230,8 +238,11 @@ TEST(remove_keeps_modified_conffile_removes_the_rest)
 {
 	char *root = fresh_root("del");
 	char *pkg = pkgpath("del");
-	struct member m[] = {{'d', "etc", 0}, {'f', "etc/a.conf", "a"}, {'f', "etc/b.conf", "b"},
-			     {'d', "usr", 0}, {'f', "usr/bin", "x"}};
+	struct member m[] = {{'d', "etc", 0},
+			     {'f', "etc/a.conf", "a"},
+			     {'f', "etc/b.conf", "b"},
+			     {'d', "usr", 0},
+			     {'f', "usr/bin", "x"}};
 	craft_pkg(pkg, "del", "1.0-r0", "conffile: etc/a.conf\nconffile: etc/b.conf\n", m, 5);
 	CHECK(add1(root, pkg, NULL) == 0);
 	char *a = path_join(root, "etc/a.conf");

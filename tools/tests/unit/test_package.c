@@ -238,7 +238,8 @@ TEST(archive_layout)
 	size_t pos = 0;
 	int line = 1;
 	struct pkginfo pi;
-	CHECK(pkginfo_parse(mem[0].data, (size_t)mem[0].size, &pos, &line, ".PKGINFO", 0, &pi) == 1);
+	CHECK(pkginfo_parse(mem[0].data, (size_t)mem[0].size, &pos, &line, ".PKGINFO", 0, &pi) ==
+	      1);
 	CHECK_STR(pi.name, "foo");
 	CHECK(sl_has(&pi.provides, "so:libfoo.so.1"));
 	pkginfo_free(&pi);
@@ -267,7 +268,8 @@ TEST(hardlinks_stay_hardlinks)
 {
 	struct member mem[16];
 	int n = read_pkg("foo-tools", mem, 16);
-	const struct member *a = member(mem, n, "usr/bin/prog"), *b = member(mem, n, "usr/bin/prog2");
+	const struct member *a = member(mem, n, "usr/bin/prog"),
+			    *b = member(mem, n, "usr/bin/prog2");
 	CHECK(a && b && a->size > 0 && !a->hardlink);
 	CHECK(b && b->hardlink && !strcmp(b->hardlink, "usr/bin/prog"));
 	CHECK(a && a->data && !memmem(a->data, (size_t)a->size, ".debug_info", 11));
@@ -291,11 +293,11 @@ static int keys_within(json_t *o, const char *allowed)
 	struct strlist l = STRLIST_INIT;
 	sl_split(&l, allowed, " ");
 	int ok = json_is_object(o);
-	json_object_foreach(o, k, v)
-		if (!sl_has(&l, k)) {
-			printf("  unexpected SPDX key %s\n", k);
-			ok = 0;
-		}
+	json_object_foreach(o, k, v) if (!sl_has(&l, k))
+	{
+		printf("  unexpected SPDX key %s\n", k);
+		ok = 0;
+	}
 	sl_free(&l);
 	return ok;
 }
@@ -318,18 +320,19 @@ static int spdx_shape(json_t *j)
 			  "comment created creators licenseListVersion");
 	size_t i;
 	json_t *x;
-	json_array_foreach(json_object_get(j, "packages"), i, x) {
+	json_array_foreach(json_object_get(j, "packages"), i, x)
+	{
 		ok &= keys_within(x, pkg_keys);
 		ok &= json_object_get(x, "SPDXID") && json_object_get(x, "name") &&
 		      json_object_get(x, "downloadLocation");
 	}
-	json_array_foreach(json_object_get(j, "files"), i, x)
-		ok &= keys_within(x, "SPDXID annotations artifactOfs attributionTexts checksums "
-				     "comment copyrightText fileContributors fileDependencies "
-				     "fileName fileTypes licenseComments licenseConcluded "
-				     "licenseInfoInFiles noticeText");
-	json_array_foreach(json_object_get(j, "relationships"), i, x)
-		ok &= keys_within(x, "spdxElementId comment relatedSpdxElement relationshipType");
+	json_array_foreach(json_object_get(j, "files"), i, x) ok &=
+		keys_within(x, "SPDXID annotations artifactOfs attributionTexts checksums "
+			       "comment copyrightText fileContributors fileDependencies "
+			       "fileName fileTypes licenseComments licenseConcluded "
+			       "licenseInfoInFiles noticeText");
+	json_array_foreach(json_object_get(j, "relationships"), i, x) ok &=
+		keys_within(x, "spdxElementId comment relatedSpdxElement relationshipType");
 	return ok;
 }
 
@@ -372,19 +375,23 @@ TEST(sbom_is_spdx_2_3)
 	size_t i;
 	json_t *f;
 	int seen_lib = 0;
-	json_array_foreach(files, i, f) {
+	json_array_foreach(files, i, f)
+	{
 		CHECK(json_object_get(f, "SPDXID") && json_object_get(f, "fileName"));
 		json_t *cs = json_object_get(f, "checksums");
 		CHECK(json_array_size(cs) == 2);
-		CHECK_STR(json_string_value(json_object_get(json_array_get(cs, 0), "algorithm")), "SHA1");
+		CHECK_STR(json_string_value(json_object_get(json_array_get(cs, 0), "algorithm")),
+			  "SHA1");
 		CHECK_STR(json_string_value(json_object_get(json_array_get(cs, 1), "algorithm")),
 			  "SHA256");
-		if (!strcmp(json_string_value(json_object_get(f, "fileName")), "./usr/lib/libfoo.so.1.0"))
+		if (!strcmp(json_string_value(json_object_get(f, "fileName")),
+			    "./usr/lib/libfoo.so.1.0"))
 			seen_lib = 1;
 	}
 	CHECK(seen_lib);
 	int describes = 0, contains = 0, generated = 0;
-	json_array_foreach(json_object_get(j, "relationships"), i, f) {
+	json_array_foreach(json_object_get(j, "relationships"), i, f)
+	{
 		const char *t = json_string_value(json_object_get(f, "relationshipType"));
 		describes += t && !strcmp(t, "DESCRIBES");
 		contains += t && !strcmp(t, "CONTAINS");
@@ -405,7 +412,8 @@ TEST(provenance_names_every_input)
 	CHECK(j != NULL);
 	if (!j)
 		return;
-	CHECK_STR(json_string_value(json_object_get(j, "_type")), "https://in-toto.io/Statement/v1");
+	CHECK_STR(json_string_value(json_object_get(j, "_type")),
+		  "https://in-toto.io/Statement/v1");
 	CHECK_STR(json_string_value(json_object_get(j, "predicateType")),
 		  "https://slsa.dev/provenance/v1");
 	json_t *sub = json_array_get(json_object_get(j, "subject"), 0);
@@ -414,7 +422,8 @@ TEST(provenance_names_every_input)
 		  m->sha256);
 	json_t *bd = json_object_get(json_object_get(j, "predicate"), "buildDefinition");
 	CHECK(json_string_value(json_object_get(bd, "buildType")) != NULL);
-	CHECK_STR(json_string_value(json_object_get(json_object_get(bd, "externalParameters"), "port")),
+	CHECK_STR(json_string_value(
+			  json_object_get(json_object_get(bd, "externalParameters"), "port")),
 		  "foo");
 	json_t *ip = json_object_get(bd, "internalParameters");
 	CHECK(json_integer_value(json_object_get(ip, "SOURCE_DATE_EPOCH")) == SDE);
@@ -428,8 +437,8 @@ TEST(provenance_names_every_input)
 	CHECK(text && strstr(text, "4444444444"));
 	CHECK(text && !strstr(text, dir)); /* no host path */
 	free(text);
-	json_t *meta = json_object_get(json_object_get(json_object_get(j, "predicate"), "runDetails"),
-				       "metadata");
+	json_t *meta = json_object_get(
+		json_object_get(json_object_get(j, "predicate"), "runDetails"), "metadata");
 	CHECK_STR(json_string_value(json_object_get(meta, "invocationId")), KEY);
 	json_decref(j);
 }
@@ -522,8 +531,11 @@ TEST(bad_key_is_refused)
 	struct package_opts o = {.recipe = NULL};
 	struct package_result res;
 	CHECK(package_port(&o, &res) == -1);
-	o = (struct package_opts){.recipe = recipe_a, .arch = "x86_64", .destdir = root_a,
-				  .outdir = out_a, .key = "two words"};
+	o = (struct package_opts){.recipe = recipe_a,
+				  .arch = "x86_64",
+				  .destdir = root_a,
+				  .outdir = out_a,
+				  .key = "two words"};
 	CHECK(package_port(&o, &res) == -1);
 	CHECK(strstr(kr_errmsg(), "content key") != NULL);
 }

@@ -40,10 +40,13 @@ static void reset(void)
 }
 
 /* 0002 only applies after 0001: proves the order. */
-static const char p1[] = "--- a/lib/a.txt\n+++ b/lib/a.txt\n@@ -1,3 +1,3 @@\n-one\n+ONE\n two\n three\n";
-static const char p2[] = "--- a/lib/a.txt\n+++ b/lib/a.txt\n@@ -1,3 +1,3 @@\n-ONE\n+UNO\n two\n three\n";
+static const char p1[] =
+	"--- a/lib/a.txt\n+++ b/lib/a.txt\n@@ -1,3 +1,3 @@\n-one\n+ONE\n two\n three\n";
+static const char p2[] =
+	"--- a/lib/a.txt\n+++ b/lib/a.txt\n@@ -1,3 +1,3 @@\n-ONE\n+UNO\n two\n three\n";
 /* -p0 style paths */
-static const char p0[] = "--- lib/a.txt\n+++ lib/a.txt\n@@ -8,3 +8,3 @@\n eight\n-nine\n+NINE\n ten\n";
+static const char p0[] =
+	"--- lib/a.txt\n+++ lib/a.txt\n@@ -8,3 +8,3 @@\n eight\n-nine\n+NINE\n ten\n";
 
 TEST(applies_in_sorted_order_with_detected_level)
 {

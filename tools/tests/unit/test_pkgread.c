@@ -8,13 +8,15 @@
 #include "pkgread.h"
 #include "t.h"
 
-#define INFO "name: hello\nversion: 1.0-r1\narch: x86_64\norigin: hello\nsummary: s\nlicense: MIT\ninstalled-size: 5\n"
+#define INFO                                                                                       \
+	"name: hello\nversion: 1.0-r1\narch: x86_64\norigin: hello\nsummary: s\nlicense: "         \
+	"MIT\ninstalled-size: 5\n"
 #define SBOM "{\"spdxVersion\": \"SPDX-2.3\"}"
 
 struct member {
 	const char *path;
-	int type;          /* AE_IF* or 0 for hardlink */
-	const char *data;  /* file data, or link target */
+	int type;	  /* AE_IF* or 0 for hardlink */
+	const char *data; /* file data, or link target */
 };
 
 static char *build(const struct member *m, size_t n, int zstd, size_t *len)
@@ -61,9 +63,12 @@ static struct pkgread *open_members(const struct member *m, size_t n, int zstd, 
 TEST(good_package_iterates)
 {
 	const struct member m[] = {
-		{".PKGINFO", AE_IFREG, INFO}, {".SBOM.spdx.json", AE_IFREG, SBOM},
-		{"usr", AE_IFDIR, NULL}, {"usr/bin", AE_IFDIR, NULL},
-		{"usr/bin/hello", AE_IFREG, "hi!\n\n"}, {"usr/bin/hi", AE_IFLNK, "hello"},
+		{".PKGINFO", AE_IFREG, INFO},
+		{".SBOM.spdx.json", AE_IFREG, SBOM},
+		{"usr", AE_IFDIR, NULL},
+		{"usr/bin", AE_IFDIR, NULL},
+		{"usr/bin/hello", AE_IFREG, "hi!\n\n"},
+		{"usr/bin/hi", AE_IFLNK, "hello"},
 		{"usr/bin/hello2", 0, "usr/bin/hello"},
 	};
 	char *buf;
@@ -115,31 +120,39 @@ static const char *open_err(const struct member *m, size_t n, int zstd)
 TEST(bad_shapes_refused)
 {
 	const char *m;
-	const struct member sbom_first[] = {{".SBOM.spdx.json", AE_IFREG, SBOM}, {".PKGINFO", AE_IFREG, INFO}};
+	const struct member sbom_first[] = {{".SBOM.spdx.json", AE_IFREG, SBOM},
+					    {".PKGINFO", AE_IFREG, INFO}};
 	m = open_err(sbom_first, 2, 1);
-	CHECK(m && strstr(m, "first member is '.SBOM.spdx.json', expected the regular file .PKGINFO"));
+	CHECK(m &&
+	      strstr(m, "first member is '.SBOM.spdx.json', expected the regular file .PKGINFO"));
 	const struct member no_sbom[] = {{".PKGINFO", AE_IFREG, INFO}, {"usr", AE_IFDIR, NULL}};
 	m = open_err(no_sbom, 2, 1);
 	CHECK(m && strstr(m, "second member is 'usr"));
 	const struct member only_info[] = {{".PKGINFO", AE_IFREG, INFO}};
 	m = open_err(only_info, 1, 1);
 	CHECK(m && strstr(m, "ends early"));
-	const struct member bad_info[] = {{".PKGINFO", AE_IFREG, "name: x\n"}, {".SBOM.spdx.json", AE_IFREG, SBOM}};
+	const struct member bad_info[] = {{".PKGINFO", AE_IFREG, "name: x\n"},
+					  {".SBOM.spdx.json", AE_IFREG, SBOM}};
 	m = open_err(bad_info, 2, 1);
 	CHECK(m && strstr(m, "p.pkg.tar.zst:.PKGINFO:1: missing required key"));
-	const struct member idx_info[] = {{".PKGINFO", AE_IFREG, INFO "size: 3\n"}, {".SBOM.spdx.json", AE_IFREG, SBOM}};
+	const struct member idx_info[] = {{".PKGINFO", AE_IFREG, INFO "size: 3\n"},
+					  {".SBOM.spdx.json", AE_IFREG, SBOM}};
 	m = open_err(idx_info, 2, 1);
 	CHECK(m && strstr(m, ".PKGINFO:8: unknown key 'size'"));
-	const struct member two[] = {{".PKGINFO", AE_IFREG, INFO "\n" INFO}, {".SBOM.spdx.json", AE_IFREG, SBOM}};
+	const struct member two[] = {{".PKGINFO", AE_IFREG, INFO "\n" INFO},
+				     {".SBOM.spdx.json", AE_IFREG, SBOM}};
 	m = open_err(two, 2, 1);
 	CHECK(m && strstr(m, "a second stanza"));
-	const struct member bad_json[] = {{".PKGINFO", AE_IFREG, INFO}, {".SBOM.spdx.json", AE_IFREG, "{\"a\": "}};
+	const struct member bad_json[] = {{".PKGINFO", AE_IFREG, INFO},
+					  {".SBOM.spdx.json", AE_IFREG, "{\"a\": "}};
 	m = open_err(bad_json, 2, 1);
 	CHECK(m && strstr(m, ".SBOM.spdx.json:1:"));
-	const struct member dir_info[] = {{".PKGINFO", AE_IFDIR, NULL}, {".SBOM.spdx.json", AE_IFREG, SBOM}};
+	const struct member dir_info[] = {{".PKGINFO", AE_IFDIR, NULL},
+					  {".SBOM.spdx.json", AE_IFREG, SBOM}};
 	m = open_err(dir_info, 2, 1);
 	CHECK(m && strstr(m, "expected the regular file .PKGINFO"));
-	const struct member ok[] = {{".PKGINFO", AE_IFREG, INFO}, {".SBOM.spdx.json", AE_IFREG, SBOM}};
+	const struct member ok[] = {{".PKGINFO", AE_IFREG, INFO},
+				    {".SBOM.spdx.json", AE_IFREG, SBOM}};
 	m = open_err(ok, 2, 0);
 	CHECK(m && strstr(m, "not zstd-compressed"));
 	m = open_err(ok, 2, 1);
@@ -166,23 +179,29 @@ static const char *iter_err(const struct member *m, size_t n)
 TEST(bad_members_refused)
 {
 	const char *m;
-	const struct member more[] = {{".PKGINFO", AE_IFREG, INFO}, {".SBOM.spdx.json", AE_IFREG, SBOM},
-				      {"a", AE_IFREG, "1234"}, {"b", AE_IFREG, "56"}};
+	const struct member more[] = {{".PKGINFO", AE_IFREG, INFO},
+				      {".SBOM.spdx.json", AE_IFREG, SBOM},
+				      {"a", AE_IFREG, "1234"},
+				      {"b", AE_IFREG, "56"}};
 	m = iter_err(more, 4);
 	CHECK(m && strstr(m, "b: files add up to more than installed-size 5"));
-	const struct member again[] = {{".PKGINFO", AE_IFREG, INFO}, {".SBOM.spdx.json", AE_IFREG, SBOM},
+	const struct member again[] = {{".PKGINFO", AE_IFREG, INFO},
+				       {".SBOM.spdx.json", AE_IFREG, SBOM},
 				       {".PKGINFO", AE_IFREG, "x"}};
 	m = iter_err(again, 3);
 	CHECK(m && strstr(m, ".PKGINFO appears again"));
-	const struct member fine[] = {{".PKGINFO", AE_IFREG, INFO}, {".SBOM.spdx.json", AE_IFREG, SBOM},
-				      {"a", AE_IFREG, "12345"}, {"dev", AE_IFCHR, NULL}};
+	const struct member fine[] = {{".PKGINFO", AE_IFREG, INFO},
+				      {".SBOM.spdx.json", AE_IFREG, SBOM},
+				      {"a", AE_IFREG, "12345"},
+				      {"dev", AE_IFCHR, NULL}};
 	m = iter_err(fine, 4);
 	CHECK(m == NULL);
 }
 
 TEST(truncated_and_garbage_refused)
 {
-	const struct member ok[] = {{".PKGINFO", AE_IFREG, INFO}, {".SBOM.spdx.json", AE_IFREG, SBOM},
+	const struct member ok[] = {{".PKGINFO", AE_IFREG, INFO},
+				    {".SBOM.spdx.json", AE_IFREG, SBOM},
 				    {"a", AE_IFREG, "12345"}};
 	size_t len;
 	char *buf = build(ok, 3, 1, &len);

@@ -5,46 +5,52 @@
 #include "tree.h"
 
 static const char full[] =
-    "name: zstd\n"
-    "version: \"1.5.6\"\n"
-    "release: 2\n"
-    "summary: fast lossless compression\n"
-    "license: BSD-3-Clause OR GPL-2.0-only\n"
-    "homepage: https://facebook.github.io/zstd/\n"
-    "arch: [x86_64, host]\n"
-    "sources:\n"
-    "  - url: https://example.org/zstd-${version}.tar.gz\n"
-    "    sha256: 8c29e06cf42aacc1eafc4077ae2ec6c6fcb96a626157e0593d5e82a34fd403c1\n"
-    "build-depends: [zlib-dev, xz>=5.2]\n"
-    "depends: [so:libc.so.6]\n"
-    "build:\n"
-    "  style: make\n"
-    "  make: [PREFIX=/usr]\n"
-    "  env: {CFLAGS: -O2}\n"
-    "subpackages:\n"
-    "  - name: zstd-tools\n"
-    "    files: [usr/bin/*]\n"
-    "test: zstd --version\n";
+	"name: zstd\n"
+	"version: \"1.5.6\"\n"
+	"release: 2\n"
+	"summary: fast lossless compression\n"
+	"license: BSD-3-Clause OR GPL-2.0-only\n"
+	"homepage: https://facebook.github.io/zstd/\n"
+	"arch: [x86_64, host]\n"
+	"sources:\n"
+	"  - url: https://example.org/zstd-${version}.tar.gz\n"
+	"    sha256: 8c29e06cf42aacc1eafc4077ae2ec6c6fcb96a626157e0593d5e82a34fd403c1\n"
+	"build-depends: [zlib-dev, xz>=5.2]\n"
+	"depends: [so:libc.so.6]\n"
+	"build:\n"
+	"  style: make\n"
+	"  make: [PREFIX=/usr]\n"
+	"  env: {CFLAGS: -O2}\n"
+	"subpackages:\n"
+	"  - name: zstd-tools\n"
+	"    files: [usr/bin/*]\n"
+	"test: zstd --version\n";
 
 /* Parse text as ports/NAME/port.yaml from memory. */
-static struct recipe *parse(const char *text, struct diags *d) {
+static struct recipe *parse(const char *text, struct diags *d)
+{
 	return recipe_load_mem(text, strlen(text), "ports/x/port.yaml", d);
 }
 
 /* The single diagnostic of text, "line:col: msg"; NULL unless exactly one. */
-static char *one_diag(const char *text) {
+static char *one_diag(const char *text)
+{
 	struct diags d = DIAGS_INIT;
 	recipe_free(parse(text, &d));
 	char *s = d.n == 1 ? xasprintf("%d:%d: %s", d.v[0].pos.line, d.v[0].pos.col, d.v[0].msg)
-	                   : xasprintf("%zu diagnostics", d.n);
+			   : xasprintf("%zu diagnostics", d.n);
 	diag_free(&d);
 	return s;
 }
 
-static int has(const char *s, const char *sub) { return s && strstr(s, sub) != NULL; }
+static int has(const char *s, const char *sub)
+{
+	return s && strstr(s, sub) != NULL;
+}
 
 /* Does text give exactly one diagnostic, containing sub ("line:col: msg")? */
-static int diag_has(const char *text, const char *sub) {
+static int diag_has(const char *text, const char *sub)
+{
 	char *s = one_diag(text);
 	int ok = has(s, sub);
 	if (!ok)
@@ -53,7 +59,8 @@ static int diag_has(const char *text, const char *sub) {
 	return ok;
 }
 
-TEST(full_recipe_fields) {
+TEST(full_recipe_fields)
+{
 	struct diags d = DIAGS_INIT;
 	struct recipe *r = parse(full, &d);
 	CHECK(r != NULL);
@@ -66,7 +73,7 @@ TEST(full_recipe_fields) {
 	CHECK(r->release == 2);
 	CHECK(r->nsources == 1);
 	CHECK_STR(r->sources[0].sha256,
-	          "8c29e06cf42aacc1eafc4077ae2ec6c6fcb96a626157e0593d5e82a34fd403c1");
+		  "8c29e06cf42aacc1eafc4077ae2ec6c6fcb96a626157e0593d5e82a34fd403c1");
 	CHECK(r->sources[0].extract == 1 && r->sources[0].strip == -1);
 	CHECK(r->build_depends.n == 2);
 	CHECK_STR(r->build_depends.v[1].s, "xz>=5.2");
@@ -82,18 +89,19 @@ TEST(full_recipe_fields) {
 	diag_free(&d);
 }
 
-TEST(five_planted_errors_five_diagnostics) {
+TEST(five_planted_errors_five_diagnostics)
+{
 	const char *text = "name: five\n"
-	                   "version: 1.0-beta\n"
-	                   "release: 1\n"
-	                   "summary: [not, a, string]\n"
-	                   "license: MIT OR Foo-1.0\n"
-	                   "colour: red\n"
-	                   "sources:\n"
-	                   "  - url: https://example.org/five-${version}.tar.gz\n"
-	                   "    sha256: 12345\n"
-	                   "build:\n"
-	                   "  style: make\n";
+			   "version: 1.0-beta\n"
+			   "release: 1\n"
+			   "summary: [not, a, string]\n"
+			   "license: MIT OR Foo-1.0\n"
+			   "colour: red\n"
+			   "sources:\n"
+			   "  - url: https://example.org/five-${version}.tar.gz\n"
+			   "    sha256: 12345\n"
+			   "build:\n"
+			   "  style: make\n";
 	struct diags d = DIAGS_INIT;
 	struct recipe *r = parse(text, &d);
 	CHECK(r != NULL);
@@ -101,7 +109,7 @@ TEST(five_planted_errors_five_diagnostics) {
 	diag_sort(&d);
 	static const int want[5][2] = {{2, 10}, {4, 10}, {5, 10}, {6, 1}, {9, 13}};
 	static const char *const what[5] = {"bad version", "expected a string", "Foo-1.0",
-	                                    "unknown key 'colour'", "malformed sha256"};
+					    "unknown key 'colour'", "malformed sha256"};
 	for (size_t i = 0; i < 5 && i < d.n; i++) {
 		CHECK(d.v[i].pos.line == want[i][0] && d.v[i].pos.col == want[i][1]);
 		CHECK(has(d.v[i].msg, what[i]));
@@ -112,77 +120,84 @@ TEST(five_planted_errors_five_diagnostics) {
 	diag_free(&d);
 }
 
-TEST(missing_required_key) {
+TEST(missing_required_key)
+{
 	CHECK(diag_has("name: x\nversion: 1\nsummary: s\nlicense: MIT\nbuild: {style: none}\n",
-	               "1:1: missing required key 'release'"));
+		       "1:1: missing required key 'release'"));
 	CHECK(diag_has("name: x\nversion: 1\nrelease: 1\nsummary: s\nlicense: MIT\n"
-	               "build: {style: none}\nsources:\n  - url: https://a/b\n",
-	               "8:5: missing required key 'sha256' in a source"));
+		       "build: {style: none}\nsources:\n  - url: https://a/b\n",
+		       "8:5: missing required key 'sha256' in a source"));
 }
 
 #define HEAD "name: x\nversion: 1\nrelease: 1\nsummary: s\nlicense: MIT\n"
 
-TEST(wrong_types) {
+TEST(wrong_types)
+{
 	CHECK(diag_has(HEAD "build: {style: none}\nbuild-depends: zlib\n",
-	               "7:16: 'build-depends' is a scalar, expected a list of strings"));
+		       "7:16: 'build-depends' is a scalar, expected a list of strings"));
 	CHECK(diag_has(HEAD "build: [style]\n", "6:8: 'build' is a list, expected a mapping"));
-	CHECK(diag_has(
-	    "name: x\nversion: 1\nrelease: one\nsummary: s\nlicense: MIT\nbuild: {style: none}\n",
-	    "3:10: 'release' is 'one', expected a whole number"));
+	CHECK(diag_has("name: x\nversion: 1\nrelease: one\nsummary: s\nlicense: MIT\nbuild: "
+		       "{style: none}\n",
+		       "3:10: 'release' is 'one', expected a whole number"));
 	CHECK(diag_has(HEAD "build: {style: none, strip: yes}\n",
-	               "6:29: 'strip' is 'yes', expected true or false"));
+		       "6:29: 'strip' is 'yes', expected true or false"));
 	CHECK(diag_has(HEAD "build: {style: none}\nsources:\n",
-	               "'sources' is empty, expected a list"));
+		       "'sources' is empty, expected a list"));
 }
 
-TEST(unknown_and_duplicate_keys) {
+TEST(unknown_and_duplicate_keys)
+{
 	CHECK(diag_has(HEAD "build: {style: none, flavour: x}\n",
-	               "6:22: unknown key 'flavour' in build, expected one of: style,"));
+		       "6:22: unknown key 'flavour' in build, expected one of: style,"));
 	CHECK(diag_has(HEAD "release: 2\nbuild: {style: none}\n", "6:1: duplicate key 'release'"));
 }
 
-TEST(sha256_must_be_64_lowercase_hex) {
+TEST(sha256_must_be_64_lowercase_hex)
+{
 	const char *bad[] = {"ABCDEF",
-	                     "8C29E06CF42AACC1EAFC4077AE2EC6C6FCB96A626157E0593D5E82A34FD403C1",
-	                     "8c29e06cf42aacc1eafc4077ae2ec6c6fcb96a626157e0593d5e82a34fd403c",
-	                     "8c29e06cf42aacc1eafc4077ae2ec6c6fcb96a626157e0593d5e82a34fd403c1a",
-	                     "zc29e06cf42aacc1eafc4077ae2ec6c6fcb96a626157e0593d5e82a34fd403c1"};
+			     "8C29E06CF42AACC1EAFC4077AE2EC6C6FCB96A626157E0593D5E82A34FD403C1",
+			     "8c29e06cf42aacc1eafc4077ae2ec6c6fcb96a626157e0593d5e82a34fd403c",
+			     "8c29e06cf42aacc1eafc4077ae2ec6c6fcb96a626157e0593d5e82a34fd403c1a",
+			     "zc29e06cf42aacc1eafc4077ae2ec6c6fcb96a626157e0593d5e82a34fd403c1"};
 	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
 		char *t = xasprintf(HEAD "build: {style: none}\nsources:\n  - url: https://a/b\n"
-		                         "    sha256: %s\n",
-		                    bad[i]);
+					 "    sha256: %s\n",
+				    bad[i]);
 		CHECK(diag_has(t, "9:13: malformed sha256"));
 		free(t);
 	}
 }
 
-TEST(bad_version_and_name) {
+TEST(bad_version_and_name)
+{
 	const char *bad[] = {"1.0-2", "v1.0", "1..0", "1.0.", "1.0~a~b", "1 0"};
 	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
 		char *t =
-		    xasprintf("name: x\nversion: \"%s\"\nrelease: 1\nsummary: s\nlicense: MIT\n"
-		              "build: {style: none}\n",
-		              bad[i]);
+			xasprintf("name: x\nversion: \"%s\"\nrelease: 1\nsummary: s\nlicense: MIT\n"
+				  "build: {style: none}\n",
+				  bad[i]);
 		CHECK(diag_has(t, "2:10: bad version"));
 		free(t);
 	}
 	CHECK(diag_has("name: Foo\nversion: 1\nrelease: 1\nsummary: s\nlicense: MIT\n"
-	               "build: {style: none}\n",
-	               "1:7: bad name 'Foo'"));
+		       "build: {style: none}\n",
+		       "1:7: bad name 'Foo'"));
 }
 
-TEST(bad_spdx_license) {
+TEST(bad_spdx_license)
+{
 	const char *t = "name: x\nversion: 1\nrelease: 1\nsummary: s\nlicense: MIT or GPL\n"
-	                "build: {style: none}\n";
+			"build: {style: none}\n";
 	CHECK(diag_has(t, "5:10: bad license 'MIT or GPL'"));
 	CHECK(diag_has(t, "must be upper case"));
 }
 
-TEST(yaml_scalars_are_strings_as_written) {
+TEST(yaml_scalars_are_strings_as_written)
+{
 	struct diags d = DIAGS_INIT;
 	struct recipe *r = parse("name: x\nversion: 1.10\nrelease: 1\nsummary: s\nlicense: MIT\n"
-	                         "build: {style: none}\n",
-	                         &d);
+				 "build: {style: none}\n",
+				 &d);
 	CHECK(r && d.n == 0);
 	if (r)
 		CHECK_STR(r->version.s, "1.10");
@@ -190,7 +205,8 @@ TEST(yaml_scalars_are_strings_as_written) {
 	diag_free(&d);
 }
 
-TEST(variables_expand_and_unknown_ones_are_reported) {
+TEST(variables_expand_and_unknown_ones_are_reported)
+{
 	struct diags d = DIAGS_INIT;
 	struct recipe *r = parse(full, &d);
 	CHECK(r != NULL);
@@ -206,32 +222,37 @@ TEST(variables_expand_and_unknown_ones_are_reported) {
 	diag_free(&d);
 
 	CHECK(diag_has(
-	    HEAD "build: {style: none}\nsources:\n  - url: https://a/${vers}.tgz\n"
-	         "    sha256: 8c29e06cf42aacc1eafc4077ae2ec6c6fcb96a626157e0593d5e82a34fd403c1\n",
-	    "8:10: unknown variable '${vers}'"));
+		HEAD
+		"build: {style: none}\nsources:\n  - url: https://a/${vers}.tgz\n"
+		"    sha256: 8c29e06cf42aacc1eafc4077ae2ec6c6fcb96a626157e0593d5e82a34fd403c1\n",
+		"8:10: unknown variable '${vers}'"));
 	CHECK(diag_has(HEAD "build: {style: make, make: [\"DIR=${bogus}\"]}\n",
-	               "unknown variable '${bogus}'"));
+		       "unknown variable '${bogus}'"));
 	CHECK(diag_has(
-	    HEAD "build: {style: none}\nsubpackages:\n  - {name: x-a, files: [\"usr/${x}\"]}\n",
-	    "unknown variable '${x}'"));
+		HEAD "build: {style: none}\nsubpackages:\n  - {name: x-a, files: [\"usr/${x}\"]}\n",
+		"unknown variable '${x}'"));
 }
 
-TEST(style_rules) {
+TEST(style_rules)
+{
 	CHECK(diag_has(HEAD "build: {style: custom}\n", "build style 'custom' needs a 'script'"));
 	CHECK(diag_has(HEAD "build: {style: rocket}\n", "6:16: unknown build style 'rocket'"));
 	CHECK(diag_has(HEAD "build: {style: make, script: echo}\n",
-	               "'script' is only for build style 'custom'"));
+		       "'script' is only for build style 'custom'"));
 }
 
-TEST(dependency_syntax) {
+TEST(dependency_syntax)
+{
 	CHECK(diag_has(HEAD "build: {style: none}\ndepends: [\"zlib>>1\"]\n",
-	               "7:11: bad depends entry 'zlib>>1'"));
+		       "7:11: bad depends entry 'zlib>>1'"));
 	CHECK(diag_has(
-	    HEAD "build: {style: none}\ndepends: [\"zlib<=1.3\", \"so:libz.so.1\", \"a=2-r1\"]\n",
-	    "bad depends entry 'a=2-r1'")); /* the release is not part of a constraint */
+		HEAD
+		"build: {style: none}\ndepends: [\"zlib<=1.3\", \"so:libz.so.1\", \"a=2-r1\"]\n",
+		"bad depends entry 'a=2-r1'")); /* the release is not part of a constraint */
 }
 
-TEST(yaml_syntax_error_and_documents) {
+TEST(yaml_syntax_error_and_documents)
+{
 	struct diags d = DIAGS_INIT;
 	CHECK(parse("name: [unclosed\n", &d) == NULL);
 	CHECK(d.n == 1 && d.v[0].pos.line == 2 && has(d.v[0].msg, "YAML syntax error"));
@@ -241,7 +262,8 @@ TEST(yaml_syntax_error_and_documents) {
 	CHECK(diag_has("- a\n- b\n", "1:1: recipe is a list, expected a mapping"));
 }
 
-TEST(load_from_file_matches_memory) {
+TEST(load_from_file_matches_memory)
+{
 	char *root = tree_root();
 	tree_write(root, "zstd/port.yaml", "%s", full);
 	char *path = path_join(root, "zstd/port.yaml");
@@ -263,7 +285,8 @@ TEST(load_from_file_matches_memory) {
 	tree_done(root);
 }
 
-int main(void) {
+int main(void)
+{
 	RUN(full_recipe_fields);
 	RUN(five_planted_errors_five_diagnostics);
 	RUN(missing_required_key);

@@ -93,13 +93,15 @@ static const char *envelope_err(const char *text)
 	return sig_envelope_parse(text, strlen(text), "s", &e) < 0 ? kr_errmsg() : NULL;
 }
 
-#define SIG88 "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw=="
+#define SIG88                                                                                      \
+	"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw=="
 
 TEST(envelope_parse_strict)
 {
 	struct sig_envelope e;
-	const char *good = "format: krill-signature-1\nalgorithm: ed25519\nkey-id: 0123456789abcdef\n"
-			   "signature: " SIG88 "\n";
+	const char *good =
+		"format: krill-signature-1\nalgorithm: ed25519\nkey-id: 0123456789abcdef\n"
+		"signature: " SIG88 "\n";
 	CHECK(sig_envelope_parse(good, strlen(good), "s", &e) == 0);
 	CHECK(e.sig[0] == 0 && e.sig[63] == 63);
 	struct sb out = SB_INIT;
@@ -113,14 +115,17 @@ TEST(envelope_parse_strict)
 	CHECK(m && strstr(m, "s:2: unsupported algorithm"));
 	m = envelope_err("format: krill-signature-1\nalgorithm: ed25519\nkey-id: 0123\n");
 	CHECK(m && strstr(m, "s:3: malformed key id"));
-	m = envelope_err("format: krill-signature-1\nalgorithm: ed25519\nkey-id: 0123456789ABCDEF\n");
+	m = envelope_err(
+		"format: krill-signature-1\nalgorithm: ed25519\nkey-id: 0123456789ABCDEF\n");
 	CHECK(m && strstr(m, "s:3:"));
 	m = envelope_err("format: krill-signature-1\nalgorithm: ed25519\nkey-id: 0123456789abcdef\n"
 			 "signature: AAAA\n");
 	CHECK(m && strstr(m, "s:4: malformed signature"));
 	/* non-canonical last character (stray low bits) */
 	m = envelope_err("format: krill-signature-1\nalgorithm: ed25519\nkey-id: 0123456789abcdef\n"
-			 "signature: AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pz==\n");
+			 "signature: "
+			 "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1N"
+			 "jc4OTo7PD0+Pz==\n");
 	CHECK(m && strstr(m, "s:4:"));
 	m = envelope_err("format: krill-signature-1\nalgorithm: ed25519\nkey-id: 0123456789abcdef\n"
 			 "signature: " SIG88);
@@ -140,7 +145,8 @@ TEST(keyring_rejects_garbage_and_empty)
 	struct keyring kr;
 	CHECK(keyring_load(&kr, empty) < 0 && strstr(kr_errmsg(), "no trusted keys"));
 	CHECK(write_file_atomic(badpub, "junk\n", 5, 0644) == 0);
-	CHECK(keyring_load(&kr, bad) < 0 && strstr(kr_errmsg(), "x.pub: not an Ed25519 public key"));
+	CHECK(keyring_load(&kr, bad) < 0 &&
+	      strstr(kr_errmsg(), "x.pub: not an Ed25519 public key"));
 	free(empty);
 	free(bad);
 	free(badpub);

@@ -47,11 +47,11 @@ static char *run(const char *req, const struct pkginfo *const *inst, size_t nins
 	return sb_steal(&out);
 }
 
-#define EXPECT(req, want)                  \
-	do {                               \
-		char *got = run(req, NULL, 0); \
-		CHECK_STR(got, want);      \
-		free(got);                 \
+#define EXPECT(req, want)                                                                          \
+	do {                                                                                       \
+		char *got = run(req, NULL, 0);                                                     \
+		CHECK_STR(got, want);                                                              \
+		free(got);                                                                         \
 	} while (0)
 
 TEST(deps_before_dependents_highest_version)

@@ -12,9 +12,10 @@ static void make_root(void)
 	free(root);
 	root = path_join(dir, "dest");
 	if (sh("mkdir -p '%s/usr/bin' '%s/usr/lib' && cd '%s' && cp prog '%s/usr/bin/' && "
-		      "cp libfoo.so.1.0 libfoo.a '%s/usr/lib/' && ln '%s/usr/bin/prog' "
-		      "'%s/usr/bin/prog2' && ln -s libfoo.so.1.0 '%s/usr/lib/libfoo.so.1' && chmod 0555 '%s/usr/lib/libfoo.so.1.0'",
-		      root, root, dir, root, root, root, root, root, root) != 0)
+	       "cp libfoo.so.1.0 libfoo.a '%s/usr/lib/' && ln '%s/usr/bin/prog' "
+	       "'%s/usr/bin/prog2' && ln -s libfoo.so.1.0 '%s/usr/lib/libfoo.so.1' && chmod 0555 "
+	       "'%s/usr/lib/libfoo.so.1.0'",
+	       root, root, dir, root, root, root, root, root, root) != 0)
 		abort();
 }
 

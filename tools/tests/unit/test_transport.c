@@ -37,14 +37,18 @@ TEST(cap_and_hash_refused_dest_untouched)
 	CHECK(transport_get(src, dst, 6, NULL) < 0);
 	CHECK(strstr(kr_errmsg(), "larger than the 6 bytes allowed") != NULL);
 	CHECK(!path_exists(part));
-	CHECK(transport_get(src, dst, 0, "0000000000000000000000000000000000000000000000000000000000000000") < 0);
+	CHECK(transport_get(src, dst, 0,
+			    "0000000000000000000000000000000000000000000000000000000000000000") <
+	      0);
 	CHECK(strstr(kr_errmsg(), "sha256 mismatch: expected 0000") != NULL);
 	CHECK(!path_exists(part));
 	CHECK(read_file(dst, &data, &len) == 0 && len == 3);
 	free(data);
-	CHECK(transport_get("ftp://x/y", dst, 0, NULL) < 0 && strstr(kr_errmsg(), "unsupported URL"));
+	CHECK(transport_get("ftp://x/y", dst, 0, NULL) < 0 &&
+	      strstr(kr_errmsg(), "unsupported URL"));
 	CHECK(transport_get("file://relative", dst, 0, NULL) < 0);
-	CHECK(transport_get("/nonexistent/zz", dst, 0, NULL) < 0 && strstr(kr_errmsg(), "/nonexistent/zz"));
+	CHECK(transport_get("/nonexistent/zz", dst, 0, NULL) < 0 &&
+	      strstr(kr_errmsg(), "/nonexistent/zz"));
 	free(src);
 	free(dst);
 	free(part);

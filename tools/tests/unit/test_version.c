@@ -4,12 +4,12 @@
 
 TEST(valid_versions)
 {
-	const char *good[] = {"1", "1.0", "1.2.3", "2.12~rc1", "1.0+dfsg", "20240101", "1.0a",
-			      "3.0_p1", "0.9.8zh"};
+	const char *good[] = {"1",	  "1.0",  "1.2.3",  "2.12~rc1", "1.0+dfsg",
+			      "20240101", "1.0a", "3.0_p1", "0.9.8zh"};
 	for (size_t i = 0; i < sizeof good / sizeof *good; i++)
 		CHECK(valid_version(good[i]));
-	const char *bad[] = {"", "v1", "1.0-2", "1..0", "1.0.", ".1", "1.0~", "1~a~b", "1 0",
-			     "1.0/2", "1.+0", "-1"};
+	const char *bad[] = {"",     "v1",    "1.0-2", "1..0",	"1.0.", ".1",
+			     "1.0~", "1~a~b", "1 0",   "1.0/2", "1.+0", "-1"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
 		CHECK(!valid_version(bad[i]));
 }
@@ -22,16 +22,17 @@ static int sign(int x)
 TEST(ordering)
 {
 	static const char *const asc[][2] = {
-		{"1.0", "2.0"},	      {"1.9", "1.10"},     {"1.0~rc1", "1.0"}, {"1.0~rc1", "1.0~rc2"},
-		{"1.0", "1.0.1"},     {"1.0a", "1.0b"},    {"1.0a", "1.0.1"}, {"1.01", "1.2"},
-		{"2.0-r1", "2.0-r2"}, {"2.0-r9", "2.0-r10"}, {"2.0-r5", "2.1-r1"}, {"9", "10"},
+		{"1.0", "2.0"},		{"1.9", "1.10"},      {"1.0~rc1", "1.0"},
+		{"1.0~rc1", "1.0~rc2"}, {"1.0", "1.0.1"},     {"1.0a", "1.0b"},
+		{"1.0a", "1.0.1"},	{"1.01", "1.2"},      {"2.0-r1", "2.0-r2"},
+		{"2.0-r9", "2.0-r10"},	{"2.0-r5", "2.1-r1"}, {"9", "10"},
 	};
 	for (size_t i = 0; i < sizeof asc / sizeof *asc; i++) {
 		CHECK(sign(version_cmp(asc[i][0], asc[i][1])) == -1);
 		CHECK(sign(version_cmp(asc[i][1], asc[i][0])) == 1);
 	}
 	CHECK(version_cmp("1.0", "1.0") == 0);
-	CHECK(version_cmp("1.01", "1.1") == 0); /* numbers compare as numbers */
+	CHECK(version_cmp("1.01", "1.1") == 0);	  /* numbers compare as numbers */
 	CHECK(version_cmp("1.0", "1.0-r3") == 0); /* a bare version matches any release */
 }
 

@@ -42,7 +42,8 @@ static inline void tree_write(const char *root, const char *rel, const char *fmt
 
 /* A minimal valid port NAME with build-depends BDEPS (a YAML flow list body,
  * e.g. "b, c") and EXTRA lines appended. */
-static inline void tree_port(const char *root, const char *name, const char *bdeps, const char *extra)
+static inline void tree_port(const char *root, const char *name, const char *bdeps,
+			     const char *extra)
 {
 	char *rel = xasprintf("%s/port.yaml", name);
 	tree_write(root, rel,
