@@ -14,9 +14,9 @@
 #include <unistd.h>
 
 static const char *const reserved[] = {
-	"all",	  "bench",  "check", "clean",	  "distclean", "graph",	  "help",
-	"images", "index",  "lint",  "new-port",  "ports",     "prereqs", "repro",
-	"shell",  "source", "tools", "toolchain", "world",
+	"all",	   "bench", "check",  "check-san", "clean", "distclean", "format",   "fuzz",
+	"graph",   "help",  "images", "index",	   "lint",  "man",	 "new-port", "ports",
+	"prereqs", "repro", "shell",  "source",	   "tools", "toolchain", "world",
 };
 
 int graph_reserved_name(const char *name)
