@@ -101,20 +101,16 @@ static int fresh_workdir(struct buildrun *b)
 static int prepare_sources(struct buildrun *b)
 {
 	struct fetch_opts o;
-	fetch_opts_init(&o, b->cache_dir);
-	const char *mirrors = getenv("KRILL_MIRRORS");
-	if (mirrors)
-		sl_split(&o.mirrors, mirrors, " ");
-	const char *distfiles = getenv("KRILL_DISTFILES");
-	if (distfiles && *distfiles)
-		o.distfiles = xstrdup(distfiles);
+	fetch_opts_init(&o, b->cache_dir); /* also KRILL_MIRRORS, KRILL_DISTFILES */
 	int rc = 0;
 	char *src = path_join(b->work, "src");
 	for (size_t i = 0; !rc && i < b->r->nsources; i++) {
 		const struct source *s = &b->r->sources[i];
 		struct fetch_result res = {0};
 		rc = fetch_source(&o, b->r, s, b->arch, &res);
-		char *dir = s->dir ? path_join(src, s->dir) : xstrdup(src);
+		char *sub = s->dir ? recipe_expand(b->r, s->dir, b->arch) : NULL;
+		char *dir = sub ? path_join(src, sub) : xstrdup(src);
+		free(sub);
 		if (!rc && s->extract) {
 			struct extract_opts eo = {s->strip, s->inner};
 			rc = extract_archive(res.path, dir, &eo);
@@ -325,10 +321,15 @@ static int package(struct buildrun *b, const char *tmpout)
 	free(pdir);
 	for (size_t i = 0; !rc && i < b->deps.n; i++)
 		rc = hash_refs(b->deps.v[i], ".pkg.tar.zst", &deps);
-	char *cc = b->toolchain ? NULL : run_first_line("cc --version 2>/dev/null");
-	char *bwrap = sandbox_bwrap_version();
-	struct prov_ref tools[] = {{"cc", cc ? cc : "toolchain"}, {"bwrap", bwrap}};
 	char *target = build_target_triplet(b->arch);
+	/* the compiler that built it: the cross gcc, or the host's cc */
+	char *cccmd = cross(b, target) ? xasprintf("'%s/bin/%s-gcc' --version 2>/dev/null",
+						   toolchain(b), target)
+				       : xstrdup("cc --version 2>/dev/null");
+	char *cc = run_first_line(cccmd);
+	free(cccmd);
+	char *bwrap = sandbox_bwrap_version();
+	struct prov_ref tools[] = {{"cc", cc ? cc : "unknown"}, {"bwrap", bwrap}};
 	/* the target's strip for target code, the host's for the toolchain's
 	 * own programs (a toolchain stage holds both) */
 	char *strip = xasprintf("%s/bin/%s-strip", toolchain(b) ? toolchain(b) : "", target);
