@@ -8,7 +8,7 @@
 
 BOOTSTRAP_DIR      := $(TOP)/bootstrap
 TOOLCHAIN_STAGES   := binutils linux-headers gcc-pass1 glibc gcc
-TOOLCHAIN_PACKAGES := binutils gcc libgcc libstdc++ glibc glibc-dev linux-headers
+TOOLCHAIN_PACKAGES := binutils gcc libgcc libstdc++ glibc glibc-dev linux-headers-dev
 
 ifeq ($(ARCH),host)
 TOOLCHAIN_KEY   := $(shell { cc --version; cc -dumpmachine; } 2>/dev/null | sha256sum | cut -c1-64)
