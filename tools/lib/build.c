@@ -118,6 +118,16 @@ static void hook(struct sb *s, const char *what, const char *code)
 	sb_printf(s, "echo '>>> %s'\n(\n%s\n)\n", what, code);
 }
 
+/* One step of a style: a progress echo, the command, the recipe's args. */
+static int step(struct sb *s, const struct recipe *r, const struct build_env *e, const char *title,
+		const char *cmd, const struct pstrlist *args)
+{
+	sb_printf(s, "echo '>>> %s'\n%s", title, cmd);
+	int rc = add_args(s, r, e, args);
+	sb_addc(s, '\n');
+	return rc;
+}
+
 char *build_script(const struct recipe *r, const struct build_env *e)
 {
 	struct sb s = SB_INIT;
@@ -134,28 +144,32 @@ char *build_script(const struct recipe *r, const struct build_env *e)
 	sb_adds(&s, "S=$(pwd)\n");
 	hook(&s, "pre-configure", r->pre_configure);
 	const char *into = r->out_of_tree ? "cd \"$BUILDDIR\"\n" : "";
+	const char *meson_cross = e->cross ? " --cross-file /build/meson-cross.ini" : "";
+	const char *cmake_cross = e->cross ? " -DCMAKE_SYSTEM_NAME=Linux "
+					     "-DCMAKE_SYSTEM_PROCESSOR=\"$ARCH\" "
+					     "-DCMAKE_SYSROOT=/sysroot "
+					     "-DCMAKE_FIND_ROOT_PATH_MODE_PROGRAM=NEVER "
+					     "-DCMAKE_FIND_ROOT_PATH_MODE_LIBRARY=ONLY "
+					     "-DCMAKE_FIND_ROOT_PATH_MODE_INCLUDE=ONLY"
+					   : "";
+	char *cfg = NULL;
 	switch (r->style) {
 	case STYLE_NONE: break;
 	case STYLE_AUTOTOOLS:
-		sb_printf(&s,
-			  "echo '>>> configure'\n%s\"$S/configure\" --build=\"$BUILD_TRIPLET\" "
-			  "--host=\"$TARGET\" --prefix=/usr --sysconfdir=/etc --localstatedir=/var "
-			  "--libdir=/usr/lib --libexecdir=/usr/libexec --mandir=/usr/share/man "
-			  "--infodir=/usr/share/info",
-			  into);
-		rc |= add_args(&s, r, e, &r->configure_args);
-		sb_adds(&s, "\necho '>>> make'\nmake -j\"$JOBS\"");
-		rc |= add_args(&s, r, e, &r->make_args);
-		sb_adds(&s, "\necho '>>> install'\nmake DESTDIR=\"$DESTDIR\" install");
-		rc |= add_args(&s, r, e, &r->install_args);
-		sb_addc(&s, '\n');
+		cfg = xasprintf("%s\"$S/configure\" --build=\"$BUILD_TRIPLET\" --host=\"$TARGET\" "
+				"--prefix=/usr --sysconfdir=/etc --localstatedir=/var "
+				"--libdir=/usr/lib --libexecdir=/usr/libexec "
+				"--mandir=/usr/share/man --infodir=/usr/share/info",
+				into);
+		rc |= step(&s, r, e, "configure", cfg, &r->configure_args);
+		rc |= step(&s, r, e, "make", "make -j\"$JOBS\"", &r->make_args);
+		rc |= step(&s, r, e, "install", "make DESTDIR=\"$DESTDIR\" install",
+			   &r->install_args);
 		break;
 	case STYLE_MAKE:
-		sb_adds(&s, "echo '>>> make'\nmake -j\"$JOBS\" PREFIX=/usr");
-		rc |= add_args(&s, r, e, &r->make_args);
-		sb_adds(&s, "\necho '>>> install'\nmake DESTDIR=\"$DESTDIR\" PREFIX=/usr install");
-		rc |= add_args(&s, r, e, &r->install_args);
-		sb_addc(&s, '\n');
+		rc |= step(&s, r, e, "make", "make -j\"$JOBS\" PREFIX=/usr", &r->make_args);
+		rc |= step(&s, r, e, "install", "make DESTDIR=\"$DESTDIR\" PREFIX=/usr install",
+			   &r->install_args);
 		break;
 	case STYLE_MESON:
 		if (e->cross)
@@ -165,41 +179,29 @@ char *build_script(const struct recipe *r, const struct build_env *e)
 				"[properties]\nsys_root = '/sysroot'\n[host_machine]\nsystem = "
 				"'linux'\ncpu_family = '$ARCH'\ncpu = '$ARCH'\nendian = "
 				"'little'\nEOF\n");
-		sb_printf(&s,
-			  "echo '>>> meson setup'\nmeson setup \"$BUILDDIR\" \"$S\" --prefix=/usr "
-			  "--libdir=lib --buildtype=plain --wrap-mode=nodownload%s",
-			  e->cross ? " --cross-file /build/meson-cross.ini" : "");
-		rc |= add_args(&s, r, e, &r->configure_args);
-		sb_adds(&s,
-			"\necho '>>> meson compile'\nmeson compile -C \"$BUILDDIR\" -j \"$JOBS\"");
-		rc |= add_args(&s, r, e, &r->make_args);
-		sb_adds(&s, "\necho '>>> meson install'\nDESTDIR=\"$DESTDIR\" meson install -C "
-			    "\"$BUILDDIR\" --no-rebuild");
-		rc |= add_args(&s, r, e, &r->install_args);
-		sb_addc(&s, '\n');
+		cfg = xasprintf("meson setup \"$BUILDDIR\" \"$S\" --prefix=/usr --libdir=lib "
+				"--buildtype=plain --wrap-mode=nodownload%s",
+				meson_cross);
+		rc |= step(&s, r, e, "meson setup", cfg, &r->configure_args);
+		rc |= step(&s, r, e, "meson compile", "meson compile -C \"$BUILDDIR\" -j \"$JOBS\"",
+			   &r->make_args);
+		rc |= step(&s, r, e, "meson install",
+			   "DESTDIR=\"$DESTDIR\" meson install -C \"$BUILDDIR\" --no-rebuild",
+			   &r->install_args);
 		break;
 	case STYLE_CMAKE:
-		sb_printf(&s,
-			  "echo '>>> cmake'\ncmake -S \"$S\" -B \"$BUILDDIR\" "
-			  "-DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_INSTALL_LIBDIR=lib "
-			  "-DCMAKE_BUILD_TYPE=Release%s",
-			  e->cross
-				  ? " -DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR=\"$ARCH\" "
-				    "-DCMAKE_SYSROOT=/sysroot "
-				    "-DCMAKE_FIND_ROOT_PATH_MODE_PROGRAM=NEVER "
-				    "-DCMAKE_FIND_ROOT_PATH_MODE_LIBRARY=ONLY "
-				    "-DCMAKE_FIND_ROOT_PATH_MODE_INCLUDE=ONLY"
-				  : "");
-		rc |= add_args(&s, r, e, &r->configure_args);
-		sb_adds(&s, "\necho '>>> build'\ncmake --build \"$BUILDDIR\" -j \"$JOBS\"");
-		rc |= add_args(&s, r, e, &r->make_args);
-		sb_adds(&s,
-			"\necho '>>> install'\nDESTDIR=\"$DESTDIR\" cmake --install \"$BUILDDIR\"");
-		rc |= add_args(&s, r, e, &r->install_args);
-		sb_addc(&s, '\n');
+		cfg = xasprintf("cmake -S \"$S\" -B \"$BUILDDIR\" -DCMAKE_INSTALL_PREFIX=/usr "
+				"-DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_BUILD_TYPE=Release%s",
+				cmake_cross);
+		rc |= step(&s, r, e, "cmake", cfg, &r->configure_args);
+		rc |= step(&s, r, e, "build", "cmake --build \"$BUILDDIR\" -j \"$JOBS\"",
+			   &r->make_args);
+		rc |= step(&s, r, e, "install",
+			   "DESTDIR=\"$DESTDIR\" cmake --install \"$BUILDDIR\"", &r->install_args);
 		break;
 	case STYLE_CUSTOM: sb_printf(&s, "echo '>>> script'\n(\n%s\n)\n", r->script); break;
 	}
+	free(cfg);
 	sb_adds(&s, "cd \"$S\"\n");
 	hook(&s, "post-install", r->post_install);
 	if (rc) {

@@ -77,6 +77,8 @@ static int load(struct buildrun *b)
 		b->workdir ? xstrdup(b->workdir) : xasprintf("build/%s/work/%s", b->arch, b->name);
 	b->log = b->logpath ? xstrdup(b->logpath) : xasprintf("%s.log", b->work);
 	b->sysroot = xasprintf("%s.sysroot", b->work);
+	b->target = build_target_triplet(b->arch);
+	b->host = build_host_triplet();
 	return 0;
 }
 
@@ -194,23 +196,51 @@ static int cross(struct buildrun *b, const char *target)
 	return ok;
 }
 
+static struct build_env env_of(struct buildrun *b)
+{
+	struct build_env e = {b->arch, b->target,	   b->host, cross(b, b->target),
+			      b->jobs, source_date_epoch()};
+	return e;
+}
+
 static void setup_sandbox(struct buildrun *b, struct sandbox *sb)
 {
 	memset(sb, 0, sizeof *sb);
 	sb->workdir = b->work;
 	sb->sysroot = b->sysroot;
 	sb->toolchain = toolchain(b);
-	char *target = build_target_triplet(b->arch);
-	char *host = build_host_triplet();
-	struct build_env e = {b->arch,		target,	 host,
-			      cross(b, target), b->jobs, source_date_epoch()};
+	struct build_env e = env_of(b);
 	build_env_vars(b->r, &e, &sb->env);
 	char *files = path_join(b->r->dir, "files");
 	if (is_dir(files))
 		sl_push_own(&sb->ro_binds, xasprintf("%s:/build/files", files));
 	free(files);
-	free(target);
-	free(host);
+}
+
+/* WORK/krill-build.sh: what the build runs, and what `make shell` offers. */
+static int write_script(struct buildrun *b)
+{
+	struct build_env e = env_of(b);
+	char *script = build_script(b->r, &e);
+	if (!script)
+		return -1;
+	char *spath = path_join(b->work, "krill-build.sh");
+	int rc = write_file_atomic(spath, script, strlen(script), 0755);
+	free(spath);
+	free(script);
+	return rc;
+}
+
+/* A failed build step: the tail of its log on stderr, the error to return. */
+static int report_failure(struct buildrun *b, const char *what, int st)
+{
+	fprintf(stderr, "krill build: %s: %s failed (exit %d); last lines of %s:\n", b->name, what,
+		st, b->log);
+	log_tail(b->log, 30);
+	fprintf(stderr, "krill build: full log: %s\nkrill build: work dir kept: %s\n", b->log,
+		b->work);
+	kr_err("%s: %s failed (exit %d), log: %s", b->name, what, st, b->log);
+	return -1;
 }
 
 static int prepare(struct buildrun *b)
@@ -224,20 +254,7 @@ static int prepare(struct buildrun *b)
  * with --verbose). */
 static int run_script(struct buildrun *b)
 {
-	char *target = build_target_triplet(b->arch);
-	char *host = build_host_triplet();
-	struct build_env e = {b->arch,		target,	 host,
-			      cross(b, target), b->jobs, source_date_epoch()};
-	char *script = build_script(b->r, &e);
-	free(target);
-	free(host);
-	if (!script)
-		return -1;
-	char *spath = path_join(b->work, "krill-build.sh");
-	int rc = write_file_atomic(spath, script, strlen(script), 0755);
-	free(spath);
-	free(script);
-	if (rc < 0)
+	if (write_script(b) < 0)
 		return -1;
 	char *logdir = path_dirname(b->log);
 	mkdir_p(logdir, 0755);
@@ -265,16 +282,7 @@ static int run_script(struct buildrun *b)
 	close(fd);
 	if (st < 0)
 		return -1;
-	if (st != 0) {
-		fprintf(stderr, "krill build: %s failed (exit %d); last lines of %s:\n", b->name,
-			st, b->log);
-		log_tail(b->log, 30);
-		fprintf(stderr, "krill build: full log: %s\nkrill build: work dir kept: %s\n",
-			b->log, b->work);
-		kr_err("%s: build failed (exit %d), log: %s", b->name, st, b->log);
-		return -1;
-	}
-	return 0;
+	return st ? report_failure(b, "build", st) : 0;
 }
 
 /* {name, sha256} of every file matching suffix in dir, sorted. */
@@ -321,7 +329,7 @@ static int package(struct buildrun *b, const char *tmpout)
 	free(pdir);
 	for (size_t i = 0; !rc && i < b->deps.n; i++)
 		rc = hash_refs(b->deps.v[i], ".pkg.tar.zst", &deps);
-	char *target = build_target_triplet(b->arch);
+	const char *target = b->target;
 	/* the compiler that built it: the cross gcc, or the host's cc */
 	char *cccmd = cross(b, target) ? xasprintf("'%s/bin/%s-gcc' --version 2>/dev/null",
 						   toolchain(b), target)
@@ -354,11 +362,9 @@ static int package(struct buildrun *b, const char *tmpout)
 	};
 	/* Programs for the build host link against its own libraries. */
 	struct strlist syslibs = STRLIST_INIT;
-	char *host = build_host_triplet();
 	static const char *const dirs[] = {"/lib/%s", "/usr/lib/%s", "/lib64", "/usr/lib64"};
 	for (size_t i = 0; i < ARRAY_LEN(dirs); i++)
-		sl_push_own(&syslibs, xasprintf(dirs[i], host));
-	free(host);
+		sl_push_own(&syslibs, xasprintf(dirs[i], b->host));
 	o.system_libdirs = &syslibs;
 	struct package_result res = {0};
 	if (!rc)
@@ -369,7 +375,6 @@ static int package(struct buildrun *b, const char *tmpout)
 	free((void *)o.deps.v);
 	free(dest);
 	free(strip);
-	free(target);
 	free(cc);
 	free(bwrap);
 	sl_free(&patches);
@@ -427,16 +432,10 @@ static int run_test(struct buildrun *b, const char *tmpout)
 	free(tc);
 	if (fd >= 0)
 		close(fd);
-	if (st != 0) {
-		if (st > 0) {
-			fprintf(stderr,
-				"krill build: %s: test failed (exit %d); last lines of %s:\n",
-				b->name, st, b->log);
-			log_tail(b->log, 30);
-			kr_err("%s: test failed (exit %d), log: %s", b->name, st, b->log);
-		}
+	if (st > 0)
+		rc = report_failure(b, "test", st);
+	else if (st < 0)
 		rc = -1;
-	}
 out:
 	if (!rc)
 		rm_rf(root);
@@ -540,19 +539,8 @@ int buildrun_shell(struct buildrun *b)
 		"krill: shell in %s's sandbox (%s at /build); `. /build/krill-build.sh` "
 		"runs the build, exit leaves\n",
 		b->name, b->work);
-	char *target = build_target_triplet(b->arch);
-	char *host = build_host_triplet();
-	struct build_env e = {b->arch,		target,	 host,
-			      cross(b, target), b->jobs, source_date_epoch()};
-	char *script = build_script(b->r, &e);
-	free(target);
-	free(host);
-	if (script) {
-		char *spath = path_join(b->work, "krill-build.sh");
-		write_file_atomic(spath, script, strlen(script), 0755);
-		free(spath);
-		free(script);
-	}
+	if (write_script(b) < 0)
+		return -1;
 	struct sandbox sb;
 	setup_sandbox(b, &sb);
 	int st = sandbox_run(&sb, NULL, -1);
@@ -567,6 +555,8 @@ void buildrun_free(struct buildrun *b)
 	free(b->log);
 	free(b->sysroot);
 	free(b->toolchain_auto);
+	free(b->target);
+	free(b->host);
 	free(b->cache_dir);
 	sl_free(&b->deps);
 	sl_free(&b->with);

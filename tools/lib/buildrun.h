@@ -19,6 +19,7 @@ struct buildrun {
 	int cached;
 	struct recipe *r;
 	char *work, *log, *sysroot, *cache_dir;
+	char *target, *host;  /* triplets: the port's target, the build machine */
 	char *toolchain_auto; /* sysroot/toolchain when stages provide it ("" if not) */
 };
 
