@@ -62,3 +62,4 @@ new-port:
 .PHONY: lint
 lint: $(KRILL)
 	$(Q)$(KRILL) lint --ports $(PORTS_DIR)
+	$(Q)$(KRILL) lint --ports $(BOOTSTRAP_DIR)
