@@ -18,11 +18,16 @@ GRAPH_ARGS      := --stages $(BOOTSTRAP_DIR) --with "$(TOOLCHAIN_PACKAGES)"
 endif
 TOOLCHAIN_ARGS :=
 
-.PHONY: toolchain
+.PHONY: toolchain toolchain-check
 ifeq ($(ARCH),host)
-toolchain:
+toolchain toolchain-check:
 	@echo "toolchain: ARCH=host uses the host compiler"
 else
 toolchain: $(TOOLCHAIN_STAGES)
 	@echo "toolchain: $(ARCH)-krill-linux-gnu stages built (results in $(KR_RESULTS))"
+
+# The toolchain as users install it: paths grep + C/C++ programs run.
+toolchain-check: toolchain
+	$(Q)$(TOP)/ci/check-toolchain.sh $(ARCH) \
+		$(foreach s,$(TOOLCHAIN_STAGES),$(KR_RESULTS)/$(KR_KEY_$(s)))
 endif

@@ -5,6 +5,7 @@ help:
 	@echo "Targets:"
 	@echo "  world            toolchain + ports + index + images for ARCH"
 	@echo "  toolchain        the staged glibc cross toolchain (bootstrap/)"
+	@echo "  toolchain-check  install it from a signed repo; grep for paths; run C/C++"
 	@echo "  ports            every port, in dependency order, in parallel"
 	@echo "  NAME             one port and what it needs (e.g. make zstd)"
 	@echo "  index            write and sign out/ARCH/repo/INDEX"
