@@ -44,6 +44,14 @@ for p in hello-c hello-cc; do
   "$TC/bin/$TARGET-readelf" -n "$T/$p" | grep -q 'Build ID' &&
     pass "build-id-$p" || bad "build-id-$p" "no NT_GNU_BUILD_ID note"
 done
+# the build id hashes the output only: the same program compiled again from
+# another directory (so another path in the compiler's input) gets the same id
+bid() { "$TC/bin/$TARGET-readelf" -n "$1" 2>/dev/null | sed -n 's/.*Build ID: //p'; }
+mkdir "$T/again" && cp "$T/hello.c" "$T/again/"
+if (cd "$T/again" && "$TC/bin/$TARGET-gcc" --sysroot="$SR" -O2 -pthread -o hello-c hello.c) &&
+  [ -n "$(bid "$T/hello-c")" ] && [ "$(bid "$T/hello-c")" = "$(bid "$T/again/hello-c")" ]; then
+  pass "build-id-stable $(bid "$T/hello-c")"
+else bad build-id-stable "ids differ: $(bid "$T/hello-c") vs $(bid "$T/again/hello-c")"; fi
 # hello.c's main has a local array: -fstack-protector-strong guards it
 "$TC/bin/$TARGET-objdump" -d "$T/hello-c" 2>/dev/null | grep -q '__stack_chk_fail' &&
   pass ssp-default || bad ssp-default "no __stack_chk_fail reference"
