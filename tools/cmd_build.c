@@ -139,11 +139,15 @@ static int run(int argc, char **argv)
 		char kn[48] = "";
 		if (total > 0)
 			snprintf(kn, sizeof kn, "[%d/%d] ", k, total);
-		printf("%s%s %s %s ... %s %.1fs\n", kn, b.name, b.version, b.arch,
+		char use[96] = "";
+		if (!b.cached && b.usage.maxrss_kb > 0)
+			snprintf(use, sizeof use, " (build: %.0fs cpu, %ld MB peak rss)",
+				 b.usage.user_s + b.usage.sys_s, b.usage.maxrss_kb / 1024);
+		printf("%s%s %s %s ... %s %.1fs%s\n", kn, b.name, b.version, b.arch,
 		       rc < 0	  ? "FAILED"
 		       : b.cached ? "cached"
 				  : "ok",
-		       now_seconds() - t0);
+		       now_seconds() - t0, use);
 		fflush(stdout);
 	}
 	buildrun_free(&b);

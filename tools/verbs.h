@@ -11,8 +11,9 @@ struct verb {
 
 #define VERB_LIST(X)                                                                               \
 	X(graph)                                                                                   \
-	X(lint) X(fetch) X(build) X(keygen) X(index) X(verify) X(add) X(del) X(info) X(list)       \
-		X(update) X(image) X(mirror) X(diff)
+	X(lint)                                                                                    \
+	X(fetch) X(build) X(keygen) X(index) X(verify) X(add) X(del) X(info) X(list) X(update)     \
+		X(image) X(mirror) X(diff)
 
 #define X(v) extern const struct verb verb_##v;
 VERB_LIST(X)

@@ -275,7 +275,7 @@ static int run_script(struct buildrun *b)
 	}
 	struct sandbox sb;
 	setup_sandbox(b, &sb);
-	int st = sandbox_run(&sb, ". /build/krill-build.sh", outfd);
+	int st = sandbox_run_usage(&sb, ". /build/krill-build.sh", outfd, &b->usage);
 	sandbox_free(&sb);
 	if (tee)
 		pclose(tee);

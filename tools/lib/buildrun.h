@@ -5,6 +5,7 @@
 #define KRILL_BUILDRUN_H
 
 #include "recipe.h"
+#include "sandbox.h"
 
 struct buildrun {
 	/* inputs */
@@ -19,8 +20,9 @@ struct buildrun {
 	int cached;
 	struct recipe *r;
 	char *work, *log, *sysroot, *cache_dir;
-	char *target, *host;  /* triplets: the port's target, the build machine */
-	char *toolchain_auto; /* sysroot/toolchain when stages provide it ("" if not) */
+	char *target, *host;	    /* triplets: the port's target, the build machine */
+	char *toolchain_auto;	    /* sysroot/toolchain when stages provide it ("" if not) */
+	struct sandbox_usage usage; /* of the build script (not fetch or packaging) */
 };
 
 /* Build and package; 0 on success (or when the result already exists). */

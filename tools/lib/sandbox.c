@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -58,8 +59,13 @@ void sandbox_argv(const struct sandbox *sb, const char *script, struct strlist *
 	if (!sb->share_net)
 		add(a, "--unshare-net");
 	add(a, "--die-with-parent");
-	if (script)
+	if (script) {
 		add(a, "--new-session");
+		/* the script's shell is the namespace's init: bwrap's own init is
+		 * never waited for, so the build's resource usage (wait4) would be
+		 * lost; the shell reaps orphans whenever it waits (waitpid(-1)) */
+		add(a, "--as-pid-1");
+	}
 	add(a, "--hostname");
 	add(a, SANDBOX_HOSTNAME);
 	add(a, "--clearenv");
@@ -135,6 +141,12 @@ void sandbox_argv(const struct sandbox *sb, const char *script, struct strlist *
 
 int sandbox_run(const struct sandbox *sb, const char *script, int log_fd)
 {
+	return sandbox_run_usage(sb, script, log_fd, NULL);
+}
+
+int sandbox_run_usage(const struct sandbox *sb, const char *script, int log_fd,
+		      struct sandbox_usage *usage)
+{
 	struct strlist a = STRLIST_INIT;
 	char *home = path_join(sb->workdir, "home");
 	if (mkdir_p(home, 0755) < 0) {
@@ -166,11 +178,17 @@ int sandbox_run(const struct sandbox *sb, const char *script, int log_fd)
 	}
 	sl_free(&a);
 	int st;
-	while (waitpid(pid, &st, 0) < 0)
+	struct rusage ru;
+	while (wait4(pid, &st, 0, &ru) < 0)
 		if (errno != EINTR) {
 			kr_err("waitpid: %s", strerror(errno));
 			return -1;
 		}
+	if (usage) {
+		usage->user_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
+		usage->sys_s = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+		usage->maxrss_kb = ru.ru_maxrss;
+	}
 	if (WIFEXITED(st)) {
 		return WEXITSTATUS(st);
 	}

@@ -25,11 +25,21 @@ struct sandbox {
 
 #define SANDBOX_HOSTNAME "krill-build"
 
+/* What a sandboxed script used: CPU seconds and the peak resident set of its
+ * largest process (all descendants included). */
+struct sandbox_usage {
+	double user_s, sys_s;
+	long maxrss_kb;
+};
+
 /* Run `/bin/sh -e -c script` (or an interactive shell when script is NULL)
  * inside the sandbox. stdout/stderr go to log_fd (>= 0) or are inherited.
  * Returns the exit status (0..255), 128+signal, or -1 with kr_err set when
  * the sandbox itself could not start. */
 int sandbox_run(const struct sandbox *sb, const char *script, int log_fd);
+/* The same, also filling *usage (when not NULL). */
+int sandbox_run_usage(const struct sandbox *sb, const char *script, int log_fd,
+		      struct sandbox_usage *usage);
 /* The bwrap argument vector (for tests and `--dry-run`); caller frees. */
 void sandbox_argv(const struct sandbox *sb, const char *script, struct strlist *argv);
 void sandbox_free(struct sandbox *sb);

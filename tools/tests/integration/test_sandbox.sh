@@ -43,6 +43,12 @@ build:
     if touch /usr/krill-write-test 2>/dev/null; then echo writable; else echo readonly; fi > $out/usr
     if python3 -c 'import socket; socket.create_connection(("127.0.0.1", int(open("/build/files/port").read())), timeout=2)' 2>/dev/null; then echo open; else echo blocked; fi > $out/net
     ip -o link 2>/dev/null | wc -l > $out/links || true
+    # 96 MB touched: the build's peak RSS must reach the progress line
+    python3 -c 'x = b"k" * (96 << 20)'
+    # an orphan (re-parented to the script's shell, the namespace's init) is
+    # reaped while the shell waits for its next command
+    ( sleep 0.1 & ) ; sleep 0.5
+    grep -l "^State:.*Z" /proc/[0-9]*/status 2>/dev/null | wc -l > $out/zombies
 YAML
 # HOST_HOME and SECRET_MARKER would show in the sandbox's env only if it leaked.
 HOME="$t/home" HOST_HOME="$t/home" SOURCE_DATE_EPOCH=1234567890 "$KRILL" build --arch host --key k1 --out "$t/out/k1" \
@@ -61,6 +67,9 @@ check_cmd "signing key not visible" grep -qx hidden "$d/key"
 check_cmd "host home not visible" grep -qx hidden "$d/home"
 check_cmd "host /usr read-only" grep -qx readonly "$d/usr"
 check_cmd "network blocked" grep -qx blocked "$d/net"
+check_cmd "orphans reaped inside the sandbox" grep -qx 0 "$d/zombies"
+rss=$(sed -n 's/.* cpu, \([0-9]*\) MB peak rss.*/\1/p' "$t/build.out")
+check "build's peak RSS reported (${rss:-none} MB, 96 MB allocated)" '[ "${rss:-0}" -ge 96 ] && [ "${rss:-0}" -lt 400 ]'
 # `make shell PORT=NAME` runs this: the same sandbox, interactive.
 printf 'echo "in=$(hostname) $(ls /build/krill-build.sh)"\nexit\n' |
 	HOME="$t/home" "$KRILL" build --shell --arch host --work "$t/work/shell" "$t/ports/probe" >"$t/shell.out" 2>&1
