@@ -304,17 +304,16 @@ static int scan_pkg(const char *file, struct scan *s)
 			s->v = xrealloc(s->v, cap * sizeof *s->v);
 		}
 		struct fent *f = &s->v[s->n];
-		*f = (struct fent){xstrdup(e.path),
-				   e.link ? xstrdup(e.link) : NULL,
-				   e.type,
-				   e.mode,
-				   e.uid,
-				   e.gid,
-				   e.rdev,
-				   e.mtime,
-				   e.size,
-				   s->n,
-				   ""};
+		*f = (struct fent){.path = xstrdup(e.path),
+				   .link = e.link ? xstrdup(e.link) : NULL,
+				   .type = e.type,
+				   .mode = e.mode,
+				   .uid = e.uid,
+				   .gid = e.gid,
+				   .rdev = e.rdev,
+				   .mtime = e.mtime,
+				   .size = e.size,
+				   .idx = s->n};
 		s->n++;
 		if (e.type != PKG_FILE)
 			continue;
