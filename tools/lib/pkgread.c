@@ -30,6 +30,8 @@ struct pkgread {
 	struct zsrc z;
 	char *name;
 	struct pkginfo info;
+	char *pkginfo_text;
+	size_t pkginfo_len;
 	char *sbom;
 	size_t sbom_len;
 	uint64_t file_bytes;	 /* regular-file bytes so far */
@@ -190,7 +192,8 @@ static int load_pkginfo(struct pkgread *r)
 		rc = -1;
 	}
 	free(src);
-	free(buf);
+	r->pkginfo_text = buf;
+	r->pkginfo_len = len;
 	r->installed_size = r->info.installed_size;
 	return rc == 1 ? 0 : -1;
 }
@@ -302,6 +305,12 @@ const char *pkgread_sbom(const struct pkgread *r, size_t *len)
 	return r->sbom;
 }
 
+const char *pkgread_pkginfo_text(const struct pkgread *r, size_t *len)
+{
+	*len = r->pkginfo_len;
+	return r->pkginfo_text;
+}
+
 static int entry_type(struct archive_entry *e, enum pkg_type *t)
 {
 	if (archive_entry_hardlink(e)) {
@@ -348,6 +357,7 @@ static int check_entry(struct pkgread *r, struct archive_entry *ae, struct pkg_e
 	e->uid = (uid_t)archive_entry_uid(ae);
 	e->gid = (gid_t)archive_entry_gid(ae);
 	e->rdev = archive_entry_rdev(ae);
+	e->mtime = archive_entry_mtime(ae);
 	if (e->type == PKG_HARDLINK)
 		e->link = archive_entry_hardlink(ae);
 	else if (e->type == PKG_SYMLINK)
@@ -416,6 +426,7 @@ void pkgread_close(struct pkgread *r)
 	if (r->z.fd >= 0)
 		close(r->z.fd);
 	pkginfo_free(&r->info);
+	free(r->pkginfo_text);
 	free(r->sbom);
 	free(r->name);
 	free(r);

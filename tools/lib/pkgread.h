@@ -42,7 +42,8 @@ struct pkg_entry {
 	const char *link; /* symlink target or hardlink source, else NULL */
 	uid_t uid;
 	gid_t gid;
-	dev_t rdev; /* device nodes */
+	dev_t rdev;    /* device nodes */
+	int64_t mtime; /* seconds since the epoch, as stored */
 };
 
 struct pkgread;
@@ -54,6 +55,8 @@ const struct pkginfo *pkgread_info(const struct pkgread *r);
 /* Move the metadata out (the reader keeps an empty one). */
 void pkgread_take_info(struct pkgread *r, struct pkginfo *out);
 const char *pkgread_sbom(const struct pkgread *r, size_t *len);
+/* The .PKGINFO member's bytes as stored (NUL-terminated). */
+const char *pkgread_pkginfo_text(const struct pkgread *r, size_t *len);
 /* 1: *e filled, 0: end of archive, -1: error (kr_err). */
 int pkgread_next(struct pkgread *r, struct pkg_entry *e);
 /* Read the current entry's data: bytes read, 0 at its end, -1 on error. */

@@ -82,13 +82,16 @@ TEST(good_package_iterates)
 	CHECK_STR(pkgread_info(r)->name, "hello");
 	size_t slen;
 	CHECK(strstr(pkgread_sbom(r, &slen), "SPDX-2.3") != NULL);
+	size_t ilen;
+	CHECK_STR(pkgread_pkginfo_text(r, &ilen), INFO);
+	CHECK(ilen == strlen(INFO));
 	struct pkg_entry e;
 	int types[8], n = 0;
 	char data[16] = "";
 	while (pkgread_next(r, &e) == 1 && n < 8) {
 		types[n++] = e.type;
 		if (e.type == PKG_FILE) {
-			CHECK(e.size == 5 && e.mode == 0644);
+			CHECK(e.size == 5 && e.mode == 0644 && e.mtime == 1700000000);
 			CHECK(pkgread_data(r, data, sizeof data) == 5);
 			CHECK(pkgread_data(r, data + 5, sizeof data - 5) == 0);
 		}
