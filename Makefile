@@ -12,6 +12,7 @@ include mk/bootstrap.mk
 include mk/ports.mk
 include mk/repo.mk
 include mk/images.mk
+include mk/repro.mk
 include mk/check.mk
 include mk/fuzz.mk
 include mk/bench.mk

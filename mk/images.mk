@@ -2,7 +2,3 @@
 .PHONY: images
 images: index
 	@echo "images: image assembly is not implemented yet" >&2; exit 1
-
-.PHONY: repro
-repro:
-	@echo "repro: not implemented yet" >&2; exit 1
