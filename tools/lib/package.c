@@ -11,6 +11,7 @@
 #include <zstd.h>
 
 #include "elfinfo.h"
+#include "ldscript.h"
 #include "pkgtar.h"
 #include "sbom.h"
 #include "split.h"
@@ -104,6 +105,11 @@ static int scan_elf(const char *full, const char *rel, struct scan *s, const cha
 	}
 	/* toolchain/ holds a bootstrap stage's programs for the build host */
 	struct strlist *needed = str_starts(rel, "toolchain/") ? &s->host_needed : &s->needed;
+	/* a linker script posing as libNAME.so needs what it names to link */
+	if (!e.is_elf && str_ends(rel, ".so") && ldscript_file_sonames(full, needed) < 0) {
+		elf_info_free(&e);
+		return -1;
+	}
 	for (size_t i = 0; i < e.needed.n; i++)
 		sl_push(needed, e.needed.v[i]);
 	if (e.is_shlib && e.soname) {

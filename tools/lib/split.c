@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ldscript.h"
+
 /* ---- globs ---- */
 
 static int match_segs(char **p, size_t np, char **s, size_t ns)
@@ -57,11 +59,13 @@ static int any_match(const char *const *globs, size_t n, const char *path)
 	return 0;
 }
 
-static int is_dev_file(const char *path, mode_t mode)
+/* The link-time name libNAME.so: a symlink, or a linker script (glibc's
+ * libc.so); a real ELF library of that name is a runtime file. */
+static int is_dev_file(const char *path, mode_t mode, int ldscript)
 {
 	if (any_match(dev_globs, ARRAY_LEN(dev_globs), path))
 		return 1;
-	return S_ISLNK(mode) && glob_match("usr/lib/lib*.so", path);
+	return (S_ISLNK(mode) || ldscript) && glob_match("usr/lib/lib*.so", path);
 }
 
 /* ---- walking ---- */
@@ -69,6 +73,7 @@ static int is_dev_file(const char *path, mode_t mode)
 struct entry {
 	char *path;
 	mode_t mode;
+	int ldscript; /* a regular usr/lib/lib*.so that is a linker script */
 };
 
 struct entries {
@@ -76,13 +81,13 @@ struct entries {
 	size_t n, cap;
 };
 
-static void add_entry(struct entries *e, const char *path, mode_t mode)
+static void add_entry(struct entries *e, const char *path, mode_t mode, int ldscript)
 {
 	if (e->n == e->cap) {
 		e->cap = e->cap ? 2 * e->cap : 64;
 		e->v = xrealloc(e->v, e->cap * sizeof *e->v);
 	}
-	e->v[e->n++] = (struct entry){xstrdup(path), mode};
+	e->v[e->n++] = (struct entry){xstrdup(path), mode, ldscript};
 }
 
 static int check_layout(const char *rel, const struct stat *st)
@@ -123,9 +128,16 @@ static int walk(const char *root, const char *rel, struct entries *out)
 			size_t before = out->n;
 			rc = walk(root, r, out);
 			if (rc == 0 && out->n == before)
-				add_entry(out, r, st.st_mode); /* empty directory */
+				add_entry(out, r, st.st_mode, 0); /* empty directory */
 		} else {
-			add_entry(out, r, st.st_mode);
+			int script = 0;
+			if (S_ISREG(st.st_mode) && glob_match("usr/lib/lib*.so", r)) {
+				struct strlist ignored = STRLIST_INIT;
+				script = ldscript_file_sonames(full, &ignored);
+				sl_free(&ignored);
+				rc = script < 0 ? -1 : 0;
+			}
+			add_entry(out, r, st.st_mode, script > 0);
 		}
 		free(full);
 		free(r);
@@ -174,7 +186,7 @@ static size_t assign(const struct recipe *r, struct split *s, const size_t *sub,
 		for (size_t j = 0; j < r->subpackages[i].files.n; j++)
 			if (glob_match(r->subpackages[i].files.v[j].s, e->path))
 				return sub[i];
-	if (is_dev_file(e->path, e->mode))
+	if (is_dev_file(e->path, e->mode, e->ldscript))
 		return default_pkg(r, s, "dev", "development files");
 	if (any_match(doc_globs, ARRAY_LEN(doc_globs), e->path))
 		return default_pkg(r, s, "doc", "documentation");

@@ -503,6 +503,27 @@ TEST(runpath_into_destdir_is_an_error)
 	fixture_free(&f);
 }
 
+TEST(linker_script_names_its_libraries)
+{
+	/* glibc's libm.so: -dev gets the script, which names libm and libmvec */
+	struct fixture f = fixture_new("");
+	put(f.root, "usr/lib/libm.so",
+	    "/* GNU ld script */\nOUTPUT_FORMAT(elf64-x86-64)\n"
+	    "GROUP ( /usr/lib/libm.so.6  AS_NEEDED ( /usr/lib/libmvec.so.1 ) )\n",
+	    0644);
+	put(f.root, "usr/share/doc/foo/README", "x\n", 0644);
+	struct package_result res = {0};
+	CHECK(run_package(f.r, f.root, f.out, &res) == 0);
+	const struct package_file *d = find(&res, "foo-dev");
+	CHECK(d != NULL);
+	if (d) {
+		CHECK(sl_has(&d->info.depends, "so:libm.so.6"));
+		CHECK(sl_has(&d->info.depends, "so:libmvec.so.1"));
+	}
+	package_result_free(&res);
+	fixture_free(&f);
+}
+
 /* Package f's tree; the members of its first package (n = how many). */
 static int package_and_read(struct fixture *f, struct package_result *res, struct member *m,
 			    int max)
@@ -581,6 +602,7 @@ int main(void)
 	RUN(reproducible);
 	RUN(failure_leaves_outdir_alone);
 	RUN(runpath_into_destdir_is_an_error);
+	RUN(linker_script_names_its_libraries);
 	RUN(empty_root_is_a_meta_package);
 	RUN(bad_key_is_refused);
 	RUN(strip_false_keeps_debug_info);

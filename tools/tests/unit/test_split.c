@@ -97,6 +97,28 @@ TEST(split_assignment)
 	fixture_free(&f);
 }
 
+TEST(linker_script_lib_so_is_dev)
+{
+	/* libc.so as glibc installs it (a script) is -dev; a real library
+	 * without a version suffix (a preload module) is the runtime's */
+	struct fixture f = fixture_new("");
+	put(f.root, "usr/lib/libc.so", "/* GNU ld script */\nGROUP ( /usr/lib/libc.so.6 )\n", 0644);
+	put(f.root, "usr/lib/libmemusage.so",
+	    "\x7f"
+	    "ELF\2\1\1",
+	    0755);
+	struct split s;
+	CHECK(split_tree(f.r, f.root, &s) == 0);
+	const struct split_pkg *m = find(&s, "foo"), *dev = find(&s, "foo-dev");
+	CHECK(m && dev);
+	if (m && dev) {
+		CHECK(files_are(dev, "usr/lib/libc.so"));
+		CHECK(files_are(m, "usr/lib/libmemusage.so"));
+	}
+	split_free(&s);
+	fixture_free(&f);
+}
+
 TEST(no_dev_or_doc_when_empty)
 {
 	struct fixture f = fixture_new("");
@@ -150,6 +172,7 @@ int main(void)
 {
 	RUN(globs);
 	RUN(split_assignment);
+	RUN(linker_script_lib_so_is_dev);
 	RUN(no_dev_or_doc_when_empty);
 	RUN(explicit_subpackage_without_files_is_an_error);
 	RUN(legacy_layout_is_refused);
