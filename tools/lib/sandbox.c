@@ -133,7 +133,16 @@ void sandbox_argv(const struct sandbox *sb, const char *script, struct strlist *
 	if (script) {
 		add(a, "-e");
 		add(a, "-c");
-		add(a, script);
+		/* --new-session starts a new scheduler autogroup, and across
+		 * autogroups only the group's nice counts: without this, `nice make`
+		 * would not lower a build's priority at all */
+		int nice = getpriority(PRIO_PROCESS, 0);
+		if (nice > 0 && path_exists("/proc/self/autogroup"))
+			sl_push_own(a,
+				    xasprintf("echo %d > /proc/self/autogroup 2>/dev/null || :\n%s",
+					      nice, script));
+		else
+			add(a, script);
 	} else {
 		add(a, "-i");
 	}

@@ -49,9 +49,10 @@ build:
     # reaped while the shell waits for its next command
     ( sleep 0.1 & ) ; sleep 0.5
     grep -l "^State:.*Z" /proc/[0-9]*/status 2>/dev/null | wc -l > $out/zombies
+    cat /proc/self/autogroup > $out/autogroup 2>/dev/null || echo none > $out/autogroup
 YAML
 # HOST_HOME and SECRET_MARKER would show in the sandbox's env only if it leaked.
-HOME="$t/home" HOST_HOME="$t/home" SOURCE_DATE_EPOCH=1234567890 "$KRILL" build --arch host --key k1 --out "$t/out/k1" \
+HOME="$t/home" HOST_HOME="$t/home" SOURCE_DATE_EPOCH=1234567890 nice -n 7 "$KRILL" build --arch host --key k1 --out "$t/out/k1" \
 	--work "$t/work/probe" --keep-work "$t/ports/probe" >"$t/build.out" 2>&1
 rc=$?
 kill $srv 2>/dev/null
@@ -68,6 +69,14 @@ check_cmd "host home not visible" grep -qx hidden "$d/home"
 check_cmd "host /usr read-only" grep -qx readonly "$d/usr"
 check_cmd "network blocked" grep -qx blocked "$d/net"
 check_cmd "orphans reaped inside the sandbox" grep -qx 0 "$d/zombies"
+# the sandbox is a new session, hence a new autogroup: the caller's nice
+# must reach it (where the kernel has autogroups at all)
+if [ -e /proc/self/autogroup ]; then
+	want=$(($(nice) + 7 > 19 ? 19 : $(nice) + 7))
+	check_cmd "nice reaches the sandbox's autogroup (nice $want)" grep -q "nice $want\$" "$d/autogroup"
+else
+	check_cmd "no autogroups on this kernel: nothing to pass on" grep -qx none "$d/autogroup"
+fi
 rss=$(sed -n 's/.* cpu, \([0-9]*\) MB peak rss.*/\1/p' "$t/build.out")
 check "build's peak RSS reported (${rss:-none} MB, 96 MB allocated)" '[ "${rss:-0}" -ge 96 ] && [ "${rss:-0}" -lt 400 ]'
 # `make shell PORT=NAME` runs this: the same sandbox, interactive.
