@@ -3,18 +3,19 @@
 # the sandbox; every port of ports/ implicitly build-depends on the final
 # toolchain and C runtime below, so their keys include the stages' keys and
 # their sysroots get them (toolchain/ of the sysroot is mounted at
-# /toolchain). For ARCH=host the host compiler is the toolchain, keyed by
-# its version.
+# /toolchain). For ARCH=host the host compiler is the toolchain. Either way
+# the host's compiler and build tools are part of every key (HOST_KEY).
 
 BOOTSTRAP_DIR      := $(TOP)/bootstrap
 TOOLCHAIN_STAGES   := binutils linux-headers gcc-pass1 glibc gcc
 TOOLCHAIN_PACKAGES := binutils gcc libgcc libstdc++ glibc glibc-dev linux-headers-dev
 
+HOST_KEY := $(shell sh $(TOP)/mk/host-key.sh)
 ifeq ($(ARCH),host)
-TOOLCHAIN_KEY   := $(shell { cc --version; cc -dumpmachine; } 2>/dev/null | sha256sum | cut -c1-64)
-GRAPH_ARGS      := --toolchain-key $(TOOLCHAIN_KEY)
+GRAPH_ARGS := --toolchain-key $(HOST_KEY)
 else
-GRAPH_ARGS      := --stages $(BOOTSTRAP_DIR) --with "$(TOOLCHAIN_PACKAGES)"
+GRAPH_ARGS := --toolchain-key $(HOST_KEY) --stages $(BOOTSTRAP_DIR) \
+	--with "$(TOOLCHAIN_PACKAGES)"
 endif
 TOOLCHAIN_ARGS :=
 

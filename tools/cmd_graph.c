@@ -21,7 +21,7 @@ const struct verb verb_graph = {
 	"every missing dependency and every cycle, and computes each port's content key.\n"
 	"\n"
 	"  --arch A            target arch: x86_64, aarch64 or host (default: host)\n"
-	"  --toolchain-key K   key of the toolchain the ports build with (part of each key)\n"
+	"  --toolchain-key K   key of the host tools and toolchain (part of each key)\n"
 	"  -o FILE             write the make fragment to FILE (only if its content changed)\n"
 	"  --stages DIR        also load the toolchain stages of DIR (bootstrap/); they\n"
 	"                      build with the host compiler\n"
