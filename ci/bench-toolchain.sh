@@ -3,8 +3,9 @@
 # one `make STAGE` at a time and print, per stage, the wall time of the make
 # (graph, fetch, unpack, build, package, test) and, from krill build's
 # progress line, the CPU seconds of the build script and the peak RSS of its
-# largest process. A stage already in the cache shows as `cached`. Then it
-# times a whole `make toolchain` (without STAGE arguments only): the
+# largest process, and under it the log's phase times (unpack, script,
+# package, test, cleanup). A stage already in the cache shows as `cached`.
+# Then it times a whole `make toolchain` (without STAGE arguments only): the
 # second-run check (at most 2 s).
 # Environment: JOBS (default: nproc), NICE (default 0).
 set -eu
@@ -31,6 +32,8 @@ for s in $stages; do
     *) res="FAILED ($rc)" ;;
   esac
   printf '%-14s %9.1f %9s %12s  %s\n' "$s" "$wall" "${cpu:--}" "${rss:--}" "$res"
+  # where a built stage's wall time went (the log's last line)
+  [ "$res" = ok ] && sed -n 's/^>>> phases: /               /p' "$top/build/$arch/logs/$s.log"
   [ $rc = 0 ] || exit $rc
 done
 # with a stage list, only those: `make toolchain` would build the others

@@ -486,6 +486,31 @@ static void remove_stale(const char *dir, const char *name)
 	sl_free(&l);
 }
 
+/* Seconds since *t; *t becomes now. */
+static double lap(double *t)
+{
+	double now = now_seconds();
+	double d = now - *t;
+	*t = now;
+	return d;
+}
+
+/* Where a build's wall time went, as the log's last line: unpacking a
+ * 160 MB kernel or removing a gcc work dir can outweigh the build itself. */
+static void log_phases(const struct buildrun *b)
+{
+	static const char *const names[PHASE_N] = {"prepare", "script", "package", "test",
+						   "cleanup"};
+	FILE *f = fopen(b->log, "ae");
+	if (!f)
+		return;
+	fputs(">>> phases:", f);
+	for (int i = 0; i < PHASE_N; i++)
+		fprintf(f, " %s %.1fs", names[i], b->phase_s[i]);
+	fputc('\n', f);
+	fclose(f);
+}
+
 int buildrun_port(struct buildrun *b)
 {
 	if (load(b) < 0)
@@ -497,8 +522,13 @@ int buildrun_port(struct buildrun *b)
 		b->cached = 1;
 		return 0;
 	}
-	if (prepare(b) < 0 || run_script(b) < 0)
+	double t = now_seconds();
+	if (prepare(b) < 0)
 		return -1;
+	b->phase_s[PHASE_PREPARE] = lap(&t);
+	if (run_script(b) < 0)
+		return -1;
+	b->phase_s[PHASE_SCRIPT] = lap(&t);
 	char *parent = path_dirname(b->outdir);
 	char *tmpout = xasprintf("%s.tmp.%ld", b->outdir, (long)getpid());
 	int rc = mkdir_p(parent, 0755);
@@ -511,8 +541,10 @@ int buildrun_port(struct buildrun *b)
 		rc = mkdir_p(tmpout, 0755);
 	if (!rc)
 		rc = package(b, tmpout);
+	b->phase_s[PHASE_PACKAGE] = lap(&t);
 	if (!rc)
 		rc = run_test(b, tmpout);
+	b->phase_s[PHASE_TEST] = lap(&t);
 	if (!rc)
 		rc = commit_result(b, tmpout);
 	if (rc)
@@ -522,6 +554,8 @@ int buildrun_port(struct buildrun *b)
 		rm_rf(b->work);
 		rm_rf(b->sysroot);
 	}
+	b->phase_s[PHASE_CLEANUP] = lap(&t);
+	log_phases(b);
 	return rc;
 }
 

@@ -7,6 +7,9 @@
 #include "recipe.h"
 #include "sandbox.h"
 
+/* The steps of buildrun_port, timed (wall seconds) into phase_s. */
+enum { PHASE_PREPARE, PHASE_SCRIPT, PHASE_PACKAGE, PHASE_TEST, PHASE_CLEANUP, PHASE_N };
+
 struct buildrun {
 	/* inputs */
 	const char *arch, *key, *outdir, *cache, *workdir, *toolchain, *logpath, *portdir;
@@ -23,6 +26,7 @@ struct buildrun {
 	char *target, *host;	    /* triplets: the port's target, the build machine */
 	char *toolchain_auto;	    /* sysroot/toolchain when stages provide it ("" if not) */
 	struct sandbox_usage usage; /* of the build script (not fetch or packaging) */
+	double phase_s[PHASE_N];    /* wall time of each step; the log's last line */
 };
 
 /* Build and package; 0 on success (or when the result already exists). */

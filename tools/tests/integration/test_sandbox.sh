@@ -79,6 +79,9 @@ else
 fi
 rss=$(sed -n 's/.* cpu, \([0-9]*\) MB peak rss.*/\1/p' "$t/build.out")
 check "build's peak RSS reported (${rss:-none} MB, 96 MB allocated)" '[ "${rss:-0}" -ge 96 ] && [ "${rss:-0}" -lt 400 ]'
+# the log ends with where the wall time went
+check_cmd "log ends with the phase times" sh -c "tail -n 1 '$t/work/probe.log' |
+	grep -Eq '^>>> phases: prepare [0-9.]+s script [0-9.]+s package [0-9.]+s test [0-9.]+s cleanup [0-9.]+s\$'"
 # `make shell PORT=NAME` runs this: the same sandbox, interactive.
 printf 'echo "in=$(hostname) $(ls /build/krill-build.sh)"\nexit\n' |
 	HOME="$t/home" "$KRILL" build --shell --arch host --work "$t/work/shell" "$t/ports/probe" >"$t/shell.out" 2>&1
