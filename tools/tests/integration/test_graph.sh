@@ -59,6 +59,38 @@ check graph_toolchain_key_changes_fragment '[ "$(date -r "$F" +%Y)" != 2001 ] &&
 rc=$?
 check graph_bad_arch_usage_exit_2 '[ $rc = 2 ]'
 
+# toolchain stages (bootstrap/): --stages loads them, --with makes the named
+# packages implicit build dependencies of every port (not of the stages). A
+# changed stage changes its own key and those after it, not those before;
+# the host key (--toolchain-key) is in every key, stages included.
+S=$T/stages
+port "$S" tc1 ""
+port "$S" tc2 "tc1"
+port "$S" tc3 "tc2"
+P2=$T/ports2
+port "$P2" app ""
+stage_keys() {
+	"$KRILL" graph --arch x86_64 --toolchain-key "$1" --stages "$S" --with tc3 "$P2" |
+		awk '{ print $1, $3 }'
+}
+stage_keys hk >"$T/k1"
+printf '# a changed comment is a changed recipe\n' >>"$S/tc2/port.yaml"
+stage_keys hk >"$T/k2"
+stage_keys hk2 >"$T/k3"
+changed() {
+	sort "$1" >"$T/a" && sort "$2" >"$T/b"
+	join "$T/a" "$T/b" | awk '$2 != $3 { print $1 }' | tr '\n' ' '
+}
+WHY="k1: $(cat "$T/k1") k2: $(cat "$T/k2")"
+check graph_stages_in_order '[ "$(cut -d" " -f1 "$T/k1" | tr "\n" " ")" = "tc1 tc2 tc3 app " ]'
+check graph_changed_stage_rekeys_itself_and_later \
+	'[ "$(changed "$T/k1" "$T/k2")" = "app tc2 tc3 " ]'
+check graph_host_key_rekeys_every_stage '[ "$(changed "$T/k2" "$T/k3")" = "app tc1 tc2 tc3 " ]'
+"$KRILL" graph --arch x86_64 --toolchain-key hk --stages "$S" --with tc3 -o "$T/sf.mk" "$P2"
+check graph_with_is_implicit_dep_of_ports_only \
+	'grep -qx "KR_WITH_app := tc3" "$T/sf.mk" && grep -qx "KR_DEPS_app := tc3" "$T/sf.mk" &&
+	 grep -qx "KR_WITH_tc3 :=" "$T/sf.mk"'
+
 # make graph: DOT + SVG, with a temp PORTS_DIR and work dir
 make -s -C "$TOP" graph ARCH=host SAN="${SAN:-0}" PORTS_DIR="$P" ARCH_BUILD="$T/build" \
 	CACHE_DIR="$T/cache" >"$T/out" 2>&1
