@@ -24,4 +24,7 @@ ifeq ($(filter -j%,$(MAKEFLAGS)),)
 MAKEFLAGS += -j$(JOBS)
 endif
 
-export SOURCE_DATE_EPOCH ?= $(shell git -C $(TOP) log -1 --format=%ct 2>/dev/null || echo 1700000000)
+# SOURCE_DATE_EPOCH is not set here: krill build takes each port's from its
+# source archives (the time of the last commit would differ between two
+# commits that leave a port's key as it was). Set it to override; the keys
+# then include it.

@@ -23,16 +23,55 @@ static char *default_cache(void)
 	return xasprintf("%s/.cache/krill", home && *home ? home : "/root");
 }
 
-static long long source_date_epoch(void)
+/* SOURCE_DATE_EPOCH as the caller set it, -1 if unset, -2 (with kr_err) if
+ * it is not a number. krill graph hashes it into the keys when set, so a
+ * key never stands for two values. */
+static long long sde_override(void)
 {
 	const char *s = getenv("SOURCE_DATE_EPOCH");
-	if (s && *s) {
-		char *end;
-		long long v = strtoll(s, &end, 10);
-		if (!*end && v >= 0)
-			return v;
+	if (!s || !*s)
+		return -1;
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (*end || v < 0 || errno) {
+		kr_err("SOURCE_DATE_EPOCH='%s': expected seconds since 1970 (a non-negative "
+		       "integer)",
+		       s);
+		return -2;
 	}
-	return 0; /* the epoch itself: deterministic when nothing is given */
+	return v;
+}
+
+/* The build's SOURCE_DATE_EPOCH: the caller's, else the newest mtime in the
+ * port's source archives, a function of their sha256 and so of the key
+ * (the time of a commit is not: the same key built at two commits would
+ * differ). Ports without an archive get KR_SDE_DEFAULT. Kept in the work
+ * dir for `krill build --shell` on a kept work dir. */
+static int set_sde(struct buildrun *b, long long newest)
+{
+	long long o = sde_override();
+	if (o == -2)
+		return -1;
+	b->sde = o >= 0 ? o : newest > 0 ? newest : KR_SDE_DEFAULT;
+	char *p = path_join(b->work, "source-date-epoch");
+	char *s = xasprintf("%lld\n", b->sde);
+	int rc = write_file_atomic(p, s, strlen(s), 0644);
+	free(s);
+	free(p);
+	return rc;
+}
+
+/* The value set_sde kept in a work dir (the default if none). */
+static void load_sde(struct buildrun *b)
+{
+	char *p = path_join(b->work, "source-date-epoch");
+	char *s = NULL;
+	size_t n;
+	long long o = sde_override();
+	b->sde = o >= 0 ? o : read_file(p, &s, &n) == 0 ? strtoll(s, NULL, 10) : KR_SDE_DEFAULT;
+	free(s);
+	free(p);
 }
 
 /* Print the last n lines of a log to stderr. */
@@ -105,6 +144,7 @@ static int prepare_sources(struct buildrun *b)
 	struct fetch_opts o;
 	fetch_opts_init(&o, b->cache_dir); /* also KRILL_MIRRORS, KRILL_DISTFILES */
 	int rc = 0;
+	long long newest = 0;
 	char *src = path_join(b->work, "src");
 	for (size_t i = 0; !rc && i < b->r->nsources; i++) {
 		const struct source *s = &b->r->sources[i];
@@ -114,7 +154,7 @@ static int prepare_sources(struct buildrun *b)
 		char *dir = sub ? path_join(src, sub) : xstrdup(src);
 		free(sub);
 		if (!rc && s->extract) {
-			struct extract_opts eo = {s->strip, s->inner};
+			struct extract_opts eo = {s->strip, s->inner, &newest};
 			rc = extract_archive(res.path, dir, &eo);
 		} else if (!rc) {
 			char *name = source_filename(b->r, s, b->arch);
@@ -129,6 +169,8 @@ static int prepare_sources(struct buildrun *b)
 		fetch_result_free(&res);
 	}
 	fetch_opts_free(&o);
+	if (!rc)
+		rc = set_sde(b, newest);
 	char *patches = path_join(b->r->dir, "patches");
 	if (!rc && is_dir(patches))
 		rc = patch_apply_dir(patches, src);
@@ -198,8 +240,7 @@ static int cross(struct buildrun *b, const char *target)
 
 static struct build_env env_of(struct buildrun *b)
 {
-	struct build_env e = {b->arch, b->target,	   b->host, cross(b, b->target),
-			      b->jobs, source_date_epoch()};
+	struct build_env e = {b->arch, b->target, b->host, cross(b, b->target), b->jobs, b->sde};
 	return e;
 }
 
@@ -352,7 +393,7 @@ static int package(struct buildrun *b, const char *tmpout)
 		.key = b->key,
 		.destdir = dest,
 		.outdir = tmpout,
-		.source_date_epoch = source_date_epoch(),
+		.source_date_epoch = b->sde,
 		.strip = strip,
 		.host_strip = strcmp(strip, "strip") ? "strip" : NULL,
 		.toolchain_key = b->toolchain_key,
@@ -569,6 +610,8 @@ int buildrun_shell(struct buildrun *b)
 	free(src);
 	if (!reuse && prepare(b) < 0)
 		return -1;
+	if (reuse)
+		load_sde(b);
 	fprintf(stderr,
 		"krill: shell in %s's sandbox (%s at /build); `. /build/krill-build.sh` "
 		"runs the build, exit leaves\n",

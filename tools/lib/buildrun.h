@@ -7,6 +7,11 @@
 #include "recipe.h"
 #include "sandbox.h"
 
+/* SOURCE_DATE_EPOCH of a port without a source archive (and no
+ * SOURCE_DATE_EPOCH in the environment): 2023-11-14T22:13:20Z, fixed; after
+ * 1980, which zip needs. */
+#define KR_SDE_DEFAULT 1700000000LL
+
 /* The steps of buildrun_port, timed (wall seconds) into phase_s. */
 enum { PHASE_PREPARE, PHASE_SCRIPT, PHASE_PACKAGE, PHASE_TEST, PHASE_CLEANUP, PHASE_N };
 
@@ -27,6 +32,7 @@ struct buildrun {
 	char *toolchain_auto;	    /* sysroot/toolchain when stages provide it ("" if not) */
 	struct sandbox_usage usage; /* of the build script (not fetch or packaging) */
 	double phase_s[PHASE_N];    /* wall time of each step; the log's last line */
+	long long sde;		    /* SOURCE_DATE_EPOCH of this build (see prepare) */
 };
 
 /* Build and package; 0 on success (or when the result already exists). */

@@ -18,6 +18,7 @@ struct ex {
 	const char *name; /* the archive, for messages ("A" or "A!MEMBER") */
 	int strip;
 	struct archive *disk;
+	long long newest; /* newest mtime of the entries written */
 };
 
 static struct archive *reader_new(void)
@@ -160,6 +161,8 @@ static int unpack(struct ex *x, struct archive *in)
 			return -1;
 		if (p > 0)
 			continue;
+		if (archive_entry_mtime_is_set(e) && archive_entry_mtime(e) > x->newest)
+			x->newest = archive_entry_mtime(e);
 		if (archive_write_header(x->disk, e) < ARCHIVE_WARN) {
 			kr_err("%s: entry '%s': %s", x->name, archive_entry_pathname(e),
 			       archive_error_string(x->disk));
@@ -306,7 +309,8 @@ static struct archive *disk_new(void)
 }
 
 /* Unpack in (named name) into stage, from inside it. */
-static int unpack_in(const char *stage, struct archive *in, const char *name, int strip)
+static int unpack_in(const char *stage, struct archive *in, const char *name, int strip,
+		     long long *newest)
 {
 	int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cwd < 0 || chdir(stage) < 0) {
@@ -315,8 +319,10 @@ static int unpack_in(const char *stage, struct archive *in, const char *name, in
 			close(cwd);
 		return -1;
 	}
-	struct ex x = {name, strip < 0 ? 0 : strip, disk_new()};
+	struct ex x = {name, strip < 0 ? 0 : strip, disk_new(), 0};
 	int rc = unpack(&x, in);
+	if (newest && x.newest > *newest)
+		*newest = x.newest;
 	if (archive_write_close(x.disk) != ARCHIVE_OK && rc == 0) {
 		kr_err("%s: %s", name, archive_error_string(x.disk));
 		rc = -1;
@@ -344,7 +350,7 @@ int extract_archive(const char *archive, const char *destdir, const struct extra
 	char *name;
 	int rc = -1;
 	if ((in = open_input(archive, o->inner, &outer, &name))) {
-		rc = unpack_in(stage, in, name, o->strip);
+		rc = unpack_in(stage, in, name, o->strip, o->newest);
 		archive_read_free(in);
 		if (outer)
 			archive_read_free(outer);

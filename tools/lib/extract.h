@@ -20,6 +20,8 @@ struct extract_opts {
 	const char *inner; /* NULL, or a glob: extract the member archive that
 			      matches it (its path, or its base name when the glob
 			      has no '/') instead of the archive itself */
+	long long *newest; /* NULL, or raised to the newest entry mtime unpacked
+			      (the sources' age: SOURCE_DATE_EPOCH's default) */
 };
 
 /* Unpack archive into destdir (created if missing); entries already present

@@ -558,6 +558,13 @@ static int key_one(struct graph *g, struct port *p)
 	hasher_adds(h, "krill-key-v1");
 	hasher_adds(h, g->arch);
 	hasher_adds(h, g->toolchain_key ? g->toolchain_key : "");
+	/* krill build takes a SOURCE_DATE_EPOCH from the environment over the
+	 * sources' own (buildrun.c); only then is it an input of its own */
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	if (sde && *sde) {
+		hasher_adds(h, "source-date-epoch");
+		hasher_adds(h, sde);
+	}
 	/* the recipe's bytes as parsed (hashed when read: no second read) */
 	hasher_adds(h, "recipe");
 	hasher_adds(h, p->r->sha256);

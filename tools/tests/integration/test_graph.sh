@@ -70,7 +70,7 @@ port "$S" tc3 "tc2"
 P2=$T/ports2
 port "$P2" app ""
 stage_keys() {
-	"$KRILL" graph --arch x86_64 --toolchain-key "$1" --stages "$S" --with tc3 "$P2" |
+	env -u SOURCE_DATE_EPOCH ${SDE:+SOURCE_DATE_EPOCH=$SDE} "$KRILL" graph --arch x86_64 --toolchain-key "$1" --stages "$S" --with tc3 "$P2" |
 		awk '{ print $1, $3 }'
 }
 stage_keys hk >"$T/k1"
@@ -86,6 +86,12 @@ check graph_stages_in_order '[ "$(cut -d" " -f1 "$T/k1" | tr "\n" " ")" = "tc1 t
 check graph_changed_stage_rekeys_itself_and_later \
 	'[ "$(changed "$T/k1" "$T/k2")" = "app tc2 tc3 " ]'
 check graph_host_key_rekeys_every_stage '[ "$(changed "$T/k2" "$T/k3")" = "app tc1 tc2 tc3 " ]'
+# a SOURCE_DATE_EPOCH the caller sets wins over the sources' (krill build),
+# so it is an input then; unset, the keys are as without it
+SDE=1234567890 stage_keys hk >"$T/k4"
+check graph_source_date_epoch_rekeys_when_set '[ "$(changed "$T/k2" "$T/k4")" = "app tc1 tc2 tc3 " ]'
+SDE= stage_keys hk >"$T/k5"
+check graph_source_date_epoch_unset_no_input 'cmp -s "$T/k2" "$T/k5"'
 "$KRILL" graph --arch x86_64 --toolchain-key hk --stages "$S" --with tc3 -o "$T/sf.mk" "$P2"
 check graph_with_is_implicit_dep_of_ports_only \
 	'grep -qx "KR_WITH_app := tc3" "$T/sf.mk" && grep -qx "KR_DEPS_app := tc3" "$T/sf.mk" &&

@@ -79,6 +79,44 @@ else
 fi
 rss=$(sed -n 's/.* cpu, \([0-9]*\) MB peak rss.*/\1/p' "$t/build.out")
 check "build's peak RSS reported (${rss:-none} MB, 96 MB allocated)" '[ "${rss:-0}" -ge 96 ] && [ "${rss:-0}" -lt 400 ]'
+# SOURCE_DATE_EPOCH: unset, it is the newest mtime in the port's source
+# archives (so a function of the key, not of the commit or the clock); set,
+# it wins; not a number, the build is refused.
+src=$t/sde-src/aged-1.0
+mkdir -p "$src" "$t/ports/aged"
+echo a >"$src/a" && touch -d @1500000000 "$src/a"
+echo b >"$src/b" && touch -d @1600000000 "$src/b"
+touch -d @1550000000 "$src"
+tar -C "$t/sde-src" --sort=name --owner=0 --group=0 -czf "$t/sde-src/aged-1.0.tar.gz" aged-1.0
+cat >"$t/ports/aged/port.yaml" <<YAML
+name: aged
+version: 1.0
+release: 1
+summary: records the build's SOURCE_DATE_EPOCH
+license: MIT
+sources:
+  - url: file://$t/sde-src/aged-\${version}.tar.gz
+    sha256: $(sha256sum "$t/sde-src/aged-1.0.tar.gz" | cut -d" " -f1)
+build:
+  style: custom
+  script: |
+    mkdir -p \$DESTDIR/usr/share/aged
+    echo "\$SOURCE_DATE_EPOCH" >\$DESTDIR/usr/share/aged/sde
+YAML
+aged() { # KEY [SOURCE_DATE_EPOCH]
+	env -u SOURCE_DATE_EPOCH ${2:+SOURCE_DATE_EPOCH=$2} HOME="$t/home" "$KRILL" build --arch host \
+		--key "$1" --out "$t/out/$1" --work "$t/work/$1" --keep-work "$t/ports/aged" >"$t/$1.out" 2>&1
+}
+aged a1
+check_cmd "SOURCE_DATE_EPOCH unset: the sources' newest mtime" grep -qx 1600000000 "$t/work/a1/dest/usr/share/aged/sde"
+check_cmd "package mtimes clamped to it" sh -c "zstd -dc '$t'/out/a1/aged-1.0-r1.*.pkg.tar.zst |
+	TZ=UTC tar -tv --full-time | grep -q '2020-09-13 12:26:40 usr/share/aged/sde\$'"
+aged a2 1234567890
+check_cmd "SOURCE_DATE_EPOCH set: it wins" grep -qx 1234567890 "$t/work/a2/dest/usr/share/aged/sde"
+aged a3 yesterday
+check_cmd "SOURCE_DATE_EPOCH not a number: refused, named" sh -c "[ ! -e '$t/out/a3/done' ] &&
+	grep -q \"SOURCE_DATE_EPOCH='yesterday': expected seconds since 1970\" '$t/a3.out'"
+
 # the log ends with where the wall time went
 check_cmd "log ends with the phase times" sh -c "tail -n 1 '$t/work/probe.log' |
 	grep -Eq '^>>> phases: prepare [0-9.]+s script [0-9.]+s package [0-9.]+s test [0-9.]+s cleanup [0-9.]+s\$'"

@@ -41,7 +41,8 @@ static void write_entry(struct archive *a, const struct ent *e)
 {
 	struct archive_entry *ae = archive_entry_new();
 	archive_entry_set_pathname(ae, e->path);
-	archive_entry_set_mtime(ae, 1700000000, 0);
+	/* x.c is the newest entry: extract_opts.newest must find it */
+	archive_entry_set_mtime(ae, strstr(e->path, "x.c") ? 1700000500 : 1700000000, 0);
 	switch (e->type) {
 	case 'd':
 		archive_entry_set_filetype(ae, AE_IFDIR);
@@ -116,8 +117,10 @@ TEST(every_format_auto_strip)
 		char *name = xasprintf("a.%s", kinds[i]);
 		char *ar = make_archive(name, kinds[i], tree, ARRAY_LEN(tree));
 		char *dest = xasprintf("%s/out-%s", tmp, kinds[i]);
-		struct extract_opts o = {-1, NULL};
+		long long newest = 0;
+		struct extract_opts o = {-1, NULL, &newest};
 		CHECK(extract_archive(ar, dest, &o) == 0);
+		CHECK(newest == 1700000500);
 		char *r = slurp(dest, "README"), *x = slurp(dest, "src/deep/er/x.c");
 		CHECK_STR(r, "hello\n");
 		CHECK_STR(x, "int x;\n");
@@ -138,7 +141,7 @@ TEST(explicit_strip_and_no_strip)
 {
 	char *ar = make_archive("s.tar.gz", "tar.gz", tree, ARRAY_LEN(tree));
 	char *d0 = xasprintf("%s/s0", tmp), *d2 = xasprintf("%s/s2", tmp);
-	struct extract_opts o0 = {0, NULL}, o2 = {2, NULL};
+	struct extract_opts o0 = {0, NULL, NULL}, o2 = {2, NULL, NULL};
 	CHECK(extract_archive(ar, d0, &o0) == 0);
 	char *r = slurp(d0, "pkg-1.0/README");
 	CHECK_STR(r, "hello\n");
@@ -153,7 +156,7 @@ TEST(auto_strip_keeps_several_top_entries)
 	static const struct ent e[] = {{'f', "a.txt", "a"}, {'d', "b/", NULL}, {'f', "b/c", "c"}};
 	char *ar = make_archive("m.tar", "tar", e, ARRAY_LEN(e));
 	char *d = xasprintf("%s/m", tmp);
-	struct extract_opts o = {-1, NULL};
+	struct extract_opts o = {-1, NULL, NULL};
 	CHECK(extract_archive(ar, d, &o) == 0);
 	char *c = slurp(d, "b/c");
 	CHECK_STR(c, "c");
@@ -168,7 +171,7 @@ TEST(collision_leaves_dest_untouched)
 	mkdir_p(d, 0755);
 	char *a = path_join(d, "a");
 	write_file_atomic(a, "old", 3, 0644);
-	struct extract_opts o = {0, NULL};
+	struct extract_opts o = {0, NULL, NULL};
 	CHECK(extract_archive(ar, d, &o) < 0);
 	CHECK(strstr(kr_errmsg(), "already exists") != NULL);
 	char *s = slurp(d, "a");
@@ -185,7 +188,7 @@ static void refused(const char *t_name_, const char *name, const struct ent *e, 
 {
 	char *ar = make_archive(name, "tar.gz", e, n);
 	char *d = xasprintf("%s/x-%s", tmp, name);
-	struct extract_opts o = {0, NULL};
+	struct extract_opts o = {0, NULL, NULL};
 	int rc = extract_archive(ar, d, &o);
 	char *s = NULL;
 	read_file(outside, &s, NULL);
@@ -268,7 +271,7 @@ TEST(file_over_symlink_replaces_it)
 	const struct ent e[] = {{'l', "f", outside}, {'f', "f", "pwned"}};
 	char *ar = make_archive("over.tar", "tar", e, ARRAY_LEN(e));
 	char *d = xasprintf("%s/over", tmp);
-	struct extract_opts o = {0, NULL};
+	struct extract_opts o = {0, NULL, NULL};
 	int rc = extract_archive(ar, d, &o);
 	char *s = NULL, *f = path_join(d, "f");
 	read_file(outside, &s, NULL);
@@ -301,11 +304,11 @@ TEST(wrapped_inner_archive)
 	archive_write_close(a);
 	archive_write_free(a);
 	char *d = xasprintf("%s/inner", tmp);
-	struct extract_opts o = {-1, "gcc-*-dfsg.tar.xz"};
+	struct extract_opts o = {-1, "gcc-*-dfsg.tar.xz", NULL};
 	CHECK(extract_archive(outer, d, &o) == 0);
 	char *x = slurp(d, "src/deep/er/x.c");
 	CHECK_STR(x, "int x;\n");
-	struct extract_opts none = {-1, "nothing-*.tar.xz"};
+	struct extract_opts none = {-1, "nothing-*.tar.xz", NULL};
 	char *d2 = xasprintf("%s/inner2", tmp);
 	CHECK(extract_archive(outer, d2, &none) < 0);
 	CHECK(strstr(kr_errmsg(), "no member matches inner: 'nothing-*.tar.xz'") != NULL);
@@ -316,7 +319,7 @@ TEST(not_an_archive)
 {
 	char *p = xasprintf("%s/plain.txt", tmp), *d = xasprintf("%s/plain", tmp);
 	write_file_atomic(p, "just text, no archive\n", 22, 0644);
-	struct extract_opts o = {-1, NULL};
+	struct extract_opts o = {-1, NULL, NULL};
 	CHECK(extract_archive(p, d, &o) < 0);
 	CHECK(strstr(kr_errmsg(), p) != NULL);
 	free(p), free(d);
