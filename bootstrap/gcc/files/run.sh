@@ -61,7 +61,9 @@ run() {
   prog=$1; shift
   if [ "$ARCH" = aarch64 ]; then
     env -i "$@" qemu-aarch64-static -L "$SR" "$T/$prog"
-  elif bwrap --unshare-all --ro-bind / / true 2>/dev/null; then
+  elif bwrap --unshare-all --ro-bind / / --dev /dev --proc /proc true 2>/dev/null; then
+    # (probed with the mounts used below: inside krill's sandbox bwrap
+    # itself may run, but the kernel refuses a new /proc there)
     # SYSROOT is /: our loader (via the lib64 -> usr/lib link), our libc
     # SYSROOT's top-level entries become / (symlinks as symlinks), on a
     # tmpfs root so /t, /dev, /proc and /tmp can be added: no host file is seen
