@@ -62,16 +62,20 @@ static int set_sde(struct buildrun *b, long long newest)
 	return rc;
 }
 
-/* The value set_sde kept in a work dir (the default if none). */
-static void load_sde(struct buildrun *b)
+/* The value set_sde kept in a work dir (the default if none); the
+ * caller's wins, and a bad one is refused as in set_sde. */
+static int load_sde(struct buildrun *b)
 {
+	long long o = sde_override();
+	if (o == -2)
+		return -1;
 	char *p = path_join(b->work, "source-date-epoch");
 	char *s = NULL;
 	size_t n;
-	long long o = sde_override();
 	b->sde = o >= 0 ? o : read_file(p, &s, &n) == 0 ? strtoll(s, NULL, 10) : KR_SDE_DEFAULT;
 	free(s);
 	free(p);
+	return 0;
 }
 
 /* Print the last n lines of a log to stderr. */
@@ -610,8 +614,8 @@ int buildrun_shell(struct buildrun *b)
 	free(src);
 	if (!reuse && prepare(b) < 0)
 		return -1;
-	if (reuse)
-		load_sde(b);
+	if (reuse && load_sde(b) < 0)
+		return -1;
 	fprintf(stderr,
 		"krill: shell in %s's sandbox (%s at /build); `. /build/krill-build.sh` "
 		"runs the build, exit leaves\n",

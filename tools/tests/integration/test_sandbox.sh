@@ -116,6 +116,12 @@ check_cmd "SOURCE_DATE_EPOCH set: it wins" grep -qx 1234567890 "$t/work/a2/dest/
 aged a3 yesterday
 check_cmd "SOURCE_DATE_EPOCH not a number: refused, named" sh -c "[ ! -e '$t/out/a3/done' ] &&
 	grep -q \"SOURCE_DATE_EPOCH='yesterday': expected seconds since 1970\" '$t/a3.out'"
+# a shell on a kept work dir refuses it too, before opening
+printf 'exit\n' | env SOURCE_DATE_EPOCH=yesterday HOME="$t/home" "$KRILL" build --shell --arch host \
+	--work "$t/work/a1" "$t/ports/aged" >"$t/a1-shell.out" 2>&1
+check_cmd "SOURCE_DATE_EPOCH not a number: shell on a kept work dir refused" sh -c "
+	! grep -q 'shell in aged' '$t/a1-shell.out' &&
+	grep -q \"SOURCE_DATE_EPOCH='yesterday'\" '$t/a1-shell.out'"
 
 # the log ends with where the wall time went
 check_cmd "log ends with the phase times" sh -c "tail -n 1 '$t/work/probe.log' |
