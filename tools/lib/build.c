@@ -18,6 +18,25 @@ char *build_target_triplet(const char *arch)
 	return xasprintf("%s-krill-linux-gnu", arch);
 }
 
+char *build_test_runner(const char *arch, const char *build_triplet)
+{
+	static const struct {
+		const char *arch, *loader;
+	} ld[] = {
+		{"x86_64", "/lib64/ld-linux-x86-64.so.2"},
+		{"aarch64", "/lib/ld-linux-aarch64.so.1"},
+	};
+	if (!strcmp(arch, "host"))
+		return xstrdup("");
+	size_t n = strlen(arch);
+	if (!strncmp(build_triplet, arch, n) && build_triplet[n] == '-')
+		for (size_t i = 0; i < sizeof ld / sizeof *ld; i++)
+			if (!strcmp(ld[i].arch, arch))
+				return xasprintf("/sysroot%s --library-path /sysroot/usr/lib",
+						 ld[i].loader);
+	return xasprintf("qemu-%s-static -L /sysroot", arch);
+}
+
 void shell_dq(struct sb *out, const char *s)
 {
 	sb_addc(out, '"');

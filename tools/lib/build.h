@@ -29,6 +29,14 @@ struct build_env {
 char *build_target_triplet(const char *arch);
 char *build_host_triplet(void);
 
+/* The recipe test's $RUN: the command prefix that runs a program of the
+ * test root (at /sysroot) for ARCH on this machine, against the root's
+ * glibc, never the host's. "" for host (PATH and LD_LIBRARY_PATH reach the
+ * root); the root's own loader for a target of the machine's arch; else
+ * qemu-ARCH-static with the root as its -L prefix (qemu resolves the
+ * loader and every library the guest opens there first). */
+char *build_test_runner(const char *arch, const char *build_triplet);
+
 /* NAME=value lines for the sandbox (added to its fixed environment). */
 void build_env_vars(const struct recipe *r, const struct build_env *e, struct strlist *env);
 /* The build script: hooks and style commands, `set -e` semantics. NULL +

@@ -431,8 +431,8 @@ static int package(struct buildrun *b, const char *tmpout)
  * runtime dependencies) into a fresh root, in the build sandbox: the root
  * at /sysroot ($ROOT), its toolchain/ (a bootstrap stage's) at /toolchain.
  * For ARCH=host the root's programs and libraries are on PATH and the
- * library path; a target's programs run through its own loader in $ROOT
- * (aarch64 ones through the host's qemu-user binfmt registration). */
+ * library path; $RUN runs a target's programs against the root's glibc
+ * (build_test_runner()). */
 static int run_test(struct buildrun *b, const char *tmpout)
 {
 	if (!b->r->test)
@@ -463,6 +463,9 @@ static int run_test(struct buildrun *b, const char *tmpout)
 	char *tc = path_join(root, "toolchain");
 	sb.toolchain = is_dir(tc) ? tc : NULL;
 	sl_push(&sb.env, "ROOT=/sysroot");
+	char *run = build_test_runner(b->arch, b->host);
+	sl_push_own(&sb.env, xasprintf("RUN=%s", run));
+	free(run);
 	if (!strcmp(b->arch, "host")) {
 		sl_push(&sb.env, "PATH=/sysroot/usr/bin:/sysroot/usr/sbin:/usr/bin:/usr/sbin");
 		sl_push(&sb.env, "LD_LIBRARY_PATH=/sysroot/usr/lib");

@@ -1,8 +1,9 @@
 # lib.sh - shared helpers for the integration tests (sourced, POSIX sh).
-# Every test keeps its state under $T (a mktemp -d dir removed on exit).
+# Every test keeps its state under $T (a mktemp -d dir removed on exit;
+# KEEP_T=1 keeps it, to look at a failure's files).
 : "${KRILL:?}" "${TOP:?}"
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+trap '[ -n "${KEEP_T:-}" ] || rm -rf "$T"' EXIT
 # The suite runs inside `make check`: a nested make must not join its jobserver.
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 

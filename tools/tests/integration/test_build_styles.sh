@@ -61,7 +61,7 @@ for style in autotools meson cmake make custom; do
 			"$t" "$style" "$(sha256sum "$t/src/$style-1.0.tar.gz" | cut -c1-64)"
 		printf 'build:\n  style: %s\n' "$style"
 		[ "$style" = custom ] && printf '  script: sh build.sh\n'
-		printf 'test: |\n  hello-%s | grep -qx "hello from %s"\n' "$style" "$style"
+		printf 'test: |\n  $RUN "$ROOT/usr/bin/hello-%s" | grep -qx "hello from %s"\n' "$style" "$style"
 	} > "$t/ports/hello-$style/port.yaml"
 done
 
