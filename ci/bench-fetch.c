@@ -14,12 +14,13 @@ int main(int argc, char **argv)
 		int n = atoi(argv[3]), found = 0;
 		double t0 = now_seconds();
 		for (int i = 0; i < n; i++) {
-			char key[32], hex[SHA256_HEX_LEN + 1], *url = NULL;
+			char key[32], hex[SHA256_HEX_LEN + 1];
+			struct strlist urls = STRLIST_INIT;
 			uint64_t size;
 			snprintf(key, sizeof key, "%d", i);
 			sha256_hex(key, strlen(key), hex);
-			found += debsrc_index_lookup(argv[2], hex, &url, &size) == 1;
-			free(url);
+			found += debsrc_index_lookup(argv[2], hex, &urls, &size) > 0;
+			sl_free(&urls);
 		}
 		printf("%d lookups (%d found) in %.3f s: %.1f us each\n", n, found,
 		       now_seconds() - t0, (now_seconds() - t0) * 1e6 / n);

@@ -253,7 +253,7 @@ char *debsrc_sources_list(const struct debsrc_hosts *h)
 	return sb_steal(&b);
 }
 
-/* ---- the index: sorted "SHA256 SIZE URL" lines, one per file ---- */
+/* ---- the index: sorted "SHA256 SIZE URL" lines, one per file and place ---- */
 
 /* A Sources paragraph being read. */
 struct para {
@@ -364,14 +364,19 @@ static int is_sources_list(const char *name)
 	       !strstr(name, "IndexDiff");
 }
 
-/* Sort, keep one line per sha256, write atomically. */
+/* Sort, drop repeated lines, write atomically. A file can have several
+ * URLs: a security upload's .dsc names the orig tarball of the version in
+ * the main archive, which the security archive does not carry (seen: 404
+ * for libzstd_1.5.7+dfsg.orig.tar.xz there), so every place is kept and
+ * the fetcher tries each. The same place named by several Sources
+ * paragraphs (versions -1, -3, -4 of one orig) is one line. */
 static int write_index(struct strlist *lines, const char *index_path)
 {
 	sl_sort(lines);
 	struct sb b = SB_INIT;
 	const char *prev = NULL;
 	for (size_t i = 0; i < lines->n; i++) {
-		if (prev && !strncmp(prev, lines->v[i], SHA256_HEX_LEN))
+		if (prev && !strcmp(prev, lines->v[i]))
 			continue;
 		prev = lines->v[i];
 		sb_adds(&b, prev);
@@ -433,7 +438,8 @@ static const char *bsearch_line(const char *d, size_t len, const char *key)
 	return NULL;
 }
 
-int debsrc_index_lookup(const char *index_path, const char *sha256, char **url, uint64_t *size)
+int debsrc_index_lookup(const char *index_path, const char *sha256, struct strlist *urls,
+			uint64_t *size)
 {
 	int fd = open(index_path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -454,18 +460,28 @@ int debsrc_index_lookup(const char *index_path, const char *sha256, char **url, 
 		kr_err("%s: cannot map: %s", index_path, strerror(errno));
 		return -1;
 	}
-	const char *l = bsearch_line(d, len, sha256);
+	const char *l = bsearch_line(d, len, sha256), *end = d + len;
 	int found = 0;
-	if (l) {
-		const char *nl = memchr(l, '\n', len - (size_t)(l - d));
-		char *line = xstrndup(l, nl ? (size_t)(nl - l) : len - (size_t)(l - d));
+	/* the search lands on any line of the hash: back to its first one */
+	while (l && l > d) {
+		const char *p = l - 1;
+		while (p > d && p[-1] != '\n')
+			p--;
+		if (l - p <= SHA256_HEX_LEN || memcmp(p, sha256, SHA256_HEX_LEN))
+			break;
+		l = p;
+	}
+	while (l && end - l > SHA256_HEX_LEN && !memcmp(l, sha256, SHA256_HEX_LEN)) {
+		const char *nl = memchr(l, '\n', (size_t)(end - l));
+		char *line = xstrndup(l, nl ? (size_t)(nl - l) : (size_t)(end - l));
 		char *sp = strchr(line + SHA256_HEX_LEN + 1, ' ');
 		if (sp) {
 			*size = strtoull(line + SHA256_HEX_LEN + 1, NULL, 10);
-			*url = xstrdup(sp + 1);
-			found = 1;
+			sl_push(urls, sp + 1);
+			found++;
 		}
 		free(line);
+		l = nl ? nl + 1 : end;
 	}
 	munmap((void *)d, len);
 	return found;
@@ -600,7 +616,7 @@ int debsrc_update(const char *cache_dir, const char *etc, int force)
 	return rc;
 }
 
-int debsrc_find(const char *cache_dir, const char *etc, const char *sha256, char **url,
+int debsrc_find(const char *cache_dir, const char *etc, const char *sha256, struct strlist *urls,
 		uint64_t *size)
 {
 	static int checked;
@@ -617,7 +633,7 @@ int debsrc_find(const char *cache_dir, const char *etc, const char *sha256, char
 		free(index);
 		return -1;
 	}
-	int rc = debsrc_index_lookup(index, sha256, url, size);
+	int rc = debsrc_index_lookup(index, sha256, urls, size);
 	free(index);
 	return rc;
 }

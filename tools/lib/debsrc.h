@@ -37,16 +37,18 @@ char *debsrc_sources_list(const struct debsrc_hosts *h);
  * after its URI: scheme dropped, '/' turned to '_'). */
 int debsrc_build_index(const struct strlist *uris, const char *lists_dir, const char *index_path);
 
-/* Look sha256 up in an index: 1 found (*url, *size set), 0 absent, -1 error. */
-int debsrc_index_lookup(const char *index_path, const char *sha256, char **url, uint64_t *size);
+/* Look sha256 up in an index: the number of places found (each URL
+ * appended to urls, *size set), 0 absent, -1 error. */
+int debsrc_index_lookup(const char *index_path, const char *sha256, struct strlist *urls,
+			uint64_t *size);
 
 /* Make CACHE_DIR/apt current: run apt-get update (private state) and rebuild
  * the index when it is missing, older than a day, or force is set. */
 int debsrc_update(const char *cache_dir, const char *etc, int force);
 
-/* debsrc_update() (at most once per process unless forced) then look up:
- * 1 found, 0 absent, -1 error. */
-int debsrc_find(const char *cache_dir, const char *etc, const char *sha256, char **url,
+/* debsrc_update() (at most once per process unless forced) then look up,
+ * as debsrc_index_lookup(). */
+int debsrc_find(const char *cache_dir, const char *etc, const char *sha256, struct strlist *urls,
 		uint64_t *size);
 
 /* Download url to dest with apt-helper (host apt configuration, proxies

@@ -180,23 +180,27 @@ static int try_mirror(struct attempt *a, const char *base)
 
 static int try_debian(struct attempt *a)
 {
-	char *url = NULL;
+	struct strlist urls = STRLIST_INIT;
 	uint64_t size = 0;
-	int found = debsrc_find(a->o->cache_dir, a->o->apt_etc, a->sha256, &url, &size);
+	int found = debsrc_find(a->o->cache_dir, a->o->apt_etc, a->sha256, &urls, &size);
 	if (found <= 0) {
 		note(a, "Debian source archive",
 		     found < 0 ? kr_errmsg() : "no file with this sha256 in the Sources indices");
+		sl_free(&urls);
 		return -1;
 	}
-	char *tmp = temp_name(a);
 	int rc = -1;
-	if (debsrc_download(url, a->sha256, tmp) < 0)
-		note_msg(a, kr_errmsg());
-	else
-		rc = commit_tmp(a, tmp, FETCH_DEBIAN, url);
-	unlink(tmp);
-	free(tmp);
-	free(url);
+	/* every archive that lists the file, until one serves it */
+	for (size_t i = 0; rc && i < urls.n; i++) {
+		char *tmp = temp_name(a);
+		if (debsrc_download(urls.v[i], a->sha256, tmp) < 0)
+			note_msg(a, kr_errmsg());
+		else
+			rc = commit_tmp(a, tmp, FETCH_DEBIAN, urls.v[i]);
+		unlink(tmp);
+		free(tmp);
+	}
+	sl_free(&urls);
 	return rc;
 }
 

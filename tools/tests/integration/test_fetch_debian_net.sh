@@ -3,7 +3,8 @@
 # host's apt archive, so it only runs with KRILL_NET_TESTS=1 (else it prints
 # a SKIP line, which counts neither as a pass nor as a failure).
 # It builds a private apt state from the host's apt configuration, finds
-# libyaml's .orig tarball by sha256 and downloads it, then does the same for
+# libyaml's .orig tarball by sha256 and downloads it, then libzstd's (listed
+# in two archives, served by one), then does the same for
 # gcc-15's wrapped .orig (~100 MB, once) and checks the wrapped tarball is in it.
 set -u
 : "${KRILL:?}"
@@ -35,6 +36,17 @@ if [ $? -eq 0 ] && echo "$out" | grep -q '^libyaml_0.2.5.orig.tar.gz 85055 debia
 	pass debian_fetch_libyaml
 else
 	fail debian_fetch_libyaml "$out"
+fi
+
+# A file two archives list: libzstd 1.5.7+dfsg's orig is named by the main
+# archive's .dsc and by the security upload's, but only the main pool has it
+# (the security archive answers 404): both places are tried.
+ZSTD=0c092ef267edce57ba7f3f2645c861f72eaf5e76273c6c3632869423464b90a5
+out=$("$KRILL" fetch --cache "$T/c" --sha256 "$ZSTD" --name libzstd_1.5.7+dfsg.orig.tar.xz 2>&1)
+if [ $? -eq 0 ] && echo "$out" | grep -q ' debian .*/pool/main/libz/libzstd/libzstd_1.5.7+dfsg.orig.tar.xz$'; then
+	pass debian_fetch_second_place
+else
+	fail debian_fetch_second_place "$out"
 fi
 
 out=$("$KRILL" fetch --cache "$T/c" --sha256 "$GCC" --name gcc-15.orig.tar.gz 2>&1)

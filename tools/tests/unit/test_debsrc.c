@@ -90,12 +90,23 @@ static const char sources_sid[] =
 	"Directory: pool/main/libf/libfoo\n"
 	"\n"
 	"Package: bar\nDirectory: pool/main/b/bar\nChecksums-Sha256:\n"
-	" 0000000000000000000000000000000000000000000000000000000000000000 5 bar_2.orig.tar.xz\n";
+	" 0000000000000000000000000000000000000000000000000000000000000000 5 bar_2.orig.tar.xz\n"
+	"\n"
+	/* a later Debian revision of the same upstream version: same orig, same place */
+	"Package: libfoo\nVersion: 1.0-2\nDirectory: pool/main/libf/libfoo\nChecksums-Sha256:\n"
+	" 2222222222222222222222222222222222222222222222222222222222222222 99999 "
+	"libfoo_1.0.orig.tar.gz\n";
 
 static const char sources_sec[] =
 	"Package: baz\nChecksums-Sha256:\n"
 	" ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff 7 baz_3.orig.tar.gz\n"
-	"Directory: pool/updates/main/b/baz\n";
+	"Directory: pool/updates/main/b/baz\n"
+	"\n"
+	/* a security upload of libfoo 1.0: its .dsc names the main archive's orig */
+	"Package: libfoo\nVersion: 1.0-1+deb13u1\nDirectory: pool/updates/main/libf/libfoo\n"
+	"Checksums-Sha256:\n"
+	" 2222222222222222222222222222222222222222222222222222222222222222 99999 "
+	"libfoo_1.0.orig.tar.gz\n";
 
 TEST(index_from_compressed_sources)
 {
@@ -114,33 +125,41 @@ TEST(index_from_compressed_sources)
 	sl_push(&uris, "http://s.invalid/debian-security");
 	char *lists = path_join(tmp, "lists"), *index = path_join(tmp, "index");
 	CHECK(debsrc_build_index(&uris, lists, index) == 0);
-	char *url = NULL;
+	struct strlist u = STRLIST_INIT;
 	uint64_t size = 0;
+	/* both places of the orig, each once */
 	CHECK(debsrc_index_lookup(
-		      index, "2222222222222222222222222222222222222222222222222222222222222222",
-		      &url, &size) == 1);
-	CHECK_STR(url, "http://a.invalid/debian/pool/main/libf/libfoo/libfoo_1.0.orig.tar.gz");
+		      index, "2222222222222222222222222222222222222222222222222222222222222222", &u,
+		      &size) == 2);
+	CHECK(u.n == 2);
+	CHECK_STR(u.n == 2 ? u.v[0] : NULL,
+		  "http://a.invalid/debian/pool/main/libf/libfoo/libfoo_1.0.orig.tar.gz");
+	CHECK_STR(u.n == 2 ? u.v[1] : NULL, "http://s.invalid/debian-security/pool/updates/main/"
+					    "libf/libfoo/libfoo_1.0.orig.tar.gz");
 	CHECK(size == 99999);
-	free(url), url = NULL;
+	sl_free(&u);
 	CHECK(debsrc_index_lookup(
-		      index, "0000000000000000000000000000000000000000000000000000000000000000",
-		      &url, &size) == 1);
-	CHECK_STR(url, "http://a.invalid/debian/pool/main/b/bar/bar_2.orig.tar.xz");
-	free(url), url = NULL;
+		      index, "0000000000000000000000000000000000000000000000000000000000000000", &u,
+		      &size) == 1);
+	CHECK_STR(u.n ? u.v[0] : NULL, "http://a.invalid/debian/pool/main/b/bar/bar_2.orig.tar.xz");
+	sl_free(&u);
 	CHECK(debsrc_index_lookup(
-		      index, "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
-		      &url, &size) == 1);
-	CHECK_STR(url,
+		      index, "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", &u,
+		      &size) == 1);
+	CHECK_STR(u.n ? u.v[0] : NULL,
 		  "http://s.invalid/debian-security/pool/updates/main/b/baz/baz_3.orig.tar.gz");
-	free(url), url = NULL;
-	/* not from a configured archive; and absent */
+	sl_free(&u);
+	/* not from a configured archive; and absent (neighbours of a hit) */
 	CHECK(debsrc_index_lookup(
-		      index, "3333333333333333333333333333333333333333333333333333333333333333",
-		      &url, &size) == 0);
+		      index, "3333333333333333333333333333333333333333333333333333333333333333", &u,
+		      &size) == 0);
 	CHECK(debsrc_index_lookup(
-		      index, "2222222222222222222222222222222222222222222222222222222222222223",
-		      &url, &size) == 0);
-	CHECK(url == NULL);
+		      index, "2222222222222222222222222222222222222222222222222222222222222223", &u,
+		      &size) == 0);
+	CHECK(debsrc_index_lookup(
+		      index, "2222222222222222222222222222222222222222222222222222222222222221", &u,
+		      &size) == 0);
+	CHECK(u.n == 0);
 	sl_free(&uris);
 	free(cmd), free(a), free(b), free(lists), free(index);
 }
