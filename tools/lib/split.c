@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ldscript.h"
 
@@ -207,6 +208,30 @@ static int check_nonempty(const struct recipe *r, const struct split *s, const s
 	return 0;
 }
 
+/* The package (index) holding the entry a symlink at ents->v[i] points to,
+ * or (size_t)-1: not a link, or its target is not in the install root. */
+static size_t link_owner(const char *destdir, const struct entries *ents, const size_t *owner,
+			 size_t i)
+{
+	if (!S_ISLNK(ents->v[i].mode))
+		return (size_t)-1;
+	char *full = path_join(destdir, ents->v[i].path), buf[4096];
+	ssize_t n = readlink(full, buf, sizeof buf - 1);
+	free(full);
+	if (n <= 0)
+		return (size_t)-1;
+	buf[n] = 0;
+	char *dir = path_dirname(ents->v[i].path);
+	char *target = buf[0] == '/' ? xstrdup(buf + 1) : path_join(dir, buf);
+	size_t k = (size_t)-1;
+	for (size_t j = 0; j < ents->n; j++)
+		if (!strcmp(ents->v[j].path, target))
+			k = owner[j];
+	free(target);
+	free(dir);
+	return k;
+}
+
 int split_tree(const struct recipe *r, const char *destdir, struct split *out)
 {
 	memset(out, 0, sizeof *out);
@@ -220,6 +245,7 @@ int split_tree(const struct recipe *r, const char *destdir, struct split *out)
 	copy_names(&out->v[0].depends, &r->depends);
 	copy_names(&out->v[0].provides, &r->provides);
 	size_t *sub = xcalloc(r->nsubpackages + 1, sizeof *sub);
+	size_t *owner = xcalloc(ents.n + 1, sizeof *owner);
 	for (size_t i = 0; i < r->nsubpackages; i++) {
 		const struct subpackage *sp = &r->subpackages[i];
 		sub[i] = pkg_index(out, sp->name.s, sp->summary ? sp->summary : r->summary);
@@ -227,25 +253,40 @@ int split_tree(const struct recipe *r, const char *destdir, struct split *out)
 		copy_names(&out->v[sub[i]].provides, &sp->provides);
 	}
 	for (size_t i = 0; rc == 0 && i < ents.n; i++) {
-		size_t k = assign(r, out, sub, &ents.v[i]);
-		sl_push(&out->v[k].files, ents.v[i].path);
+		owner[i] = assign(r, out, sub, &ents.v[i]);
+		sl_push(&out->v[owner[i]].files, ents.v[i].path);
 	}
 	if (rc == 0)
 		rc = check_nonempty(r, out, sub);
-	/* -dev needs exactly its main package: headers match the library. */
+	/* -dev needs exactly its main package (headers match the library) and
+	 * exactly the packages its symlinks point into (lib*.so -> a library
+	 * split off as `libfoo`): without them the link dangles. */
 	char *dev = xasprintf("%s-dev", r->name.s);
 	char *fullver = recipe_fullver(r);
 	for (size_t i = 1; i < out->n; i++) {
-		sl_sort(&out->v[i].files);
-		if (!strcmp(out->v[i].name, dev))
-			sl_push_own(&out->v[i].depends, xasprintf("%s=%s", r->name.s, fullver));
+		if (strcmp(out->v[i].name, dev))
+			continue;
+		sl_push_own(&out->v[i].depends, xasprintf("%s=%s", r->name.s, fullver));
+		for (size_t j = 0; rc == 0 && j < ents.n; j++) {
+			size_t k =
+				owner[j] == i ? link_owner(destdir, &ents, owner, j) : (size_t)-1;
+			char *d = k != (size_t)-1 && k != i && k != 0
+					  ? xasprintf("%s=%s", out->v[k].name, fullver)
+					  : NULL;
+			if (d && !sl_has(&out->v[i].depends, d))
+				sl_push(&out->v[i].depends, d);
+			free(d);
+		}
 	}
+	for (size_t i = 1; i < out->n; i++)
+		sl_sort(&out->v[i].files);
 	sl_sort(&out->v[0].files);
 	free(fullver);
 	free(dev);
 	for (size_t i = 0; i < ents.n; i++)
 		free(ents.v[i].path);
 	free(ents.v);
+	free(owner);
 	free(sub);
 	if (rc < 0)
 		split_free(out);

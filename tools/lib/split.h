@@ -38,7 +38,8 @@ struct split_pkg {
 				 * defaults "SUMMARY (development files)" and
 				 * "SUMMARY (documentation)" */
 	struct strlist files;	/* sorted relative paths */
-	struct strlist depends; /* from the recipe (+ NAME=VER for -dev) */
+	struct strlist depends; /* from the recipe; -dev: + NAME=VER and PKG=VER
+				 * of each package its symlinks point into */
 	struct strlist provides;
 };
 

@@ -97,6 +97,26 @@ TEST(split_assignment)
 	fixture_free(&f);
 }
 
+TEST(dev_depends_on_the_package_its_link_points_into)
+{
+	/* the library split off as libfoo: foo-dev's libfoo.so points there */
+	struct fixture f = fixture_new("subpackages:\n  - name: libfoo\n"
+				       "    files: [usr/lib/libfoo.so.*]\n");
+	make_tree(f.root);
+	struct split s;
+	CHECK(split_tree(f.r, f.root, &s) == 0);
+	const struct split_pkg *lib = find(&s, "libfoo"), *dev = find(&s, "foo-dev");
+	CHECK(lib && dev);
+	if (lib && dev) {
+		CHECK(files_are(lib, "usr/lib/libfoo.so.1 usr/lib/libfoo.so.1.0"));
+		CHECK(sl_has(&dev->depends, "foo=1.2-r3"));
+		CHECK(sl_has(&dev->depends, "libfoo=1.2-r3"));
+		CHECK(dev->depends.n == 2);
+	}
+	split_free(&s);
+	fixture_free(&f);
+}
+
 TEST(linker_script_lib_so_is_dev)
 {
 	/* libc.so as glibc installs it (a script) is -dev; a real library
@@ -172,6 +192,7 @@ int main(void)
 {
 	RUN(globs);
 	RUN(split_assignment);
+	RUN(dev_depends_on_the_package_its_link_points_into);
 	RUN(linker_script_lib_so_is_dev);
 	RUN(no_dev_or_doc_when_empty);
 	RUN(explicit_subpackage_without_files_is_an_error);
