@@ -191,10 +191,13 @@ char *build_script(const struct recipe *r, const struct build_env *e)
 			   &r->install_args);
 		break;
 	case STYLE_MESON:
+		/* pkg-config under both names: meson before 1.3 (Debian 12 has
+		 * 1.0) reads only `pkgconfig` and then finds no dependency */
 		if (e->cross)
 			sb_adds(&s,
 				"cat > /build/meson-cross.ini <<EOF\n[binaries]\nc = '$CC'\ncpp = "
 				"'$CXX'\nar = '$AR'\nstrip = '$STRIP'\npkg-config = 'pkg-config'\n"
+				"pkgconfig = 'pkg-config'\n"
 				"[properties]\nsys_root = '/sysroot'\n[host_machine]\nsystem = "
 				"'linux'\ncpu_family = '$ARCH'\ncpu = '$ARCH'\nendian = "
 				"'little'\nEOF\n");
