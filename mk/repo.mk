@@ -5,7 +5,7 @@ KEY_PUB  := $(KEY:.pem=.pub)
 
 # The local signing key, generated on first use outside the source tree.
 $(KEY): | $(KRILL)
-	$(Q)$(KRILL) keygen $(notdir $(basename $(KEY))) --dir $(dir $(KEY))
+	$(Q)$(KRILL) keygen $(notdir $(basename $(KEY))) --dir $(patsubst %/,%,$(dir $(KEY)))
 
 # Packages are hard-linked (or copied) in under temp names and renamed;
 # `krill index` then switches INDEX and INDEX.sig in together.
