@@ -411,11 +411,14 @@ static int package(struct buildrun *b, const char *tmpout)
 	for (size_t i = 0; i < ARRAY_LEN(dirs); i++)
 		sl_push_own(&syslibs, xasprintf(dirs[i], b->host));
 	o.system_libdirs = &syslibs;
+	char *deplib = path_join(b->sysroot, "usr/lib");
+	o.dep_libdir = deplib;
 	struct package_result res = {0};
 	if (!rc)
 		rc = package_port(&o, &res);
 	package_result_free(&res);
 	sl_free(&syslibs);
+	free(deplib);
 	free((void *)o.patches.v);
 	free((void *)o.deps.v);
 	free(dest);

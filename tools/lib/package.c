@@ -210,6 +210,24 @@ static int system_soname(const struct package_opts *o, const char *soname)
 	return 0;
 }
 
+/* A library of the port itself (another of its packages) or of the
+ * build's dependencies (o->dep_libdir): for ARCH=host, the packages must
+ * depend on it, the host's copy of that name is not it. */
+static int dep_soname(const struct package_opts *o, const char *soname)
+{
+	char *own = path_join(o->destdir, "usr/lib");
+	char *p = path_join(own, soname);
+	int hit = path_exists(p);
+	free(p);
+	free(own);
+	if (!hit && o->dep_libdir) {
+		p = path_join(o->dep_libdir, soname);
+		hit = path_exists(p);
+		free(p);
+	}
+	return hit;
+}
+
 static void fill_info(const struct package_opts *o, const struct split_pkg *p, const struct scan *s,
 		      struct pkginfo *pi)
 {
@@ -229,7 +247,7 @@ static void fill_info(const struct package_opts *o, const struct split_pkg *p, c
 	int host = !strcmp(o->arch, "host");
 	for (size_t i = 0; i < s->needed.n; i++)
 		if (!sl_has(&s->sonames, s->needed.v[i]) &&
-		    !(host && system_soname(o, s->needed.v[i])))
+		    !(host && system_soname(o, s->needed.v[i]) && !dep_soname(o, s->needed.v[i])))
 			sl_push_own(&pi->depends, xasprintf("so:%s", s->needed.v[i]));
 	for (size_t i = 0; i < s->host_needed.n; i++)
 		if (!sl_has(&s->sonames, s->host_needed.v[i]) &&

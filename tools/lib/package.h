@@ -72,6 +72,10 @@ struct package_opts {
 					       * sonames found there are the host's, not
 					       * dependencies, for ARCH=host files and
 					       * toolchain/ programs */
+	const char *dep_libdir;		      /* ARCH=host: the build sysroot's usr/lib;
+					       * a soname there is a dependency even when
+					       * the host has one of that name (a port's
+					       * OpenSSL 3.5 beside the host's 3.0) */
 	int zstd_level;			      /* 0: PACKAGE_ZSTD_LEVEL (benchmarks only) */
 };
 

@@ -524,6 +524,48 @@ TEST(linker_script_names_its_libraries)
 	fixture_free(&f);
 }
 
+TEST(host_dependency_libraries_beat_the_hosts)
+{
+	/* ARCH=host: libm.so.6 is the host's (no dependency); libmvec.so.1 is
+	 * in the host's dirs too but also in the build sysroot, so it came from
+	 * a build dependency and is one; libfoo.so.1 is the port's own */
+	struct fixture f = fixture_new("");
+	put(f.root, "usr/lib/libm.so",
+	    "/* GNU ld script */\nGROUP ( /usr/lib/libm.so.6  AS_NEEDED ( /usr/lib/libmvec.so.1 ) "
+	    "/usr/lib/libfoo.so.1 )\n",
+	    0644);
+	put(f.root, "usr/lib/libfoo.so.1", "not ELF", 0644);
+	char *sys = path_join(f.out, "../sys"), *dep = path_join(f.out, "../dep");
+	put(sys, "libm.so.6", "x", 0644);
+	put(sys, "libmvec.so.1", "x", 0644);
+	put(sys, "libfoo.so.1", "x", 0644);
+	put(dep, "libmvec.so.1", "x", 0644);
+	struct strlist sysdirs = STRLIST_INIT;
+	sl_push(&sysdirs, sys);
+	struct package_opts o = {.recipe = f.r,
+				 .arch = "host",
+				 .key = KEY,
+				 .destdir = f.root,
+				 .outdir = f.out,
+				 .source_date_epoch = SDE,
+				 .strip = "strip",
+				 .system_libdirs = &sysdirs,
+				 .dep_libdir = dep};
+	struct package_result res = {0};
+	CHECK(package_port(&o, &res) == 0);
+	const struct package_file *d = find(&res, "foo-dev");
+	CHECK(d != NULL);
+	if (d) {
+		CHECK(!sl_has(&d->info.depends, "so:libm.so.6"));
+		CHECK(sl_has(&d->info.depends, "so:libmvec.so.1"));
+		CHECK(sl_has(&d->info.depends, "so:libfoo.so.1"));
+	}
+	package_result_free(&res);
+	sl_free(&sysdirs);
+	free(sys), free(dep);
+	fixture_free(&f);
+}
+
 /* Package f's tree; the members of its first package (n = how many). */
 static int package_and_read(struct fixture *f, struct package_result *res, struct member *m,
 			    int max)
@@ -603,6 +645,7 @@ int main(void)
 	RUN(failure_leaves_outdir_alone);
 	RUN(runpath_into_destdir_is_an_error);
 	RUN(linker_script_names_its_libraries);
+	RUN(host_dependency_libraries_beat_the_hosts);
 	RUN(empty_root_is_a_meta_package);
 	RUN(bad_key_is_refused);
 	RUN(strip_false_keeps_debug_info);
