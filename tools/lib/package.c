@@ -336,7 +336,8 @@ static int write_provenance(const struct ctx *c, const struct package_file *pf, 
 		src[i] = (struct prov_ref){c->sources[i].url, c->sources[i].sha256};
 	/* Library versions that shape the package bytes. */
 	struct prov_ref *tools = xcalloc(o->tools.n + 2, sizeof *tools);
-	memcpy(tools, o->tools.v, o->tools.n * sizeof *tools);
+	if (o->tools.n) /* (memcpy from NULL is undefined even for 0 bytes) */
+		memcpy(tools, o->tools.v, o->tools.n * sizeof *tools);
 	tools[o->tools.n] = (struct prov_ref){"libzstd", ZSTD_versionString()};
 	tools[o->tools.n + 1] = (struct prov_ref){"libarchive", archive_version_string()};
 	struct prov_input pi = {
