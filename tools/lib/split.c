@@ -224,7 +224,7 @@ static size_t link_owner(const char *destdir, const struct entries *ents, const 
 	char *dir = path_dirname(ents->v[i].path);
 	char *target = buf[0] == '/' ? xstrdup(buf + 1) : path_join(dir, buf);
 	size_t k = (size_t)-1;
-	for (size_t j = 0; j < ents->n; j++)
+	for (size_t j = 0; k == (size_t)-1 && j < ents->n; j++)
 		if (!strcmp(ents->v[j].path, target))
 			k = owner[j];
 	free(target);
