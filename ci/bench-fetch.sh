@@ -12,7 +12,7 @@ KRILL=$TOP/build/host/bin/krill
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 C=${1:-$W/cache}
-cc -std=c11 -D_GNU_SOURCE -O2 -I"$TOP/tools/lib" -o "$W/bench" "$TOP/ci/bench-fetch.c" \
+cc -std=c11 -D_GNU_SOURCE -O2 $(for d in "$TOP"/tools/lib/*/; do printf -- "-I%s " "$d"; done) -o "$W/bench" "$TOP/ci/bench-fetch.c" \
 	"$TOP/build/host/lib/libkrill.a" \
 	$(pkg-config --libs yaml-0.1 openssl libzstd liblzma libarchive libcurl jansson libelf)
 

@@ -10,7 +10,7 @@ LEVELS=${*:-3 9 12 15 19}
 make -C "$TOP" -s tools >/dev/null
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
-cc -std=c11 -D_GNU_SOURCE -O2 -I"$TOP/tools/lib" -o "$W/bench" "$TOP/ci/bench-package.c" \
+cc -std=c11 -D_GNU_SOURCE -O2 $(for d in "$TOP"/tools/lib/*/; do printf -- "-I%s " "$d"; done) -o "$W/bench" "$TOP/ci/bench-package.c" \
 	"$TOP/build/host/lib/libkrill.a" \
 	$(pkg-config --libs yaml-0.1 openssl libzstd liblzma libarchive libcurl jansson libelf)
 printf 'name: bench\nversion: 1\nrelease: 1\nsummary: benchmark tree\nlicense: MIT\nbuild:\n  style: make\n' \

@@ -19,7 +19,7 @@ check-san:
 	$(Q)$(MAKE) check SAN=1
 
 # One committed style (.clang-format): `make format` applies it.
-FORMAT_SRCS = $(wildcard $(TOP)/tools/*.c $(TOP)/tools/*.h $(TOP)/tools/lib/*.[ch] \
+FORMAT_SRCS = $(wildcard $(TOP)/tools/*.c $(TOP)/tools/*.h $(TOP)/tools/lib/*/*.[ch] \
 	$(TOP)/tools/tests/unit/*.[ch] $(TOP)/tools/tests/fuzz/*.c $(TOP)/ci/*.c)
 .PHONY: format
 format:

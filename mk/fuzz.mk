@@ -17,7 +17,7 @@ FUZZ_NAMES   := $(patsubst $(FUZZ_SRCDIR)/fuzz_%.c,%,$(filter-out %/fuzz_main.c,
 	$(wildcard $(FUZZ_SRCDIR)/fuzz_*.c)))
 FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_FLAGS   := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
-	-fsanitize=address,undefined -I$(TOP)/tools/lib -DKRILL_VERSION='"$(KRILL_VERSION)"'
+	-fsanitize=address,undefined $(TOOLS_INCS) -DKRILL_VERSION='"$(KRILL_VERSION)"'
 FUZZ_OBJS    := $(patsubst $(TOP)/tools/lib/%.c,$(FUZZ_DIR)/obj/%.o,$(TOOLS_LIB_SRCS))
 
 # Library objects carry coverage instrumentation (fuzzer-no-link).

@@ -18,12 +18,16 @@ endif
 KRILL        := $(HOSTDIR)/bin/krill
 KRILL_VERSION := $(shell cat $(TOP)/tools/VERSION)
 TOOLS_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
-	$(TOOLS_OPT) $(TOOLS_SAN) -I$(TOP)/tools/lib \
+	$(TOOLS_OPT) $(TOOLS_SAN) $(TOOLS_INCS) \
 	-DKRILL_VERSION='"$(KRILL_VERSION)"' $(TOOLS_PKG_CFLAGS)
 TOOLS_PKG_CFLAGS = $(shell pkg-config --cflags $(TOOLS_PKGS))
 TOOLS_LIBS       = $(shell pkg-config --libs $(TOOLS_PKGS))
 
-TOOLS_LIB_SRCS := $(wildcard $(TOP)/tools/lib/*.c)
+# tools/lib/ is grouped by pipeline stage (tools/doc/layout.md); every
+# group is on the include path, so a module includes "util.h", not a path.
+TOOLS_LIB_DIRS := $(sort $(dir $(wildcard $(TOP)/tools/lib/*/*.c)))
+TOOLS_INCS     := $(patsubst %/,-I%,$(TOOLS_LIB_DIRS))
+TOOLS_LIB_SRCS := $(wildcard $(TOP)/tools/lib/*/*.c)
 TOOLS_CMD_SRCS := $(wildcard $(TOP)/tools/*.c)
 TOOLS_LIB_OBJS := $(patsubst $(TOP)/tools/%.c,$(HOSTDIR)/obj/%.o,$(TOOLS_LIB_SRCS))
 TOOLS_CMD_OBJS := $(patsubst $(TOP)/tools/%.c,$(HOSTDIR)/obj/%.o,$(TOOLS_CMD_SRCS))

@@ -1,5 +1,5 @@
 /* cmd_diff.c - `krill diff`: which packages, files and bytes differ
- * between two builds (the logic is tools/lib/diff.c). */
+ * between two builds (the logic is tools/lib/diff/diff.c). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,8 +2,8 @@
  * class and machine, whether it is a dynamically linked executable or a
  * shared library, its DT_SONAME and its DT_NEEDED list.
  *
- * Named elfinfo, not elf: a tools/lib/elf.h would shadow the system
- * <elf.h> that <libelf.h> includes, since tools/lib is on the -I path.
+ * Named elfinfo, not elf: an elf.h in a tools/lib/ group would shadow the system
+ * <elf.h> that <libelf.h> includes, since every group is on the -I path.
  */
 #ifndef KRILL_ELFINFO_H
 #define KRILL_ELFINFO_H
