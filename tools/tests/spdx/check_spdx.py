@@ -14,14 +14,19 @@
    [7.21, Annex F], filesAnalyzed false with no verification code and no
    files [7.8], license expressions made of ids, AND, OR, WITH and
    parentheses [Annex D] (ids are not checked against the license list).
-Prints one line per problem, "FILE: WHERE: what"; exits 1 if any.
+Prints one line per problem, "FILE: WHERE: what"; exits 1 if any, 2 if
+the checker itself cannot run (no jsonschema, no schema).
 """
 import json
 import os
 import re
 import sys
 
-import jsonschema
+try:
+    import jsonschema
+except ImportError:
+    print("check_spdx.py: python3-jsonschema is missing (mk/host-packages.txt)", file=sys.stderr)
+    sys.exit(2)
 
 SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "spdx-schema-2.3.json")
 ID = re.compile(r"^SPDXRef-[A-Za-z0-9.-]+$")
@@ -79,9 +84,8 @@ def license_ok(expr):
     return bool(toks) and disj() and pos == len(toks)
 
 
-def check(doc):
+def check(doc, schema):
     errs = []
-    schema = json.load(open(SCHEMA))
     for e in jsonschema.Draft7Validator(schema).iter_errors(doc):
         errs.append(("/".join(str(p) for p in e.absolute_path) or "(document)",
                      "schema: " + e.message))
@@ -170,6 +174,11 @@ def check(doc):
 
 
 def main():
+    try:
+        schema = json.load(open(SCHEMA, encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        print("check_spdx.py: %s: %s" % (SCHEMA, e), file=sys.stderr)
+        return 2
     bad = 0
     for path in sys.argv[1:]:
         try:
@@ -178,7 +187,7 @@ def main():
             print("%s: %s" % (path, e))
             bad = 1
             continue
-        for where, what in check(doc):
+        for where, what in check(doc, schema):
             print("%s: %s: %s" % (path, where, what))
             bad = 1
     return bad
