@@ -25,6 +25,7 @@ struct isrc {
 /* One installed package, checked. */
 struct ipkg {
 	const struct imgsbom_pkg *p;
+	const char *sha256; /* p->sha256 without a "sha256:" prefix */
 	char *id, *purl, *file;
 	const char *lic_concluded, *lic_declared, *download;
 	json_t *doc;		/* its parsed SBOM (owns the strings above) */
@@ -82,11 +83,21 @@ static int license_ok(const char *s)
 		       strlen(s);
 }
 
+/* Letters, digits and the given punctuation; 1 to 255 bytes. */
+static int token_ok(const char *s, const char *punct)
+{
+	if (!s || !*s || strlen(s) > 255)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || strchr(punct, *s)))
+			return 0;
+	return 1;
+}
+
 static int name_ok(const char *s)
 {
-	return s && *s && strlen(s) <= 255 &&
-	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+-") ==
-		       strlen(s);
+	return token_ok(s, "._+-");
 }
 
 static int cmp_pkg(const void *a, const void *b)
@@ -180,7 +191,7 @@ static int ctx_init(struct ctx *c, const struct imgsbom_input *in, const char *w
 		const struct pkginfo *pi = p->info;
 		const char *name = pi && name_ok(pi->name) ? pi->name : "?";
 		bad = !pi || !name_ok(pi->name)		       ? "name"
-		      : !pi->version || !name_ok(pi->version)  ? "version"
+		      : !token_ok(pi->version, "._+-~")	       ? "version"
 		      : !pi->arch || !name_ok(pi->arch)	       ? "arch"
 		      : !license_ok(pi->license)	       ? "license (an SPDX expression)"
 		      : pi->summary && !text_ok(pi->summary)   ? "summary"
@@ -193,6 +204,7 @@ static int ctx_init(struct ctx *c, const struct imgsbom_input *in, const char *w
 			ctx_free(c);
 			return -1;
 		}
+		c->v[c->n].sha256 = digest_hex(p->sha256);
 		c->v[c->n++].p = p;
 	}
 	qsort(c->v, c->n, sizeof *c->v, cmp_pkg);
@@ -458,7 +470,7 @@ static json_t *package_element(const struct ipkg *k)
 			      pi->name, "SPDXID", k->id, "versionInfo", pi->version,
 			      "packageFileName", k->file, "supplier", "Organization: Krill",
 			      "downloadLocation", k->download, "filesAnalyzed", 0, "checksums",
-			      checksum256(k->p->sha256), "licenseConcluded", k->lic_concluded,
+			      checksum256(k->sha256), "licenseConcluded", k->lic_concluded,
 			      "licenseDeclared", k->lic_declared, "copyrightText", "NOASSERTION");
 	const char *home = spdx_download_location(pi->homepage);
 	if (strcmp(home, "NOASSERTION"))
@@ -635,7 +647,7 @@ char *imgsbom_provenance(const struct imgsbom_input *in)
 		char *name = xasprintf("package:%s", c.v[i].file);
 		json_array_append_new(deps,
 				      json_pack("{s:s, s:s, s:{s:s}}", "uri", c.v[i].purl, "name",
-						name, "digest", "sha256", c.v[i].p->sha256));
+						name, "digest", "sha256", c.v[i].sha256));
 		free(name);
 	}
 	json_t *build = json_pack(

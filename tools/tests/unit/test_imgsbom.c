@@ -133,6 +133,14 @@ TEST(spdx_same_input_same_bytes)
 	struct imgsbom_input in2 = input(rev, NPKG);
 	char *c = imgsbom_spdx(&in2);
 	CHECK(a && c && !strcmp(a, c));
+	/* a digest given as sha256:HEX is the same digest */
+	char *pref = xasprintf("sha256:%s", shas[0]);
+	pkgs[0].sha256 = pref;
+	char *e = imgsbom_spdx(&in);
+	CHECK(a && e && !strcmp(a, e));
+	free(e);
+	free(pref);
+	pkgs[0].sha256 = shas[0];
 	/* another package digest: another document, another namespace */
 	char other[65];
 	memset(other, 'f', 64);
