@@ -61,5 +61,5 @@ new-port:
 
 .PHONY: lint
 lint: $(KRILL)
-	$(Q)$(KRILL) lint --ports $(PORTS_DIR)
+	$(Q)$(KRILL) lint --ports $(PORTS_DIR) --images $(IMAGES_DIR)
 	$(Q)$(KRILL) lint --ports $(BOOTSTRAP_DIR)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "graph.h"
+#include "imagespec.h"
 #include "verbs.h"
 
 static int run(int argc, char **argv);
@@ -12,12 +13,15 @@ static int run(int argc, char **argv);
 const struct verb verb_lint = {
 	"lint",
 	"check recipes and report every problem at once",
-	"usage: krill lint [--ports DIR] [--arch A] [PORT...]\n"
+	"usage: krill lint [--ports DIR] [--arch A] [--images DIR] [PORT...]\n"
 	"\n"
 	"Checks every recipe under DIR (default: ports) strictly: unknown keys, wrong\n"
 	"types, missing fields, malformed sha256, bad versions, bad SPDX licenses,\n"
 	"folder/name mismatches, duplicate providers, missing dependencies and cycles.\n"
 	"With PORT names, reports only problems in those ports' recipes.\n"
+	"With --images DIR, also checks every DIR/*.yaml image spec as strictly\n"
+	"(tools/doc/image.md): unknown or duplicate keys, wrong types, bad names,\n"
+	"paths, ids, permissions and archs.\n"
 	"Each problem is one line `path:line:col: what is wrong, what was expected`.\n"
 	"Exit status: 0 clean, 1 problems found, 2 usage.\n",
 	run,
@@ -43,6 +47,24 @@ static void lint_port_files(const struct graph *g, struct diags *d)
 	}
 }
 
+/* Every image spec DIR/NAME.yaml. */
+static void lint_images(const char *dir, struct diags *d)
+{
+	struct strlist l = STRLIST_INIT;
+	if (list_dir(dir, &l) < 0) {
+		diag_add(d, dir, (struct pos){0, 0}, "cannot read: %s", kr_errmsg());
+		return;
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		if (!str_ends(l.v[i], ".yaml"))
+			continue;
+		char *p = path_join(dir, l.v[i]);
+		imagespec_free(imagespec_load(p, d));
+		free(p);
+	}
+	sl_free(&l);
+}
+
 static int wanted(const struct diag *x, int nnames, char **names, const char *dir)
 {
 	if (!nnames)
@@ -64,14 +86,16 @@ static int run(int argc, char **argv)
 	static const struct option opts[] = {
 		{"ports", required_argument, NULL, 'p'},
 		{"arch", required_argument, NULL, 'a'},
+		{"images", required_argument, NULL, 'i'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *dir = "ports", *arch = NULL;
+	const char *dir = "ports", *arch = NULL, *images = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "p:a:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:a:i:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': dir = optarg; break;
 		case 'a': arch = optarg; break;
+		case 'i': images = optarg; break;
 		default: return verb_usage_error(&verb_lint, "bad option");
 		}
 	}
@@ -86,6 +110,8 @@ static int run(int argc, char **argv)
 	for (size_t i = 0; i < d.n; i++)
 		if (wanted(&d.v[i], argc - optind, argv + optind, dir))
 			diag_add(&shown, d.v[i].file, d.v[i].pos, "%s", d.v[i].msg);
+	if (images)
+		lint_images(images, &shown);
 	for (int i = optind; i < argc; i++) {
 		char *pdir = path_join(dir, argv[i]);
 		char *p = path_join(pdir, "port.yaml");

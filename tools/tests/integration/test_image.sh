@@ -120,6 +120,22 @@ check "without SOURCE_DATE_EPOCH: the newest package file's time" \
 	'[ $? -eq 0 ] && blob sde "$(jq_py "d[\"manifests\"][0][\"digest\"]" <out/sde/index.json)" | grep -q "\"org.opencontainers.image.created\":\"20"'
 export SOURCE_DATE_EPOCH=1700000000
 
+# --- make: image-files (what `make images` runs after `make index`) and
+# images-multi, from OUT/ARCH/repo with the KEY's public half
+mkdir -p "$T/mk/out/x86_64" "$T/mk/out/aarch64" "$T/mk/images"
+cp -r repo-x86_64 "$T/mk/out/x86_64/repo" && cp -r repo-aarch64 "$T/mk/out/aarch64/repo"
+grep -v -e '^  repositories:' -e '^  keyring:' images/demo.yaml >"$T/mk/images/demo.yaml"
+mk() { make -C "$TOP" SAN="${SAN:-0}" OUT="$T/mk/out" IMAGES_DIR="$T/mk/images" KEY="$T/keys/test.pem" "$@"; }
+mk image-files ARCH=x86_64 >"$T/mk1" 2>&1
+check "make image-files builds NAME-ARCH" '[ $? -eq 0 ] && [ -f "$T/mk/out/images/demo-x86_64/index.json" ] && [ -f "$T/mk/out/images/demo-x86_64.oci.tar" ]' || cat "$T/mk1"
+mk image-files ARCH=x86_64 >"$T/mk2" 2>&1
+check "a second make image-files does nothing" 'grep -q "Nothing to be done" "$T/mk2" && ! grep -q "^image:" "$T/mk2"'
+mk images-multi ARCHES="x86_64 aarch64" >"$T/mk3" 2>&1
+check "make images-multi: one index over both arches" \
+	'[ $? -eq 0 ] && [ "$(cat "$T/mk/out/images/demo/blobs/sha256/$(jq_py "d[\"manifests\"][0][\"digest\"][7:]" <"$T/mk/out/images/demo/index.json")" | jq_py "len([m for m in d[\"manifests\"] if \"platform\" in m])")" = 2 ]' || cat "$T/mk3"
+"$KRILL" lint --ports "$T/ports" --images images >"$T/lint" 2>&1
+check "krill lint --images: a good spec is clean" '[ $? -eq 0 ]' || cat "$T/lint"
+
 # --- failures: located, nothing overwritten
 state() { sums out/two; }
 before=$(state)
@@ -132,6 +148,8 @@ cp images/demo.yaml "$T/good.yaml"
 sed 's/^work-dir: \/$/wrok-dir: \//' "$T/good.yaml" >images/demo.yaml
 K --arch x86_64 -o out/two 2>"$T/err"; rc=$?
 fails "unknown key: located error, nothing written" "images/demo.yaml:12:1: unknown key 'wrok-dir'"
+"$KRILL" lint --ports "$T/ports" --images images >"$T/lint" 2>&1
+check "krill lint --images reports it too" '[ $? -eq 1 ] && grep -q "images/demo.yaml:12:1: unknown key" "$T/lint"'
 sed 's/packages: \[tbase, tlibc, greet\]/packages: [tbase, tlibc, greet, nothere]/' "$T/good.yaml" >images/demo.yaml
 K --arch x86_64 -o out/two 2>"$T/err"; rc=$?
 fails "missing package: located error" "images/demo.yaml:5:35: package 'nothere' is not in the repositories for x86_64"
