@@ -144,8 +144,9 @@ static int run(int argc, char **argv)
 		bad = "expected at least one --arch";
 	else if (!bad && (!o.out || !*o.out))
 		bad = "expected -o DIR";
-	else if (!bad && o.tag && (!*o.tag || strspn(o.tag, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-						   "0123456789._-") != strlen(o.tag)))
+	else if (!bad && o.tag &&
+		 (!*o.tag || strspn(o.tag, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+					   "0123456789._-") != strlen(o.tag)))
 		bad = "--tag: expected letters, digits, '.', '_' and '-'";
 	if (bad) {
 		rc = verb_usage_error(&verb_image, "%s", bad);

@@ -204,8 +204,9 @@ static int check_offered(const struct imagespec *s, const struct client *c, cons
 			continue;
 		if (missing++)
 			sb_addc(&msg, '\n');
-		sb_printf(&msg, "%s:%d:%d: package '%s' is not in the repositories for %s, expected "
-				"every package of contents.packages for every arch built",
+		sb_printf(&msg,
+			  "%s:%d:%d: package '%s' is not in the repositories for %s, expected "
+			  "every package of contents.packages for every arch built",
 			  s->path, s->packages.v[i].pos.line, s->packages.v[i].pos.col,
 			  s->packages.v[i].s, arch);
 	}
@@ -481,7 +482,8 @@ static int paths(const struct imagespec *s, int rootfd, struct arch_state *a)
 		case ISP_EMPTY_FILE:
 		case ISP_SYMLINK: {
 			if (exists) {
-				kr_err("%s exists in the image (installed by a package), expected a "
+				kr_err("%s exists in the image (installed by a package), expected "
+				       "a "
 				       "new path",
 				       p->path.s);
 				rc = -1;
@@ -508,7 +510,8 @@ static int paths(const struct imagespec *s, int rootfd, struct arch_state *a)
 		}
 		case ISP_PERMISSIONS:
 			if (!exists) {
-				kr_err("%s is not in the image, expected a path a package installed",
+				kr_err("%s is not in the image, expected a path a package "
+				       "installed",
 				       p->path.s);
 				rc = -1;
 			}
@@ -667,16 +670,20 @@ static int put_referrer(const char *dir, char *doc, const char *type, const stru
 	return rc;
 }
 
-static int write_arch(const struct imagespec *s, const struct image_opts *o,
-		      struct arch_state *a, const char *layout, int64_t sde, struct oci_desc *refs,
-		      size_t *nrefs)
+static int write_arch(const struct imagespec *s, const struct image_opts *o, struct arch_state *a,
+		      const char *layout, int64_t sde, struct oci_desc *refs, size_t *nrefs)
 {
 	/* layer */
 	char *tmp = xasprintf("%s/layer.tmp", layout);
 	struct layer_opts lo = {o->comp, sde, a->ov, a->nov};
 	struct pkgtar_result res;
-	struct oci_desc layer = {o->comp == PKGTAR_ZSTD ? OCI_LAYER_ZSTD : OCI_LAYER_GZIP, "", 0,
-				 NULL, NULL, NULL, NULL};
+	struct oci_desc layer = {o->comp == PKGTAR_ZSTD ? OCI_LAYER_ZSTD : OCI_LAYER_GZIP,
+				 "",
+				 0,
+				 NULL,
+				 NULL,
+				 NULL,
+				 NULL};
 	int rc = layer_write(a->root, tmp, &lo, &res);
 	if (rc == 0)
 		rc = oci_put_file(layout, tmp, res.sha256, res.size, &layer);
@@ -693,8 +700,8 @@ static int write_arch(const struct imagespec *s, const struct image_opts *o,
 	char *comment = sl_join(&names, " "), *diff_id = xasprintf("sha256:%s", res.tar_sha256);
 	char *by = xasprintf("krill image %s", spec_label(s));
 	json_t *ann = annotations(s, o, a, sde);
-	struct oci_config c = {a->oarch, a->variant, sde,	 s->run_as.s, &env,    &s->entrypoint,
-			       &s->cmd,	 s->work_dir, ann,	 diff_id,     by,      comment};
+	struct oci_config c = {a->oarch, a->variant,  sde, s->run_as.s, &env, &s->entrypoint,
+			       &s->cmd,	 s->work_dir, ann, diff_id,	by,   comment};
 	struct oci_desc config = {0};
 	rc = put_text(layout, oci_config_json(&c), OCI_CONFIG, &config);
 	/* manifest */
@@ -715,9 +722,10 @@ static int write_arch(const struct imagespec *s, const struct image_opts *o,
 	for (size_t i = 0; i < a->n; i++)
 		pk[i] = (struct imgsbom_pkg){&a->infos[i], a->sha256[i], a->size[i], a->sbom[i],
 					     a->sbom_len[i]};
-	struct imgsbom_input in = {s->name,	      a->arch,	 spec_label(s), s->sha256,
-				   a->index_sha256, a->index_version, a->repo_name, sde,
-				   pk,		      a->n,	 a->manifest.digest};
+	struct imgsbom_input in = {
+		s->name,	   a->arch,	 spec_label(s), s->sha256, a->index_sha256,
+		a->index_version,  a->repo_name, sde,		pk,	   a->n,
+		a->manifest.digest};
 	char created[21];
 	oci_time(sde, created);
 	rc = put_referrer(layout, imgsbom_spdx(&in), SPDX_MEDIA, &a->manifest, created,

@@ -186,7 +186,8 @@ static void get_kvs(struct ctx *c, const yaml_node_t *n, const char *key, struct
 		return;
 	size_t cnt = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
 	*out = xcalloc(cnt + 1, sizeof **out);
-	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
 		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
 		yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
 		char *ks = NULL, *vs = NULL;
@@ -225,7 +226,8 @@ static int valid_name(const char *s)
 	if (!*s || !(islower((unsigned char)*s) || isdigit((unsigned char)*s)))
 		return 0;
 	for (; *s; s++)
-		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || strchr("+._-", *s)))
+		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) ||
+		      strchr("+._-", *s)))
 			return 0;
 	return 1;
 }
@@ -282,8 +284,8 @@ static void check_arch_vars(struct ctx *c, const struct ispstr *s)
 			v += 7;
 			continue;
 		}
-		diag_add(c->d, c->file, s->pos, "unknown variable in '%.200s', expected only ${arch}",
-			 s->s);
+		diag_add(c->d, c->file, s->pos,
+			 "unknown variable in '%.200s', expected only ${arch}", s->s);
 		return;
 	}
 }
@@ -310,9 +312,10 @@ static void k_keyring(struct ctx *c, const yaml_node_t *v, const char *k, void *
 		return;
 	for (size_t i = 0; i < S->keyring.n; i++)
 		if (!str_ends(S->keyring.v[i].s, ".pub") || strstr(S->keyring.v[i].s, "://"))
-			diag_add(c->d, c->file, S->keyring.v[i].pos,
-				 "bad key '%.200s', expected the path of a NAME.pub public key file",
-				 S->keyring.v[i].s);
+			diag_add(
+				c->d, c->file, S->keyring.v[i].pos,
+				"bad key '%.200s', expected the path of a NAME.pub public key file",
+				S->keyring.v[i].s);
 }
 
 static void k_packages(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
@@ -324,10 +327,11 @@ static void k_packages(struct ctx *c, const yaml_node_t *v, const char *k, void 
 	for (size_t i = 0; i < S->packages.n; i++) {
 		const struct ispstr *p = &S->packages.v[i];
 		if (!valid_pkgspec(p->s))
-			diag_add(c->d, c->file, p->pos,
-				 "bad package '%.200s', expected NAME or NAME OP VERSION (OP one of "
-				 "< <= = >= >)",
-				 p->s);
+			diag_add(
+				c->d, c->file, p->pos,
+				"bad package '%.200s', expected NAME or NAME OP VERSION (OP one of "
+				"< <= = >= >)",
+				p->s);
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(S->packages.v[j].s, p->s))
 				diag_add(c->d, c->file, p->pos,
@@ -352,8 +356,9 @@ static void k_contents(struct ctx *c, const yaml_node_t *v, const char *k, void 
 static void k_groupname(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
 {
 	if (get_pstr(c, v, k, &G->name) && !valid_account(G->name.s))
-		BAD(v, "bad groupname '%.200s', expected lowercase letters, digits, _ and - (at "
-		       "most 32, starting with a letter or _)",
+		BAD(v,
+		    "bad groupname '%.200s', expected lowercase letters, digits, _ and - (at "
+		    "most 32, starting with a letter or _)",
 		    G->name.s);
 }
 static void k_ggid(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
@@ -381,8 +386,9 @@ static const struct key group_keys[] = {
 static void k_username(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
 {
 	if (get_pstr(c, v, k, &U->name) && !valid_account(U->name.s))
-		BAD(v, "bad username '%.200s', expected lowercase letters, digits, _ and - (at "
-		       "most 32, starting with a letter or _)",
+		BAD(v,
+		    "bad username '%.200s', expected lowercase letters, digits, _ and - (at "
+		    "most 32, starting with a letter or _)",
 		    U->name.s);
 }
 static void k_uid(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
@@ -477,8 +483,9 @@ static void check_accounts(struct ctx *c, struct imagespec *s)
 {
 	for (size_t i = 0; i < s->ngroups; i++)
 		for (size_t j = 0; j < i && s->groups[i].name.s; j++)
-			if (s->groups[j].name.s && (!strcmp(s->groups[i].name.s, s->groups[j].name.s) ||
-						    s->groups[i].gid == s->groups[j].gid))
+			if (s->groups[j].name.s &&
+			    (!strcmp(s->groups[i].name.s, s->groups[j].name.s) ||
+			     s->groups[i].gid == s->groups[j].gid))
 				diag_add(c->d, c->file, s->groups[i].name.pos,
 					 "group '%s' (gid %u) clashes with group '%s' (gid %u), "
 					 "expected unique names and gids",
@@ -495,8 +502,8 @@ static void check_accounts(struct ctx *c, struct imagespec *s)
 		if (!u->shell)
 			u->shell = xstrdup("/sbin/nologin");
 		for (size_t j = 0; j < i; j++)
-			if (s->users[j].name.s && (!strcmp(u->name.s, s->users[j].name.s) ||
-						   u->uid == s->users[j].uid))
+			if (s->users[j].name.s &&
+			    (!strcmp(u->name.s, s->users[j].name.s) || u->uid == s->users[j].uid))
 				diag_add(c->d, c->file, u->name.pos,
 					 "user '%s' (uid %u) clashes with user '%s' (uid %u), "
 					 "expected unique names and uids",
@@ -525,8 +532,9 @@ static void check_accounts(struct ctx *c, struct imagespec *s)
 static void k_ppath(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
 {
 	if (get_pstr(c, v, k, &P->path) && (!valid_abspath(P->path.s) || !P->path.s[1]))
-		BAD(v, "bad path '%.200s', expected an absolute path below / without '.', '..' or "
-		       "'//'",
+		BAD(v,
+		    "bad path '%.200s', expected an absolute path below / without '.', '..' or "
+		    "'//'",
 		    P->path.s);
 }
 static void k_ptype(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
@@ -580,7 +588,7 @@ static const struct key path_keys[] = {
 static void path_init(void *obj)
 {
 	((struct ispath *)obj)->mode = -1;
-	((struct ispath *)obj)->type = (enum ispath_type)-1;
+	((struct ispath *)obj)->type = (enum ispath_type) - 1;
 }
 
 static void k_paths(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
@@ -657,11 +665,16 @@ static void k_annotations(struct ctx *c, const yaml_node_t *v, const char *k, vo
 }
 
 static const struct key top_keys[] = {
-	{"description", k_description, 0}, {"contents", k_contents, 1},
-	{"accounts", k_accounts, 0},	   {"entrypoint", k_entrypoint, 0},
-	{"cmd", k_cmd, 0},		   {"environment", k_environment, 0},
-	{"work-dir", k_work_dir, 0},	   {"archs", k_archs, 0},
-	{"annotations", k_annotations, 0}, {"paths", k_paths, 0},
+	{"description", k_description, 0},
+	{"contents", k_contents, 1},
+	{"accounts", k_accounts, 0},
+	{"entrypoint", k_entrypoint, 0},
+	{"cmd", k_cmd, 0},
+	{"environment", k_environment, 0},
+	{"work-dir", k_work_dir, 0},
+	{"archs", k_archs, 0},
+	{"annotations", k_annotations, 0},
+	{"paths", k_paths, 0},
 };
 #undef S
 
@@ -733,8 +746,9 @@ struct imagespec *imagespec_load_mem(const char *data, size_t len, const char *p
 			yaml_error(d, path, &parser);
 		else {
 			if (yaml_document_get_root_node(&extra))
-				diag_add(d, path, (struct pos){(int)extra.start_mark.line + 1, 1},
-					 "a second YAML document, expected one image spec per file");
+				diag_add(
+					d, path, (struct pos){(int)extra.start_mark.line + 1, 1},
+					"a second YAML document, expected one image spec per file");
 			yaml_document_delete(&extra);
 		}
 	}

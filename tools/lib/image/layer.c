@@ -8,7 +8,6 @@
 
 #include "util.h"
 
-
 /* Every path below root (relative), depth first; sorted afterwards. */
 static int collect(const char *root, const char *rel, struct strlist *out)
 {

@@ -110,7 +110,8 @@ char *oci_manifest_json(const struct oci_desc *config, const struct oci_desc *la
 	if (artifact_type)
 		json_object_set_new(j, "artifactType", json_string(artifact_type));
 	json_t *cfg = oci_desc_json(config);
-	if (!strcmp(config->media_type, OCI_EMPTY)) /* the spec's empty descriptor carries its data */
+	if (!strcmp(config->media_type,
+		    OCI_EMPTY)) /* the spec's empty descriptor carries its data */
 		json_object_set_new(cfg, "data", json_string("e30="));
 	json_object_set_new(j, "config", cfg);
 	json_t *l = json_array();

@@ -24,7 +24,7 @@ struct oci_desc {
 	const char *media_type;
 	char digest[7 + SHA256_HEX_LEN + 1]; /* "sha256:HEX" */
 	uint64_t size;
-	const char *artifact_type; /* or NULL */
+	const char *artifact_type;  /* or NULL */
 	const char *arch, *variant; /* platform (OCI names), or NULL */
 	json_t *annotations;	    /* borrowed, or NULL */
 };
@@ -41,8 +41,8 @@ json_t *oci_desc_json(const struct oci_desc *d);
 struct oci_config {
 	const char *arch, *variant;
 	int64_t created;
-	const char *user;	 /* or NULL */
-	const struct strlist *env; /* "K=V" */
+	const char *user;			/* or NULL */
+	const struct strlist *env;		/* "K=V" */
 	const struct strlist *entrypoint, *cmd; /* NULL or empty: not set */
 	const char *work_dir;			/* or NULL */
 	json_t *labels;				/* borrowed, or NULL */

@@ -261,8 +261,8 @@ int pkgtar_add_path(struct pkgtar *t, const char *root, const char *rel, const c
 	return pkgtar_add_path_owned(t, root, rel, hardlink, NULL);
 }
 
-int pkgtar_add_path_owned(struct pkgtar *t, const char *root, const char *rel,
-			  const char *hardlink, const struct pkgtar_owner *own)
+int pkgtar_add_path_owned(struct pkgtar *t, const char *root, const char *rel, const char *hardlink,
+			  const struct pkgtar_owner *own)
 {
 	char *full = path_join(root, rel);
 	struct stat st;

@@ -49,8 +49,8 @@ int pkgtar_add_data(struct pkgtar *t, const char *name, const void *data, size_t
  * disk); with hardlink set, a hardlink member to that earlier member. */
 int pkgtar_add_path(struct pkgtar *t, const char *root, const char *rel, const char *hardlink);
 /* The same with an owner and mode override (own NULL: root, the file's mode). */
-int pkgtar_add_path_owned(struct pkgtar *t, const char *root, const char *rel,
-			  const char *hardlink, const struct pkgtar_owner *own);
+int pkgtar_add_path_owned(struct pkgtar *t, const char *root, const char *rel, const char *hardlink,
+			  const struct pkgtar_owner *own);
 /* Finish, fsync and close; the sha256 and size of the compressed file.
  * Frees t, also on failure. */
 int pkgtar_close(struct pkgtar *t, char sha256[65], uint64_t *size);

@@ -121,8 +121,9 @@ TEST(json_documents)
 	sl_push(&env, "PATH=/bin");
 	sl_push(&ep, "/bin/sh");
 	json_t *labels = json_pack("{s:s}", "a", "b");
-	struct oci_config c = {"arm64", "v8", 1700000000, "65532", &env, &ep, NULL, "/",
-			       labels,	"sha256:00", "krill image x.yaml", "p q"};
+	struct oci_config c = {
+		"arm64", "v8",	      1700000000,	    "65532", &env, &ep, NULL, "/",
+		labels,	 "sha256:00", "krill image x.yaml", "p q"};
 	char *cfg = oci_config_json(&c);
 	CHECK_STR(cfg, "{\"created\":\"2023-11-14T22:13:20Z\",\"architecture\":\"arm64\","
 		       "\"variant\":\"v8\",\"os\":\"linux\",\"config\":{\"User\":\"65532\","
@@ -133,11 +134,12 @@ TEST(json_documents)
 	struct oci_desc cd = {OCI_CONFIG, "sha256:c", 3, NULL, NULL, NULL, NULL};
 	struct oci_desc ld = {OCI_LAYER_GZIP, "sha256:l", 5, NULL, NULL, NULL, NULL};
 	char *m = oci_manifest_json(&cd, &ld, 1, NULL, NULL, labels);
-	CHECK_STR(m, "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+"
-		     "json\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
-		     "\"digest\":\"sha256:c\",\"size\":3},\"layers\":[{\"mediaType\":\"application/"
-		     "vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"sha256:l\",\"size\":5}],"
-		     "\"annotations\":{\"a\":\"b\"}}");
+	CHECK_STR(m,
+		  "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+"
+		  "json\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
+		  "\"digest\":\"sha256:c\",\"size\":3},\"layers\":[{\"mediaType\":\"application/"
+		  "vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"sha256:l\",\"size\":5}],"
+		  "\"annotations\":{\"a\":\"b\"}}");
 	struct oci_desc empty = {OCI_EMPTY, "sha256:e", 2, NULL, NULL, NULL, NULL};
 	struct oci_desc subj = {OCI_MANIFEST, "sha256:m", 9, NULL, NULL, NULL, NULL};
 	char *r = oci_manifest_json(&empty, &ld, 1, "application/spdx+json", &subj, NULL);
@@ -148,10 +150,11 @@ TEST(json_documents)
 			"\"digest\":\"sha256:m\",\"size\":9}"));
 	struct oci_desc md = {OCI_MANIFEST, "sha256:m", 9, NULL, "arm64", "v8", NULL};
 	char *ix = oci_index_json(&md, 1, NULL);
-	CHECK_STR(ix, "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
-		      "\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-		      "\"digest\":\"sha256:m\",\"size\":9,\"platform\":{\"architecture\":\"arm64\","
-		      "\"os\":\"linux\",\"variant\":\"v8\"}}]}");
+	CHECK_STR(ix,
+		  "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+		  "\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+		  "\"digest\":\"sha256:m\",\"size\":9,\"platform\":{\"architecture\":\"arm64\","
+		  "\"os\":\"linux\",\"variant\":\"v8\"}}]}");
 	const char *a, *v;
 	CHECK(oci_platform("x86_64", &a, &v) == 0 && !strcmp(a, "amd64") && !v);
 	CHECK(oci_platform("aarch64", &a, &v) == 0 && !strcmp(a, "arm64") && !strcmp(v, "v8"));

@@ -22,25 +22,25 @@ static int has(const struct diags *d, int line, int col, const char *want)
 TEST(full_spec)
 {
 	struct diags d = DIAGS_INIT;
-	struct imagespec *s = load(
-		"description: d\n"
-		"contents:\n"
-		"  repositories: [\"https://x/${arch}/r\"]\n"
-		"  keyring: [k/a.pub]\n"
-		"  packages: [a, \"b>=1.0\"]\n"
-		"accounts:\n"
-		"  groups: [{groupname: g, gid: 7, members: [u]}]\n"
-		"  users: [{username: u, uid: 9}]\n"
-		"  run-as: \"9:7\"\n"
-		"entrypoint: [/bin/a, -x]\n"
-		"cmd: [b]\n"
-		"environment: {PATH: /bin, X_1: \"0755\"}\n"
-		"work-dir: /w\n"
-		"archs: [aarch64]\n"
-		"annotations: {k: v}\n"
-		"paths: [{path: /d, type: directory, uid: 1, gid: 2, permissions: 0750},\n"
-		"        {path: /l, type: symlink, source: d}]\n",
-		&d);
+	struct imagespec *s =
+		load("description: d\n"
+		     "contents:\n"
+		     "  repositories: [\"https://x/${arch}/r\"]\n"
+		     "  keyring: [k/a.pub]\n"
+		     "  packages: [a, \"b>=1.0\"]\n"
+		     "accounts:\n"
+		     "  groups: [{groupname: g, gid: 7, members: [u]}]\n"
+		     "  users: [{username: u, uid: 9}]\n"
+		     "  run-as: \"9:7\"\n"
+		     "entrypoint: [/bin/a, -x]\n"
+		     "cmd: [b]\n"
+		     "environment: {PATH: /bin, X_1: \"0755\"}\n"
+		     "work-dir: /w\n"
+		     "archs: [aarch64]\n"
+		     "annotations: {k: v}\n"
+		     "paths: [{path: /d, type: directory, uid: 1, gid: 2, permissions: 0750},\n"
+		     "        {path: /l, type: symlink, source: d}]\n",
+		     &d);
 	CHECK(d.n == 0);
 	CHECK(s && s->packages.n == 2);
 	CHECK_STR(s->name, "t");
@@ -64,21 +64,22 @@ TEST(full_spec)
 TEST(every_error_located)
 {
 	struct diags d = DIAGS_INIT;
-	struct imagespec *s = load("contents:\n"			       /* 1 */
-				   "  packages: [a, a, \"B\"]\n"	       /* 2 */
-				   "  keyring: [x.pem]\n"		       /* 3 */
-				   "contents: {}\n"			       /* 4 */
-				   "wat: 1\n"				       /* 5 */
-				   "cmd: /bin/sh\n"			       /* 6 */
-				   "work-dir: rel\n"			       /* 7 */
-				   "archs: [mips]\n"			       /* 8 */
-				   "accounts:\n"			       /* 9 */
-				   "  users: [{username: u, uid: 1x}, {uid: 2}]\n" /* 10 */
-				   "  groups: [{groupname: g, gid: 1}, {groupname: g, gid: 1}]\n"
-				   "  run-as: nobody\n"			      /* 12 */
-				   "environment: {1A: x}\n"		      /* 13 */
-				   "paths: [{path: /a, type: symlink}, {path: x, type: directory}]\n",
-				   &d);
+	struct imagespec *s =
+		load("contents:\n"				     /* 1 */
+		     "  packages: [a, a, \"B\"]\n"		     /* 2 */
+		     "  keyring: [x.pem]\n"			     /* 3 */
+		     "contents: {}\n"				     /* 4 */
+		     "wat: 1\n"					     /* 5 */
+		     "cmd: /bin/sh\n"				     /* 6 */
+		     "work-dir: rel\n"				     /* 7 */
+		     "archs: [mips]\n"				     /* 8 */
+		     "accounts:\n"				     /* 9 */
+		     "  users: [{username: u, uid: 1x}, {uid: 2}]\n" /* 10 */
+		     "  groups: [{groupname: g, gid: 1}, {groupname: g, gid: 1}]\n"
+		     "  run-as: nobody\n"     /* 12 */
+		     "environment: {1A: x}\n" /* 13 */
+		     "paths: [{path: /a, type: symlink}, {path: x, type: directory}]\n",
+		     &d);
 	CHECK(s != NULL);
 	CHECK(has(&d, 2, 17, "package 'a' listed twice"));
 	CHECK(has(&d, 2, 20, "bad package 'B'"));
