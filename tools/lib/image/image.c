@@ -88,9 +88,14 @@ static int root_read(int rootfd, const char *rel, char **data, size_t *len)
 	struct sb b = SB_INIT;
 	char buf[8192];
 	ssize_t n;
-	while ((n = read(fd, buf, sizeof buf)) > 0 && b.len < (16u << 20))
+	while ((n = read(fd, buf, sizeof buf)) > 0 && b.len <= (16u << 20))
 		sb_add(&b, buf, (size_t)n);
 	close(fd);
+	if (n > 0) { /* a package's passwd is hostile input too */
+		kr_err("/%s in the image root: over 16 MiB, expected a small text file", rel);
+		sb_free(&b);
+		return -1;
+	}
 	if (n < 0) {
 		kr_err("/%s in the image root: read error: %s", rel, strerror(errno));
 		sb_free(&b);
