@@ -573,7 +573,8 @@ char *imgsbom_spdx(const struct imgsbom_input *in)
 			ctx_free(&c);
 			return NULL;
 		}
-	qsort(c.src, c.nsrc, sizeof *c.src, cmp_src);
+	if (c.nsrc) /* qsort wants a non-NULL array even for 0 elements */
+		qsort(c.src, c.nsrc, sizeof *c.src, cmp_src);
 	json_t *pkgs = json_array(), *rels = json_array();
 	json_array_append_new(pkgs, image_element(&c));
 	json_array_append_new(rels, relationship("SPDXRef-DOCUMENT", "DESCRIBES", IMAGE_ID));

@@ -309,6 +309,8 @@ TEST(spdx_hostile_package_sbom_refused)
 	setup();
 }
 
+static int spdx_check(const char *doc, const char *tag, int expect_valid);
+
 TEST(spdx_bad_input_refused)
 {
 	setup();
@@ -329,6 +331,15 @@ TEST(spdx_bad_input_refused)
 	struct imgsbom_input in2 = input(twice, 2);
 	s = imgsbom_spdx(&in2);
 	CHECK(!s && strstr(kr_errmsg(), "listed twice"));
+	free(s);
+	/* an image without packages (so without sources) is still a document */
+	setup();
+	struct imgsbom_input none = input(NULL, 0);
+	s = imgsbom_spdx(&none);
+	json_t *doc = parse(s);
+	CHECK(doc && json_array_size(json_object_get(doc, "packages")) == 1);
+	CHECK(s && spdx_check(s, "image SBOM without packages", 1));
+	json_decref(doc);
 	free(s);
 	setup();
 	in.index_digest = "sha256:xyz";
