@@ -20,6 +20,7 @@ help:
 	@echo "  bench            benchmarks (ci/bench-*.sh; figures in tools/doc/benchmarks.md)"
 	@echo "  fuzz             run a libFuzzer target (FUZZ=recipe FUZZ_SECONDS=600)"
 	@echo "  tools            build krill into build/host/bin/krill"
+	@echo "  man              man pages into build/host/man/man1/"
 	@echo "  format           apply the committed C style (.clang-format)"
 	@echo "  clean            remove build/ and out/"
 	@echo "  distclean        also remove the cache (CACHE_DIR)"

@@ -53,6 +53,14 @@ check make_help_lists_targets '[ -z "$WHY" ]'
 check make_help_lists_variables 'grep -q "ARCH=" "$T/help" && grep -q "JOBS=" "$T/help" &&
 	grep -q "CACHE_DIR=" "$T/help" && grep -q "V=1" "$T/help" && grep -q "KEY=" "$T/help"'
 
+# `make help` and README.md's table list the same targets
+help_targets=$(sed -n '/^Targets:/,/^$/s/^  \([A-Za-z][A-Za-z0-9-]*\).*/\1/p' "$T/help" | sort | tr '\n' ' ')
+readme_targets=$(sed -n '/^## Make targets/,/^## /p' "$TOP/README.md" | grep '^| `' | cut -d'|' -f2 |
+	grep -o '`[^`]*`' | tr -d '`' | awk '{print $1}' | sort | tr '\n' ' ')
+WHY="make help: $help_targets; README.md: $readme_targets"
+check make_help_and_readme_list_the_same_targets \
+	'[ "$(echo $help_targets | wc -w)" -ge 20 ] && [ "$help_targets" = "$readme_targets" ]'
+
 ver=$(cat "$TOP/tools/VERSION")
 check krill_version '[ "$("$KRILL" --version)" = "krill $ver" ]'
 verbs=$("$KRILL" help | sed -n 's/^  \([a-z]*\) .*/\1/p')
