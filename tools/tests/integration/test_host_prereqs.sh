@@ -55,3 +55,25 @@ WHY="rc=$rc: $(cat "$T/out")"
 check prereqs_not_root_prints_command '[ $rc = 1 ] && [ ! -s "$T/calls" ] &&
 	grep -q "run as root:  apt-get update && apt-get install -y --no-install-recommends " "$T/out"'
 
+# Nothing runs cc before the prerequisites are checked: not at parse time
+# (on a fresh machine make check's first line was "mk/host-key.sh: 15: cc:
+# not found"), and not in a recipe before the prereqs stamp. The fakes log
+# the order of calls; cc fails (as on a fresh machine), which stops make.
+printf '#!/bin/sh\necho prereqs >>"$FAKE_ORDER"\nprintf "unknown ok not-installed"\n' >"$F/dpkg-query"
+for c in cc c++ gcc; do
+	printf '#!/bin/sh\necho %s >>"$FAKE_ORDER"\nexit 127\n' "$c" >"$F/$c"
+done
+chmod +x "$F"/*
+bad=
+for goal in check help world ports toolchain lint; do
+	export FAKE_ORDER="$T/order-$goal"
+	rm -rf "$T/b"
+	PATH="$F:$PATH" make -C "$TOP" BUILD="$T/b" SAN="${SAN:-0}" $goal >"$T/out-$goal" 2>&1
+	first=$(grep -m1 -x 'cc\|c++\|gcc\|prereqs' "$FAKE_ORDER" 2>/dev/null)
+	[ "$first" = prereqs ] || [ -z "$first" ] || bad="$bad $goal($(tr '\n' ' ' <"$FAKE_ORDER"))"
+done
+WHY="cc before the prerequisites:$bad"
+check prereqs_before_any_cc '[ -z "$bad" ]'
+# and the prerequisites did run first for the goals that compile
+check prereqs_checked_first_by_check_and_world '[ "$(head -1 "$T/order-check")" = prereqs ] &&
+	[ "$(head -1 "$T/order-world")" = prereqs ]'
