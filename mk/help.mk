@@ -16,6 +16,7 @@ help:
 	@echo "  new-port NAME=x  a recipe skeleton in ports/x/"
 	@echo "  shell PORT=x     a shell inside x's build sandbox"
 	@echo "  check            unit + integration tests (SAN=1: under ASan+UBSan)"
+	@echo "  sandbox-check    can bubblewrap start a build sandbox here? (cause + fix if not)"
 	@echo "  repro            build every port twice more with variations; krill diff"
 	@echo "  bench            benchmarks (ci/bench-*.sh; figures in tools/doc/benchmarks.md)"
 	@echo "  fuzz             run a libFuzzer target (FUZZ=recipe FUZZ_SECONDS=600)"

@@ -22,6 +22,14 @@ ifneq ($(filter-out $(NO_GRAPH_GOALS),$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
 $(shell mkdir -p $(ARCH_BUILD) && rm -f $(PROGRESS))
 endif
 
+# Goals that build or test check the sandbox first: before krill is even
+# compiled (so before the graph and every port), right after the prereqs.
+SANDBOX_GOALS := $(filter check check-san,$(MAKECMDGOALS)) \
+	$(filter-out $(NO_GRAPH_GOALS) source sandbox-check,$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL)))
+ifneq ($(strip $(SANDBOX_GOALS)),)
+$(TOOLS_LIB_OBJS) $(TOOLS_CMD_OBJS): | sandbox-check
+endif
+
 # Build rules run with '+' so `krill build` joins make's jobserver; '+' also
 # runs them under `make -n`, so there the command becomes a no-op (':')
 # that make prints.
