@@ -36,3 +36,4 @@ help:
 	@echo "  SAN=1          build krill with ASan+UBSan"
 	@echo "  TESTS=...      with check: only these test names"
 	@echo "  PORTS_DIR=...  the ports tree (default: ports/)"
+	@echo "  KRILL_HEARTBEAT=60  seconds between 'NAME running 14m, log ...' lines (0: none)"

@@ -28,6 +28,9 @@ WHY="rc=$rc: $(cat "$T/out")"
 check plan_line_first_no_times_yet '[ $rc = 0 ] &&
 	[ "$first" = "plan (host): build 4 of 4 ports, 0 cached; no estimate yet (no earlier build times in $T/cache/durations/host)" ]'
 check plan_line_printed_once '[ "$(grep -c "^plan " "$T/out")" = 1 ]'
+check heartbeat_while_building 'grep -q "^b running [12]s, log $T/build/logs/b.log$" "$T/out"'
+check heartbeat_before_the_result_line 'grep -n "" "$T/out" | grep -E "^[0-9]+:(c running|\[[0-9]/4\] c )" |
+	head -1 | grep -q "c running"'
 WHY="$(cat "$T/cache/durations/host" 2>&1)"
 check durations_kept_per_port_and_arch '[ "$(cut -d" " -f1 "$T/cache/durations/host" | tr "\n" " ")" = "a b c d " ] &&
 	! grep -qv "^[a-d] [2-9]$" "$T/cache/durations/host"'
@@ -45,6 +48,7 @@ line=$(grep "^plan " "$T/out")
 WHY="rc=$rc: $line"
 check plan_line_counts_and_estimate '[ $rc = 0 ] &&
 	echo "$line" | grep -Eqx "plan \(host\): build 3 of 4 ports, 1 cached; estimate [6-9]s at -j2"'
+check heartbeat_says_last_time 'grep -Eq "^a running [12]s \(took [2-9]s last time\), log " "$T/out"'
 
 # a port never built before: counted, but said to be unknown
 slow e "d"
@@ -59,3 +63,7 @@ mk -n e >"$T/out" 2>&1
 WHY="$(grep "^plan " "$T/out")"
 check plan_line_for_one_port 'grep -Eq "^plan \(host\): build 2 of 2 ports, 0 cached; " "$T/out"'
 
+# the default heartbeat is a minute: none in a 2 s build
+KRILL_HEARTBEAT= mk ports >"$T/out" 2>&1
+WHY="$(cat "$T/out")"
+check heartbeat_default_is_a_minute '! grep -q " running " "$T/out" && grep -q "^\[2/2\] " "$T/out"'
