@@ -70,7 +70,7 @@ for goal in check help world ports toolchain lint; do
 	rm -rf "$T/b"
 	PATH="$F:$PATH" make -C "$TOP" BUILD="$T/b" SAN="${SAN:-0}" $goal >"$T/out-$goal" 2>&1
 	first=$(grep -m1 -x 'cc\|c++\|gcc\|prereqs' "$FAKE_ORDER" 2>/dev/null)
-	[ "$first" = prereqs ] || [ -z "$first" ] || bad="$bad $goal($(tr '\n' ' ' <"$FAKE_ORDER"))"
+	[ "$first" = prereqs ] || [ -z "$first" ] || bad="$bad $goal($(uniq "$FAKE_ORDER" | tr '\n' ' '))"
 done
 WHY="cc before the prerequisites:$bad"
 check prereqs_before_any_cc '[ -z "$bad" ]'
