@@ -60,15 +60,18 @@ check prereqs_not_root_prints_command '[ $rc = 1 ] && [ ! -s "$T/calls" ] &&
 # not found"), and not in a recipe before the prereqs stamp. The fakes log
 # the order of calls; cc fails (as on a fresh machine), which stops make.
 printf '#!/bin/sh\necho prereqs >>"$FAKE_ORDER"\nprintf "unknown ok not-installed"\n' >"$F/dpkg-query"
-for c in cc c++ gcc; do
+for c in cc c++ gcc clang; do
 	printf '#!/bin/sh\necho %s >>"$FAKE_ORDER"\nexit 127\n' "$c" >"$F/$c"
 done
 chmod +x "$F"/*
+port "$T/ports" a ""
 bad=
 for goal in check help world ports toolchain lint; do
 	export FAKE_ORDER="$T/order-$goal"
 	rm -rf "$T/b"
-	PATH="$F:$PATH" make -C "$TOP" BUILD="$T/b" SAN="${SAN:-0}" $goal >"$T/out-$goal" 2>&1
+	# (a tiny tree and cache of its own, in case a compiler did run)
+	PATH="$F:$PATH" timeout 120 make -C "$TOP" BUILD="$T/b" SAN="${SAN:-0}" ARCH=host \
+		PORTS_DIR="$T/ports" CACHE_DIR="$T/cache" $goal >"$T/out-$goal" 2>&1
 	first=$(grep -m1 -x 'cc\|c++\|gcc\|prereqs' "$FAKE_ORDER" 2>/dev/null)
 	[ "$first" = prereqs ] || [ -z "$first" ] || bad="$bad $goal($(uniq "$FAKE_ORDER" | tr '\n' ' '))"
 done
