@@ -35,10 +35,11 @@ kr_n_of = $(words $(1)) of $(words $(2))
 kr_hms = $(shell awk -v s=$(1) 'BEGIN { if (s < 60) printf "%ds", s; \
 	else if (s < 3600) printf "%dm", (s + 30) / 60; \
 	else printf "%dh%02dm", s / 3600, (s % 3600 + 30) / 60 }')
+KR_PLAN_PORTS = $(filter-out $(TOOLCHAIN_STAGES),$(KR_GOAL_PORTS))
 KR_PLAN_WHAT = $(if $(call kr_stages_in,$(KR_GOAL_PORTS)),$(call kr_n_of,$(call \
-	kr_stages_in,$(KR_TODO_PORTS)),$(call kr_stages_in,$(KR_GOAL_PORTS))) toolchain stages \
-	and )$(call kr_n_of,$(filter-out $(TOOLCHAIN_STAGES),$(KR_TODO_PORTS)),$(filter-out \
-	$(TOOLCHAIN_STAGES),$(KR_GOAL_PORTS))) ports
+	kr_stages_in,$(KR_TODO_PORTS)),$(call kr_stages_in,$(KR_GOAL_PORTS))) toolchain \
+	stages$(if $(KR_PLAN_PORTS), and ))$(if $(KR_PLAN_PORTS),$(call kr_n_of,$(filter-out \
+	$(TOOLCHAIN_STAGES),$(KR_TODO_PORTS)),$(KR_PLAN_PORTS)) ports)
 kr_plan_est = $(if $(filter 0,$(word 2,$(1))),no estimate yet (no earlier build times in \
 	$(KR_DURATIONS)),estimate $(call kr_hms,$(word 1,$(1))) at -j$(KR_PLAN_JOBS)$(if \
 	$(filter-out $(word 3,$(1)),$(word 2,$(1))), (earlier times known for $(word 2,$(1)) of \

@@ -67,3 +67,13 @@ check plan_line_for_one_port 'grep -Eq "^plan \(host\): build 2 of 2 ports, 0 ca
 KRILL_HEARTBEAT= mk ports >"$T/out" 2>&1
 WHY="$(cat "$T/out")"
 check heartbeat_default_is_a_minute '! grep -q " running " "$T/out" && grep -q "^\[2/2\] " "$T/out"'
+
+# the toolchain of a target arch: binutils (10m) -> gcc-pass1 (20m) ->
+# glibc (15m) -> gcc (40m) is a chain, so however large -j is the estimate
+# is their 85m; linux-headers (1m) builds beside binutils and adds nothing
+mkdir -p "$T/tc/durations"
+printf 'binutils 600\ngcc 2400\ngcc-pass1 1200\nglibc 900\nlinux-headers 60\nzlib 5\n' >"$T/tc/durations/x86_64"
+make -n -C "$TOP" ARCH=x86_64 SAN="${SAN:-0}" PORTS_DIR="$P" CACHE_DIR="$T/tc" \
+	ARCH_BUILD="$T/build-x86_64" -j8 toolchain >"$T/out" 2>&1
+WHY="$(grep "^plan " "$T/out" || tail -5 "$T/out")"
+check plan_line_toolchain_stages_chain '[ "$(grep "^plan " "$T/out")" = "plan (x86_64): build 5 of 5 toolchain stages, 0 cached; estimate 1h25m at -j8" ]'
