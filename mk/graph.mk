@@ -20,8 +20,11 @@ $(GRAPH_MK): $(KRILL) FORCE
 	@mkdir -p $(@D)
 	$(Q)$(KRILL) graph --arch $(ARCH) $(GRAPH_ARGS) -o $@ $(PORTS_DIR)
 
+# `include`, not `-include`: when the fragment cannot be remade (a broken
+# recipe, the sandbox check failed) make stops there, instead of going on
+# with a stale fragment.
 ifneq ($(filter-out $(NO_GRAPH_GOALS),$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
--include $(GRAPH_MK)
+include $(GRAPH_MK)
 endif
 
 .PHONY: graph
