@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dep.h"
 #include "fsroot.h"
 #include "pkgread.h"
 #include "solver.h"
@@ -594,7 +595,9 @@ static int check_needed(struct db *db, const struct strlist *names)
 		for (size_t d = 0; d < stay->depends.n; d++) {
 			int others = 0, gone = 0;
 			for (size_t k = 0; k < db->n; k++) {
-				if (dep_satisfied_by(stay->depends.v[d], &db->pkgs[k].info) != 1)
+				const struct pkginfo *q = &db->pkgs[k].info;
+				if (dep_satisfied_by(stay->depends.v[d], q->name, q->version,
+						     &q->provides) != 1)
 					continue;
 				if (sl_has(names, db->pkgs[k].info.name))
 					gone = (int)k + 1;

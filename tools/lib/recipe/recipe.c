@@ -282,24 +282,21 @@ static void k_arch(struct ctx *c, const yaml_node_t *v, const char *k, void *obj
 static void check_names(struct ctx *c, struct pstrlist *l, const char *key)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		/* a dependency may carry a version constraint: "zlib>=1.3" */
-		size_t n = strcspn(l->v[i].s, "<>=");
-		char *nm = xstrndup(l->v[i].s, n);
-		const char *op = l->v[i].s + n;
-		int ok = valid_pkgname(nm) || (str_starts(nm, "so:") && nm[3]);
-		if (ok && *op) {
-			const char *ver = op + strspn(op, "<>=");
-			size_t oplen = (size_t)(ver - op);
-			int good_op = (oplen == 1 && (*op == '<' || *op == '>' || *op == '=')) ||
-				      (oplen == 2 && op[1] == '=' && (*op == '<' || *op == '>'));
-			ok = good_op && valid_version(ver);
+		/* dep.h's grammar; a recipe's constraint names no release:
+		 * "zlib>=1.3", not "zlib>=1.3-r0" */
+		char *nm, *op, *ver;
+		int ok = dep_split(l->v[i].s, &nm, &op, &ver) == 0;
+		if (ok) {
+			ok = !*op || valid_version(ver);
+			free(nm);
+			free(op);
+			free(ver);
 		}
 		if (!ok)
 			diag_add(c->d, c->file, l->v[i].pos,
 				 "bad %s entry '%s', expected a package name, optionally with <, "
 				 "<=, =, >=, > and a version",
 				 key, l->v[i].s);
-		free(nm);
 	}
 }
 
@@ -784,15 +781,4 @@ char *recipe_expand(const struct recipe *r, const char *s, const char *arch)
 char *recipe_fullver(const struct recipe *r)
 {
 	return xasprintf("%s-r%d", r->version.s ? r->version.s : "?", r->release);
-}
-
-int valid_pkgname(const char *s)
-{
-	if (!*s || !(islower((unsigned char)*s) || isdigit((unsigned char)*s)))
-		return 0;
-	for (; *s; s++)
-		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) ||
-		      strchr("+._-", *s)))
-			return 0;
-	return 1;
 }

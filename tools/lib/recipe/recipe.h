@@ -6,6 +6,7 @@
 #ifndef KRILL_RECIPE_H
 #define KRILL_RECIPE_H
 
+#include "dep.h"
 #include "diag.h"
 #include "util.h"
 #include "version.h"
@@ -93,9 +94,6 @@ char *recipe_expand(const struct recipe *r, const char *s, const char *arch);
 /* The full version "VERSION-rRELEASE". */
 char *recipe_fullver(const struct recipe *r);
 const char *style_name(enum build_style s);
-
-/* Validators shared with other modules. */
-int valid_pkgname(const char *s);
 
 /* SPDX license expression; on failure returns -1 with kr_err set. */
 int spdx_check(const char *expr);

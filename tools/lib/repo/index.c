@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "recipe.h"
+#include "dep.h"
 #include "version.h"
 
 /* ---- time ---- */
@@ -156,18 +156,6 @@ static int parse_header(const char *data, size_t len, size_t *pos, const char *s
 }
 
 /* ---- entries ---- */
-
-/* "VERSION-rN" as built from a recipe. */
-static int valid_full_version(const char *v)
-{
-	const char *r = strrchr(v, '-');
-	if (!r || r[1] != 'r' || !r[2] || strspn(r + 2, "0123456789") != strlen(r + 2))
-		return 0;
-	char *up = xstrndup(v, (size_t)(r - v));
-	int ok = valid_version(up);
-	free(up);
-	return ok;
-}
 
 static int entry_cmp(const struct pkginfo *a, const struct pkginfo *b)
 {
