@@ -219,3 +219,8 @@ char *pkginfo_filename(const struct pkginfo *p)
 {
 	return xasprintf("%s-%s.%s.pkg.tar.zst", p->name, p->version, p->arch);
 }
+
+int pkginfo_satisfies(const struct pkginfo *p, const char *dep)
+{
+	return dep_satisfied_by(dep, p->name, p->version, &p->provides);
+}

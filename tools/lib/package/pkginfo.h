@@ -46,5 +46,8 @@ void pkginfo_write(const struct pkginfo *p, struct sb *out);
 void pkginfo_free(struct pkginfo *p);
 /* "NAME-VERSION.ARCH.pkg.tar.zst" */
 char *pkginfo_filename(const struct pkginfo *p);
+/* Does p satisfy dependency dep (dep.h's rules)? -1 with kr_err when dep is
+ * malformed. */
+int pkginfo_satisfies(const struct pkginfo *p, const char *dep);
 
 #endif
