@@ -119,6 +119,27 @@ void db_set_repo_version(struct db *db, const char *repo, uint64_t version)
 	db->repos[db->nrepos++].version = version;
 }
 
+const char *db_pin(const struct db *db, const char *url)
+{
+	for (size_t i = 0; i < db->npins; i++)
+		if (!strcmp(db->pins[i].url, url))
+			return db->pins[i].repo;
+	return NULL;
+}
+
+void db_set_pin(struct db *db, const char *url, const char *repo)
+{
+	for (size_t i = 0; i < db->npins; i++)
+		if (!strcmp(db->pins[i].url, url)) {
+			free(db->pins[i].repo);
+			db->pins[i].repo = xstrdup(repo);
+			return;
+		}
+	db->pins = xrealloc(db->pins, (db->npins + 1) * sizeof *db->pins);
+	db->pins[db->npins].url = xstrdup(url);
+	db->pins[db->npins++].repo = xstrdup(repo);
+}
+
 /* ---- the `installed` file ---- */
 
 void db_format(const struct db *db, struct sb *out)
@@ -127,6 +148,8 @@ void db_format(const struct db *db, struct sb *out)
 	for (size_t i = 0; i < db->nrepos; i++)
 		sb_printf(out, "repo %llu %s\n", (unsigned long long)db->repos[i].version,
 			  db->repos[i].name);
+	for (size_t i = 0; i < db->npins; i++)
+		sb_printf(out, "pin %s %s\n", db->pins[i].repo, db->pins[i].url);
 	for (size_t i = 0; i < db->n; i++) {
 		const struct db_pkg *p = &db->pkgs[i];
 		sb_adds(out, "pkg\n");
@@ -241,12 +264,20 @@ int db_parse(struct db *db, const char *data, size_t len, const char *src)
 		}
 		unsigned long long v;
 		int off = 0;
+		char *sp;
 		if (sscanf(l, "repo %llu %n", &v, &off) == 1 && off > 0 && l[off])
 			db_set_repo_version(db, l + off, v);
-		else
+		else if (str_starts(l, "pin ") && (sp = strchr(l + 4, ' ')) && sp > l + 4 &&
+			 sp[1]) {
+			*sp = 0;
+			db_set_pin(db, sp + 1, l + 4);
+			*sp = ' ';
+		} else
 			bad = 1;
 		if (bad)
-			kr_err("%s:%d: unexpected line '%s', expected 'pkg' or 'repo VERSION NAME'",
+			kr_err("%s:%d: unexpected line '%s', expected 'pkg', 'repo VERSION NAME' "
+			       "or "
+			       "'pin NAME/ARCH URL'",
 			       src, line, l);
 		free(l);
 		if (bad)
@@ -263,7 +294,13 @@ static void db_clear(struct db *db)
 		free(db->repos[i].name);
 	free(db->repos);
 	db->repos = NULL;
-	db->n = db->nrepos = 0;
+	for (size_t i = 0; i < db->npins; i++) {
+		free(db->pins[i].url);
+		free(db->pins[i].repo);
+	}
+	free(db->pins);
+	db->pins = NULL;
+	db->n = db->nrepos = db->npins = 0;
 }
 
 void db_snapshot(const struct db *db, struct sb *out)

@@ -41,6 +41,12 @@ struct db_repo {
 	uint64_t version; /* highest index version accepted from it */
 };
 
+/* A configured repository URL and the repository it served first. */
+struct db_pin {
+	char *url;
+	char *repo; /* "NAME/ARCH" from the signed header */
+};
+
 struct db {
 	char *root;
 	char *dir;	     /* ROOT/var/lib/krill */
@@ -48,6 +54,9 @@ struct db {
 	size_t n, cap;
 	struct db_repo *repos;
 	size_t nrepos;
+	struct db_pin *pins;
+	size_t npins;
+	struct strlist unplaced; /* paths a rolled-forward transaction could not place */
 	int lockfd;
 	const char *recovered; /* NULL, or what db_open did to an old journal */
 };
@@ -75,6 +84,10 @@ int db_dir_used(struct db *db, const char *path, const char *except);
 /* Repository versions (rollback protection). 0 when never seen. */
 uint64_t db_repo_version(const struct db *db, const char *repo);
 void db_set_repo_version(struct db *db, const char *repo, uint64_t version);
+/* Repository pins (mix-and-match protection): the "NAME/ARCH" url served
+ * when first accepted, or NULL. */
+const char *db_pin(const struct db *db, const char *url);
+void db_set_pin(struct db *db, const char *url, const char *repo);
 /* Keep the in-memory state and go back to it (a transaction that failed
  * after changing the db in memory). */
 void db_snapshot(const struct db *db, struct sb *out);
