@@ -56,7 +56,8 @@ static int add(struct client *c, const struct client_opts *o, const struct strli
 	const char *dir = o->no_cache ? c->tmpdir : c->cachedir;
 	for (size_t i = 0; r == 0 && i < sol.n; i++) {
 		paths[i] = remote_fetch_pkg(client_repo_of(c, sol.v[i]), sol.v[i], dir);
-		items[i] = (struct install_item){paths[i], sol.v[i]->sha256, sol.v[i]->size};
+		items[i] =
+			(struct install_item){paths[i], sol.v[i]->sha256, sol.v[i]->size, sol.v[i]};
 		r = paths[i] ? 0 : -1;
 	}
 	struct install_opts io = {o->quiet ? NULL : progress, NULL};

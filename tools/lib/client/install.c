@@ -70,11 +70,55 @@ static struct entry *add_entry(struct pkg *p)
 	return e;
 }
 
+/* path is dir or below it / path is a proper ancestor of dir */
+static int under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	return !strncmp(path, dir, n) && (!path[n] || path[n] == '/');
+}
+static int above(const char *path, const char *dir)
+{
+	size_t n = strlen(path);
+	return !strncmp(dir, path, n) && dir[n] == '/';
+}
+
+/* The client's own state is never written by a package (a package could
+ * otherwise replace the database, its journal or the cached index), and
+ * the trusted keys only by the keyring package. A non-directory above
+ * them (var/lib as a symlink) would redirect them: refused too. */
+static const char *const state_dirs[] = {"var/lib/krill", "var/cache/krill"};
+#define KEYS_DIR "etc/krill/keys"
+
+static int check_reserved(const struct pkg *p, const char *path, char type, const char *where)
+{
+	for (size_t i = 0; i < ARRAY_LEN(state_dirs); i++)
+		if (under(path, state_dirs[i]) || (type != 'D' && above(path, state_dirs[i]))) {
+			kr_err("%s: '%s' is in %s, the client's own state: no package may write "
+			       "there, refused",
+			       where, path, state_dirs[i]);
+			return -1;
+		}
+	if (!p->info.keyring &&
+	    ((under(path, KEYS_DIR) && (type != 'D' || strcmp(path, KEYS_DIR))) ||
+	     (type != 'D' && above(path, KEYS_DIR)))) {
+		kr_err("%s: '%s': only the keyring package (keyring: yes in its .PKGINFO) may "
+		       "install trusted keys in " KEYS_DIR ", refused",
+		       where, path);
+		return -1;
+	}
+	return 0;
+}
+
 static int classify(struct pkg *p, const struct pkg_entry *pe, const char *where)
 {
 	char *path = fsr_clean(pe->path, where);
 	if (!path)
 		return -1;
+	char t = pe->type == PKG_DIR ? 'D' : 'F';
+	if (check_reserved(p, path, t, where) < 0) {
+		free(path);
+		return -1;
+	}
 	struct entry *e = add_entry(p);
 	e->path = path;
 	e->mode = pe->mode & 07777;
@@ -101,12 +145,42 @@ static int classify(struct pkg *p, const struct pkg_entry *pe, const char *where
 	}
 }
 
+/* The package is what the signed index says it is: a validly signed
+ * repository's entry "lie-name" must not install a package calling itself
+ * "base 9.0" (nor another arch, version or origin). */
+static int check_entry_match(const struct pkg *p)
+{
+	const struct pkginfo *x = p->item->entry, *got = &p->info;
+	if (!x)
+		return 0;
+	const char *what[] = {"name", "version", "arch", "origin"};
+	const char *want[] = {x->name, x->version, x->arch, x->origin};
+	const char *have[] = {got->name, got->version, got->arch, got->origin};
+	for (size_t i = 0; i < ARRAY_LEN(what); i++)
+		if (strcmp(want[i], have[i])) {
+			kr_err("%s: %s '%s' in its .PKGINFO does not match the index entry's '%s': "
+			       "refused",
+			       p->item->path, what[i], have[i], want[i]);
+			return -1;
+		}
+	if (x->installed_size != got->installed_size) {
+		kr_err("%s: installed-size %llu in its .PKGINFO does not match the index entry's "
+		       "%llu: refused",
+		       p->item->path, (unsigned long long)got->installed_size,
+		       (unsigned long long)x->installed_size);
+		return -1;
+	}
+	return 0;
+}
+
 static int scan_pkg(struct pkg *p)
 {
 	struct pkgread *rd = pkgread_open(p->item->path);
 	if (!rd)
 		return -1;
 	int r = info_copy(pkgread_info(rd), &p->info, p->item->path);
+	if (r == 0)
+		r = check_entry_match(p);
 	char *where = xasprintf("%s (%s)", p->item->path, p->info.name ? p->info.name : "?");
 	struct pkg_entry pe;
 	while (r == 0 && (r = pkgread_next(rd, &pe)) == 1)
@@ -232,6 +306,7 @@ static int verify_file(const struct install_item *it)
 {
 	if (!it->sha256)
 		return 0;
+
 	char got[SHA256_HEX_LEN + 1];
 	uint64_t size;
 	if (sha256_file(it->path, got, &size) < 0)
@@ -244,6 +319,10 @@ static int verify_file(const struct install_item *it)
 	if (strcmp(got, it->sha256)) {
 		kr_err("%s: sha256 mismatch: the index lists %s, the file has %s: refused",
 		       it->path, it->sha256, got);
+		return -1;
+	}
+	if (!it->entry) {
+		kr_err("%s: no index entry to check the package against", it->path);
 		return -1;
 	}
 	return 0;
@@ -629,14 +708,19 @@ static void plan_remove(struct db *db, int rootfd, struct db_pkg *p, struct jour
 	}
 }
 
-int remove_pkgs(struct db *db, const struct strlist *names, struct strlist *kept)
+int remove_check(struct db *db, const struct strlist *names)
 {
 	for (size_t i = 0; i < names->n; i++)
 		if (!db_find(db, names->v[i])) {
 			kr_err("%s: not installed", names->v[i]);
 			return -1;
 		}
-	if (check_needed(db, names) < 0)
+	return check_needed(db, names);
+}
+
+int remove_pkgs(struct db *db, const struct strlist *names, struct strlist *kept)
+{
+	if (remove_check(db, names) < 0)
 		return -1;
 	int rootfd = fsr_open_root(db->root);
 	if (rootfd < 0)
