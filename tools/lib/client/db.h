@@ -56,9 +56,11 @@ struct db {
 	size_t nrepos;
 	struct db_pin *pins;
 	size_t npins;
-	struct strlist unplaced; /* paths a rolled-forward transaction could not place */
+	/* paths a rolled-forward transaction could not place, and why */
+	struct strlist unplaced, unplaced_why;
 	int lockfd;
 	const char *recovered; /* NULL, or what db_open did to an old journal */
+	char *recovered_buf;   /* owns the text when it names what failed */
 };
 
 /* Create ROOT/var/lib/krill if needed, take the lock, finish or roll back
@@ -108,9 +110,18 @@ int journal_begin(struct db *db, const struct journal *j);
 /* The commit point: write installed.new from db, sync the root's file
  * system, then mark the journal "commit". From here it rolls forward. */
 int journal_commit(struct db *db, int rootfd, const struct journal *j);
-/* Roll forward (after commit) / back (before): both end with no journal. */
+/* Roll forward (after commit) / back (before): both end with no journal.
+ * Rolling forward never stops half-way: a temp name that cannot be renamed
+ * into place (the path became a directory meanwhile, EPERM, ...) is
+ * removed and its path added to db->unplaced (reason in unplaced_why), a
+ * removal that fails is only noted; then db_forget_unplaced() drops those
+ * paths from the database, so the root stays consistent and every later
+ * verb works. -1 only when the database or journal cannot be written. */
 int journal_finish(struct db *db, int rootfd, const struct journal *j);
 int journal_rollback(struct db *db, int rootfd, const struct journal *j);
+/* Drop db->unplaced from the packages' file lists, save, and return the
+ * reasons as one line (malloc'd; NULL when nothing was unplaced). */
+char *db_forget_unplaced(struct db *db);
 
 /* Test-only fault injection: when KRILL_TEST_CRASH equals `point`, the
  * process kills itself with SIGKILL there (see tools/doc/client.md). */

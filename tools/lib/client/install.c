@@ -399,8 +399,57 @@ static char *tmp_name(const char *path, const char *txid, size_t k)
 	return xasprintf("%.*s/.krill-%s-%zu", (int)(slash - path), path, txid, k);
 }
 
+static struct entry *find_entry(struct pkg *p, const char *path)
+{
+	for (size_t i = 0; i < p->ne; i++)
+		if (!strcmp(p->e[i].path, path))
+			return &p->e[i];
+	return NULL;
+}
+
+/* The installed package listing path (any type), or NULL. */
+static const char *listed_by(struct db *db, const char *path)
+{
+	for (size_t i = 0; i < db->n; i++)
+		for (size_t k = 0; k < db->pkgs[i].nfiles; k++)
+			if (!strcmp(db->pkgs[i].files[k].path, path))
+				return db->pkgs[i].info.name;
+	return NULL;
+}
+
+/* PATH.krill-new is a path like any other: it must not be another
+ * package's (installed or in the set), nor a directory or symlink's way in
+ * the root, or the rename after the commit point would fail or overwrite
+ * it. Checked here, before anything is touched. */
+static int check_krill_new(struct db *db, int rootfd, struct pkg *ps, size_t n, size_t i,
+			   const char *dst)
+{
+	const char *other = listed_by(db, dst);
+	if (other && strcmp(other, ps[i].info.name)) {
+		kr_err("%s: conflict: already installed by %s, and %s writes the new version of "
+		       "its kept conffile there: refused",
+		       dst, other, ps[i].info.name);
+		return -1;
+	}
+	for (size_t k = 0; k < n; k++)
+		if (find_entry(&ps[k], dst)) {
+			kr_err("%s: conflict: in both %s and %s (the new version of a kept "
+			       "conffile)",
+			       dst, ps[k].info.name, ps[i].info.name);
+			return -1;
+		}
+	struct stat st;
+	if (fsr_lstat(rootfd, dst, &st) == 0 && S_ISDIR(st.st_mode)) {
+		kr_err("%s (%s): '%s' is a directory in the root: the new version of the kept "
+		       "conffile cannot go there, refused",
+		       ps[i].item->path, ps[i].info.name, dst);
+		return -1;
+	}
+	return 0;
+}
+
 /* Temp names and final names; what the replaced versions leave behind. */
-static void plan_files(struct db *db, int rootfd, struct pkg *ps, size_t n, struct journal *j)
+static int plan_files(struct db *db, int rootfd, struct pkg *ps, size_t n, struct journal *j)
 {
 	char txid[32];
 	snprintf(txid, sizeof txid, "%lx%lx", (unsigned long)getpid(), (unsigned long)time(NULL));
@@ -412,10 +461,13 @@ static void plan_files(struct db *db, int rootfd, struct pkg *ps, size_t n, stru
 				continue;
 			e->tmp = tmp_name(e->path, txid, k++);
 			if (is_conffile(&ps[i].info, e->path) &&
-			    keep_local(db, rootfd, &ps[i], e->path))
+			    keep_local(db, rootfd, &ps[i], e->path)) {
 				e->dst = xasprintf("%s.krill-new", e->path);
-			else
+				if (check_krill_new(db, rootfd, ps, n, i, e->dst) < 0)
+					return -1;
+			} else {
 				e->dst = xstrdup(e->path);
+			}
 			sl_push(&j->tmp, e->tmp);
 			sl_push(&j->dst, e->dst);
 		}
@@ -424,8 +476,11 @@ static void plan_files(struct db *db, int rootfd, struct pkg *ps, size_t n, stru
 	 * to another package of the set, and must not be removed after it */
 	struct strmap shipped = STRMAP_INIT;
 	for (size_t i = 0; i < n; i++)
-		for (size_t m = 0; m < ps[i].ne; m++)
+		for (size_t m = 0; m < ps[i].ne; m++) {
 			strmap_put(&shipped, ps[i].e[m].path, &shipped);
+			if (ps[i].e[m].dst)
+				strmap_put(&shipped, ps[i].e[m].dst, &shipped);
+		}
 	for (size_t i = 0; i < n; i++) {
 		struct db_pkg *old = db_find(db, ps[i].info.name);
 		for (size_t f = 0; old && f < old->nfiles; f++) {
@@ -448,6 +503,7 @@ static void plan_files(struct db *db, int rootfd, struct pkg *ps, size_t n, stru
 		j->rmdirs.v[a] = j->rmdirs.v[b];
 		j->rmdirs.v[b] = t;
 	}
+	return 0;
 }
 
 /* ---- pass 2: staging ---- */
@@ -476,14 +532,6 @@ static int write_data(struct pkgread *rd, int fd, const char *what, char sha[65]
 	}
 	hasher_end(h, sha);
 	return n < 0 ? -1 : 0;
-}
-
-static struct entry *find_entry(struct pkg *p, const char *path)
-{
-	for (size_t i = 0; i < p->ne; i++)
-		if (!strcmp(p->e[i].path, path))
-			return &p->e[i];
-	return NULL;
 }
 
 static int stage_entry(int rootfd, struct pkg *p, struct entry *e, struct pkgread *rd,
@@ -562,6 +610,9 @@ static void record(struct db *db, struct pkg *p)
 		struct entry *e = &p->e[i];
 		char t = e->type == 'H' ? 'R' : e->type;
 		db_pkg_add_file(&d, t, t == 'R' ? e->sha256 : NULL, e->path);
+		/* PATH.krill-new is the package's too: conflicts see it, del removes it */
+		if (e->dst && strcmp(e->dst, e->path))
+			db_pkg_add_file(&d, t, t == 'R' ? e->sha256 : NULL, e->dst);
 	}
 	db_put(db, &d);
 }
@@ -627,10 +678,8 @@ int install_pkgs(struct db *db, const struct install_item *v, size_t n,
 		ps[i].item = &v[i];
 	struct journal j = {0};
 	int r = prepare(db, rootfd, ps, n);
-	if (r == 0) {
-		plan_files(db, rootfd, ps, n, &j);
+	if (r == 0 && (r = plan_files(db, rootfd, ps, n, &j)) == 0)
 		r = journal_begin(db, &j);
-	}
 	struct sb snap = SB_INIT;
 	db_snapshot(db, &snap);
 	if (r == 0) {
@@ -654,6 +703,14 @@ int install_pkgs(struct db *db, const struct install_item *v, size_t n,
 	if (r == 0) {
 		db_crash_point("commit");
 		r = journal_finish(db, rootfd, &j);
+	}
+	if (r == 0 && db->unplaced.n) {
+		/* after the commit point: the root and db stay consistent */
+		char *why = db_forget_unplaced(db);
+		if (why)
+			kr_err("installed, except %s", why);
+		free(why);
+		r = -1;
 	}
 	journal_free(&j);
 	free_pkgs(ps, n);

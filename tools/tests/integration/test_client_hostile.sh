@@ -73,7 +73,7 @@ pkg place 1.0-r0 d:opt f:opt/a=1 f:opt/b=2
 pkg longname 1.0-r0 d:usr "f:usr/$(printf '%0300d' 0)=x"
 pkg needy 1.0-r0 --depend base f:usr/needy=x
 # bombs: honest packages in the index, swapped for the bombs later
-for b in paxbomb sbombomb sbomdeep; do pkg $b 1.0-r0 f:usr/$b=x; done
+for b in paxbomb sbombomb sbomdeep; do pkg $b 1.0-r0 d:usr; done
 index
 python3 "$TOP/tools/tests/integration/mkpkg.py" "$T/lie-name" base 9.0-r0 f:usr/lie=x
 python3 "$TOP/tools/tests/integration/mkpkg.py" "$T/lie-version" lie-version 9.0-r0 f:usr/lie=x
