@@ -266,17 +266,18 @@ R=$T/r9
 newroot "$R"
 crafted "$C"
 for b in paxbomb sbombomb sbomdeep; do swapin "$C" "$b-1.0-r0.x86_64.pkg.tar.zst" "$T/$b"; done
-for b in paxbomb:metadata sbombomb:SBOM sbomdeep:nested; do
+for b in "paxbomb:a metadata bomb" "sbombomb:an SBOM bomb" "sbomdeep:nested more than 32 deep"; do
 	name=${b%%:*} want=${b#*:}
 	/usr/bin/time -f '%M' -o "$T/rss" "$KRILL" add --root "$R" --repo "$C" "$name" >"$T/out" 2>"$T/err"
 	rc=$?
 	check_cmd "${name}_refused" sh -c "[ $rc -eq 1 ] && grep -q '$want' '$T/err'"
+	echo "# $name: peak RSS $(tail -1 "$T/rss") KiB"
 	check_cmd "${name}_rss_bounded" [ "$(tail -1 "$T/rss")" -lt 300000 ]
 done
 mkdir -p "$T/ix"
 cp "$T/sbombomb" "$T/ix/sbombomb-1.0-r0.x86_64.pkg.tar.zst"
 /usr/bin/time -f '%M' -o "$T/rss" "$KRILL" index "$T/ix" --key "$K" >"$T/out" 2>"$T/err"
-check_cmd index_sbom_bomb_refused sh -c "grep -q SBOM '$T/err'"
+check_cmd index_sbom_bomb_refused sh -c "grep -q 'an SBOM bomb' '$T/err'"
 check_cmd index_sbom_bomb_rss_bounded [ "$(tail -1 "$T/rss")" -lt 300000 ]
 
 # ---- 10. messages ----
