@@ -281,6 +281,7 @@ static void fill_info(const struct package_opts *o, const struct split_pkg *p, c
 	pi->license = xstrdup(r->license);
 	pi->homepage = r->homepage ? xstrdup(r->homepage) : NULL;
 	pi->build_key = o->key ? xstrdup(o->key) : NULL;
+	pi->keyring = r->keyring && !strcmp(p->name, r->name.s) ? xstrdup("yes") : NULL;
 	pi->installed_size = s->installed;
 	for (size_t i = 0; i < p->depends.n; i++)
 		sl_push(&pi->depends, p->depends.v[i]);

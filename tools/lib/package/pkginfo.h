@@ -23,6 +23,8 @@ struct pkginfo {
 	char *license;		  /* required: SPDX expression */
 	char *homepage;		  /* optional */
 	char *build_key;	  /* optional: the port's content key */
+	char *keyring;		  /* optional: "yes" marks the keyring package, the
+				   * only one that may install etc/krill/keys/ */
 	uint64_t installed_size;  /* required: bytes of regular files */
 	struct strlist depends;	  /* "name", "name>=ver", "so:libz.so.1" */
 	struct strlist provides;  /* "name", "name=ver", "so:libz.so.1" */

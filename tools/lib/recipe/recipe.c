@@ -594,6 +594,13 @@ static void k_subpackages(struct ctx *c, const yaml_node_t *v, const char *k, vo
 	}
 }
 
+/* the distribution's keyring package: its main package may install
+ * trusted keys in etc/krill/keys/ (the client refuses them from any other) */
+static void k_keyring(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	get_bool(c, v, k, &R->keyring);
+}
+
 static void k_test(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
 {
 	get_str(c, v, k, &R->test);
@@ -615,6 +622,7 @@ static const struct key top_keys[] = {
 	{"build", k_build, 1},
 	{"subpackages", k_subpackages, 0},
 	{"test", k_test, 0},
+	{"keyring", k_keyring, 0},
 };
 
 #undef R

@@ -174,6 +174,21 @@ static int check_entry(const struct index *ix, const struct pkginfo *p, int line
 		       p->name, p->arch, ix->arch);
 		return -1;
 	}
+	if (p->size == 0 || p->size > INDEX_PKG_SIZE_MAX) {
+		kr_err("%s:%d: package %s lists size %llu, expected 1 byte to 4 GiB (%llu): "
+		       "refused "
+		       "before anything is fetched",
+		       src, line, p->name, (unsigned long long)p->size,
+		       (unsigned long long)INDEX_PKG_SIZE_MAX);
+		return -1;
+	}
+	if (p->installed_size > INDEX_INSTALLED_SIZE_MAX) {
+		kr_err("%s:%d: package %s lists installed-size %llu, expected at most 64 GiB "
+		       "(%llu)",
+		       src, line, p->name, (unsigned long long)p->installed_size,
+		       (unsigned long long)INDEX_INSTALLED_SIZE_MAX);
+		return -1;
+	}
 	char *want = pkginfo_filename(p);
 	int ok = !strcmp(want, p->file);
 	if (!ok)
