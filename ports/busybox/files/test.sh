@@ -8,9 +8,11 @@ ok() { # ok NAME EXPECTED ACTUAL
 	[ "$2" = "$3" ] || { echo "FAIL $1: expected '$2', got '$3'" >&2; exit 1; }
 	n=$((n + 1))
 }
+# the shell running this is the root's busybox ash (or qemu running it)
+case $(readlink /proc/$$/exe) in */busybox | */.krill-qemu) ;; *) echo "FAIL: shell $(readlink /proc/$$/exe)" >&2; exit 1 ;; esac
 cd /tmp && rm -rf t && mkdir -p t/d/e && cd t
-ok which "/usr/bin/sed" "$(which sed)"
-ok readlink busybox "$(readlink /usr/bin/ls)"
+ok which sed "$(which sed | sed 's|.*/usr/bin/||')"
+ok readlink busybox "$(readlink "$(which ls)")"
 ok echo "a b" "$(echo a b)"
 ok printf "x=07" "$(printf 'x=%02d' 7)"
 ok seq "1 2 3" "$(seq 1 3 | tr '\n' ' ' | sed 's/ $//')"
@@ -43,8 +45,8 @@ ok tar hello "$(cat d/e/f)"
 gzip -9 -c n >n.gz
 ok gzip "$(cat n)" "$(gunzip -c n.gz)"
 ok zcat 100 "$(zcat n.gz | wc -l)"
-ok diff 0 "$(diff n n >/dev/null; echo $?)"
-ok cmp 1 "$(cmp -s n h; echo $?)"
+ok diff 0 "$(diff n n >/dev/null && echo $?)"
+ok cmp 1 "$(cmp -s n h || echo $?)"
 touch -d '2020-01-02 03:04:05' h
 ok stat 1577934245 "$(stat -c %Y h)"
 ok date 2020-01-02 "$(date -u -d @1577934245 +%F)"
@@ -66,10 +68,11 @@ ok vi 1 "$(test -x "$(which vi)" && echo 1)"
 ok wget 1 "$(wget -q -T 1 -O - http://127.0.0.1:9/ >/dev/null 2>&1 || echo 1)"
 echo "$n applets ok"
 SH
-$INROOT /bin/sh /tmp/applets.sh
+# (sh from PATH: the root's, also for host where /bin is the host's)
+$INROOT sh /tmp/applets.sh
 # nothing setuid or setgid, every applet a relative link to the binary
 test -z "$(find "$ROOT" -perm /6000)"
 test "$(find "$ROOT/usr" -type l ! -lname busybox ! -lname ../bin/busybox | wc -l)" = 0
-test "$(find "$ROOT/usr" -type l | wc -l)" -gt 250
+test "$(find "$ROOT/usr" -type l | wc -l)" -gt 150
 test "$(readlink "$ROOT/usr/bin/sh")" = busybox
 readelf -d "$ROOT/usr/bin/busybox" | grep -q 'NEEDED.*\[libc\.so\.6\]'
