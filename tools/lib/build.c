@@ -61,7 +61,8 @@ char *build_test_inroot(const char *arch, const char *build_triplet)
 	int native = !strcmp(arch, "host") ||
 		     (!strncmp(build_triplet, arch, n) && build_triplet[n] == '-');
 	if (!native)
-		sb_printf(&b, " --ro-bind /usr/bin/qemu-%s-static /.krill-qemu -- /.krill-qemu", arch);
+		sb_printf(&b, " --ro-bind /usr/bin/qemu-%s-static /.krill-qemu -- /.krill-qemu",
+			  arch);
 	else
 		sb_adds(&b, " --");
 	return sb_steal(&b);

@@ -431,11 +431,12 @@ static int package(struct buildrun *b, const char *tmpout)
 }
 
 /* Run the recipe's `test:` against its packages installed (with their
- * runtime dependencies, and the recipe's test-depends) into a fresh root, in the build sandbox: the root
- * at /sysroot ($ROOT), its toolchain/ (a bootstrap stage's) at /toolchain.
- * For ARCH=host the root's programs and libraries are on PATH and the
- * library path; $RUN runs a target's programs against the root's glibc
- * (build_test_runner()). */
+ * runtime dependencies, and the recipe's test-depends) into a fresh root,
+ * in the build sandbox: the root at /sysroot ($ROOT), its toolchain/ (a
+ * bootstrap stage's) at /toolchain. For ARCH=host the root's programs and
+ * libraries are on PATH and the library path; $RUN runs a target's
+ * programs against the root's glibc (build_test_runner()), $INROOT with
+ * the root as / (build_test_inroot()). */
 static int run_test(struct buildrun *b, const char *tmpout)
 {
 	if (!b->r->test)

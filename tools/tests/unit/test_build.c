@@ -57,7 +57,8 @@ TEST(inroot_makes_the_test_root_the_root)
 	CHECK(inroot_has("aarch64", "x86_64-linux-gnu",
 			 "--ro-bind /usr/bin/qemu-aarch64-static /.krill-qemu -- /.krill-qemu"));
 	/* host: the host's /usr (its libraries), the root's etc */
-	CHECK(inroot_has("host", "x86_64-linux-gnu", " --ro-bind /usr /usr --ro-bind /sysroot /sysroot"));
+	CHECK(inroot_has("host", "x86_64-linux-gnu",
+			 " --ro-bind /usr /usr --ro-bind /sysroot /sysroot"));
 	CHECK(inroot_has("host", "x86_64-linux-gnu", " --symlink usr/lib64 /lib64 "));
 	CHECK(inroot_has("host", "x86_64-linux-gnu", " --ro-bind-try /sysroot/etc /etc "));
 }
