@@ -6,7 +6,9 @@
 # programs link the host's gmp/mpfr/mpc/isl/zlib, so upgrading any of these
 # rebuilds the toolchain and everything after it. Tools that never reach a
 # build (skopeo, clang for the fuzzers, ...) are left out on purpose: their
-# upgrades must not throw the cache away.
+# upgrades must not throw the cache away. zic (libc-bin, ports/tzdata) is
+# covered by libc6-dev: both are one glibc build, and tzdata's build refuses
+# a zic whose version is not that of the host's libc.so.6.
 set -eu
 pkgs='libc6-dev binutils make bash coreutils sed grep gawk perl-base m4
       bison flex texinfo python3 rsync bc patch file

@@ -37,6 +37,37 @@ char *build_test_runner(const char *arch, const char *build_triplet)
 	return xasprintf("qemu-%s-static -L /sysroot", arch);
 }
 
+char *build_test_inroot(const char *arch, const char *build_triplet)
+{
+	struct sb b = SB_INIT;
+	sb_adds(&b, "bwrap --die-with-parent");
+	if (!strcmp(arch, "host"))
+		/* the root's programs run on the host's libraries: the host's
+		 * /usr, and the root where it is ($PATH, $LD_LIBRARY_PATH) */
+		sb_adds(&b, " --ro-bind /usr /usr --ro-bind /sysroot /sysroot");
+	else
+		sb_adds(&b, " --ro-bind /sysroot/usr /usr --setenv PATH /usr/bin:/usr/sbin"
+			    " --unsetenv LD_LIBRARY_PATH");
+	/* merged /usr, whatever the root ships (base-files may be absent) */
+	static const char *const top[] = {"bin", "sbin", "lib", "lib64"};
+	for (size_t i = 0; i < sizeof top / sizeof *top; i++) {
+		/* a target root's lib64 is its usr/lib (the glibc stage) */
+		int to_lib = strcmp(arch, "host") && !strcmp(top[i], "lib64");
+		sb_printf(&b, " --symlink usr/%s /%s", to_lib ? "lib" : top[i], top[i]);
+	}
+	sb_adds(&b, " --ro-bind-try /sysroot/etc /etc --ro-bind-try /sysroot/var /var"
+		    " --proc /proc --dev /dev --bind /tmp /tmp --bind /build /build");
+	size_t n = strlen(arch);
+	int native = !strcmp(arch, "host") ||
+		     (!strncmp(build_triplet, arch, n) && build_triplet[n] == '-');
+	if (!native)
+		sb_printf(&b, " --ro-bind /usr/bin/qemu-%s-static /.krill-qemu -- /.krill-qemu",
+			  arch);
+	else
+		sb_adds(&b, " --");
+	return sb_steal(&b);
+}
+
 void shell_dq(struct sb *out, const char *s)
 {
 	sb_addc(out, '"');

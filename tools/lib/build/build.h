@@ -36,6 +36,15 @@ char *build_host_triplet(void);
  * qemu-ARCH-static with the root as its -L prefix (qemu resolves the
  * loader and every library the guest opens there first). */
 char *build_test_runner(const char *arch, const char *build_triplet);
+/* The recipe test's $INROOT: the command prefix that runs a program with
+ * the test root as `/` (a nested bwrap: the root's usr/, etc/ and var/,
+ * merged-/usr links, the sandbox's /tmp and /build), so absolute paths the
+ * program opens (/etc/passwd, /usr/share/zoneinfo, /bin/sh) are the
+ * root's. For host the host's /usr stays (the root's programs link its
+ * libraries) and only etc/ and var/ are the root's; for another arch the
+ * program runs under qemu-ARCH-static (what it executes in turn needs
+ * binfmt_misc). */
+char *build_test_inroot(const char *arch, const char *build_triplet);
 
 /* NAME=value lines for the sandbox (added to its fixed environment). */
 void build_env_vars(const struct recipe *r, const struct build_env *e, struct strlist *env);

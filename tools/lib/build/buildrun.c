@@ -441,11 +441,12 @@ static int package(struct buildrun *b, const char *tmpout)
 }
 
 /* Run the recipe's `test:` against its packages installed (with their
- * runtime dependencies) into a fresh root, in the build sandbox: the root
- * at /sysroot ($ROOT), its toolchain/ (a bootstrap stage's) at /toolchain.
- * For ARCH=host the root's programs and libraries are on PATH and the
- * library path; $RUN runs a target's programs against the root's glibc
- * (build_test_runner()). */
+ * runtime dependencies, and the recipe's test-depends) into a fresh root,
+ * in the build sandbox: the root at /sysroot ($ROOT), its toolchain/ (a
+ * bootstrap stage's) at /toolchain. For ARCH=host the root's programs and
+ * libraries are on PATH and the library path; $RUN runs a target's
+ * programs against the root's glibc (build_test_runner()), $INROOT with
+ * the root as / (build_test_inroot()). */
 static int run_test(struct buildrun *b, const char *tmpout)
 {
 	if (!b->r->test)
@@ -462,6 +463,10 @@ static int run_test(struct buildrun *b, const char *tmpout)
 			sl_push(&names, pi.name);
 		pkginfo_free(&pi);
 	}
+	/* the recipe's test-depends join the root (with what they need), but
+	 * no package of the port depends on them */
+	for (size_t i = 0; i < b->r->test_depends.n; i++)
+		sl_push(&names, b->r->test_depends.v[i].s);
 	for (size_t i = 0; !rc && i < b->deps.n; i++)
 		rc = list_packages(b->deps.v[i], &files);
 	if (!rc)
@@ -479,6 +484,9 @@ static int run_test(struct buildrun *b, const char *tmpout)
 	char *run = build_test_runner(b->arch, b->host);
 	sl_push_own(&sb.env, xasprintf("RUN=%s", run));
 	free(run);
+	char *inroot = build_test_inroot(b->arch, b->host);
+	sl_push_own(&sb.env, xasprintf("INROOT=%s", inroot));
+	free(inroot);
 	if (!strcmp(b->arch, "host")) {
 		sl_push(&sb.env, "PATH=/sysroot/usr/bin:/sysroot/usr/sbin:/usr/bin:/usr/sbin");
 		sl_push(&sb.env, "LD_LIBRARY_PATH=/sysroot/usr/lib");

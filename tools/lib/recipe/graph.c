@@ -2,8 +2,9 @@
  *
  * Ordering edges: a port needs, before it builds, the providers of its
  * build-depends and everything those packages depend on at run time
- * (transitively), since all of that is installed into its sysroot. Cycles
- * are searched on these edges; runtime-only cycles are allowed, as in apk.
+ * (transitively), since all of that is installed into its sysroot; the
+ * same for its test-depends (installed into the test root). Cycles are
+ * searched on these edges; runtime-only cycles are allowed, as in apk.
  */
 #include "graph.h"
 
@@ -190,7 +191,12 @@ static void resolve_list(struct graph *g, struct port *p, const struct pstrlist 
 					break;
 			if (j == *nout)
 				add_edge(out, via, nout, qi, NO_VIA);
-		} else if (q == p && !strcmp(what, "build-depends"))
+		} else if (q == p && str_starts(what, "test-depends"))
+			diag_add(d, p->r->path, l->v[i].pos,
+				 "port '%s' test-depends on itself ('%s'), expected another port "
+				 "(its own packages are in the test root already)",
+				 p->r->name.s, name);
+		else if (q == p && str_starts(what, "build-depends"))
 			diag_add(d, p->r->path, l->v[i].pos,
 				 "port '%s' build-depends on itself ('%s'), expected another port",
 				 p->r->name.s, name);
@@ -446,6 +452,11 @@ int graph_resolve(struct graph *g, struct diags *d)
 		if (!p->enabled)
 			continue;
 		resolve_list(g, p, &p->r->build_depends, "build-depends on", &p->bdeps, &p->via,
+			     &p->nbdeps, d);
+		/* test-depends order the build like build-depends (their
+		 * packages must exist when the test runs) and so enter the key
+		 * and the cycle check the same way */
+		resolve_list(g, p, &p->r->test_depends, "test-depends on", &p->bdeps, &p->via,
 			     &p->nbdeps, d);
 		resolve_list(g, p, &p->with, "needs (as part of the toolchain)", &p->bdeps, &p->via,
 			     &p->nbdeps, d);

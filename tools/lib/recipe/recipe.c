@@ -306,6 +306,12 @@ static void k_bdeps(struct ctx *c, const yaml_node_t *v, const char *k, void *ob
 		check_names(c, &R->build_depends, k);
 }
 
+static void k_tdeps(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (get_list(c, v, k, &R->test_depends))
+		check_names(c, &R->test_depends, k);
+}
+
 static void k_deps(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
 {
 	if (get_list(c, v, k, &R->depends))
@@ -618,6 +624,7 @@ static const struct key top_keys[] = {
 	{"sources", k_sources, 0},
 	{"build-depends", k_bdeps, 0},
 	{"depends", k_deps, 0},
+	{"test-depends", k_tdeps, 0},
 	{"provides", k_provides, 0},
 	{"build", k_build, 1},
 	{"subpackages", k_subpackages, 0},
@@ -689,6 +696,12 @@ struct recipe *recipe_load_mem(const char *data, size_t len, const char *path, s
 			 kind_name(root));
 	else
 		walk_map(&c, root, "the recipe", top_keys, ARRAY_LEN(top_keys), r);
+	/* test-depends only fill the test root: without a test they would
+	 * only order the build and change its key for nothing */
+	if (r->test_depends.n && !r->test)
+		diag_add(d, path, r->test_depends.v[0].pos,
+			 "'test-depends' without a 'test', expected a test that uses them "
+			 "(or no test-depends)");
 	if (root)
 		check_one_document(&parser, path, d);
 	yaml_document_delete(&doc);
@@ -719,6 +732,7 @@ void recipe_free(struct recipe *r)
 	free(r->sources);
 	pstrlist_free(&r->build_depends);
 	pstrlist_free(&r->depends);
+	pstrlist_free(&r->test_depends);
 	pstrlist_free(&r->provides);
 	free(r->subdir);
 	pstrlist_free(&r->configure_args);

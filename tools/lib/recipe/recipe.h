@@ -66,6 +66,7 @@ struct recipe {
 	struct source *sources;
 	size_t nsources;
 	struct pstrlist build_depends, depends, provides;
+	struct pstrlist test_depends; /* installed into the test root only */
 
 	enum build_style style;
 	char *subdir; /* build in src/SUBDIR */

@@ -35,9 +35,38 @@ TEST(other_arch_uses_qemu_with_the_root_as_prefix)
 	CHECK_STR(runner("x86_64", "x86_64_32-linux-gnu"), "qemu-x86_64-static -L /sysroot");
 }
 
+static int inroot_has(const char *arch, const char *machine, const char *sub)
+{
+	char *r = build_test_inroot(arch, machine);
+	int ok = strstr(r, sub) != NULL;
+	if (!ok)
+		printf("  got: %s\n", r);
+	free(r);
+	return ok;
+}
+
+TEST(inroot_makes_the_test_root_the_root)
+{
+	/* a target root: its own usr and etc, its lib64 is usr/lib */
+	CHECK(inroot_has("x86_64", "x86_64-linux-gnu", " --ro-bind /sysroot/usr /usr "));
+	CHECK(inroot_has("x86_64", "x86_64-linux-gnu", " --symlink usr/lib /lib64 "));
+	CHECK(inroot_has("x86_64", "x86_64-linux-gnu", " --ro-bind-try /sysroot/etc /etc "));
+	CHECK(inroot_has("x86_64", "x86_64-linux-gnu", "--bind /build /build --"));
+	CHECK(!inroot_has("x86_64", "x86_64-linux-gnu", "qemu"));
+	/* another arch: under qemu */
+	CHECK(inroot_has("aarch64", "x86_64-linux-gnu",
+			 "--ro-bind /usr/bin/qemu-aarch64-static /.krill-qemu -- /.krill-qemu"));
+	/* host: the host's /usr (its libraries), the root's etc */
+	CHECK(inroot_has("host", "x86_64-linux-gnu",
+			 " --ro-bind /usr /usr --ro-bind /sysroot /sysroot"));
+	CHECK(inroot_has("host", "x86_64-linux-gnu", " --symlink usr/lib64 /lib64 "));
+	CHECK(inroot_has("host", "x86_64-linux-gnu", " --ro-bind-try /sysroot/etc /etc "));
+}
+
 int main(void)
 {
 	RUN(host_needs_no_runner);
+	RUN(inroot_makes_the_test_root_the_root);
 	RUN(same_arch_uses_the_roots_loader);
 	RUN(other_arch_uses_qemu_with_the_root_as_prefix);
 	DONE();

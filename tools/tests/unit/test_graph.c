@@ -367,6 +367,54 @@ TEST(make_fragment)
 	tree_done(root);
 }
 
+TEST(test_depends_order_key_and_cycles)
+{
+	char *root = tree_root();
+	/* t's test needs tool (and what tool needs at run time: lib); nothing
+	 * depends on tool at run time */
+	tree_port(root, "lib", "", NULL);
+	tree_port(root, "tool", "", "depends: [lib]\n");
+	tree_port(root, "t", "", "test-depends: [tool]\ntest: tool\n");
+	struct run x;
+	load(&x, root, "host", "");
+	CHECK(x.d.n == 0 && x.rc == 0);
+	struct port *t = graph_find(&x.g, "t");
+	CHECK(t && t->nbdeps == 2); /* tool, and lib by tool's runtime closure */
+	CHECK(t && t->nrdeps == 0); /* not a runtime dependency */
+	char k1[65];
+	snprintf(k1, sizeof k1, "%s", key_of(&x, "t"));
+	unload(&x);
+	/* the test dependency's recipe is part of the key */
+	tree_port(root, "tool", "", "depends: [lib]\ndescription: changed\n");
+	load(&x, root, "host", "");
+	CHECK(strcmp(k1, key_of(&x, "t")) != 0);
+	unload(&x);
+	/* the make fragment orders t after tool */
+	load(&x, root, "host", "");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	graph_write_make(&x.g, f);
+	fclose(f);
+	CHECK(strstr(buf, "KR_DEPS_t := tool lib\n") || strstr(buf, "KR_DEPS_t := lib tool\n"));
+	free(buf);
+	unload(&x);
+	/* a cycle through a test dependency is a cycle; itself is an error */
+	tree_port(root, "tool", "t", NULL);
+	tree_port(root, "self", "", "test-depends: [self-dev]\ntest: true\n");
+	load(&x, root, "host", "");
+	CHECK(any_msg(&x, "cycle t -> tool -> t,"));
+	CHECK(any_msg(&x, "port 'self' test-depends on itself ('self-dev')"));
+	CHECK(x.d.n == 2);
+	unload(&x);
+	tree_port(root, "self", "", "test-depends: [nosuch]\ntest: true\n");
+	tree_port(root, "tool", "", NULL);
+	load(&x, root, "host", "");
+	CHECK(any_msg(&x, "port 'self' test-depends on 'nosuch', but no port"));
+	unload(&x);
+	tree_done(root);
+}
+
 int main(void)
 {
 	RUN(cycle_is_printed_as_its_path);
@@ -383,5 +431,6 @@ int main(void)
 	RUN(runtime_dep_of_a_build_dep_is_part_of_the_key);
 	RUN(patches_files_arch_and_toolchain_change_keys);
 	RUN(make_fragment);
+	RUN(test_depends_order_key_and_cycles);
 	DONE();
 }

@@ -286,6 +286,32 @@ TEST(load_from_file_matches_memory)
 	tree_done(root);
 }
 
+TEST(test_depends)
+{
+	struct diags d = DIAGS_INIT;
+	struct recipe *r = parse(HEAD "build: {style: none}\ntest-depends: [busybox, openssl>=3]\n"
+				      "test: date\n",
+				 &d);
+	CHECK(r != NULL && d.n == 0);
+	CHECK(r->test_depends.n == 2);
+	CHECK_STR(r->test_depends.v[1].s, "openssl>=3");
+	CHECK(r->test_depends.v[1].pos.line == 7 && r->test_depends.v[1].pos.col == 25);
+	CHECK(r->depends.n == 0 && r->build_depends.n == 0);
+	recipe_free(r);
+	diag_free(&d);
+	CHECK(diag_has(HEAD "build: {style: none}\ntest-depends: busybox\ntest: date\n",
+		       "7:15: 'test-depends' is a scalar, expected a list of strings"));
+	CHECK(diag_has(HEAD "build: {style: none}\ntest-depends: [Bad_Name]\ntest: date\n",
+		       "7:16: bad test-depends entry 'Bad_Name', expected a package name"));
+	CHECK(diag_has(HEAD "build: {style: none}\ntest-depends: [a>>1]\ntest: date\n",
+		       "7:16: bad test-depends entry 'a>>1'"));
+	CHECK(diag_has(HEAD "build: {style: none}\ntest-depends: [busybox]\n",
+		       "7:16: 'test-depends' without a 'test', expected a test"));
+	CHECK(diag_has(HEAD "build: {style: none}\ntest-depends: [a]\ntest-depends: [b]\n"
+			    "test: date\n",
+		       "8:1: duplicate key 'test-depends'"));
+}
+
 int main(void)
 {
 	RUN(full_recipe_fields);
@@ -302,5 +328,6 @@ int main(void)
 	RUN(dependency_syntax);
 	RUN(yaml_syntax_error_and_documents);
 	RUN(load_from_file_matches_memory);
+	RUN(test_depends);
 	DONE();
 }
