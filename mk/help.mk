@@ -20,6 +20,7 @@ help:
 	@echo "  bench            benchmarks (ci/bench-*.sh; figures in tools/doc/benchmarks.md)"
 	@echo "  fuzz             run a libFuzzer target (FUZZ=recipe FUZZ_SECONDS=600)"
 	@echo "  tools            build krill into build/host/bin/krill"
+	@echo "  lean             the lean in-image client (mk/lean.mk) against host libraries"
 	@echo "  format           apply the committed C style (.clang-format)"
 	@echo "  clean            remove build/ and out/"
 	@echo "  distclean        also remove the cache (CACHE_DIR)"

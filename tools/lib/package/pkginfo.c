@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "recipe.h"
+#include "dep.h"
 
 enum kind { K_STR, K_U64, K_LIST, K_HASH };
 

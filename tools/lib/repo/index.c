@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "recipe.h"
+#include "dep.h"
 #include "version.h"
 
 /* ---- time ---- */
