@@ -39,13 +39,17 @@ LEAN_LIBS   := $(shell pkg-config --libs $(LEAN_PKGS))
 endif
 
 # -Os, LTO and one section per function/object so --gc-sections drops
-# what no verb reaches (in the static libraries too); the caller's CFLAGS
-# (the port's -ffile-prefix-map) come first, ours win.
+# what no verb reaches (in the static libraries too); no unwind tables (C,
+# nothing unwinds); relative relocations packed (DT_RELR, glibc >= 2.36:
+# a PIE's function-pointer tables otherwise cost 360 KB of .rela.dyn).
+# The caller's CFLAGS (the port's -ffile-prefix-map) come first, ours win.
 LEAN_CFLAGS := $(CFLAGS) -std=c11 -D_GNU_SOURCE -DKRILL_LEAN -Wall -Wextra -Werror \
 	-Wno-unused-parameter -Os -flto -ffunction-sections -fdata-sections \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-DKRILL_VERSION='"$(shell cat $(LEAN_TOP)/tools/VERSION)"' \
 	$(LEAN_LIBINC) $(CPPFLAGS) $(LEAN_GROUPS:%/=-I$(LEAN_TOP)/tools/lib/%)
-LEAN_LDFLAGS := $(LDFLAGS) -Os -flto -Wl,--gc-sections -Wl,--as-needed -Wl,-O1 -s
+LEAN_LDFLAGS := $(LDFLAGS) -Os -flto -Wl,--gc-sections -Wl,--as-needed -Wl,-O1 \
+	-Wl,-z,pack-relative-relocs -s
 
 $(LEAN_OUT)/krill: $(LEAN_OBJS)
 	$(CC) $(LEAN_CFLAGS) $(LEAN_LDFLAGS) -o $@.tmp $(LEAN_OBJS) $(LEAN_LIBS)
