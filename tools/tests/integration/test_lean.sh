@@ -6,9 +6,10 @@
 # build-side verb is in it, and that it installs from a signed repository
 # over http and https on 127.0.0.1 (a test CA bound over the CA bundle).
 . "$TOP/tools/tests/integration/client_lib.sh"
+. "$TOP/tools/tests/integration/repo_lib.sh"
 
 # --- the port (cached after the first run)
-make -C "$TOP" krill ARCH=host SAN=0 ARCH_BUILD="$T/build" >"$T/make.out" 2>&1
+make -C "$TOP" krill ARCH=host SAN="${SAN:-0}" ARCH_BUILD="$T/build" >"$T/make.out" 2>&1
 rc=$?
 check_cmd lean_port_builds test $rc -eq 0
 [ $rc -eq 0 ] || { tail -30 "$T/make.out"; exit 1; }
@@ -30,7 +31,7 @@ check lean_is_stripped '! readelf -S "$K" | grep -q "\.symtab"'
 # --- verbs: the client ones, no build-side one
 v=$("$K" --version)
 WHY="got '$v'" check lean_version 'test "$v" = "krill $(cat "$TOP/tools/VERSION")"'
-verbs=$("$K" help | sed -n 's/^  \([a-z]*\) .*/\1/p' | tr '\n' ' ')
+verbs=$("$K" help | sed -n 's/^  \([a-z][a-z]*\) .*/\1/p' | tr '\n' ' ')
 WHY="got '$verbs'" check lean_help_lists_client_verbs_only 'test "$verbs" = "verify add del info list update "'
 "$K" build --help >"$T/o" 2>&1
 rc=$?
