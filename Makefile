@@ -19,8 +19,17 @@ include mk/bench.mk
 include mk/man.mk
 include mk/help.mk
 
+# ARCHES="x86_64 aarch64": each arch's world, then one multi-arch image per
+# spec (mk/images.mk).
 .PHONY: world
+ifeq ($(words $(ARCHES)),1)
 world: toolchain ports index images
+else
+world: $(addprefix world-,$(ARCHES))
+	$(Q)$(MAKE) images-multi
+world-%:
+	$(Q)$(MAKE) toolchain ports index images ARCH=$*
+endif
 
 .PHONY: clean distclean
 clean:

@@ -1,6 +1,7 @@
 #!/bin/sh
 # ci/run.sh - what CI runs (.ci/run calls it), exactly as README.md says:
-#   1. `make` itself, if missing (a bare Debian 12): build-essential, as root;
+#   1. `make` itself, if missing (a bare Debian 12): build-essential, as root
+#      (apt's output in build/ci-apt.log);
 #   2. `make check`: installs the remaining host prerequisites
 #      (mk/host-packages.txt) as root, builds krill, runs every test;
 #   3. `make check SAN=1`: the same suite against an ASan+UBSan build
@@ -16,9 +17,16 @@ if ! command -v make >/dev/null 2>&1; then
 		echo "ci: 'make' is missing; run as root: apt-get update && apt-get install -y build-essential" >&2
 		exit 1
 	fi
-	echo "ci: installing build-essential (for make)" >&2
+	# apt's output in a log, its tail on failure (as mk/host-prereqs.sh)
+	mkdir -p build
+	alog=$PWD/build/ci-apt.log
+	echo "ci: installing build-essential (for make; apt log: $alog)" >&2
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq && apt-get install -y -qq --no-install-recommends build-essential >&2 || exit 1
+	if ! { apt-get update && apt-get install -y --no-install-recommends build-essential; } >"$alog" 2>&1; then
+		echo "ci: installing build-essential failed; last lines of $alog:" >&2
+		tail -n 20 "$alog" | sed 's/^/  /' >&2
+		exit 1
+	fi
 fi
 
 log=$(mktemp)

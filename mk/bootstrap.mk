@@ -10,11 +10,14 @@ BOOTSTRAP_DIR      := $(TOP)/bootstrap
 TOOLCHAIN_STAGES   := binutils linux-headers gcc-pass1 glibc gcc
 TOOLCHAIN_PACKAGES := binutils gcc libgcc libstdc++ glibc glibc-dev linux-headers-dev
 
-HOST_KEY := $(shell sh $(TOP)/mk/host-key.sh)
+# Computed on first use (in the graph recipe, after $(PREREQ_STAMP) has
+# installed the compiler it asks), once per make run; never at parse time,
+# where a fresh machine has no cc yet.
+HOST_KEY = $(eval HOST_KEY := $(shell sh $(TOP)/mk/host-key.sh))$(HOST_KEY)
 ifeq ($(ARCH),host)
-GRAPH_ARGS := --toolchain-key $(HOST_KEY)
+GRAPH_ARGS = --toolchain-key $(HOST_KEY)
 else
-GRAPH_ARGS := --toolchain-key $(HOST_KEY) --stages $(BOOTSTRAP_DIR) \
+GRAPH_ARGS = --toolchain-key $(HOST_KEY) --stages $(BOOTSTRAP_DIR) \
 	--with "$(TOOLCHAIN_PACKAGES)"
 endif
 TOOLCHAIN_ARGS :=

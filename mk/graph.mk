@@ -9,7 +9,7 @@ KR_RESULTS := $(CACHE_DIR)/results
 
 # Goals that do not need the graph (and must work before it can be made).
 NO_GRAPH_GOALS := help check check-san clean distclean tools lean prereqs lint new-port bench fuzz man format \
-	graph keygen
+	graph keygen image-files images-multi
 
 .PHONY: FORCE
 FORCE:
@@ -20,8 +20,11 @@ $(GRAPH_MK): $(KRILL) FORCE
 	@mkdir -p $(@D)
 	$(Q)$(KRILL) graph --arch $(ARCH) $(GRAPH_ARGS) -o $@ $(PORTS_DIR)
 
+# `include`, not `-include`: when the fragment cannot be remade (a broken
+# recipe, the sandbox check failed) make stops there, instead of going on
+# with a stale fragment.
 ifneq ($(filter-out $(NO_GRAPH_GOALS),$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
--include $(GRAPH_MK)
+include $(GRAPH_MK)
 endif
 
 .PHONY: graph

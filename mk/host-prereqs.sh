@@ -1,8 +1,13 @@
 #!/bin/sh
 # Check the host prerequisites listed in mk/host-packages.txt; as root,
 # install what is missing with apt-get, otherwise print the exact command.
+# usage: mk/host-prereqs.sh [LOG]   (default LOG: build/host-prereqs.log)
+# apt's and dpkg's output (about 1,100 lines on a fresh Debian 12) goes to
+# LOG only; the terminal gets one line, or on failure the log's tail.
 set -eu
-list="$(dirname "$0")/host-packages.txt"
+top=$(cd "$(dirname "$0")/.." && pwd)
+list="$top/mk/host-packages.txt"
+log=${1:-$top/build/host-prereqs.log}
 pkgs=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$list" | awk '{print $1}')
 missing=""
 for p in $pkgs; do
@@ -16,8 +21,13 @@ if [ "$(id -u)" != 0 ]; then
 	echo "krill: run as root:  apt-get update && $cmd" >&2
 	exit 1
 fi
-echo "krill: installing host packages:$missing" >&2
+mkdir -p "$(dirname "$log")"
+echo "krill: installing $(echo $missing | wc -w) host packages (apt log: $log)" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >&2
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >&2
+if ! { apt-get update && apt-get install -y --no-install-recommends $missing; } >"$log" 2>&1; then
+	echo "krill: installing host packages failed; last lines of $log:" >&2
+	tail -n 20 "$log" | sed 's/^/  /' >&2
+	echo "krill: full log: $log; the packages:$missing" >&2
+	exit 1
+fi

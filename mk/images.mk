@@ -1,4 +1,35 @@
-# OCI base images (out/images).
-.PHONY: images
+# OCI images (tools/doc/image.md): every images/NAME.yaml, built by
+# `krill image` from the signed out/ARCH/repo (which `make index` writes),
+# trusting the local KEY's public half. Outputs in out/images/:
+#   make images ARCH=A                     NAME-A and NAME-A.oci.tar
+#   make world ARCHES="x86_64 aarch64"     also NAME (+ .oci.tar): one index
+# Each layout's index.json is its stamp: rebuilt when its spec, a repo's
+# INDEX, the key or krill changed, else nothing runs.
+IMAGES_DIR   ?= $(TOP)/images
+IMAGES_OUT   := $(OUT)/images
+IMAGE_NAMES  := $(basename $(notdir $(wildcard $(IMAGES_DIR)/*.yaml)))
+ARCHES       ?= $(ARCH)
+IMAGE_REPO   ?=
+IMAGE_FLAGS   = -q --keys $(dir $(KEY_PUB)) --repo '$(OUT)/$${arch}/repo' \
+	$(if $(IMAGE_REV),--revision $(IMAGE_REV)) $(if $(IMAGE_REPO),--image-repo '$(IMAGE_REPO)')
+IMAGE_REV    := $(shell git -C $(TOP) rev-parse HEAD 2>/dev/null)
+
+# image_rule NAME OUTNAME ARCHES
+define image_rule
+$(IMAGES_OUT)/$(2)/index.json: $(IMAGES_DIR)/$(1).yaml $(foreach a,$(3),$(OUT)/$(a)/repo/INDEX) \
+		$(KRILL) $(KEY_PUB)
+	@mkdir -p $(IMAGES_OUT)
+	$(Q)$(KRILL) image $$< $(foreach a,$(3),--arch $(a)) -o $(IMAGES_OUT)/$(2) --tag $(1) \
+		$$(IMAGE_FLAGS)
+	@echo "image: $(IMAGES_OUT)/$(2) [$(3)]"
+endef
+$(foreach n,$(IMAGE_NAMES),$(eval $(call image_rule,$(n),$(n)-$(ARCH),$(ARCH))))
+$(foreach n,$(IMAGE_NAMES),$(eval $(call image_rule,$(n),$(n),$(ARCHES))))
+
+# `index` is phony: the image files are made by a second make that sees
+# its result.
+.PHONY: images image-files images-multi
 images: index
-	@echo "images: image assembly is not implemented yet" >&2; exit 1
+	$(Q)$(MAKE) image-files ARCH=$(ARCH)
+image-files: $(foreach n,$(IMAGE_NAMES),$(IMAGES_OUT)/$(n)-$(ARCH)/index.json)
+images-multi: $(foreach n,$(IMAGE_NAMES),$(IMAGES_OUT)/$(n)/index.json)

@@ -12,14 +12,69 @@ kr_closure = $(if $(1),$(call kr_closure,$(filter-out $(2) $(1),$(sort \
 	$(foreach d,$(1),$(KR_DEPS_$(d))))),$(2) $(1)),$(sort $(2)))
 # How many ports this run will build: the missing stamps among the goals'
 # ports (all of them for `ports`/`world`), counted once at parse time.
-KR_GOAL_PORTS = $(if $(filter world ports index images,$(MAKECMDGOALS)),$(KR_PORTS),\
+KR_GOAL_PORTS := $(if $(filter world ports index images,$(MAKECMDGOALS)),$(KR_PORTS),\
 	$(call kr_closure,$(filter $(KR_PORTS),$(MAKECMDGOALS) \
 	$(if $(filter toolchain,$(MAKECMDGOALS)),$(TOOLCHAIN_STAGES)))))
-KR_TODO := $(words $(filter-out $(wildcard $(KR_RESULTS)/*/done),\
-	$(foreach p,$(KR_GOAL_PORTS),$(KR_RESULTS)/$(KR_KEY_$(p))/done)))
+KR_TODO_STAMPS := $(filter-out $(wildcard $(KR_RESULTS)/*/done),\
+	$(foreach p,$(KR_GOAL_PORTS),$(KR_RESULTS)/$(KR_KEY_$(p))/done))
+# (a small list when little is to be done: the test per port stays cheap)
+KR_TODO_PORTS := $(if $(KR_TODO_STAMPS),$(foreach p,$(KR_GOAL_PORTS),\
+	$(if $(filter $(KR_RESULTS)/$(KR_KEY_$(p))/done,$(KR_TODO_STAMPS)),$(p))))
+KR_TODO := $(words $(KR_TODO_PORTS))
+
+# The plan line, printed once before the first build: what will be built
+# (ports and toolchain stages of the goals), what is cached, and an
+# estimate from earlier build times (CACHE_DIR/durations/ARCH, written by
+# krill build; mk/plan.awk simulates -jN over the dependency order). Only
+# when something is to be built does it cost a process (awk); the no-op
+# case is make functions alone.
+KR_DURATIONS := $(CACHE_DIR)/durations/$(ARCH)
+KR_PLAN_JOBS  = $(or $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))),1)
+kr_stages_in = $(filter $(TOOLCHAIN_STAGES),$(1))
+kr_n_of = $(words $(1)) of $(words $(2))
+kr_hms = $(shell awk -v s=$(1) 'BEGIN { if (s < 60) printf "%ds", s; \
+	else if (s < 3600) printf "%dm", (s + 30) / 60; \
+	else printf "%dh%02dm", s / 3600, (s % 3600 + 30) / 60 }')
+KR_PLAN_PORTS = $(filter-out $(TOOLCHAIN_STAGES),$(KR_GOAL_PORTS))
+KR_PLAN_WHAT = $(if $(call kr_stages_in,$(KR_GOAL_PORTS)),$(call kr_n_of,$(call \
+	kr_stages_in,$(KR_TODO_PORTS)),$(call kr_stages_in,$(KR_GOAL_PORTS))) toolchain \
+	stages$(if $(KR_PLAN_PORTS), and ))$(if $(KR_PLAN_PORTS),$(call kr_n_of,$(filter-out \
+	$(TOOLCHAIN_STAGES),$(KR_TODO_PORTS)),$(KR_PLAN_PORTS)) ports)
+kr_plan_est = $(if $(filter 0,$(word 2,$(1))),no estimate yet (no earlier build times in \
+	$(KR_DURATIONS)),estimate $(call kr_hms,$(word 1,$(1))) at -j$(KR_PLAN_JOBS)$(if \
+	$(filter-out $(word 3,$(1)),$(word 2,$(1))), (earlier times known for $(word 2,$(1)) of \
+	$(word 3,$(1)); the others not counted)))
+KR_PLAN_EST = $(if $(wildcard $(KR_DURATIONS)),$(file >$(ARCH_BUILD)/plan.in,$(foreach \
+	p,$(KR_TODO_PORTS),$(p) $(filter $(KR_TODO_PORTS),$(KR_DEPS_$(p)))$(newline)))$(call \
+	kr_plan_est,$(shell awk -v jobs=$(KR_PLAN_JOBS) -f $(TOP)/mk/plan.awk $(KR_DURATIONS) \
+	$(ARCH_BUILD)/plan.in)),no estimate yet (no earlier build times in $(KR_DURATIONS)))
+KR_PLAN = plan ($(ARCH)): build $(KR_PLAN_WHAT), $(words $(filter-out \
+	$(KR_TODO_PORTS),$(KR_GOAL_PORTS))) cached$(if $(KR_TODO_PORTS),; $(KR_PLAN_EST))
+define newline
+
+
+endef
+
+.PHONY: kr-plan
+kr-plan: | sandbox-check
+	$(info $(KR_PLAN))@:
 
 ifneq ($(filter-out $(NO_GRAPH_GOALS),$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
 $(shell mkdir -p $(ARCH_BUILD) && rm -f $(PROGRESS))
+endif
+
+# Goals that build or test check the sandbox first: before krill is even
+# compiled (so before the graph and every port), right after the prereqs.
+SANDBOX_GOALS := $(filter check check-san,$(MAKECMDGOALS)) \
+	$(filter-out $(NO_GRAPH_GOALS) source sandbox-check,$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL)))
+ifneq ($(strip $(SANDBOX_GOALS)),)
+$(TOOLS_LIB_OBJS) $(TOOLS_CMD_OBJS): | sandbox-check
+endif
+# and the plan line comes before the first port build
+ifneq ($(strip $(filter-out check check-san,$(SANDBOX_GOALS))),)
+ifneq ($(strip $(KR_GOAL_PORTS)),)
+$(foreach p,$(KR_PORTS),$(KR_RESULTS)/$(KR_KEY_$(p))/done): | kr-plan
+endif
 endif
 
 # Build rules run with '+' so `krill build` joins make's jobserver; '+' also
@@ -63,5 +118,5 @@ new-port:
 
 .PHONY: lint
 lint: $(KRILL)
-	$(Q)$(KRILL) lint --ports $(PORTS_DIR)
+	$(Q)$(KRILL) lint --ports $(PORTS_DIR) --images $(IMAGES_DIR)
 	$(Q)$(KRILL) lint --ports $(BOOTSTRAP_DIR)

@@ -3,8 +3,6 @@
 #include <stdlib.h>
 
 #include "client.h"
-#include "install.h"
-#include "solver.h"
 #include "verbs.h"
 
 static int run(int argc, char **argv);
@@ -44,37 +42,11 @@ static void progress(void *ctx, size_t i, size_t n, const struct pkginfo *p)
 
 static int add(struct client *c, const struct client_opts *o, const struct strlist *names)
 {
-	size_t navail, ninst = c->db.n;
-	const struct pkginfo **avail = client_available(c, &navail);
-	const struct pkginfo **inst = xcalloc(ninst + 1, sizeof *inst);
-	for (size_t i = 0; i < ninst; i++)
-		inst[i] = &c->db.pkgs[i].info;
-	struct solution sol;
-	int r = solve(avail, navail, inst, ninst, names, &sol);
-	struct install_item *items = xcalloc(sol.n + 1, sizeof *items);
-	char **paths = xcalloc(sol.n + 1, sizeof *paths);
-	const char *dir = o->no_cache ? c->tmpdir : c->cachedir;
-	for (size_t i = 0; r == 0 && i < sol.n; i++) {
-		paths[i] = remote_fetch_pkg(client_repo_of(c, sol.v[i]), sol.v[i], dir);
-		items[i] = (struct install_item){paths[i], sol.v[i]->sha256, sol.v[i]->size};
-		r = paths[i] ? 0 : -1;
-	}
-	struct install_opts io = {o->quiet ? NULL : progress, NULL};
-	if (r == 0 && sol.n && (r = install_pkgs(&c->db, items, sol.n, &io)) == 0)
-		c->unsaved = 0; /* the transaction wrote the index versions too */
-	for (size_t i = 0; i < sol.n; i++) {
-		if (paths[i] && o->no_cache)
-			remove(paths[i]);
-		free(paths[i]);
-	}
+	struct client_add_hooks h = {o->quiet ? NULL : progress, NULL, NULL};
+	int r = client_add(c, names, o->no_cache, &h);
 	if (r == 0 && !o->quiet)
-		printf("OK: %zu package%s installed, %zu in total\n", sol.n, sol.n == 1 ? "" : "s",
-		       c->db.n);
-	free(paths);
-	free(items);
-	solution_free(&sol);
-	free(inst);
-	free(avail);
+		printf("OK: %zu package%s installed, %zu in total\n", c->add_count,
+		       c->add_count == 1 ? "" : "s", c->db.n);
 	return r;
 }
 

@@ -9,14 +9,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "build.h"
 #include "buildrun.h"
+#include "buildtime.h"
 #include "verbs.h"
 
 static int run(int argc, char **argv);
@@ -52,7 +55,10 @@ const struct verb verb_build = {
 	"  --verbose         also show the log live\n"
 	"  --keep-work       keep the work dir after a successful build\n"
 	"  --shell           prepare the work dir and sysroot, then open an\n"
-	"                    interactive shell in the same sandbox\n",
+	"                    interactive shell in the same sandbox\n"
+	"\n"
+	"While a build runs, a heartbeat line every KRILL_HEARTBEAT seconds (default\n"
+	"60; 0: none): `NAME running 14m (took 52m last time), log LOG`.\n",
 	run,
 };
 
@@ -74,6 +80,112 @@ static int next_progress(const char *path)
 	flock(fd, LOCK_UN);
 	close(fd);
 	return k;
+}
+
+/* The heartbeat: a thread that says every interval seconds that the build
+ * is still running, whatever step it is in (fetching, unpacking, the
+ * sandboxed script, packaging), until stop is set. */
+struct heartbeat {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop, started;
+	long interval, last; /* seconds; last build's, -1 unknown */
+	char *name, *log;
+};
+
+static void fmt_secs(char *buf, size_t n, long s)
+{
+	if (s < 60)
+		snprintf(buf, n, "%lds", s);
+	else if (s < 3600)
+		snprintf(buf, n, "%ldm", s / 60);
+	else
+		snprintf(buf, n, "%ldh%02ldm", s / 3600, s / 60 % 60);
+}
+
+static void *beat(void *arg)
+{
+	struct heartbeat *h = arg;
+	struct timespec t0, until;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	until = t0;
+	pthread_mutex_lock(&h->mu);
+	while (!h->stop) {
+		until.tv_sec += h->interval;
+		while (!h->stop && pthread_cond_timedwait(&h->cv, &h->mu, &until) == 0)
+			;
+		if (h->stop)
+			break;
+		char el[32], last[64] = "";
+		fmt_secs(el, sizeof el, (long)(until.tv_sec - t0.tv_sec));
+		if (h->last > 0) {
+			char l[32];
+			fmt_secs(l, sizeof l, h->last);
+			snprintf(last, sizeof last, " (took %s last time)", l);
+		}
+		printf("%s running %s%s, log %s\n", h->name, el, last, h->log);
+		fflush(stdout);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+/* The log as the user would type it: relative to the current directory
+ * when it lies below it (make runs from the top of the tree). */
+static char *shown_path(const char *path)
+{
+	char *cwd = getcwd(NULL, 0);
+	size_t n = cwd ? strlen(cwd) : 0;
+	char *s = cwd && !strncmp(path, cwd, n) && path[n] == '/' ? xstrdup(path + n + 1)
+								  : xstrdup(path);
+	free(cwd);
+	return s;
+}
+
+static void heartbeat_start(struct heartbeat *h, const struct buildrun *b)
+{
+	memset(h, 0, sizeof *h);
+	const char *e = getenv("KRILL_HEARTBEAT");
+	h->interval = e && *e ? strtol(e, NULL, 10) : 60;
+	if (h->interval <= 0)
+		return;
+	char *dir = xstrdup(b->portdir);
+	for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/';)
+		dir[--n] = 0;
+	h->name = xstrdup(path_basename(dir));
+	free(dir);
+	char *log = b->logpath ? xstrdup(b->logpath)
+			       : xasprintf("build/%s/work/%s.log", b->arch, h->name);
+	h->log = shown_path(log);
+	free(log);
+	char *home = getenv("HOME");
+	char *cache = b->cache ? xstrdup(b->cache)
+			       : xasprintf("%s/.cache/krill", home && *home ? home : "/root");
+	h->last = buildtime_lookup(cache, b->arch, h->name);
+	free(cache);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&h->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&h->mu, NULL);
+	h->started = pthread_create(&h->thread, NULL, beat, h) == 0;
+}
+
+static void heartbeat_stop(struct heartbeat *h)
+{
+	if (h->started) {
+		pthread_mutex_lock(&h->mu);
+		h->stop = 1;
+		pthread_cond_signal(&h->cv);
+		pthread_mutex_unlock(&h->mu);
+		pthread_join(h->thread, NULL);
+		pthread_cond_destroy(&h->cv);
+		pthread_mutex_destroy(&h->mu);
+	}
+	free(h->name);
+	free(h->log);
 }
 
 static int run(int argc, char **argv)
@@ -137,7 +249,11 @@ static int run(int argc, char **argv)
 	}
 	b.portdir = argv[optind];
 	double t0 = now_seconds();
+	struct heartbeat hb = {0};
+	if (!shell)
+		heartbeat_start(&hb, &b);
 	int rc = shell ? buildrun_shell(&b) : buildrun_port(&b);
+	heartbeat_stop(&hb);
 	if (rc < 0)
 		fprintf(stderr, "krill build: %s\n", kr_errmsg());
 	if (!shell && b.name) {

@@ -39,7 +39,7 @@ static int verify(const char *repo, const char *keys)
 		return 1;
 	}
 	char *ip = path_join(repo, INDEX_FILE), *sp = path_join(repo, INDEX_SIG_FILE);
-	int rc = repo_read_verified(ip, sp, &kr, &ix, NULL, NULL);
+	int rc = repo_read_verified(ip, sp, &kr, &ix, NULL, NULL, NULL);
 	keyring_free(&kr);
 	if (rc < 0) {
 		report(kr_errmsg(), NULL);

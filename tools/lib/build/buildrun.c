@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "buildtime.h"
 #include "extract.h"
 #include "fetch.h"
 #include "install.h"
@@ -641,6 +642,12 @@ int buildrun_port(struct buildrun *b)
 	}
 	b->phase_s[PHASE_CLEANUP] = lap(&t);
 	log_phases(b);
+	if (!rc) { /* for make's plan line and the heartbeat; not worth failing for */
+		double total = 0;
+		for (int i = 0; i < PHASE_N; i++)
+			total += b->phase_s[i];
+		buildtime_record(b->cache_dir, b->arch, b->name, total);
+	}
 	return rc;
 }
 

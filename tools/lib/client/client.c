@@ -1,8 +1,12 @@
 /* client.c - see client.h */
 #include "client.h"
 
+#include "install.h"
+#include "solver.h"
+
 #include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -179,4 +183,41 @@ const struct remote *client_repo_of(const struct client *c, const struct pkginfo
 		if (p >= c->repos[i].pkgs && p < c->repos[i].pkgs + c->repos[i].n)
 			return &c->repos[i];
 	return NULL;
+}
+
+int client_add(struct client *c, const struct strlist *names, int no_cache,
+	       const struct client_add_hooks *h)
+{
+	size_t navail, ninst = c->db.n;
+	const struct pkginfo **avail = client_available(c, &navail);
+	const struct pkginfo **inst = xcalloc(ninst + 1, sizeof *inst);
+	for (size_t i = 0; i < ninst; i++)
+		inst[i] = &c->db.pkgs[i].info;
+	struct solution sol;
+	int r = solve(avail, navail, inst, ninst, names, &sol);
+	struct install_item *items = xcalloc(sol.n + 1, sizeof *items);
+	char **paths = xcalloc(sol.n + 1, sizeof *paths);
+	const char *dir = no_cache ? c->tmpdir : c->cachedir;
+	for (size_t i = 0; r == 0 && i < sol.n; i++) {
+		paths[i] = remote_fetch_pkg(client_repo_of(c, sol.v[i]), sol.v[i], dir);
+		items[i] = (struct install_item){paths[i], sol.v[i]->sha256, sol.v[i]->size};
+		r = paths[i] ? 0 : -1;
+	}
+	struct install_opts io = {h ? h->progress : NULL, h ? h->ctx : NULL};
+	c->add_count = r == 0 ? sol.n : 0;
+	if (r == 0 && sol.n && (r = install_pkgs(&c->db, items, sol.n, &io)) == 0)
+		c->unsaved = 0; /* the transaction wrote the index versions too */
+	for (size_t i = 0; r == 0 && h && h->installed && i < sol.n; i++)
+		r = h->installed(h->ctx, sol.v[i], client_repo_of(c, sol.v[i]), paths[i]);
+	for (size_t i = 0; i < sol.n; i++) {
+		if (paths[i] && no_cache)
+			remove(paths[i]);
+		free(paths[i]);
+	}
+	free(paths);
+	free(items);
+	solution_free(&sol);
+	free(inst);
+	free(avail);
+	return r;
 }

@@ -37,7 +37,8 @@ struct client {
 	size_t nrepos;
 	char *tmpdir; /* downloads with --no-cache; removed by client_close */
 	char *cachedir;
-	int unsaved; /* accepted index versions not yet written */
+	int unsaved;	  /* accepted index versions not yet written */
+	size_t add_count; /* packages the last client_add installed */
 };
 
 /* Open the db (recovering an interrupted transaction: db.recovered says
@@ -52,6 +53,25 @@ int client_close(struct client *c);
 const struct pkginfo **client_available(const struct client *c, size_t *n);
 /* The repository a package of client_available() comes from. */
 const struct remote *client_repo_of(const struct client *c, const struct pkginfo *p);
+
+/* What `krill add` does after client_open: solve names (with what the
+ * root has installed) over every repository, fetch each package chosen
+ * (capped at its listed size, sha256 checked), install them all in one
+ * transaction. `krill image` runs the same on a fresh root. */
+struct client_add_hooks {
+	/* Called before each package is staged: i counts from 1 to n. */
+	void (*progress)(void *ctx, size_t i, size_t n, const struct pkginfo *p);
+	/* After the transaction committed, for each package installed: its
+	 * index entry, the repository it came from and the verified file
+	 * (still there during the call). */
+	int (*installed)(void *ctx, const struct pkginfo *p, const struct remote *r,
+			 const char *file);
+	void *ctx;
+};
+/* 0, or -1 with kr_err (the root unchanged unless the hook failed after
+ * the commit). With no_cache, the package files are deleted afterwards. */
+int client_add(struct client *c, const struct strlist *names, int no_cache,
+	       const struct client_add_hooks *h);
 
 /* Parse a repositories file's text into urls (exposed for tests). */
 int client_parse_repositories(const char *data, size_t len, const char *src, struct strlist *urls);

@@ -59,12 +59,19 @@ static int verify(struct remote *r, const char *keys, struct db *db, const char 
 	if (keyring_load(&kr, keys) < 0)
 		return -1;
 	struct index ix = {0};
-	int rc = repo_read_verified(itmp, stmp, &kr, &ix, NULL, NULL);
+	char *raw = NULL;
+	size_t rawlen = 0;
+	int rc = repo_read_verified(itmp, stmp, &kr, &ix, &raw, &rawlen, r->key_id);
+	for (size_t i = 0; rc == 0 && i < kr.n; i++)
+		if (!strcmp(kr.v[i].id, r->key_id))
+			r->key_path = xstrdup(kr.v[i].path);
 	keyring_free(&kr);
 	if (rc < 0) {
 		kr_err_prefix("%s", r->url);
 		return -1;
 	}
+	sha256_hex(raw, rawlen, r->index_sha256);
+	free(raw);
 	r->name = ix.name;
 	r->arch = ix.arch;
 	r->version = ix.version;
@@ -120,6 +127,7 @@ void remote_free(struct remote *r)
 	struct index ix = {r->name, r->arch, r->version, (time_t)r->expires, r->pkgs, r->n, r->n};
 	index_free(&ix);
 	free(r->url);
+	free(r->key_path);
 	memset(r, 0, sizeof *r);
 }
 

@@ -25,6 +25,11 @@ struct remote {
 	int64_t expires;
 	struct pkginfo *pkgs; /* with index fields */
 	size_t n;
+	/* what verified it: the trusted key (id and file) and the sha256 of
+	 * the exact INDEX bytes it signed */
+	char key_id[17];
+	char *key_path;
+	char index_sha256[65];
 };
 
 /* Fetch and verify url's index into r; records its version in db (the

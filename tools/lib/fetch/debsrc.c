@@ -504,12 +504,15 @@ static void apt_dir_opts(struct strlist *argv, const char *apt)
 		sl_push(argv, "-oAPT::Sandbox::User=root");
 }
 
-/* Run argv; on failure kr_err with the last lines of its output. */
-static int run_tool(struct strlist *argv, const char *what)
+/* Run argv; on failure kr_err with the last lines of its output. The
+ * output is appended to *keep when keep is not NULL. */
+static int run_tool_out(struct strlist *argv, const char *what, struct sb *keep)
 {
 	sl_push_own(argv, NULL);
 	struct sb out = SB_INIT;
 	int st = proc_run(argv->v, NULL, &out);
+	if (keep)
+		sb_add(keep, sb_str(&out), out.len);
 	argv->n--;
 	if (st > 0) {
 		const char *s = sb_str(&out);
@@ -521,6 +524,11 @@ static int run_tool(struct strlist *argv, const char *what)
 	}
 	sb_free(&out);
 	return st == 0 ? 0 : -1;
+}
+
+static int run_tool(struct strlist *argv, const char *what)
+{
+	return run_tool_out(argv, what, NULL);
 }
 
 static int write_private_sources(const char *apt, const struct debsrc_hosts *h)
@@ -540,7 +548,7 @@ static int write_private_sources(const char *apt, const struct debsrc_hosts *h)
 	return rc;
 }
 
-static int apt_update(const char *apt, const struct debsrc_hosts *h)
+static int apt_update(const char *apt, const struct debsrc_hosts *h, struct sb *out)
 {
 	char *lists = xasprintf("%s/state/lists/partial", apt);
 	char *arch = xasprintf("%s/cache/archives/partial", apt);
@@ -554,9 +562,180 @@ static int apt_update(const char *apt, const struct debsrc_hosts *h)
 	apt_dir_opts(&argv, apt);
 	sl_push(&argv, "-q");
 	sl_push(&argv, "update");
-	rc = run_tool(&argv, "apt-get update (private state in CACHE_DIR/apt)");
+	rc = run_tool_out(&argv, "apt-get update (private state in CACHE_DIR/apt)", out);
 	sl_free(&argv);
 	return rc;
+}
+
+/* ---- suites apt refused ---- */
+
+/* Does an apt output line speak of SUITE of archive URI? apt names a suite
+ * "URI SUITE InRelease" or "URI/dists/SUITE/InRelease". */
+static int line_names(const char *l, size_t n, const char *uri, const char *suite)
+{
+	char *a = xasprintf("%s/dists/%s/", uri, suite), *b = xasprintf("%s %s ", uri, suite);
+	char *line = xstrndup(l, n);
+	int hit = strstr(line, a) || strstr(line, b);
+	free(line);
+	free(a);
+	free(b);
+	return hit;
+}
+
+/* Is this apt line a refusal? E: and Err: lines are; of the W: lines only
+ * those about signatures and failed downloads (not e.g. the notice about
+ * a key in the legacy keyring, after which the index is still used). */
+static int refusal(const char *l, size_t n)
+{
+	if ((n > 3 && !strncmp(l, "E: ", 3)) || (n > 4 && !strncmp(l, "Err:", 4)))
+		return 1;
+	if (n < 3 || strncmp(l, "W: ", 3))
+		return 0;
+	static const char *const words[] = {"GPG error", "not signed", "Failed to fetch", "expired",
+					    "NO_PUBKEY"};
+	char *line = xstrndup(l, n);
+	int hit = 0;
+	for (size_t i = 0; !hit && i < ARRAY_LEN(words); i++)
+		hit = strstr(line, words[i]) != NULL;
+	free(line);
+	return hit;
+}
+
+/* apt's reasons for refusing suite of uri, "; "-joined (NULL if none). */
+static char *refusal_reason(const char *out, const char *uri, const char *suite)
+{
+	struct sb r = SB_INIT;
+	for (const char *l = out; l && *l;) {
+		const char *nl = strchr(l, '\n');
+		size_t n = nl ? (size_t)(nl - l) : strlen(l);
+		if (refusal(l, n) && line_names(l, n, uri, suite)) {
+			const char *text = l;
+			size_t tn = n;
+			if (!strncmp(l, "Err:", 4) && nl && (nl[1] == ' ' || nl[1] == '\t')) {
+				/* "Err:3 URI SUITE InRelease" then "  404  Not Found [IP...]" */
+				text = nl + 1 + strspn(nl + 1, " \t");
+				const char *e = strchr(text, '\n');
+				tn = e ? (size_t)(e - text) : strlen(text);
+			} else if (!strncmp(l, "E: ", 3) || !strncmp(l, "W: ", 3)) {
+				text += 3;
+				tn -= 3;
+			}
+			if (tn > 300)
+				tn = 300;
+			if (r.len)
+				sb_adds(&r, "; ");
+			sb_add(&r, text, tn);
+		}
+		l = nl ? nl + 1 : NULL;
+	}
+	return r.len ? sb_steal(&r) : (sb_free(&r), NULL);
+}
+
+/* Is there a Sources index of suite of uri in lists_dir? */
+static int have_sources(const struct strlist *names, const char *uri, const char *suite)
+{
+	char *prefix = list_prefix(uri);
+	char *s = xasprintf("%s%s_", prefix, suite);
+	for (char *c = s + strlen(prefix); *c; c++)
+		if (*c == '/')
+			*c = '_';
+	int found = 0;
+	for (size_t i = 0; !found && i < names->n; i++)
+		found = str_starts(names->v[i], s) && is_sources_list(names->v[i]);
+	free(s);
+	free(prefix);
+	return found;
+}
+
+static void check_archive(const struct strlist *uris, const char *suites, const char *apt_out,
+			  const struct strlist *names, struct strlist *refused)
+{
+	struct strlist sl = STRLIST_INIT;
+	sl_split(&sl, suites, " ");
+	for (size_t u = 0; u < uris->n; u++)
+		for (size_t i = 0; i < sl.n; i++) {
+			char *why = refusal_reason(apt_out, uris->v[u], sl.v[i]);
+			int have = have_sources(names, uris->v[u], sl.v[i]);
+			if (why || !have)
+				sl_push_own(refused,
+					    xasprintf("%s (%s): %s%s", sl.v[i], uris->v[u],
+						      why ? why
+							  : "apt-get update fetched no Sources "
+							    "index for it",
+						      !have ? ""
+							    : " [using its index from an earlier "
+							      "update]"));
+			free(why);
+		}
+	sl_free(&sl);
+}
+
+int debsrc_check_suites(const struct debsrc_hosts *h, const char *apt_out, const char *lists_dir,
+			struct strlist *refused)
+{
+	struct strlist names = STRLIST_INIT;
+	if (is_dir(lists_dir) && list_dir(lists_dir, &names) < 0)
+		return -1;
+	check_archive(&h->main, src_suites, apt_out ? apt_out : "", &names, refused);
+	check_archive(&h->security, sec_suites, apt_out ? apt_out : "", &names, refused);
+	sl_free(&names);
+	return 0;
+}
+
+/* CACHE_DIR/apt/refused: the refused suites of the last update, one a
+ * line, so that a later "not found" (the index is reused for a day) still
+ * names them. Absent when every suite arrived. */
+static int save_refused(const char *apt, const struct strlist *refused)
+{
+	char *p = xasprintf("%s/refused", apt);
+	int rc = 0;
+	if (!refused->n) {
+		if (unlink(p) < 0 && errno != ENOENT)
+			rc = -1;
+	} else {
+		char *text = sl_join(refused, "\n");
+		char *t = xasprintf("%s\n", text);
+		rc = write_file_atomic(p, t, strlen(t), 0644);
+		free(t);
+		free(text);
+	}
+	free(p);
+	return rc;
+}
+
+char *debsrc_refused_note(const char *cache_dir)
+{
+	char *p = xasprintf("%s/apt/refused", cache_dir), *data = NULL;
+	size_t len = 0;
+	int rc = read_file(p, &data, &len);
+	free(p);
+	if (rc < 0 || !len) {
+		free(data);
+		return NULL;
+	}
+	struct strlist l = STRLIST_INIT;
+	sl_split(&l, data, "\n");
+	free(data);
+	struct sb b = SB_INIT;
+	sb_adds(&b, "not searched: Debian suites apt refused at the last index update:");
+	for (size_t i = 0; i < l.n && i < 16; i++)
+		sb_printf(&b, "\n    %.400s", l.v[i]);
+	sl_free(&l);
+	return sb_steal(&b);
+}
+
+/* Say it loudly: a refused suite's files will be reported "not found". */
+static void warn_refused(const struct strlist *refused)
+{
+	for (size_t i = 0; i < refused->n; i++)
+		fprintf(stderr, "krill: WARNING: Debian suite refused by apt: %s\n", refused->v[i]);
+	if (refused->n)
+		fprintf(stderr,
+			"krill: WARNING: sources found only in %s will be reported as not found. "
+			"Fix the host's apt setup (an expired Release: check the clock with `date` "
+			"or wait for the archive to be refreshed; a bad signature: the archive "
+			"keys), then `krill fetch --update-debian-index`.\n",
+			refused->n == 1 ? "that suite" : "those suites");
 }
 
 static int index_fresh(const char *index)
@@ -572,10 +751,19 @@ static int update_locked(const char *apt, const char *etc, const char *index, in
 	struct debsrc_hosts h;
 	if (debsrc_read_host(etc, &h) < 0)
 		return -1;
-	int rc = apt_update(apt, &h);
+	struct sb out = SB_INIT;
+	int rc = apt_update(apt, &h, &out);
 	char *lists = xasprintf("%s/state/lists", apt);
-	/* apt fails as a whole if one suite fails; use what did arrive */
+	/* apt fails as a whole if one suite fails; use what did arrive, and
+	 * name every suite that did not, and why */
 	const char *why = rc < 0 ? xstrdup(kr_errmsg()) : NULL;
+	struct strlist refused = STRLIST_INIT;
+	if (debsrc_check_suites(&h, sb_str(&out), lists, &refused) == 0) {
+		warn_refused(&refused);
+		save_refused(apt, &refused);
+	}
+	sl_free(&refused);
+	sb_free(&out);
 	struct strlist all = STRLIST_INIT;
 	for (size_t i = 0; i < h.main.n; i++)
 		sl_push(&all, h.main.v[i]);

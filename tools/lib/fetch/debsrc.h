@@ -42,8 +42,21 @@ int debsrc_build_index(const struct strlist *uris, const char *lists_dir, const 
 int debsrc_index_lookup(const char *index_path, const char *sha256, struct strlist *urls,
 			uint64_t *size);
 
+/* The suites of h that apt refused, judged from its update output apt_out
+ * and the Sources indices in lists_dir: one "SUITE (URI): REASON" entry
+ * per refused suite appended to refused (an expired or badly signed
+ * Release, a missing one, or no Sources index at all). */
+int debsrc_check_suites(const struct debsrc_hosts *h, const char *apt_out, const char *lists_dir,
+			struct strlist *refused);
+
+/* The suites refused at the last update (CACHE_DIR/apt/refused) as a note
+ * for a "not found" message, or NULL when every suite arrived. */
+char *debsrc_refused_note(const char *cache_dir);
+
 /* Make CACHE_DIR/apt current: run apt-get update (private state) and rebuild
- * the index when it is missing, older than a day, or force is set. */
+ * the index when it is missing, older than a day, or force is set. A suite
+ * apt refused (debsrc_check_suites) is named on stderr with apt's reason,
+ * and kept in CACHE_DIR/apt/refused for later "not found" messages. */
 int debsrc_update(const char *cache_dir, const char *etc, int force);
 
 /* debsrc_update() (at most once per process unless forced) then look up,

@@ -186,6 +186,10 @@ static int try_debian(struct attempt *a)
 	if (found <= 0) {
 		note(a, "Debian source archive",
 		     found < 0 ? kr_errmsg() : "no file with this sha256 in the Sources indices");
+		char *refused = debsrc_refused_note(a->o->cache_dir);
+		if (refused)
+			note(a, "Debian source archive", refused);
+		free(refused);
 		sl_free(&urls);
 		return -1;
 	}

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 #include <zstd.h>
 
 #include "util.h"
@@ -18,12 +19,16 @@ struct pkgtar {
 	char *path;
 	int fd;
 	int64_t sde;
+	enum pkgtar_comp comp;
 	struct archive *a;
 	ZSTD_CCtx *z;
-	EVP_MD_CTX *md;
+	z_stream gz;
+	gz_header gzh; /* all zero but the OS byte: no name, comment, extra; mtime 0 */
+	int gz_live;
+	EVP_MD_CTX *md, *tmd; /* compressed file, uncompressed tar */
 	void *zbuf;
 	size_t zbuf_size;
-	uint64_t size;
+	uint64_t size, tar_size;
 	int failed;
 };
 
@@ -46,9 +51,38 @@ static int out_write(struct pkgtar *t, const void *p, size_t n)
 	return 0;
 }
 
-/* Push src through zstd; mode ZSTD_e_end flushes the frame. */
-static int compress(struct pkgtar *t, const void *src, size_t n, ZSTD_EndDirective mode)
+/* Push src through zlib; finish ends the gzip member. */
+static int gz_compress(struct pkgtar *t, const void *src, size_t n, int finish)
 {
+	t->gz.next_in = (Bytef *)(uintptr_t)src;
+	t->gz.avail_in = (uInt)n;
+	for (;;) {
+		t->gz.next_out = t->zbuf;
+		t->gz.avail_out = (uInt)t->zbuf_size;
+		int zr = deflate(&t->gz, finish ? Z_FINISH : Z_NO_FLUSH);
+		if (zr == Z_STREAM_ERROR) {
+			kr_err("%s: zlib: deflate failed", t->path);
+			return -1;
+		}
+		size_t got = t->zbuf_size - t->gz.avail_out;
+		if (got && out_write(t, t->zbuf, got) < 0)
+			return -1;
+		if (finish ? zr == Z_STREAM_END : t->gz.avail_in == 0 && t->gz.avail_out != 0)
+			return 0;
+	}
+}
+
+/* Push src through the compressor; mode ZSTD_e_end flushes the frame. */
+static int squeeze(struct pkgtar *t, const void *src, size_t n, ZSTD_EndDirective mode)
+{
+	if (mode != ZSTD_e_end) {
+		EVP_DigestUpdate(t->tmd, src, n);
+		t->tar_size += n;
+	}
+	if (t->comp == PKGTAR_GZIP)
+		return gz_compress(t, src, n, mode == ZSTD_e_end);
+	if (t->comp == PKGTAR_NONE)
+		return n ? out_write(t, src, n) : 0;
 	ZSTD_inBuffer in = {src, n, 0};
 	for (;;) {
 		ZSTD_outBuffer out = {t->zbuf, t->zbuf_size, 0};
@@ -67,7 +101,7 @@ static int compress(struct pkgtar *t, const void *src, size_t n, ZSTD_EndDirecti
 static la_ssize_t tar_write_cb(struct archive *a, void *ctx, const void *buf, size_t n)
 {
 	struct pkgtar *t = ctx;
-	if (compress(t, buf, n, ZSTD_e_continue) < 0) {
+	if (squeeze(t, buf, n, ZSTD_e_continue) < 0) {
 		t->failed = 1;
 		archive_set_error(a, EIO, "%s", kr_errmsg());
 		return -1;
@@ -76,6 +110,23 @@ static la_ssize_t tar_write_cb(struct archive *a, void *ctx, const void *buf, si
 }
 
 struct pkgtar *pkgtar_open(const char *path, int zstd_level, int64_t source_date_epoch)
+{
+	return pkgtar_open_comp(path, PKGTAR_ZSTD, zstd_level, source_date_epoch);
+}
+
+/* gzip as the OCI layer needs it: no name, mtime 0, OS byte 255
+ * ("unknown", what Go's compress/gzip writes), one fixed level. */
+static int gz_setup(struct pkgtar *t, int level)
+{
+	if (deflateInit2(&t->gz, level, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	t->gz_live = 1;
+	t->gzh.os = 255;
+	return deflateSetHeader(&t->gz, &t->gzh) == Z_OK ? 0 : -1;
+}
+
+struct pkgtar *pkgtar_open_comp(const char *path, enum pkgtar_comp comp, int level,
+				int64_t source_date_epoch)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
@@ -86,15 +137,27 @@ struct pkgtar *pkgtar_open(const char *path, int zstd_level, int64_t source_date
 	t->path = xstrdup(path);
 	t->fd = fd;
 	t->sde = source_date_epoch;
+	t->comp = comp;
 	t->md = EVP_MD_CTX_new();
+	t->tmd = EVP_MD_CTX_new();
+	if (!t->md || !t->tmd)
+		abort();
 	EVP_DigestInit_ex(t->md, EVP_sha256(), NULL);
-	t->z = ZSTD_createCCtx();
-	t->zbuf_size = ZSTD_CStreamOutSize();
+	EVP_DigestInit_ex(t->tmd, EVP_sha256(), NULL);
+	t->zbuf_size = comp == PKGTAR_ZSTD ? ZSTD_CStreamOutSize() : (size_t)1 << 17;
 	t->zbuf = xmalloc(t->zbuf_size);
-	if (!t->md || !t->z ||
-	    ZSTD_isError(ZSTD_CCtx_setParameter(t->z, ZSTD_c_compressionLevel, zstd_level)) ||
-	    ZSTD_isError(ZSTD_CCtx_setParameter(t->z, ZSTD_c_checksumFlag, 1))) {
-		kr_err("%s: cannot set up zstd level %d", path, zstd_level);
+	int bad = 0;
+	if (comp == PKGTAR_ZSTD) {
+		t->z = ZSTD_createCCtx();
+		bad = !t->z ||
+		      ZSTD_isError(ZSTD_CCtx_setParameter(t->z, ZSTD_c_compressionLevel, level)) ||
+		      ZSTD_isError(ZSTD_CCtx_setParameter(t->z, ZSTD_c_checksumFlag, 1));
+	} else if (comp == PKGTAR_GZIP) {
+		bad = gz_setup(t, level) < 0;
+	}
+	if (bad) {
+		kr_err("%s: cannot set up %s level %d", path, comp == PKGTAR_GZIP ? "gzip" : "zstd",
+		       level);
 		pkgtar_abort(t);
 		return NULL;
 	}
@@ -110,16 +173,18 @@ struct pkgtar *pkgtar_open(const char *path, int zstd_level, int64_t source_date
 
 /* The fixed part of every header. */
 static struct archive_entry *new_entry(struct pkgtar *t, const char *name, mode_t type, mode_t perm,
-				       int64_t mtime)
+				       int64_t mtime, const struct pkgtar_owner *own)
 {
 	struct archive_entry *e = archive_entry_new();
 	archive_entry_set_pathname(e, name);
 	archive_entry_set_filetype(e, type);
 	archive_entry_set_perm(e, perm & 07777);
-	archive_entry_set_uid(e, 0);
-	archive_entry_set_gid(e, 0);
-	archive_entry_set_uname(e, "root");
-	archive_entry_set_gname(e, "root");
+	unsigned uid = own ? own->uid : 0, gid = own ? own->gid : 0;
+	archive_entry_set_uid(e, uid);
+	archive_entry_set_gid(e, gid);
+	/* a name only for root: other ids stay numeric, never mapped by name */
+	archive_entry_set_uname(e, uid ? "" : "root");
+	archive_entry_set_gname(e, gid ? "" : "root");
 	archive_entry_set_mtime(e, mtime < t->sde ? mtime : t->sde, 0);
 	return e;
 }
@@ -151,7 +216,7 @@ static int data(struct pkgtar *t, const char *name, const void *p, size_t n)
 
 int pkgtar_add_data(struct pkgtar *t, const char *name, const void *p, size_t len)
 {
-	struct archive_entry *e = new_entry(t, name, AE_IFREG, 0644, t->sde);
+	struct archive_entry *e = new_entry(t, name, AE_IFREG, 0644, t->sde, NULL);
 	archive_entry_set_size(e, (la_int64_t)len);
 	if (header(t, e) < 0)
 		return -1;
@@ -193,6 +258,12 @@ static int copy_contents(struct pkgtar *t, const char *full, const char *rel, of
 
 int pkgtar_add_path(struct pkgtar *t, const char *root, const char *rel, const char *hardlink)
 {
+	return pkgtar_add_path_owned(t, root, rel, hardlink, NULL);
+}
+
+int pkgtar_add_path_owned(struct pkgtar *t, const char *root, const char *rel, const char *hardlink,
+			  const struct pkgtar_owner *own)
+{
 	char *full = path_join(root, rel);
 	struct stat st;
 	int rc = -1;
@@ -205,7 +276,8 @@ int pkgtar_add_path(struct pkgtar *t, const char *root, const char *rel, const c
 		kr_err("%s: not a regular file, symlink or directory", full);
 		goto out;
 	}
-	struct archive_entry *e = new_entry(t, rel, type, st.st_mode, (int64_t)st.st_mtime);
+	mode_t perm = own && own->mode >= 0 ? (mode_t)own->mode : st.st_mode;
+	struct archive_entry *e = new_entry(t, rel, type, perm, (int64_t)st.st_mtime, own);
 	if (hardlink) {
 		archive_entry_set_hardlink(e, hardlink);
 		archive_entry_set_size(e, 0);
@@ -237,13 +309,25 @@ static void release(struct pkgtar *t)
 	if (t->fd >= 0)
 		close(t->fd);
 	ZSTD_freeCCtx(t->z);
+	if (t->gz_live)
+		deflateEnd(&t->gz);
 	EVP_MD_CTX_free(t->md);
+	EVP_MD_CTX_free(t->tmd);
 	free(t->zbuf);
 	free(t->path);
 	free(t);
 }
 
-int pkgtar_close(struct pkgtar *t, char sha256[65], uint64_t *size)
+static void hex32(EVP_MD_CTX *md, char out[65])
+{
+	unsigned char d[32];
+	unsigned int len = 0;
+	EVP_DigestFinal_ex(md, d, &len);
+	for (int i = 0; i < 32; i++)
+		sprintf(out + 2 * i, "%02x", d[i]);
+}
+
+int pkgtar_close_result(struct pkgtar *t, struct pkgtar_result *res)
 {
 	int rc = 0;
 	if (archive_write_close(t->a) != ARCHIVE_OK) {
@@ -253,20 +337,27 @@ int pkgtar_close(struct pkgtar *t, char sha256[65], uint64_t *size)
 		rc = -1;
 	}
 	if (rc == 0)
-		rc = compress(t, NULL, 0, ZSTD_e_end);
+		rc = squeeze(t, NULL, 0, ZSTD_e_end);
 	if (rc == 0 && fsync(t->fd) < 0) {
 		kr_err("%s: fsync: %s", t->path, strerror(errno));
 		rc = -1;
 	}
-	unsigned char md[32];
-	unsigned int len = 0;
-	EVP_DigestFinal_ex(t->md, md, &len);
-	for (int i = 0; i < 32; i++)
-		sprintf(sha256 + 2 * i, "%02x", md[i]);
-	*size = t->size;
+	hex32(t->md, res->sha256);
+	hex32(t->tmd, res->tar_sha256);
+	res->size = t->size;
+	res->tar_size = t->tar_size;
 	if (rc < 0)
 		unlink(t->path);
 	release(t);
+	return rc;
+}
+
+int pkgtar_close(struct pkgtar *t, char sha256[65], uint64_t *size)
+{
+	struct pkgtar_result res;
+	int rc = pkgtar_close_result(t, &res);
+	memcpy(sha256, res.sha256, 65);
+	*size = res.size;
 	return rc;
 }
 

@@ -20,6 +20,21 @@ char *purl_encode(const char *s)
 	return sb_steal(&b);
 }
 
+const char *spdx_download_location(const char *url)
+{
+	static const char *const schemes[] = {"http://", "https://", "ftp://"};
+	for (size_t i = 0; url && i < ARRAY_LEN(schemes); i++) {
+		size_t n = strlen(schemes[i]);
+		if (!strncmp(url, schemes[i], n) && url[n]) {
+			for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+				if (*p <= ' ' || *p == 0x7f)
+					return "NOASSERTION";
+			return url;
+		}
+	}
+	return "NOASSERTION";
+}
+
 /* SPDX ids allow letters, digits, '.' and '-' only. */
 static char *spdx_id(const char *prefix, const char *name)
 {
@@ -71,8 +86,8 @@ static char *namespace(const struct sbom_input *in)
 	char hex[65];
 	hasher_end(h, hex);
 	sb_free(&meta);
-	return xasprintf("https://spdx.org/spdxdocs/krill/%s-%s.%s-%s", in->info->name,
-			 in->info->version, in->info->arch, hex);
+	return xasprintf(KRILL_SPDX_NS "/%s-%s.%s-%s", in->info->name, in->info->version,
+			 in->info->arch, hex);
 }
 
 static json_t *main_package(const struct sbom_input *in, const char *id)
@@ -82,13 +97,14 @@ static json_t *main_package(const struct sbom_input *in, const char *id)
 	verification_code(in, code);
 	char *n = purl_encode(p->name), *v = purl_encode(p->version), *a = purl_encode(p->arch);
 	char *purl = xasprintf("pkg:generic/krill/%s@%s?arch=%s", n, v, a);
-	json_t *pkg = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:{s:s}, s:s, s:s, s:s}", "name",
-				p->name, "SPDXID", id, "versionInfo", p->version, "supplier",
-				"Organization: Krill", "downloadLocation",
-				in->nsources ? in->sources[0].url : "NOASSERTION", "filesAnalyzed",
-				1, "packageVerificationCode", "packageVerificationCodeValue", code,
-				"licenseConcluded", p->license, "licenseDeclared", p->license,
-				"copyrightText", "NOASSERTION");
+	json_t *pkg =
+		json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:{s:s}, s:s, s:s, s:s}", "name", p->name,
+			  "SPDXID", id, "versionInfo", p->version, "supplier",
+			  "Organization: Krill", "downloadLocation",
+			  spdx_download_location(in->nsources ? in->sources[0].url : NULL),
+			  "filesAnalyzed", 1, "packageVerificationCode",
+			  "packageVerificationCodeValue", code, "licenseConcluded", p->license,
+			  "licenseDeclared", p->license, "copyrightText", "NOASSERTION");
 	if (p->homepage)
 		json_object_set_new(pkg, "homepage", json_string(p->homepage));
 	json_object_set_new(pkg, "summary", json_string(p->summary));
@@ -105,12 +121,20 @@ static json_t *main_package(const struct sbom_input *in, const char *id)
 static json_t *source_package(const struct sbom_input *in, size_t i, const char *id)
 {
 	const struct sbom_source *s = &in->sources[i];
-	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:[o], s:s, s:s, s:s, s:s}", "name",
-			 path_basename(s->url), "SPDXID", id, "versionInfo", in->upstream_version,
-			 "downloadLocation", s->url, "filesAnalyzed", 0, "checksums",
-			 checksum("SHA256", s->sha256), "licenseConcluded", "NOASSERTION",
-			 "licenseDeclared", in->info->license, "copyrightText", "NOASSERTION",
-			 "primaryPackagePurpose", "SOURCE");
+	const char *dl = spdx_download_location(s->url);
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:b, s:[o], s:s, s:s, s:s, s:s}", "name",
+			      path_basename(s->url), "SPDXID", id, "versionInfo",
+			      in->upstream_version, "downloadLocation", dl, "filesAnalyzed", 0,
+			      "checksums", checksum("SHA256", s->sha256), "licenseConcluded",
+			      "NOASSERTION", "licenseDeclared", in->info->license, "copyrightText",
+			      "NOASSERTION", "primaryPackagePurpose", "SOURCE");
+	/* A source that is no URL (debian:PACKAGE/FILE) keeps its place here. */
+	if (dl != s->url)
+		json_object_set_new(j, "externalRefs",
+				    json_pack("[{s:s, s:s, s:s}]", "referenceCategory", "OTHER",
+					      "referenceType", "krill-source", "referenceLocator",
+					      s->url));
+	return j;
 }
 
 static json_t *file_entry(const struct sbom_file *f, const char *id)

@@ -10,6 +10,11 @@
 #include <stdint.h>
 
 #include "pkginfo.h"
+#include "provenance.h"
+
+/* The base of every documentNamespace Krill writes (package and image
+ * SBOMs): under Krill's own URI base, never a domain it does not own. */
+#define KRILL_SPDX_NS KRILL_URI "/spdxdocs"
 
 struct sbom_file {
 	char *path;    /* relative to the root, no leading '/' */
@@ -35,6 +40,11 @@ struct sbom_input {
 
 /* The document as JSON text ending in '\n' (malloc'd). */
 char *sbom_json(const struct sbom_input *in);
+
+/* url itself when it is a valid SPDX downloadLocation (an http://,
+ * https:// or ftp:// URL without spaces), else "NOASSERTION": the
+ * `debian:PACKAGE/FILE` form is no URL, and SPDX validators refuse it. */
+const char *spdx_download_location(const char *url);
 
 /* Percent-encode s for a purl component (RFC 3986 unreserved kept). */
 char *purl_encode(const char *s);

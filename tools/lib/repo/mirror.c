@@ -45,7 +45,7 @@ static int fetch_index(struct sync *s)
 	if (transport_get(iu, ip, INDEX_MAX_BYTES, NULL) < 0 ||
 	    transport_get(su, sp, SIG_MAX_BYTES, NULL) < 0)
 		goto out;
-	if (repo_read_verified(ip, sp, s->o->keys, &s->nix, &s->raw, &s->rawlen) < 0 ||
+	if (repo_read_verified(ip, sp, s->o->keys, &s->nix, &s->raw, &s->rawlen, NULL) < 0 ||
 	    index_check_expiry(&s->nix, s->o->now, iu) < 0 ||
 	    read_file(sp, &s->sig, &s->siglen) < 0) {
 		kr_err_prefix("%s: new index refused", s->o->src);

@@ -29,7 +29,7 @@ static int read_capped(const char *path, size_t max, char **data, size_t *len)
 }
 
 int repo_read_verified(const char *index_path, const char *sig_path, const struct keyring *kr,
-		       struct index *out, char **raw, size_t *rawlen)
+		       struct index *out, char **raw, size_t *rawlen, char keyid[KEYID_LEN + 1])
 {
 	char *idx = NULL, *sig = NULL;
 	size_t ilen, slen;
@@ -39,7 +39,7 @@ int repo_read_verified(const char *index_path, const char *sig_path, const struc
 	    read_capped(index_path, INDEX_MAX_BYTES, &idx, &ilen) < 0)
 		goto out;
 	/* nothing in the index is looked at before its signature checks out */
-	if (sign_verify(kr, idx, ilen, sig, slen, sig_path, NULL) < 0 ||
+	if (sign_verify(kr, idx, ilen, sig, slen, sig_path, keyid) < 0 ||
 	    index_parse(idx, ilen, index_path, out) < 0)
 		goto out;
 	rc = 0;

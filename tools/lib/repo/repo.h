@@ -27,9 +27,10 @@
 #define SIG_MAX_BYTES	4096u
 
 /* Read INDEX and its signature, check the signature against kr, then
- * parse. The raw index text is returned in *raw (caller frees) if asked. */
+ * parse. The raw index text is returned in *raw (caller frees) if asked,
+ * and the id of the key that verified it in keyid (if non-NULL). */
 int repo_read_verified(const char *index_path, const char *sig_path, const struct keyring *kr,
-		       struct index *out, char **raw, size_t *rawlen);
+		       struct index *out, char **raw, size_t *rawlen, char keyid[KEYID_LEN + 1]);
 /* -1 with "src: expired at T (now N)" when now >= ix->expires. */
 int index_check_expiry(const struct index *ix, time_t now, const char *src);
 

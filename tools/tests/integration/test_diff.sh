@@ -38,7 +38,7 @@ mkdir -p "$t/c"
 cp -r "$t/a/extra" "$t/c/"
 
 build() { # OUT PORTDIR: same key every time, so only the inputs differ
-	"$KRILL" build --arch host --key samekey --out "$t/$1" --work "$t/work-$1" "$2" \
+	"$KRILL" build --arch host --key samekey --out "$t/$1" --work "$t/work-$1" --cache "$t/cache" "$2" \
 		>"$t/build-$1.log" 2>&1
 }
 build a1 "$t/a/hello" && build a2 "$t/a/hello" && build b "$t/b/hello" &&

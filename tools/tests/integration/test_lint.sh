@@ -52,6 +52,35 @@ check lint_named_port_only_its_problems '[ $rc = 1 ] && [ "$(wc -l <"$T/out")" =
 rc=$?
 check lint_unknown_port_named '[ $rc = 1 ] && grep -q "no such port .nosuch." "$T/out"'
 
+# a port named by its path, as tab completion gives it: same as its name
+for a in "$P/five" "$P/five/" "$P/five/port.yaml" "$P/five//"; do
+	"$KRILL" lint "$a" >"$T/out" 2>/dev/null
+	rc=$?
+	[ $rc = 1 ] && [ "$(wc -l <"$T/out")" = 5 ] || { WHY="$a: rc=$rc: $(cat "$T/out")"; break; }
+done
+check lint_port_as_path '[ -z "$WHY" ]'
+(cd "$T" && "$KRILL" lint ports/good ports/user/ >"$T/out" 2>&1)
+rc=$?
+WHY="rc=$rc: $(cat "$T/out")"
+check lint_relative_paths_clean_exit_0 '[ $rc = 0 ] && [ ! -s "$T/out" ]'
+(cd "$T" && "$KRILL" lint --ports ports ./ports/five/port.yaml >"$T/out" 2>/dev/null)
+rc=$?
+check lint_path_inside_given_tree '[ $rc = 1 ] && [ "$(wc -l <"$T/out")" = 5 ]'
+mkdir -p "$T/elsewhere"
+"$KRILL" lint --ports "$T/elsewhere" "$P/good" >"$T/out" 2>&1
+rc=$?
+WHY="rc=$rc: $(cat "$T/out")"
+check lint_path_outside_given_tree_refused '[ $rc = 2 ] && grep -q "not in the ports tree" "$T/out"'
+port "$T/elsewhere" solo ""
+(cd "$T" && "$KRILL" lint elsewhere/solo >"$T/out" 2>&1)
+rc=$?
+WHY="rc=$rc: $(cat "$T/out")"
+check lint_path_picks_its_tree '[ $rc = 0 ] && [ ! -s "$T/out" ]'
+(cd "$T" && "$KRILL" lint ports/good elsewhere/solo >"$T/out" 2>&1)
+rc=$?
+WHY="rc=$rc: $(cat "$T/out")"
+check lint_paths_in_two_trees_refused '[ $rc = 2 ] && grep -q "another tree" "$T/out"'
+
 rm -rf "$P/five" "$P/wrongdir"
 "$KRILL" lint --ports "$P" >"$T/out" 2>&1
 rc=$?

@@ -34,7 +34,7 @@ done
 mk ports >"$T/out" 2>&1
 rc=$?
 WHY="rc=$rc: $(cat "$T/out")"
-check make_noop_when_every_stamp_exists '[ $rc = 0 ] && ! grep -q " build " "$T/out"'
+check make_noop_when_every_stamp_exists '[ $rc = 0 ] && ! grep -Eq "build --arch|^\[[0-9]+/[0-9]+\] " "$T/out"'
 got=$(planned ports)
 WHY="planned: '$got'"
 check make_noop_plans_nothing '[ -z "$got" ]'
@@ -52,6 +52,14 @@ done
 check make_help_lists_targets '[ -z "$WHY" ]'
 check make_help_lists_variables 'grep -q "ARCH=" "$T/help" && grep -q "JOBS=" "$T/help" &&
 	grep -q "CACHE_DIR=" "$T/help" && grep -q "V=1" "$T/help" && grep -q "KEY=" "$T/help"'
+
+# `make help` and README.md's table list the same targets
+help_targets=$(sed -n '/^Targets:/,/^$/s/^  \([A-Za-z][A-Za-z0-9-]*\).*/\1/p' "$T/help" | sort | tr '\n' ' ')
+readme_targets=$(sed -n '/^## Make targets/,/^## /p' "$TOP/README.md" | grep '^| `' | cut -d'|' -f2 |
+	grep -o '`[^`]*`' | tr -d '`' | awk '{print $1}' | sort | tr '\n' ' ')
+WHY="make help: $help_targets; README.md: $readme_targets"
+check make_help_and_readme_list_the_same_targets \
+	'[ "$(echo $help_targets | wc -w)" -ge 20 ] && [ "$help_targets" = "$readme_targets" ]'
 
 ver=$(cat "$TOP/tools/VERSION")
 check krill_version '[ "$("$KRILL" --version)" = "krill $ver" ]'

@@ -164,6 +164,103 @@ TEST(index_from_compressed_sources)
 	free(cmd), free(a), free(b), free(lists), free(index);
 }
 
+/* apt-get -q update's words (apt 2.6) when one suite's Release is expired,
+ * one is badly signed, one is missing, and one only has a keyring notice. */
+static const char apt_out[] =
+	"Hit:1 http://a.invalid/debian sid InRelease\n"
+	"Get:2 http://a.invalid/debian trixie InRelease [140 kB]\n"
+	"Err:3 http://a.invalid/debian bookworm InRelease\n"
+	"  The following signatures couldn't be verified because the public key is not "
+	"available: NO_PUBKEY 0123456789ABCDEF\n"
+	"Get:4 http://s.invalid/debian-security trixie-security InRelease [43 kB]\n"
+	"Ign:5 http://s.invalid/debian-security bookworm-security InRelease\n"
+	"Err:6 http://s.invalid/debian-security bookworm-security Release\n"
+	"  404  Not Found [IP: 192.0.2.1 80]\n"
+	"Reading package lists...\n"
+	"W: http://a.invalid/debian/dists/sid/InRelease: Key is stored in legacy trusted.gpg "
+	"keyring (/etc/apt/trusted.gpg), see the DEPRECATION section in apt-key(8) for details.\n"
+	"E: Release file for http://a.invalid/debian/dists/trixie/InRelease is expired (invalid "
+	"since 3d 4h 5min 6s). Updates for this repository will not be applied.\n"
+	"W: GPG error: http://a.invalid/debian bookworm InRelease: The following signatures "
+	"couldn't be verified because the public key is not available: NO_PUBKEY "
+	"0123456789ABCDEF\n"
+	"E: The repository 'http://a.invalid/debian bookworm InRelease' is not signed.\n"
+	"E: The repository 'http://s.invalid/debian-security bookworm-security Release' does not "
+	"have a Release file.\n";
+
+TEST(refused_suites_named_with_reasons)
+{
+	struct debsrc_hosts h = {0};
+	sl_push(&h.main, "http://a.invalid/debian");
+	sl_push(&h.security, "http://s.invalid/debian-security");
+	/* what did arrive: sid, trixie-security, and trixie's index of an
+	 * earlier update (apt keeps it when the new Release is refused) */
+	free(put("lists2/a.invalid_debian_dists_sid_main_source_Sources.lz4", "x"));
+	free(put("lists2/a.invalid_debian_dists_trixie_main_source_Sources", "x"));
+	free(put("lists2/s.invalid_debian-security_dists_trixie-security_main_source_Sources.xz",
+		 "x"));
+	char *lists = path_join(tmp, "lists2");
+	struct strlist r = STRLIST_INIT;
+	CHECK(debsrc_check_suites(&h, apt_out, lists, &r) == 0);
+	CHECK(r.n == 3);
+	const char *tri = NULL, *bw = NULL, *sec = NULL;
+	for (size_t i = 0; i < r.n; i++) {
+		if (str_starts(r.v[i], "trixie (http://a.invalid/debian): "))
+			tri = r.v[i];
+		else if (str_starts(r.v[i], "bookworm (http://a.invalid/debian): "))
+			bw = r.v[i];
+		else if (str_starts(r.v[i],
+				    "bookworm-security (http://s.invalid/debian-security): "))
+			sec = r.v[i];
+	}
+	/* the reason as apt gave it, and whether an older index is still used */
+	CHECK(tri &&
+	      strstr(tri, "Release file for http://a.invalid/debian/dists/trixie/InRelease "
+			  "is expired (invalid since 3d 4h 5min 6s)") &&
+	      strstr(tri, "[using its index from an earlier update]"));
+	CHECK(bw && strstr(bw, "NO_PUBKEY 0123456789ABCDEF") && strstr(bw, "is not signed") &&
+	      !strstr(bw, "earlier update"));
+	CHECK(sec && strstr(sec, "404  Not Found") && strstr(sec, "does not have a Release file"));
+	/* sid's keyring notice is no refusal; nothing else is named */
+	for (size_t i = 0; i < r.n; i++)
+		CHECK(!str_starts(r.v[i], "sid ") && !str_starts(r.v[i], "trixie-security "));
+	sl_free(&r);
+
+	/* no output at all (apt not run), nothing arrived: every suite named */
+	char *empty = path_join(tmp, "nolists");
+	CHECK(debsrc_check_suites(&h, "", empty, &r) == 0);
+	CHECK(r.n == 5);
+	CHECK(r.n && strstr(r.v[0], "apt-get update fetched no Sources index for it"));
+	sl_free(&r);
+	free(empty);
+
+	/* everything arrived, apt said nothing bad: none */
+	free(put("lists2/a.invalid_debian_dists_bookworm_main_source_Sources", "x"));
+	free(put("lists2/s.invalid_debian-security_dists_bookworm-security_main_source_Sources",
+		 "x"));
+	CHECK(debsrc_check_suites(&h, "Hit:1 http://a.invalid/debian sid InRelease\n", lists, &r) ==
+	      0);
+	CHECK(r.n == 0);
+	sl_free(&r);
+	free(lists);
+	debsrc_hosts_free(&h);
+}
+
+/* The refusals of the last update stay for later "not found" messages. */
+TEST(refused_note_for_not_found)
+{
+	char *cache = path_join(tmp, "cache");
+	CHECK(debsrc_refused_note(cache) == NULL);
+	free(put("cache/apt/refused",
+		 "trixie (http://a.invalid/debian): Release file for ... is expired\n"));
+	char *note = debsrc_refused_note(cache);
+	CHECK(note && strstr(note, "not searched: Debian suites apt refused") &&
+	      strstr(note,
+		     "\n    trixie (http://a.invalid/debian): Release file for ... is expired"));
+	free(note);
+	free(cache);
+}
+
 int main(void)
 {
 	char tmpl[] = "/tmp/krill-test-debsrc-XXXXXX";
@@ -174,6 +271,8 @@ int main(void)
 	RUN(deb822_keyblock_and_security_fallback);
 	RUN(no_debian_archive_is_an_error);
 	RUN(index_from_compressed_sources);
+	RUN(refused_suites_named_with_reasons);
+	RUN(refused_note_for_not_found);
 	rm_rf(tmp);
 	DONE();
 }

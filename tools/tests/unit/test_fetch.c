@@ -1,6 +1,7 @@
 /* test_fetch.c - lib/fetch: the lookup order over cache, distfiles and
  * file:// mirrors; mismatches and misses leave the cache clean and say
- * where they looked. The Debian step is off (no network in tests). */
+ * where they looked. The Debian step is off (no network in tests), but
+ * for one lookup in a prepared, fresh index. */
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -209,6 +210,28 @@ TEST(recipe_source_url_expanded)
 	fetch_opts_free(&o);
 }
 
+/* The Debian step with an index fresh from an update (so no apt run) that
+ * lacks the file, and a suite apt refused then: the "not found" names the
+ * suite and apt's reason instead of leaving the user to guess. */
+TEST(miss_names_refused_debian_suites)
+{
+	struct fetch_opts o;
+	opts(&o, "c9");
+	o.no_debian = 0;
+	free(put("c9/apt", "sha256.index", ""));
+	free(put("c9/apt", "refused",
+		 "trixie (http://a.invalid/debian): Release file for "
+		 "http://a.invalid/debian/dists/trixie/InRelease is expired (invalid since 3d)\n"));
+	struct fetch_result r;
+	CHECK(fetch_file(&o, "libfoo_1.0.orig.tar.gz", other, NULL, &r) < 0);
+	const char *m = kr_errmsg();
+	CHECK(strstr(m, "Debian source archive: no file with this sha256 in the Sources indices"));
+	CHECK(strstr(m, "Debian suites apt refused at the last index update:\n    trixie "
+			"(http://a.invalid/debian): Release file for "
+			"http://a.invalid/debian/dists/trixie/InRelease is expired"));
+	fetch_opts_free(&o);
+}
+
 TEST(bad_sha256_refused)
 {
 	struct fetch_opts o;
@@ -239,6 +262,7 @@ int main(void)
 	RUN(damaged_cache_entry_is_replaced);
 	RUN(recipe_source_url_expanded);
 	RUN(bad_sha256_refused);
+	RUN(miss_names_refused_debian_suites);
 	rm_rf(tmp);
 	DONE();
 }
