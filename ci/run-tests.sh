@@ -8,7 +8,14 @@ set -u
 export KRILL TOP
 filter="$*"
 results=$(mktemp)
-trap 'rm -f "$results"' EXIT
+sanlog=$(mktemp -d)
+trap 'rm -f "$results"; rm -rf "$sanlog"' EXIT
+# SAN=1: leak detection on, and every sanitizer report goes to a file, so
+# a leak on an error path (exit 1 anyway) fails the test that caused it.
+if [ "${SAN:-0}" = 1 ]; then
+	export ASAN_OPTIONS="detect_leaks=1:log_path=$sanlog/asan"
+	export LSAN_OPTIONS="detect_leaks=1"
+fi
 
 want() {
 	[ -z "$filter" ] && return 0
@@ -31,6 +38,12 @@ run_one() { # name command...
 		printf '%s\n' "$out" | tail -30 | sed 's/^/    /'
 	elif [ $rc -ne 0 ]; then
 		printf '%s\n' "$out" | grep -v -E '^(PASS|FAIL) ' | tail -30 | sed 's/^/    /'
+	fi
+	if [ -n "$(ls -A "$sanlog")" ]; then
+		echo "FAIL $name: sanitizer report (leak or error)" >>"$results"
+		echo "  [$name] FAIL: sanitizer report:"
+		cat "$sanlog"/* | grep -E 'ERROR|SUMMARY|#[0-9] ' | head -40 | sed 's/^/    /'
+		rm -f "$sanlog"/*
 	fi
 	echo "  [$name] $(( $(date +%s) - start ))s"
 }

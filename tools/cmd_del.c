@@ -50,13 +50,15 @@ static int run(int argc, char **argv)
 	} else {
 		if (db.recovered)
 			fprintf(stderr, "krill del: %s: %s\n", o.root, db.recovered);
-		for (size_t i = 0; i < names.n && !o.quiet; i++) {
+		if (remove_check(&db, &names) < 0)
+			rc = 1;
+		for (size_t i = 0; i < names.n && !o.quiet && !rc; i++) {
 			struct db_pkg *p = db_find(&db, names.v[i]);
 			if (p)
 				printf("(%zu/%zu) Removing %s %s\n", i + 1, names.n, p->info.name,
 				       p->info.version);
 		}
-		if (remove_pkgs(&db, &names, &kept) < 0)
+		if (!rc && remove_pkgs(&db, &names, &kept) < 0)
 			rc = 1;
 	}
 	if (rc)

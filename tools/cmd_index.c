@@ -9,7 +9,7 @@
 
 #include "parallel.h"
 #include "pkgread.h"
-#include "recipe.h"
+#include "dep.h"
 #include "repo.h"
 #include "verbs.h"
 

@@ -13,7 +13,8 @@ const struct verb verb_update = {
 	"\n"
 	"Fetches each repository's index and signature, checks the signature against\n"
 	"the trusted keys, the expiry and the version (never older than the last one\n"
-	"accepted), records the version and caches the index under\n"
+	"accepted), and that the URL still serves the repository (NAME/ARCH) it\n"
+	"served first (the pin), records the version and caches the index under\n"
 	"ROOT/var/cache/krill/. Prints one line per repository: NAME VERSION COUNT URL.\n"
 	"\n"
 	"Exit status: 0 all verified, 1 a repository failed, 2 usage.\n",

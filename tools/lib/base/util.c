@@ -29,6 +29,16 @@ void kr_err(const char *fmt, ...)
 	va_end(ap);
 }
 
+void kr_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("krill: warning: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
 void kr_err_prefix(const char *fmt, ...)
 {
 	char old[sizeof errbuf], pre[1024];

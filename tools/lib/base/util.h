@@ -23,6 +23,9 @@ void kr_verr(const char *fmt, va_list ap);
 /* Prefix the current error with more context: "ctx: old message". */
 void kr_err_prefix(const char *fmt, ...) KR_PRINTF(1, 2);
 const char *kr_errmsg(void);
+/* A warning that does not stop the work (a skipped bad key): printed to
+ * stderr at once as "krill: warning: ...". */
+void kr_warn(const char *fmt, ...) KR_PRINTF(1, 2);
 
 /* ---- memory ---- */
 void *xmalloc(size_t n);

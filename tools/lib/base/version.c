@@ -4,28 +4,6 @@
 #include <ctype.h>
 #include <string.h>
 
-int valid_version(const char *s)
-{
-	if (!isdigit((unsigned char)*s))
-		return 0;
-	int tilde = 0;
-	char prev = 0;
-	for (; *s; prev = *s++) {
-		if (isalnum((unsigned char)*s))
-			continue;
-		if (*s == '~') {
-			if (tilde++)
-				return 0;
-		} else if (!strchr(".+_", *s))
-			return 0;
-		if (strchr(".+_~", prev))
-			return 0; /* empty segment */
-		if (!isalnum((unsigned char)s[1]))
-			return 0; /* trailing separator */
-	}
-	return 1;
-}
-
 /* Compare one upstream version, rpmvercmp-like: runs of digits compare as
  * numbers, runs of letters as strings, digits beat letters, '~' sorts
  * before everything including the end of the string. */

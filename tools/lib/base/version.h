@@ -1,14 +1,12 @@
-/* version.h - version strings: validation and ordering.
+/* version.h - the order of version strings (their grammar: dep.h).
  *
- * A version is digits and letters in segments separated by '.', '+' or '_',
- * starting with a digit, with an optional "~pre" suffix that sorts before
- * the release it precedes (1.0~rc1 < 1.0), like Debian's tilde. A full
- * package version adds "-rN" (the recipe's release).
+ * Runs of digits compare as numbers, runs of letters as strings, and a
+ * "~pre" suffix sorts before the release it precedes (1.0~rc1 < 1.0), like
+ * Debian's tilde. A full package version adds "-rN" (the recipe's release).
  */
 #ifndef KRILL_VERSION_H
 #define KRILL_VERSION_H
 
-int valid_version(const char *s);
 /* <0, 0, >0 like strcmp; accepts "VERSION" or "VERSION-rN". */
 int version_cmp(const char *a, const char *b);
 /* Does `have` satisfy "OP want" where op is one of < <= = >= > ("" always). */

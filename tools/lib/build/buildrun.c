@@ -13,6 +13,7 @@
 #include "buildtime.h"
 #include "extract.h"
 #include "fetch.h"
+#include "hostrt.h"
 #include "install.h"
 #include "patch.h"
 #include "package.h"
@@ -440,19 +441,27 @@ static int package(struct buildrun *b, const char *tmpout)
 		.deps = as_refs(&deps),
 		.tools = {tools, ARRAY_LEN(tools)},
 	};
-	/* Programs for the build host link against its own libraries. */
-	struct strlist syslibs = STRLIST_INIT;
+	/* The build host's library dirs: toolchain/ programs link them, and an
+	 * error names a host copy of an undeclared library. */
+	struct strlist syslibs = STRLIST_INIT, runtime = STRLIST_INIT;
 	static const char *const dirs[] = {"/lib/%s", "/usr/lib/%s", "/lib64", "/usr/lib64"};
 	for (size_t i = 0; i < ARRAY_LEN(dirs); i++)
 		sl_push_own(&syslibs, xasprintf(dirs[i], b->host));
 	o.system_libdirs = &syslibs;
 	char *deplib = path_join(b->sysroot, "usr/lib");
 	o.dep_libdir = deplib;
+	/* ARCH=host: the host compiler's runtime; a cross toolchain's is in
+	 * the sysroot as packages */
+	if (!rc && !strcmp(b->arch, "host")) {
+		rc = hostrt_sonames(HOSTRT_DPKG_INFO, &syslibs, &runtime);
+		o.runtime_sonames = &runtime;
+	}
 	struct package_result res = {0};
 	if (!rc)
 		rc = package_port(&o, &res);
 	package_result_free(&res);
 	sl_free(&syslibs);
+	sl_free(&runtime);
 	free(deplib);
 	free((void *)o.patches.v);
 	free((void *)o.deps.v);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int client_parse_repositories(const char *data, size_t len, const char *src, struct strlist *urls)
@@ -110,6 +111,48 @@ void client_opts_free(struct client_opts *o)
 	memset(o, 0, sizeof *o);
 }
 
+/* A real directory (not a symlink to one) */
+static int plain_dir(const char *p)
+{
+	struct stat st;
+	return lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* What an earlier run killed mid-download left in the cache (we hold the
+ * root's lock, so no other run is using it): temp dirs, index downloads,
+ * partial package files (NAME/ARCH/FILE.part). Nothing partial survives
+ * into the next run. */
+static void sweep_cache(const char *cachedir)
+{
+	struct strlist top = STRLIST_INIT;
+	list_dir(cachedir, &top);
+	for (size_t i = 0; i < top.n; i++) {
+		char *p = path_join(cachedir, top.v[i]);
+		struct strlist arches = STRLIST_INIT;
+		if (str_starts(top.v[i], ".tmp-") || str_starts(top.v[i], ".fetch-"))
+			rm_rf(p);
+		else if (plain_dir(p))
+			list_dir(p, &arches);
+		for (size_t a = 0; a < arches.n; a++) {
+			char *d = path_join(p, arches.v[a]);
+			struct strlist files = STRLIST_INIT;
+			if (plain_dir(d))
+				list_dir(d, &files);
+			for (size_t f = 0; f < files.n; f++)
+				if (str_ends(files.v[f], ".part")) {
+					char *fp = path_join(d, files.v[f]);
+					unlink(fp);
+					free(fp);
+				}
+			sl_free(&files);
+			free(d);
+		}
+		sl_free(&arches);
+		free(p);
+	}
+	sl_free(&top);
+}
+
 int client_open(struct client *c, const struct client_opts *o, int repos)
 {
 	memset(c, 0, sizeof *c);
@@ -130,6 +173,7 @@ int client_open(struct client *c, const struct client_opts *o, int repos)
 	c->cachedir = path_join(o->root, "var/cache/krill");
 	if (mkdir_p(c->cachedir, 0755) < 0)
 		return -1;
+	sweep_cache(c->cachedir);
 	char *tmpl = path_join(c->cachedir, ".tmp-XXXXXX");
 	if (!mkdtemp(tmpl)) {
 		kr_err("%s: cannot create a temp dir: %s", tmpl, strerror(errno));
@@ -200,7 +244,8 @@ int client_add(struct client *c, const struct strlist *names, int no_cache,
 	const char *dir = no_cache ? c->tmpdir : c->cachedir;
 	for (size_t i = 0; r == 0 && i < sol.n; i++) {
 		paths[i] = remote_fetch_pkg(client_repo_of(c, sol.v[i]), sol.v[i], dir);
-		items[i] = (struct install_item){paths[i], sol.v[i]->sha256, sol.v[i]->size};
+		items[i] =
+			(struct install_item){paths[i], sol.v[i]->sha256, sol.v[i]->size, sol.v[i]};
 		r = paths[i] ? 0 : -1;
 	}
 	struct install_opts io = {h ? h->progress : NULL, h ? h->ctx : NULL};

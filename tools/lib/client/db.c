@@ -119,6 +119,27 @@ void db_set_repo_version(struct db *db, const char *repo, uint64_t version)
 	db->repos[db->nrepos++].version = version;
 }
 
+const char *db_pin(const struct db *db, const char *url)
+{
+	for (size_t i = 0; i < db->npins; i++)
+		if (!strcmp(db->pins[i].url, url))
+			return db->pins[i].repo;
+	return NULL;
+}
+
+void db_set_pin(struct db *db, const char *url, const char *repo)
+{
+	for (size_t i = 0; i < db->npins; i++)
+		if (!strcmp(db->pins[i].url, url)) {
+			free(db->pins[i].repo);
+			db->pins[i].repo = xstrdup(repo);
+			return;
+		}
+	db->pins = xrealloc(db->pins, (db->npins + 1) * sizeof *db->pins);
+	db->pins[db->npins].url = xstrdup(url);
+	db->pins[db->npins++].repo = xstrdup(repo);
+}
+
 /* ---- the `installed` file ---- */
 
 void db_format(const struct db *db, struct sb *out)
@@ -127,6 +148,8 @@ void db_format(const struct db *db, struct sb *out)
 	for (size_t i = 0; i < db->nrepos; i++)
 		sb_printf(out, "repo %llu %s\n", (unsigned long long)db->repos[i].version,
 			  db->repos[i].name);
+	for (size_t i = 0; i < db->npins; i++)
+		sb_printf(out, "pin %s %s\n", db->pins[i].repo, db->pins[i].url);
 	for (size_t i = 0; i < db->n; i++) {
 		const struct db_pkg *p = &db->pkgs[i];
 		sb_adds(out, "pkg\n");
@@ -241,12 +264,20 @@ int db_parse(struct db *db, const char *data, size_t len, const char *src)
 		}
 		unsigned long long v;
 		int off = 0;
+		char *sp;
 		if (sscanf(l, "repo %llu %n", &v, &off) == 1 && off > 0 && l[off])
 			db_set_repo_version(db, l + off, v);
-		else
+		else if (str_starts(l, "pin ") && (sp = strchr(l + 4, ' ')) && sp > l + 4 &&
+			 sp[1]) {
+			*sp = 0;
+			db_set_pin(db, sp + 1, l + 4);
+			*sp = ' ';
+		} else
 			bad = 1;
 		if (bad)
-			kr_err("%s:%d: unexpected line '%s', expected 'pkg' or 'repo VERSION NAME'",
+			kr_err("%s:%d: unexpected line '%s', expected 'pkg', 'repo VERSION NAME' "
+			       "or "
+			       "'pin NAME/ARCH URL'",
 			       src, line, l);
 		free(l);
 		if (bad)
@@ -263,7 +294,13 @@ static void db_clear(struct db *db)
 		free(db->repos[i].name);
 	free(db->repos);
 	db->repos = NULL;
-	db->n = db->nrepos = 0;
+	for (size_t i = 0; i < db->npins; i++) {
+		free(db->pins[i].url);
+		free(db->pins[i].repo);
+	}
+	free(db->pins);
+	db->pins = NULL;
+	db->n = db->nrepos = db->npins = 0;
 }
 
 void db_snapshot(const struct db *db, struct sb *out)
@@ -409,26 +446,34 @@ static int journal_remove(struct db *db)
 	return r;
 }
 
+static void unplaced(struct db *db, const char *path)
+{
+	sl_push(&db->unplaced, path);
+	sl_push(&db->unplaced_why, kr_errmsg());
+}
+
 int journal_finish(struct db *db, int rootfd, const struct journal *j)
 {
 	for (size_t i = 0; i < j->tmp.n; i++) {
 		struct stat st;
 		if (fsr_lstat(rootfd, j->tmp.v[i], &st) < 0)
 			continue; /* renamed already (an earlier, interrupted run) */
-		if (fsr_rename(rootfd, j->tmp.v[i], j->dst.v[i]) < 0)
-			return -1;
+		if (fsr_rename(rootfd, j->tmp.v[i], j->dst.v[i]) < 0) {
+			unplaced(db, j->dst.v[i]);
+			fsr_unlink(rootfd, j->tmp.v[i]);
+		}
 		if (i == j->tmp.n / 2)
 			db_crash_point("apply");
 	}
 	for (size_t i = 0; i < j->rm.n; i++) {
 		if (fsr_unlink(rootfd, j->rm.v[i]) < 0)
-			return -1;
+			kr_warn("%s (left in place)", kr_errmsg());
 		if (!j->tmp.n && i == j->rm.n / 2)
 			db_crash_point("apply"); /* a removal: half its files gone */
 	}
 	for (size_t i = 0; i < j->rmdirs.n; i++)
 		if (fsr_rmdir(rootfd, j->rmdirs.v[i]) < 0)
-			return -1;
+			kr_warn("%s (left in place)", kr_errmsg());
 	char *from = db_path(db, "installed.new"), *to = db_path(db, "installed");
 	int r = 0;
 	if (path_exists(from) && rename(from, to) < 0) {
@@ -446,15 +491,47 @@ int journal_finish(struct db *db, int rootfd, const struct journal *j)
 
 int journal_rollback(struct db *db, int rootfd, const struct journal *j)
 {
-	int r = 0;
+	/* best effort: a temp name that cannot go is a stray file, not a
+	 * reason to refuse every later run */
 	for (size_t i = 0; i < j->tmp.n; i++)
-		r |= fsr_unlink(rootfd, j->tmp.v[i]);
+		if (fsr_unlink(rootfd, j->tmp.v[i]) < 0)
+			kr_warn("%s (left behind)", kr_errmsg());
 	for (size_t i = j->mkdirs.n; i-- > 0;)
-		r |= fsr_rmdir(rootfd, j->mkdirs.v[i]);
+		if (fsr_rmdir(rootfd, j->mkdirs.v[i]) < 0)
+			kr_warn("%s (left behind)", kr_errmsg());
 	char *tmp = db_path(db, "installed.new");
 	unlink(tmp);
 	free(tmp);
-	return r ? -1 : journal_remove(db);
+	return journal_remove(db);
+}
+
+char *db_forget_unplaced(struct db *db)
+{
+	if (!db->unplaced.n)
+		return NULL;
+	for (size_t i = 0; i < db->n; i++) {
+		struct db_pkg *p = &db->pkgs[i];
+		size_t k = 0;
+		for (size_t f = 0; f < p->nfiles; f++) {
+			if (p->files[f].type != 'D' && sl_has(&db->unplaced, p->files[f].path)) {
+				free(p->files[f].path);
+				continue;
+			}
+			p->files[k++] = p->files[f];
+		}
+		p->nfiles = k;
+	}
+	struct sb why = SB_INIT;
+	for (size_t i = 0; i < db->unplaced_why.n; i++)
+		sb_printf(&why, "%s%s", i ? "; " : "", db->unplaced_why.v[i]);
+	sb_adds(&why, " (not placed: the database no longer lists it)");
+	sl_free(&db->unplaced);
+	sl_free(&db->unplaced_why);
+	if (db_save(db) < 0) {
+		sb_free(&why);
+		return NULL;
+	}
+	return sb_steal(&why);
 }
 
 static int recover(struct db *db)
@@ -474,11 +551,11 @@ static int recover(struct db *db)
 		r = -1;
 	if (r == 0 && (rootfd = fsr_open_root(db->root)) < 0)
 		r = -1;
-	if (r == 0) {
+	if (r == 0)
 		r = commit ? journal_finish(db, rootfd, &j) : journal_rollback(db, rootfd, &j);
+	if (r == 0)
 		db->recovered = commit ? "completed an interrupted transaction"
 				       : "rolled back an interrupted transaction";
-	}
 	if (r < 0)
 		kr_err_prefix("%s: cannot recover the interrupted transaction", path);
 	if (rootfd >= 0)
@@ -521,12 +598,23 @@ int db_open(struct db *db, const char *root)
 		r = read_file(path, &data, &len) < 0 ? -1 : db_parse(db, data, len, path);
 	free(data);
 	free(path);
+	if (r == 0 && db->unplaced.n) {
+		char *why = db_forget_unplaced(db);
+		if (!why)
+			return -1;
+		db->recovered_buf = xasprintf("%s, except %s", db->recovered, why);
+		db->recovered = db->recovered_buf;
+		free(why);
+	}
 	return r;
 }
 
 void db_close(struct db *db)
 {
 	db_clear(db);
+	sl_free(&db->unplaced);
+	sl_free(&db->unplaced_why);
+	free(db->recovered_buf);
 	free(db->pkgs);
 	if (db->lockfd >= 0)
 		close(db->lockfd);

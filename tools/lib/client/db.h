@@ -41,6 +41,12 @@ struct db_repo {
 	uint64_t version; /* highest index version accepted from it */
 };
 
+/* A configured repository URL and the repository it served first. */
+struct db_pin {
+	char *url;
+	char *repo; /* "NAME/ARCH" from the signed header */
+};
+
 struct db {
 	char *root;
 	char *dir;	     /* ROOT/var/lib/krill */
@@ -48,8 +54,13 @@ struct db {
 	size_t n, cap;
 	struct db_repo *repos;
 	size_t nrepos;
+	struct db_pin *pins;
+	size_t npins;
+	/* paths a rolled-forward transaction could not place, and why */
+	struct strlist unplaced, unplaced_why;
 	int lockfd;
 	const char *recovered; /* NULL, or what db_open did to an old journal */
+	char *recovered_buf;   /* owns the text when it names what failed */
 };
 
 /* Create ROOT/var/lib/krill if needed, take the lock, finish or roll back
@@ -75,6 +86,10 @@ int db_dir_used(struct db *db, const char *path, const char *except);
 /* Repository versions (rollback protection). 0 when never seen. */
 uint64_t db_repo_version(const struct db *db, const char *repo);
 void db_set_repo_version(struct db *db, const char *repo, uint64_t version);
+/* Repository pins (mix-and-match protection): the "NAME/ARCH" url served
+ * when first accepted, or NULL. */
+const char *db_pin(const struct db *db, const char *url);
+void db_set_pin(struct db *db, const char *url, const char *repo);
 /* Keep the in-memory state and go back to it (a transaction that failed
  * after changing the db in memory). */
 void db_snapshot(const struct db *db, struct sb *out);
@@ -95,9 +110,18 @@ int journal_begin(struct db *db, const struct journal *j);
 /* The commit point: write installed.new from db, sync the root's file
  * system, then mark the journal "commit". From here it rolls forward. */
 int journal_commit(struct db *db, int rootfd, const struct journal *j);
-/* Roll forward (after commit) / back (before): both end with no journal. */
+/* Roll forward (after commit) / back (before): both end with no journal.
+ * Rolling forward never stops half-way: a temp name that cannot be renamed
+ * into place (the path became a directory meanwhile, EPERM, ...) is
+ * removed and its path added to db->unplaced (reason in unplaced_why), a
+ * removal that fails is only noted; then db_forget_unplaced() drops those
+ * paths from the database, so the root stays consistent and every later
+ * verb works. -1 only when the database or journal cannot be written. */
 int journal_finish(struct db *db, int rootfd, const struct journal *j);
 int journal_rollback(struct db *db, int rootfd, const struct journal *j);
+/* Drop db->unplaced from the packages' file lists, save, and return the
+ * reasons as one line (malloc'd; NULL when nothing was unplaced). */
+char *db_forget_unplaced(struct db *db);
 
 /* Test-only fault injection: when KRILL_TEST_CRASH equals `point`, the
  * process kills itself with SIGKILL there (see tools/doc/client.md). */

@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <sys/xattr.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,14 @@ char *fsr_clean(const char *name, const char *what)
 			continue;
 		if (!strcmp(parts.v[i], "..")) {
 			kr_err("%s: path '%s' has a '..' component, refused", what, name);
+			sl_free(&parts);
+			sb_free(&out);
+			return NULL;
+		}
+		if (strlen(parts.v[i]) > NAME_MAX) {
+			kr_err("%s: path '%.64s...' has a component of %zu bytes, over %d bytes "
+			       "(NAME_MAX), refused",
+			       what, name, strlen(parts.v[i]), NAME_MAX);
 			sl_free(&parts);
 			sb_free(&out);
 			return NULL;
@@ -169,6 +179,36 @@ int fsr_lstat(int rootfd, const char *rel, struct stat *st)
 	return fd < 0 ? -1 : fstatat(fd, base, st, AT_SYMLINK_NOFOLLOW);
 }
 
+/* Before a regular file is unlinked or replaced: a hardlink someone made
+ * to it elsewhere in the root would keep the old inode, and with it a
+ * setuid/setgid bit on old, maybe vulnerable, code (CVE-2010-2059). As rpm
+ * and dpkg do: clear those bits and truncate it; and when other links
+ * exist, drop file capabilities too. Nothing to do for other types. */
+static void defuse(int dfd, const char *base)
+{
+	struct stat st;
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+		return;
+	int suid = (st.st_mode & (S_ISUID | S_ISGID)) != 0;
+	if (!suid && st.st_nlink < 2)
+		return;
+	int fd = openat(dfd, base, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		/* a running binary (ETXTBSY): at least the bits go */
+		if (suid)
+			fchmodat(dfd, base, st.st_mode & 0777, 0);
+		return;
+	}
+	if (suid) {
+		if (fchmod(fd, st.st_mode & 0777) < 0 || ftruncate(fd, 0) < 0) {
+			/* best effort: the unlink or rename still happens */
+		}
+	}
+	if (st.st_nlink > 1)
+		fremovexattr(fd, "security.capability");
+	close(fd);
+}
+
 int fsr_rename(int rootfd, const char *from, const char *to)
 {
 	const char *b1, *b2;
@@ -176,6 +216,7 @@ int fsr_rename(int rootfd, const char *from, const char *to)
 	int d2 = d1 < 0 ? -1 : fsr_open_parent(rootfd, to, 0, NULL, &b2);
 	if (d2 < 0)
 		return -1;
+	defuse(d2, b2);
 	int r = renameat(d1, b1, d2, b2);
 	if (r < 0)
 		kr_err("%s: cannot rename into place: %s", to, strerror(errno));
@@ -188,6 +229,8 @@ static int remove_at(int rootfd, const char *rel, int flags)
 	int d = fsr_open_parent(rootfd, rel, 0, NULL, &base);
 	if (d < 0)
 		return errno == ENOENT ? 0 : -1;
+	if (!flags)
+		defuse(d, base);
 	int r = unlinkat(d, base, flags);
 	int e = errno;
 	if (r < 0 && (e == ENOENT || (flags && (e == ENOTEMPTY || e == EEXIST))))

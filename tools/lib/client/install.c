@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dep.h"
 #include "fsroot.h"
 #include "pkgread.h"
 #include "solver.h"
@@ -70,11 +71,55 @@ static struct entry *add_entry(struct pkg *p)
 	return e;
 }
 
+/* path is dir or below it / path is a proper ancestor of dir */
+static int under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	return !strncmp(path, dir, n) && (!path[n] || path[n] == '/');
+}
+static int above(const char *path, const char *dir)
+{
+	size_t n = strlen(path);
+	return !strncmp(dir, path, n) && dir[n] == '/';
+}
+
+/* The client's own state is never written by a package (a package could
+ * otherwise replace the database, its journal or the cached index), and
+ * the trusted keys only by the keyring package. A non-directory above
+ * them (var/lib as a symlink) would redirect them: refused too. */
+static const char *const state_dirs[] = {"var/lib/krill", "var/cache/krill"};
+#define KEYS_DIR "etc/krill/keys"
+
+static int check_reserved(const struct pkg *p, const char *path, char type, const char *where)
+{
+	for (size_t i = 0; i < ARRAY_LEN(state_dirs); i++)
+		if (under(path, state_dirs[i]) || (type != 'D' && above(path, state_dirs[i]))) {
+			kr_err("%s: '%s' is in %s, the client's own state: no package may write "
+			       "there, refused",
+			       where, path, state_dirs[i]);
+			return -1;
+		}
+	if (!p->info.keyring &&
+	    ((under(path, KEYS_DIR) && (type != 'D' || strcmp(path, KEYS_DIR))) ||
+	     (type != 'D' && above(path, KEYS_DIR)))) {
+		kr_err("%s: '%s': only the keyring package (keyring: yes in its .PKGINFO) may "
+		       "install trusted keys in " KEYS_DIR ", refused",
+		       where, path);
+		return -1;
+	}
+	return 0;
+}
+
 static int classify(struct pkg *p, const struct pkg_entry *pe, const char *where)
 {
 	char *path = fsr_clean(pe->path, where);
 	if (!path)
 		return -1;
+	char t = pe->type == PKG_DIR ? 'D' : 'F';
+	if (check_reserved(p, path, t, where) < 0) {
+		free(path);
+		return -1;
+	}
 	struct entry *e = add_entry(p);
 	e->path = path;
 	e->mode = pe->mode & 07777;
@@ -101,12 +146,42 @@ static int classify(struct pkg *p, const struct pkg_entry *pe, const char *where
 	}
 }
 
+/* The package is what the signed index says it is: a validly signed
+ * repository's entry "lie-name" must not install a package calling itself
+ * "base 9.0" (nor another arch, version or origin). */
+static int check_entry_match(const struct pkg *p)
+{
+	const struct pkginfo *x = p->item->entry, *got = &p->info;
+	if (!x)
+		return 0;
+	const char *what[] = {"name", "version", "arch", "origin"};
+	const char *want[] = {x->name, x->version, x->arch, x->origin};
+	const char *have[] = {got->name, got->version, got->arch, got->origin};
+	for (size_t i = 0; i < ARRAY_LEN(what); i++)
+		if (strcmp(want[i], have[i])) {
+			kr_err("%s: %s '%s' in its .PKGINFO does not match the index entry's '%s': "
+			       "refused",
+			       p->item->path, what[i], have[i], want[i]);
+			return -1;
+		}
+	if (x->installed_size != got->installed_size) {
+		kr_err("%s: installed-size %llu in its .PKGINFO does not match the index entry's "
+		       "%llu: refused",
+		       p->item->path, (unsigned long long)got->installed_size,
+		       (unsigned long long)x->installed_size);
+		return -1;
+	}
+	return 0;
+}
+
 static int scan_pkg(struct pkg *p)
 {
 	struct pkgread *rd = pkgread_open(p->item->path);
 	if (!rd)
 		return -1;
 	int r = info_copy(pkgread_info(rd), &p->info, p->item->path);
+	if (r == 0)
+		r = check_entry_match(p);
 	char *where = xasprintf("%s (%s)", p->item->path, p->info.name ? p->info.name : "?");
 	struct pkg_entry pe;
 	while (r == 0 && (r = pkgread_next(rd, &pe)) == 1)
@@ -232,6 +307,7 @@ static int verify_file(const struct install_item *it)
 {
 	if (!it->sha256)
 		return 0;
+
 	char got[SHA256_HEX_LEN + 1];
 	uint64_t size;
 	if (sha256_file(it->path, got, &size) < 0)
@@ -244,6 +320,10 @@ static int verify_file(const struct install_item *it)
 	if (strcmp(got, it->sha256)) {
 		kr_err("%s: sha256 mismatch: the index lists %s, the file has %s: refused",
 		       it->path, it->sha256, got);
+		return -1;
+	}
+	if (!it->entry) {
+		kr_err("%s: no index entry to check the package against", it->path);
 		return -1;
 	}
 	return 0;
@@ -320,8 +400,57 @@ static char *tmp_name(const char *path, const char *txid, size_t k)
 	return xasprintf("%.*s/.krill-%s-%zu", (int)(slash - path), path, txid, k);
 }
 
+static struct entry *find_entry(struct pkg *p, const char *path)
+{
+	for (size_t i = 0; i < p->ne; i++)
+		if (!strcmp(p->e[i].path, path))
+			return &p->e[i];
+	return NULL;
+}
+
+/* The installed package listing path (any type), or NULL. */
+static const char *listed_by(struct db *db, const char *path)
+{
+	for (size_t i = 0; i < db->n; i++)
+		for (size_t k = 0; k < db->pkgs[i].nfiles; k++)
+			if (!strcmp(db->pkgs[i].files[k].path, path))
+				return db->pkgs[i].info.name;
+	return NULL;
+}
+
+/* PATH.krill-new is a path like any other: it must not be another
+ * package's (installed or in the set), nor a directory or symlink's way in
+ * the root, or the rename after the commit point would fail or overwrite
+ * it. Checked here, before anything is touched. */
+static int check_krill_new(struct db *db, int rootfd, struct pkg *ps, size_t n, size_t i,
+			   const char *dst)
+{
+	const char *other = listed_by(db, dst);
+	if (other && strcmp(other, ps[i].info.name)) {
+		kr_err("%s: conflict: already installed by %s, and %s writes the new version of "
+		       "its kept conffile there: refused",
+		       dst, other, ps[i].info.name);
+		return -1;
+	}
+	for (size_t k = 0; k < n; k++)
+		if (find_entry(&ps[k], dst)) {
+			kr_err("%s: conflict: in both %s and %s (the new version of a kept "
+			       "conffile)",
+			       dst, ps[k].info.name, ps[i].info.name);
+			return -1;
+		}
+	struct stat st;
+	if (fsr_lstat(rootfd, dst, &st) == 0 && S_ISDIR(st.st_mode)) {
+		kr_err("%s (%s): '%s' is a directory in the root: the new version of the kept "
+		       "conffile cannot go there, refused",
+		       ps[i].item->path, ps[i].info.name, dst);
+		return -1;
+	}
+	return 0;
+}
+
 /* Temp names and final names; what the replaced versions leave behind. */
-static void plan_files(struct db *db, int rootfd, struct pkg *ps, size_t n, struct journal *j)
+static int plan_files(struct db *db, int rootfd, struct pkg *ps, size_t n, struct journal *j)
 {
 	char txid[32];
 	snprintf(txid, sizeof txid, "%lx%lx", (unsigned long)getpid(), (unsigned long)time(NULL));
@@ -333,10 +462,13 @@ static void plan_files(struct db *db, int rootfd, struct pkg *ps, size_t n, stru
 				continue;
 			e->tmp = tmp_name(e->path, txid, k++);
 			if (is_conffile(&ps[i].info, e->path) &&
-			    keep_local(db, rootfd, &ps[i], e->path))
+			    keep_local(db, rootfd, &ps[i], e->path)) {
 				e->dst = xasprintf("%s.krill-new", e->path);
-			else
+				if (check_krill_new(db, rootfd, ps, n, i, e->dst) < 0)
+					return -1;
+			} else {
 				e->dst = xstrdup(e->path);
+			}
 			sl_push(&j->tmp, e->tmp);
 			sl_push(&j->dst, e->dst);
 		}
@@ -345,8 +477,11 @@ static void plan_files(struct db *db, int rootfd, struct pkg *ps, size_t n, stru
 	 * to another package of the set, and must not be removed after it */
 	struct strmap shipped = STRMAP_INIT;
 	for (size_t i = 0; i < n; i++)
-		for (size_t m = 0; m < ps[i].ne; m++)
+		for (size_t m = 0; m < ps[i].ne; m++) {
 			strmap_put(&shipped, ps[i].e[m].path, &shipped);
+			if (ps[i].e[m].dst)
+				strmap_put(&shipped, ps[i].e[m].dst, &shipped);
+		}
 	for (size_t i = 0; i < n; i++) {
 		struct db_pkg *old = db_find(db, ps[i].info.name);
 		for (size_t f = 0; old && f < old->nfiles; f++) {
@@ -369,6 +504,7 @@ static void plan_files(struct db *db, int rootfd, struct pkg *ps, size_t n, stru
 		j->rmdirs.v[a] = j->rmdirs.v[b];
 		j->rmdirs.v[b] = t;
 	}
+	return 0;
 }
 
 /* ---- pass 2: staging ---- */
@@ -397,14 +533,6 @@ static int write_data(struct pkgread *rd, int fd, const char *what, char sha[65]
 	}
 	hasher_end(h, sha);
 	return n < 0 ? -1 : 0;
-}
-
-static struct entry *find_entry(struct pkg *p, const char *path)
-{
-	for (size_t i = 0; i < p->ne; i++)
-		if (!strcmp(p->e[i].path, path))
-			return &p->e[i];
-	return NULL;
 }
 
 static int stage_entry(int rootfd, struct pkg *p, struct entry *e, struct pkgread *rd,
@@ -483,6 +611,9 @@ static void record(struct db *db, struct pkg *p)
 		struct entry *e = &p->e[i];
 		char t = e->type == 'H' ? 'R' : e->type;
 		db_pkg_add_file(&d, t, t == 'R' ? e->sha256 : NULL, e->path);
+		/* PATH.krill-new is the package's too: conflicts see it, del removes it */
+		if (e->dst && strcmp(e->dst, e->path))
+			db_pkg_add_file(&d, t, t == 'R' ? e->sha256 : NULL, e->dst);
 	}
 	db_put(db, &d);
 }
@@ -548,10 +679,8 @@ int install_pkgs(struct db *db, const struct install_item *v, size_t n,
 		ps[i].item = &v[i];
 	struct journal j = {0};
 	int r = prepare(db, rootfd, ps, n);
-	if (r == 0) {
-		plan_files(db, rootfd, ps, n, &j);
+	if (r == 0 && (r = plan_files(db, rootfd, ps, n, &j)) == 0)
 		r = journal_begin(db, &j);
-	}
 	struct sb snap = SB_INIT;
 	db_snapshot(db, &snap);
 	if (r == 0) {
@@ -576,6 +705,14 @@ int install_pkgs(struct db *db, const struct install_item *v, size_t n,
 		db_crash_point("commit");
 		r = journal_finish(db, rootfd, &j);
 	}
+	if (r == 0 && db->unplaced.n) {
+		/* after the commit point: the root and db stay consistent */
+		char *why = db_forget_unplaced(db);
+		if (why)
+			kr_err("installed, except %s", why);
+		free(why);
+		r = -1;
+	}
 	journal_free(&j);
 	free_pkgs(ps, n);
 	fsr_close_root(rootfd);
@@ -594,7 +731,9 @@ static int check_needed(struct db *db, const struct strlist *names)
 		for (size_t d = 0; d < stay->depends.n; d++) {
 			int others = 0, gone = 0;
 			for (size_t k = 0; k < db->n; k++) {
-				if (dep_satisfied_by(stay->depends.v[d], &db->pkgs[k].info) != 1)
+				const struct pkginfo *q = &db->pkgs[k].info;
+				if (dep_satisfied_by(stay->depends.v[d], q->name, q->version,
+						     &q->provides) != 1)
 					continue;
 				if (sl_has(names, db->pkgs[k].info.name))
 					gone = (int)k + 1;
@@ -629,14 +768,19 @@ static void plan_remove(struct db *db, int rootfd, struct db_pkg *p, struct jour
 	}
 }
 
-int remove_pkgs(struct db *db, const struct strlist *names, struct strlist *kept)
+int remove_check(struct db *db, const struct strlist *names)
 {
 	for (size_t i = 0; i < names->n; i++)
 		if (!db_find(db, names->v[i])) {
 			kr_err("%s: not installed", names->v[i]);
 			return -1;
 		}
-	if (check_needed(db, names) < 0)
+	return check_needed(db, names);
+}
+
+int remove_pkgs(struct db *db, const struct strlist *names, struct strlist *kept)
+{
+	if (remove_check(db, names) < 0)
 		return -1;
 	int rootfd = fsr_open_root(db->root);
 	if (rootfd < 0)

@@ -5,7 +5,12 @@
  * install_pkgs(), for the whole set at once and in this order:
  *   1. each package file's size and sha256 against what the signed index
  *      lists (when given) - before anything is read from it;
- *   2. a first pass over every member, touching nothing: names are cleaned
+ *      and its .PKGINFO against the index entry (name, version, arch,
+ *      origin, installed-size);
+ *   2. a first pass over every member, touching nothing: nothing under
+ *      var/lib/krill or var/cache/krill (the client's own state), nothing
+ *      under etc/krill/keys unless the package is the keyring package
+ *      (.PKGINFO keyring: yes); names are cleaned
  *      and refused when absolute, with "..", or through a symlink (of the
  *      set, or already in the root); hardlinks only to an earlier regular
  *      file of the same package; device nodes, fifos and sockets refused;
@@ -35,6 +40,10 @@ struct install_item {
 	const char *sha256; /* expected sha256 from the signed index, or NULL
 			     * for a trusted local file (install_local) */
 	uint64_t size;	    /* expected size when sha256 is set */
+	/* the signed index entry it was fetched for (required with sha256):
+	 * the .PKGINFO's name, version, arch, origin and installed-size must
+	 * match it, or the package is refused before the root is touched */
+	const struct pkginfo *entry;
 };
 
 struct install_opts {
@@ -51,6 +60,9 @@ int install_pkgs(struct db *db, const struct install_item *v, size_t n,
  * `kept` when non-NULL); directories only when empty and no remaining
  * package lists them. Refused when a remaining package depends on one. */
 int remove_pkgs(struct db *db, const struct strlist *names, struct strlist *kept);
+/* remove_pkgs' refusals alone (not installed, needed by another), so a
+ * caller can print its progress only for a removal that will happen. */
+int remove_check(struct db *db, const struct strlist *names);
 
 /* The .PKGINFO of a package file (its first member). */
 int pkgfile_info(const char *path, struct pkginfo *out);

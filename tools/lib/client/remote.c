@@ -19,12 +19,14 @@ static char *url_join(const char *base, const char *file)
 	return xasprintf("%s%s%s", base, n && base[n - 1] == '/' ? "" : "/", file);
 }
 
-/* Fetch url/file (capped at max bytes) to dir/.fetch-PID-file. */
+/* Fetch url/file (capped at max bytes) to dir/.fetch-file: a fixed name
+ * (the caller holds the root's lock), fetched afresh (an index is never
+ * resumed: that could splice two versions) and never left behind partial. */
 static char *fetch(const char *url, const char *file, const char *dir, uint64_t max)
 {
 	char *src = url_join(url, file);
-	char *dest = xasprintf("%s/.fetch-%ld-%s", dir, (long)getpid(), file);
-	if (transport_get(src, dest, max, NULL) < 0) {
+	char *dest = xasprintf("%s/.fetch-%s", dir, file);
+	if (transport_get_ex(src, dest, max, NULL, TRANSPORT_FRESH) < 0) {
 		free(dest);
 		dest = NULL;
 	}
@@ -32,10 +34,22 @@ static char *fetch(const char *url, const char *file, const char *dir, uint64_t 
 	return dest;
 }
 
-/* The version check: never older than the last index accepted. */
+/* The pin (as a mirror keeps what it mirrors): a configured URL stays the
+ * repository it first served, so another validly signed repository (an
+ * older "legacy" one, another arch) cannot be swapped in behind it; then
+ * the version check: never older than the last index accepted. */
 static int check_version(struct remote *r, struct db *db)
 {
 	char *key = xasprintf("%s/%s", r->name, r->arch);
+	const char *pinned = db_pin(db, r->url);
+	if (pinned && strcmp(pinned, key)) {
+		kr_err("%s: serves repository %s, but this URL is pinned to %s (the repository it "
+		       "served first): refused, a mix-and-match of repositories; if the change is "
+		       "intended, remove the line 'pin %s %s' from %s/installed",
+		       r->url, key, pinned, pinned, r->url, db->dir);
+		free(key);
+		return -1;
+	}
 	uint64_t last = db_repo_version(db, key);
 	int rc = 0;
 	if (r->version < last) {
@@ -46,6 +60,7 @@ static int check_version(struct remote *r, struct db *db)
 		rc = -1;
 	} else {
 		db_set_repo_version(db, key, r->version);
+		db_set_pin(db, r->url, key);
 	}
 	free(key);
 	return rc;
@@ -107,7 +122,16 @@ int remote_open(struct remote *r, const char *url, const char *keys, struct db *
 		int no_cache)
 {
 	memset(r, 0, sizeof *r);
-	r->url = xstrdup(url);
+	/* one spelling per URL for the pin: "http://h/repo/" is "http://h/repo" */
+	size_t n = strlen(url);
+	while (n > 1 && url[n - 1] == '/' && !(n >= 3 && !strncmp(url + n - 3, "://", 3)))
+		n--;
+	r->url = xstrndup(url, n);
+	if (strpbrk(r->url, "\n\t\r")) {
+		kr_err("repository URL with a newline, tab or CR refused");
+		remote_free(r);
+		return -1;
+	}
 	char *itmp = fetch(url, INDEX_FILE, dir, INDEX_MAX_BYTES);
 	char *stmp = itmp ? fetch(url, INDEX_SIG_FILE, dir, SIG_MAX_BYTES) : NULL;
 	int rc = itmp && stmp ? verify(r, keys, db, itmp, stmp) : -1;
@@ -119,6 +143,8 @@ int remote_open(struct remote *r, const char *url, const char *keys, struct db *
 		unlink(stmp);
 	free(itmp);
 	free(stmp);
+	if (rc < 0)
+		remote_free(r); /* the url and any index parsed before a refusal */
 	return rc;
 }
 
@@ -144,8 +170,9 @@ char *remote_fetch_pkg(const struct remote *r, const struct pkginfo *p, const ch
 	    !strcmp(sha, p->sha256))
 		return dest;
 	char *url = url_join(r->url, p->file);
+	/* no partial download survives a failed run: no resuming here */
 	if (rc == 0)
-		rc = transport_get(url, dest, p->size, p->sha256);
+		rc = transport_get_ex(url, dest, p->size, p->sha256, TRANSPORT_FRESH);
 	free(url);
 	if (rc < 0) {
 		free(dest);

@@ -4,76 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dep.h"
 #include "version.h"
 
-/* "VERSION" or "VERSION-rN" */
-static int valid_full_version(const char *v)
+static int pkg_provides(const struct pkginfo *p, const char *name, const char *op, const char *ver)
 {
-	const char *d = strrchr(v, '-');
-	if (!d)
-		return valid_version(v);
-	if (d[1] != 'r' || !d[2] || strspn(d + 2, "0123456789") != strlen(d + 2))
-		return 0;
-	char *up = xstrndup(v, (size_t)(d - v));
-	int ok = valid_version(up);
-	free(up);
-	return ok;
-}
-
-int dep_split(const char *dep, char **name, char **op, char **ver)
-{
-	size_t n = str_starts(dep, "so:") ? strlen(dep) : strcspn(dep, "<>=");
-	const char *o = dep + n;
-	size_t ol = strspn(o, "<>=");
-	static const char *const ops[] = {"", "<", "<=", "=", ">=", ">"};
-	int ok = n > 0 && !strchr(dep, ' ');
-	if (ok) {
-		ok = 0;
-		for (size_t i = 0; i < ARRAY_LEN(ops); i++)
-			if (strlen(ops[i]) == ol && !strncmp(ops[i], o, ol))
-				ok = 1;
-	}
-	if (ok && ol && !valid_full_version(o + ol))
-		ok = 0;
-	if (!ok) {
-		kr_err("dependency '%s': expected NAME, NAME OP VERSION (OP one of < <= = >= >) "
-		       "or so:SONAME",
-		       dep);
-		return -1;
-	}
-	*name = xstrndup(dep, n);
-	*op = xstrndup(o, ol);
-	*ver = xstrdup(o + ol);
-	return 0;
-}
-
-static int provides(const struct pkginfo *p, const char *name, const char *op, const char *ver)
-{
-	if (!strcmp(p->name, name) && (!*op || version_satisfies(p->version, op, ver)))
-		return 1;
-	size_t nl = strlen(name);
-	for (size_t i = 0; i < p->provides.n; i++) {
-		const char *pv = p->provides.v[i];
-		if (strncmp(pv, name, nl))
-			continue;
-		if (!pv[nl] && !*op)
-			return 1;
-		if (pv[nl] == '=' && (!*op || version_satisfies(pv + nl + 1, op, ver)))
-			return 1;
-	}
-	return 0;
-}
-
-int dep_satisfied_by(const char *dep, const struct pkginfo *p)
-{
-	char *name, *op, *ver;
-	if (dep_split(dep, &name, &op, &ver) < 0)
-		return -1;
-	int r = provides(p, name, op, ver);
-	free(name);
-	free(op);
-	free(ver);
-	return r;
+	return dep_provides(p->name, p->version, &p->provides, name, op, ver);
 }
 
 struct ctx {
@@ -122,10 +58,10 @@ static int resolve(struct ctx *c, const char *dep)
 	int r = 0;
 	size_t best = (size_t)-1;
 	for (size_t i = 0; i < c->ninst; i++)
-		if (provides(c->inst[i], name, op, ver))
+		if (pkg_provides(c->inst[i], name, op, ver))
 			goto done; /* installed: nothing to do */
 	for (size_t i = 0; i < c->navail; i++) {
-		if (!provides(c->avail[i], name, op, ver))
+		if (!pkg_provides(c->avail[i], name, op, ver))
 			continue;
 		if (c->chosen[i]) {
 			best = i;

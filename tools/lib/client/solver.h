@@ -1,10 +1,6 @@
 /* solver.h - choose the packages that satisfy a request.
  *
- * A dependency is "NAME", "NAME OP VERSION" (OP one of < <= = >= >, no
- * spaces: "zlib>=1.3-r0") or "so:SONAME". A package satisfies it when its
- * name is NAME and its version satisfies the constraint, or when it
- * provides NAME: an unversioned provide satisfies only an unversioned
- * dependency, "NAME=VER" is checked against VER (as in apk).
+ * Dependencies and what satisfies one: dep.h.
  *
  * The rules, in order: a dependency an installed package satisfies needs
  * nothing; one a package already chosen in this solution satisfies takes
@@ -25,11 +21,6 @@ struct solution {
 				   * except inside a cycle */
 	size_t n;
 };
-
-/* Split a dependency; *op and *ver are "" when unversioned. 0 or -1. */
-int dep_split(const char *dep, char **name, char **op, char **ver);
-/* Does p satisfy dependency dep? (-1 for a malformed dep, with kr_err) */
-int dep_satisfied_by(const char *dep, const struct pkginfo *p);
 
 int solve(const struct pkginfo *const *avail, size_t navail, const struct pkginfo *const *installed,
 	  size_t ninstalled, const struct strlist *requests, struct solution *out);

@@ -14,15 +14,41 @@
 
 #include "util.h"
 
-/* Give up on a connection that moves less than 1 byte/s for this long. */
-#define STALL_SECONDS	30L
+/* Give up on a transfer slower than LOW_SPEED bytes/s for LOW_SPEED_TIME
+ * seconds (a slow-drip server), and on one not complete after
+ * DEADLINE_BASE seconds plus the time max_size takes at DEADLINE_RATE
+ * (one that stays just above the low-speed limit for hours). */
+#define LOW_SPEED	1024L
+#define LOW_SPEED_TIME	30L
+#define DEADLINE_BASE	60L
+#define DEADLINE_RATE	65536L
 #define CONNECT_SECONDS 20L
+
+static long env_long(const char *name, long def)
+{
+	const char *v = getenv(name);
+	char *end;
+	if (!v || !*v)
+		return def;
+	long n = strtol(v, &end, 10);
+	return *end || n <= 0 ? def : n;
+}
+
+void transport_limits(uint64_t max_size, struct transport_limits *l)
+{
+	l->low_speed_limit = env_long("KRILL_LOW_SPEED_LIMIT", LOW_SPEED);
+	l->low_speed_time = env_long("KRILL_LOW_SPEED_TIME", LOW_SPEED_TIME);
+	long base = env_long("KRILL_DEADLINE_BASE", DEADLINE_BASE);
+	long rate = env_long("KRILL_DEADLINE_RATE", DEADLINE_RATE);
+	l->deadline_ms = (long long)base * 1000 + (long long)(max_size / (uint64_t)rate) * 1000 +
+			 (long long)(max_size % (uint64_t)rate) * 1000 / rate;
+}
 
 struct sink {
 	const char *url;
 	int fd;
 	uint64_t have; /* bytes in the .part file */
-	uint64_t max;  /* 0: no cap */
+	uint64_t max;  /* the cap; 0: an empty file */
 	int too_big;
 	int io_error;
 	int checked_code; /* looked at the HTTP status once */
@@ -41,7 +67,7 @@ static int sink_restart(struct sink *s)
 
 static int sink_write(struct sink *s, const void *data, size_t n)
 {
-	if (s->max && s->have + n > s->max) {
+	if (s->have + n > s->max || s->have + n < s->have) {
 		s->too_big = 1;
 		return -1;
 	}
@@ -119,13 +145,16 @@ static int http_get(struct sink *s)
 	/* never let a redirect turn into file:// or another scheme */
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	struct transport_limits lim;
+	transport_limits(s->max, &lim);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_SECONDS);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, STALL_SECONDS);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, lim.low_speed_limit);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, lim.low_speed_time);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)lim.deadline_ms);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "krill/" KRILL_VERSION);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, curl_write);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
-	if (s->max)
+	if (s->max && s->max <= (uint64_t)INT64_MAX)
 		curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)s->max);
 	if (s->have) {
 		s->resumed = 1;
@@ -133,7 +162,9 @@ static int http_get(struct sink *s)
 	}
 	CURLcode rc = curl_easy_perform(c);
 	long code = 0;
+	curl_off_t took_us = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_getinfo(c, CURLINFO_TOTAL_TIME_T, &took_us);
 	curl_easy_cleanup(c);
 	if (rc == CURLE_OK)
 		return 0;
@@ -143,6 +174,17 @@ static int http_get(struct sink *s)
 		       (unsigned long long)s->max);
 	} else if (s->io_error) {
 		kr_err("%s: cannot write the download: %s", s->url, strerror(s->io_error));
+	} else if (rc == CURLE_OPERATION_TIMEDOUT && took_us / 1000 + 50 >= lim.deadline_ms) {
+		kr_err("%s: deadline: not complete after %lld.%03lld s, the time allowed for at "
+		       "most "
+		       "%llu bytes; %llu received, refused",
+		       s->url, lim.deadline_ms / 1000, lim.deadline_ms % 1000,
+		       (unsigned long long)s->max, (unsigned long long)s->have);
+	} else if (rc == CURLE_OPERATION_TIMEDOUT) {
+		kr_err("%s: too slow: less than %ld bytes/s for %ld s (%llu bytes received), "
+		       "refused",
+		       s->url, lim.low_speed_limit, lim.low_speed_time,
+		       (unsigned long long)s->have);
 	} else if (rc == CURLE_HTTP_RETURNED_ERROR) {
 		kr_err("%s: HTTP %ld", s->url, code);
 	} else {
@@ -199,6 +241,12 @@ static const char *local_path(const char *url)
 
 int transport_get(const char *url, const char *dest, uint64_t max_size, const char *expect_sha256)
 {
+	return transport_get_ex(url, dest, max_size, expect_sha256, 0);
+}
+
+int transport_get_ex(const char *url, const char *dest, uint64_t max_size,
+		     const char *expect_sha256, unsigned flags)
+{
 	int is_http = str_starts(url, "http://") || str_starts(url, "https://");
 	const char *path = is_http ? NULL : local_path(url);
 	if (!is_http && !path) {
@@ -216,7 +264,11 @@ int transport_get(const char *url, const char *dest, uint64_t max_size, const ch
 		free(part);
 		return -1;
 	}
-	if (sink_rehash(&s) < 0 || (max_size && s.have >= max_size && sink_restart(&s) < 0)) {
+	if ((flags & TRANSPORT_FRESH) && sink_restart(&s) < 0) {
+		kr_err("%s: cannot truncate: %s", part, strerror(errno));
+		goto out;
+	}
+	if (sink_rehash(&s) < 0 || (s.have && s.have >= max_size && sink_restart(&s) < 0)) {
 		kr_err("%s: cannot read: %s", part, strerror(errno));
 		goto out;
 	}
@@ -254,7 +306,7 @@ out:
 	close(s.fd);
 	/* keep a partial http download for resuming; drop refused, empty or
 	 * local ones */
-	if (rc < 0 && (s.too_big || !is_http || s.have == 0))
+	if (rc < 0 && (s.too_big || !is_http || s.have == 0 || (flags & TRANSPORT_FRESH)))
 		unlink(part);
 	free(part);
 	return rc;

@@ -16,4 +16,19 @@
 
 int transport_get(const char *url, const char *dest, uint64_t max_size, const char *expect_sha256);
 
+/* TRANSPORT_FRESH: start from zero whatever DEST.part holds, and remove
+ * DEST.part on any failure (the client: nothing partial survives a run). */
+#define TRANSPORT_FRESH 1u
+int transport_get_ex(const char *url, const char *dest, uint64_t max_size,
+		     const char *expect_sha256, unsigned flags);
+
+/* The low-speed limit and the deadline for a transfer of at most max_size
+ * bytes (exposed for tests). */
+struct transport_limits {
+	long low_speed_limit; /* bytes/s */
+	long low_speed_time;  /* s */
+	long long deadline_ms;
+};
+void transport_limits(uint64_t max_size, struct transport_limits *l);
+
 #endif

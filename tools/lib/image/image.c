@@ -16,7 +16,6 @@
 #include "oci.h"
 #include "pkgread.h"
 #include "sign.h"
-#include "solver.h"
 
 #define SPDX_MEDIA   "application/spdx+json"
 #define INTOTO_MEDIA "application/vnd.in-toto+json"
@@ -204,7 +203,7 @@ static int check_offered(const struct imagespec *s, const struct client *c, cons
 	for (size_t i = 0; i < s->packages.n; i++) {
 		int found = 0;
 		for (size_t k = 0; k < n && !found; k++)
-			found = dep_satisfied_by(s->packages.v[i].s, avail[k]) == 1;
+			found = pkginfo_satisfies(avail[k], s->packages.v[i].s) == 1;
 		if (found)
 			continue;
 		if (missing++)

@@ -10,7 +10,6 @@
 #include "jsonout.h"
 #include "provenance.h"
 #include "sbom.h"
-#include "solver.h"
 
 #define KRILL_IMAGE_BUILD_TYPE KRILL_URI "/build-types/image/v1"
 #define IMAGE_ID	       "SPDXRef-Image"
@@ -529,7 +528,7 @@ static int depends_on(const struct ctx *c, const struct ipkg *k, json_t *rels)
 	for (size_t d = 0; d < pi->depends.n; d++) {
 		int found = 0;
 		for (size_t j = 0; j < c->n; j++) {
-			int r = dep_satisfied_by(pi->depends.v[d], c->v[j].p->info);
+			int r = pkginfo_satisfies(c->v[j].p->info, pi->depends.v[d]);
 			if (r < 0) {
 				kr_err_prefix("image SBOM: package '%s'", pi->name);
 				sl_free(&to);

@@ -31,6 +31,7 @@ struct scan {
 	struct sbom_file *files; /* every path of a regular file */
 	size_t nfiles;
 	struct strlist needed, sonames, provides;
+	struct strlist needed_by;   /* per needed: the first file that needs it */
 	struct strlist host_needed; /* DT_NEEDED of toolchain/ programs */
 	uint64_t installed;
 };
@@ -104,7 +105,8 @@ static int scan_elf(const char *full, const char *rel, struct scan *s, const cha
 		return -1;
 	}
 	/* toolchain/ holds a bootstrap stage's programs for the build host */
-	struct strlist *needed = str_starts(rel, "toolchain/") ? &s->host_needed : &s->needed;
+	int tc = str_starts(rel, "toolchain/");
+	struct strlist *needed = tc ? &s->host_needed : &s->needed;
 	/* a linker script posing as libNAME.so needs what it names to link */
 	if (!e.is_elf && str_ends(rel, ".so") && ldscript_file_sonames(full, needed) < 0) {
 		elf_info_free(&e);
@@ -112,6 +114,8 @@ static int scan_elf(const char *full, const char *rel, struct scan *s, const cha
 	}
 	for (size_t i = 0; i < e.needed.n; i++)
 		sl_push(needed, e.needed.v[i]);
+	while (!tc && s->needed_by.n < s->needed.n)
+		sl_push(&s->needed_by, rel);
 	if (e.is_shlib && e.soname) {
 		sl_push(&s->sonames, e.soname);
 		/* Only the default search path provides: elsewhere is private. */
@@ -185,6 +189,7 @@ static void scan_free(struct scan *s)
 	free(s->m);
 	free(s->files);
 	sl_free(&s->needed);
+	sl_free(&s->needed_by);
 	sl_free(&s->host_needed);
 	sl_free(&s->sonames);
 	sl_free(&s->provides);
@@ -192,44 +197,79 @@ static void scan_free(struct scan *s)
 
 /* ---- metadata ---- */
 
-/* The build host's own libraries (libc...) are not package dependencies
- * of programs that run on the build host: every file for ARCH=host, and a
- * bootstrap stage's toolchain/ programs. A soname found in one of
- * o->system_libdirs is the host's. */
-static int system_soname(const struct package_opts *o, const char *soname)
+/* Where a host copy of soname is, in o->system_libdirs (the build host's
+ * library dirs), or NULL. */
+static char *host_copy(const struct package_opts *o, const char *soname)
 {
-	if (!o->system_libdirs)
-		return 0;
-	for (size_t i = 0; i < o->system_libdirs->n; i++) {
+	for (size_t i = 0; o->system_libdirs && i < o->system_libdirs->n; i++) {
 		char *p = path_join(o->system_libdirs->v[i], soname);
-		int hit = path_exists(p);
+		if (path_exists(p))
+			return p;
 		free(p);
-		if (hit)
-			return 1;
 	}
-	return 0;
+	return NULL;
 }
 
-/* A library of the port itself (another of its packages) or of the
- * build's dependencies (o->dep_libdir): for ARCH=host, the packages must
- * depend on it, the host's copy of that name is not it. */
-static int dep_soname(const struct package_opts *o, const char *soname)
+int package_soname_source(const struct package_opts *o, const struct strlist *pkg_sonames,
+			  const struct strlist *port_sonames, const char *soname)
 {
+	if (pkg_sonames && sl_has(pkg_sonames, soname))
+		return SONAME_SAME_PACKAGE;
 	char *own = path_join(o->destdir, "usr/lib");
 	char *p = path_join(own, soname);
-	int hit = path_exists(p);
+	int hit = (port_sonames && sl_has(port_sonames, soname)) || path_exists(p);
 	free(p);
 	free(own);
-	if (!hit && o->dep_libdir) {
+	if (hit)
+		return SONAME_PORT;
+	if (o->dep_libdir) {
 		p = path_join(o->dep_libdir, soname);
 		hit = path_exists(p);
 		free(p);
+		if (hit)
+			return SONAME_DEPENDENCY;
 	}
-	return hit;
+	if (o->runtime_sonames && sl_has(o->runtime_sonames, soname))
+		return SONAME_RUNTIME;
+	return SONAME_UNDECLARED;
+}
+
+/* Every needed soname must have a source (package.h): one line per file
+ * and soname that has none, naming a host copy if there is one. */
+static int check_sonames(const struct package_opts *o, const struct scan *s,
+			 const struct strlist *port_sonames)
+{
+	struct sb msg = SB_INIT;
+	struct strlist seen = STRLIST_INIT;
+	size_t bad = 0;
+	for (size_t i = 0; i < s->needed.n; i++) {
+		const char *so = s->needed.v[i], *file = s->needed_by.v[i];
+		char *key = xasprintf("%s\n%s", file, so);
+		int dup = sl_has(&seen, key);
+		if (dup ||
+		    package_soname_source(o, &s->sonames, port_sonames, so) != SONAME_UNDECLARED) {
+			free(key);
+			continue;
+		}
+		sl_push_own(&seen, key);
+		char *host = host_copy(o, so);
+		sb_printf(&msg, "%s%s: needs %s, which no declared dependency provides",
+			  bad ? "\n" : "", file, so);
+		if (host)
+			sb_printf(&msg, " (found on the host: %s)", host);
+		sb_printf(&msg, "; add it to build-depends or configure the port not to use it");
+		free(host);
+		bad++;
+	}
+	if (bad)
+		kr_err("%s", sb_str(&msg));
+	sb_free(&msg);
+	sl_free(&seen);
+	return bad ? -1 : 0;
 }
 
 static void fill_info(const struct package_opts *o, const struct split_pkg *p, const struct scan *s,
-		      struct pkginfo *pi)
+		      const struct strlist *port_sonames, struct pkginfo *pi)
 {
 	const struct recipe *r = o->recipe;
 	memset(pi, 0, sizeof *pi);
@@ -241,18 +281,23 @@ static void fill_info(const struct package_opts *o, const struct split_pkg *p, c
 	pi->license = xstrdup(r->license);
 	pi->homepage = r->homepage ? xstrdup(r->homepage) : NULL;
 	pi->build_key = o->key ? xstrdup(o->key) : NULL;
+	pi->keyring = r->keyring && !strcmp(p->name, r->name.s) ? xstrdup("yes") : NULL;
 	pi->installed_size = s->installed;
 	for (size_t i = 0; i < p->depends.n; i++)
 		sl_push(&pi->depends, p->depends.v[i]);
-	int host = !strcmp(o->arch, "host");
-	for (size_t i = 0; i < s->needed.n; i++)
-		if (!sl_has(&s->sonames, s->needed.v[i]) &&
-		    !(host && system_soname(o, s->needed.v[i]) && !dep_soname(o, s->needed.v[i])))
+	for (size_t i = 0; i < s->needed.n; i++) {
+		int src = package_soname_source(o, &s->sonames, port_sonames, s->needed.v[i]);
+		if (src == SONAME_PORT || src == SONAME_DEPENDENCY)
 			sl_push_own(&pi->depends, xasprintf("so:%s", s->needed.v[i]));
-	for (size_t i = 0; i < s->host_needed.n; i++)
-		if (!sl_has(&s->sonames, s->host_needed.v[i]) &&
-		    !system_soname(o, s->host_needed.v[i]))
-			sl_push_own(&pi->depends, xasprintf("so:%s", s->host_needed.v[i]));
+	}
+	/* toolchain/ programs run on the build host and link its libraries */
+	for (size_t i = 0; i < s->host_needed.n; i++) {
+		const char *so = s->host_needed.v[i];
+		char *host = sl_has(&s->sonames, so) ? NULL : host_copy(o, so);
+		if (!host && !sl_has(&s->sonames, so))
+			sl_push_own(&pi->depends, xasprintf("so:%s", so));
+		free(host);
+	}
 	for (size_t i = 0; i < p->provides.n; i++)
 		sl_push(&pi->provides, p->provides.v[i]);
 	for (size_t i = 0; i < s->provides.n; i++)
@@ -369,12 +414,13 @@ static char *tmp_name(const char *path)
 	return xasprintf("%s.tmp.%ld", path, (long)getpid());
 }
 
-static int one_package(const struct ctx *c, const struct split_pkg *p, struct package_file *pf)
+/* Write one package from its scan. */
+static int one_package(const struct ctx *c, const struct split_pkg *p, const struct scan *s,
+		       const struct strlist *port_sonames, struct package_file *pf)
 {
-	struct scan s;
-	int rc = scan_package(c->o->destdir, p, &s);
-	if (rc == 0) {
-		fill_info(c->o, p, &s, &pf->info);
+	int rc = 0;
+	{
+		fill_info(c->o, p, s, port_sonames, &pf->info);
 		char *file = pkginfo_filename(&pf->info);
 		pf->path = path_join(c->o->outdir, file);
 		char *base = xstrndup(file, strlen(file) - strlen(".pkg.tar.zst"));
@@ -384,7 +430,7 @@ static int one_package(const struct ctx *c, const struct split_pkg *p, struct pa
 		free(base);
 		free(file);
 		char *tmp = tmp_name(pf->path);
-		rc = write_archive(c, &s, &pf->info, tmp, pf);
+		rc = write_archive(c, s, &pf->info, tmp, pf);
 		free(tmp);
 	}
 	if (rc == 0) {
@@ -392,7 +438,32 @@ static int one_package(const struct ctx *c, const struct split_pkg *p, struct pa
 		rc = write_provenance(c, pf, tmp);
 		free(tmp);
 	}
-	scan_free(&s);
+	return rc;
+}
+
+/* Scan every package, check every needed soname against the whole port's
+ * (a library in one package serves the others), then write them all. */
+static int all_packages(const struct ctx *c, const struct split *sp, struct package_result *res)
+{
+	struct scan *scans = xcalloc(sp->n + 1, sizeof *scans);
+	struct strlist port_sonames = STRLIST_INIT;
+	size_t nscan = 0;
+	int rc = 0;
+	for (; rc == 0 && nscan < sp->n; nscan++)
+		rc = scan_package(c->o->destdir, &sp->v[nscan], &scans[nscan]);
+	for (size_t i = 0; rc == 0 && i < nscan; i++)
+		for (size_t j = 0; j < scans[i].sonames.n; j++)
+			sl_push(&port_sonames, scans[i].sonames.v[j]);
+	for (size_t i = 0; rc == 0 && i < nscan; i++)
+		if ((rc = check_sonames(c->o, &scans[i], &port_sonames)) < 0)
+			kr_err_prefix("%s: packaging", c->o->recipe->name.s);
+	res->v = xcalloc(sp->n + 1, sizeof *res->v);
+	for (size_t i = 0; rc == 0 && i < sp->n; i++)
+		rc = one_package(c, &sp->v[res->n++], &scans[i], &port_sonames, &res->v[i]);
+	for (size_t i = 0; i < nscan; i++)
+		scan_free(&scans[i]);
+	free(scans);
+	sl_free(&port_sonames);
 	return rc;
 }
 
@@ -465,9 +536,7 @@ int package_port(const struct package_opts *o, struct package_result *res)
 	if (rc == 0)
 		rc = split_tree(r, o->destdir, &sp);
 	if (rc == 0) {
-		res->v = xcalloc(sp.n, sizeof *res->v);
-		for (size_t i = 0; rc == 0 && i < sp.n; i++)
-			rc = one_package(&c, &sp.v[res->n++], &res->v[i]);
+		rc = all_packages(&c, &sp, res);
 		split_free(&sp);
 	}
 	if (finish(res, rc == 0) < 0)

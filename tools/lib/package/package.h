@@ -7,7 +7,9 @@
  *   2. split the install root into packages: see split.h;
  *   3. per package, scan it: sha1/sha256 of each regular file (for the
  *      SBOM), ELF DT_NEEDED -> `depend: so:X` unless a library in the same
- *      package has soname X, DT_SONAME of libraries directly in usr/lib ->
+ *      package has soname X (see package_soname_source: a soname nothing
+ *      declared provides fails the port), DT_SONAME of libraries directly
+ *      in usr/lib ->
  *      `provide: so:X`, regular files under etc/ -> `conffile:`, and the
  *      installed size (regular files, each inode once); an ELF RUNPATH
  *      that points into DESTDIR is an error;
@@ -51,32 +53,38 @@
 #define PACKAGE_ZSTD_LEVEL 3
 
 struct package_opts {
-	const struct recipe *recipe;	      /* sources (url + sha256) come from here */
-	const char *arch;		      /* target arch, e.g. "x86_64", or "host" */
-	const char *key;		      /* the port's content key (64 hex; any one
-					       * printable word is accepted): build-key
-					       * in .PKGINFO, invocationId in provenance */
-	const char *destdir;		      /* install root; stripped in place */
-	const char *outdir;		      /* created if missing */
-	int64_t source_date_epoch;	      /* mtime clamp, SBOM `created` */
-	const char *strip;		      /* strip program (PATH lookup without '/');
-					       * NULL: never strip */
-	const char *host_strip;		      /* when set: strips ELF files for the build
-					       * host's machine (toolchain programs) */
-	const char *toolchain_key;	      /* NULL when building with the host cc */
-	struct prov_refs patches;	      /* {file name, sha256}, in applied order */
-	struct prov_refs deps;		      /* build-dependency packages {file name, sha256} */
-	struct prov_refs tools;		      /* host tools {name, version}; krill, libzstd
-					       * and libarchive are added automatically */
-	const struct strlist *system_libdirs; /* the build host's library dirs:
-					       * sonames found there are the host's, not
-					       * dependencies, for ARCH=host files and
-					       * toolchain/ programs */
-	const char *dep_libdir;		      /* ARCH=host: the build sysroot's usr/lib;
-					       * a soname there is a dependency even when
-					       * the host has one of that name (a port's
-					       * OpenSSL 3.5 beside the host's 3.0) */
-	int zstd_level;			      /* 0: PACKAGE_ZSTD_LEVEL (benchmarks only) */
+	const struct recipe *recipe;	       /* sources (url + sha256) come from here */
+	const char *arch;		       /* target arch, e.g. "x86_64", or "host" */
+	const char *key;		       /* the port's content key (64 hex; any one
+						* printable word is accepted): build-key
+						* in .PKGINFO, invocationId in provenance */
+	const char *destdir;		       /* install root; stripped in place */
+	const char *outdir;		       /* created if missing */
+	int64_t source_date_epoch;	       /* mtime clamp, SBOM `created` */
+	const char *strip;		       /* strip program (PATH lookup without '/');
+						* NULL: never strip */
+	const char *host_strip;		       /* when set: strips ELF files for the build
+						* host's machine (toolchain programs) */
+	const char *toolchain_key;	       /* NULL when building with the host cc */
+	struct prov_refs patches;	       /* {file name, sha256}, in applied order */
+	struct prov_refs deps;		       /* build-dependency packages {file name, sha256} */
+	struct prov_refs tools;		       /* host tools {name, version}; krill, libzstd
+						* and libarchive are added automatically */
+	const struct strlist *system_libdirs;  /* the build host's library dirs: sonames
+						* found there are the host's, not
+						* dependencies, for toolchain/ programs;
+						* for the rest only named in errors */
+	const char *dep_libdir;		       /* the build sysroot's usr/lib: the declared
+						* build dependencies and what they need (for
+						* a cross arch also the toolchain's runtime
+						* packages); a soname there is a dependency
+						* even when the host has one of that name (a
+						* port's OpenSSL 3.5 beside the host's 3.0) */
+	const struct strlist *runtime_sonames; /* the toolchain's C/C++ runtime that no
+						* package carries (ARCH=host: the host's
+						* libc6, libgcc-s1, libstdc++6): needed,
+						* never dependencies */
+	int zstd_level;			       /* 0: PACKAGE_ZSTD_LEVEL (benchmarks only) */
 };
 
 struct package_file {
@@ -91,6 +99,26 @@ struct package_result {
 	struct package_file *v; /* main package first, then subpackages */
 	size_t n;
 };
+
+/* Where a DT_NEEDED (or linker script) soname of a file in a package is
+ * provided, in this order: a library in the same package (no dependency);
+ * another of the port's packages (a library with that soname anywhere in
+ * the port, or DESTDIR/usr/lib/SONAME) or the build sysroot
+ * (o->dep_libdir): `depend: so:SONAME`; the toolchain runtime
+ * (o->runtime_sonames): no dependency. Otherwise it is undeclared, even if
+ * the host has it (a host library that configure found on its own: the
+ * package would not work where the host's is absent, and the host's is no
+ * input of the key), and package_port fails naming the file and soname.
+ * pkg_sonames: the package's own sonames; port_sonames: the port's. */
+enum soname_source {
+	SONAME_SAME_PACKAGE,
+	SONAME_PORT,
+	SONAME_DEPENDENCY,
+	SONAME_RUNTIME,
+	SONAME_UNDECLARED
+};
+int package_soname_source(const struct package_opts *o, const struct strlist *pkg_sonames,
+			  const struct strlist *port_sonames, const char *soname);
 
 /* 0 and res filled, or -1 with kr_err. Every package and provenance file
  * is written under a temp name first and all are renamed into place only

@@ -21,21 +21,14 @@ struct field {
 		k, kind, offsetof(struct pkginfo, member), req                                     \
 	}
 static const struct field fields[] = {
-	F("name", K_STR, name, 1),
-	F("version", K_STR, version, 1),
-	F("arch", K_STR, arch, 1),
-	F("origin", K_STR, origin, 1),
-	F("summary", K_STR, summary, 1),
-	F("license", K_STR, license, 1),
-	F("homepage", K_STR, homepage, 0),
-	F("build-key", K_STR, build_key, 0),
-	F("installed-size", K_U64, installed_size, 1),
-	F("depend", K_LIST, depends, 0),
-	F("provide", K_LIST, provides, 0),
-	F("conffile", K_LIST, conffiles, 0),
-	F("file", K_STR, file, 2),
-	F("sha256", K_HASH, sha256, 2),
-	F("size", K_U64, size, 2),
+	F("name", K_STR, name, 1),	     F("version", K_STR, version, 1),
+	F("arch", K_STR, arch, 1),	     F("origin", K_STR, origin, 1),
+	F("summary", K_STR, summary, 1),     F("license", K_STR, license, 1),
+	F("homepage", K_STR, homepage, 0),   F("build-key", K_STR, build_key, 0),
+	F("keyring", K_STR, keyring, 0),     F("installed-size", K_U64, installed_size, 1),
+	F("depend", K_LIST, depends, 0),     F("provide", K_LIST, provides, 0),
+	F("conffile", K_LIST, conffiles, 0), F("file", K_STR, file, 2),
+	F("sha256", K_HASH, sha256, 2),	     F("size", K_U64, size, 2),
 };
 #undef F
 
@@ -107,6 +100,13 @@ int pkginfo_parse(const char *data, size_t len, size_t *pos, int *line, const ch
 		seen[i]++;
 		switch (fields[i].kind) {
 		case K_STR:
+			if (slot == (void *)&out->keyring && strcmp(val, "yes")) {
+				kr_err("%s:%d: keyring is '%s', expected 'yes' (or no keyring "
+				       "line)",
+				       src, *line, val);
+				free(val);
+				goto fail;
+			}
 			*(char **)slot = val;
 			val = NULL;
 			break;
@@ -208,6 +208,7 @@ void pkginfo_free(struct pkginfo *p)
 	free(p->license);
 	free(p->homepage);
 	free(p->build_key);
+	free(p->keyring);
 	sl_free(&p->depends);
 	sl_free(&p->provides);
 	sl_free(&p->conffiles);
@@ -218,4 +219,9 @@ void pkginfo_free(struct pkginfo *p)
 char *pkginfo_filename(const struct pkginfo *p)
 {
 	return xasprintf("%s-%s.%s.pkg.tar.zst", p->name, p->version, p->arch);
+}
+
+int pkginfo_satisfies(const struct pkginfo *p, const char *dep)
+{
+	return dep_satisfied_by(dep, p->name, p->version, &p->provides);
 }

@@ -23,6 +23,8 @@ struct pkginfo {
 	char *license;		  /* required: SPDX expression */
 	char *homepage;		  /* optional */
 	char *build_key;	  /* optional: the port's content key */
+	char *keyring;		  /* optional: "yes" marks the keyring package, the
+				   * only one that may install etc/krill/keys/ */
 	uint64_t installed_size;  /* required: bytes of regular files */
 	struct strlist depends;	  /* "name", "name>=ver", "so:libz.so.1" */
 	struct strlist provides;  /* "name", "name=ver", "so:libz.so.1" */
@@ -46,5 +48,8 @@ void pkginfo_write(const struct pkginfo *p, struct sb *out);
 void pkginfo_free(struct pkginfo *p);
 /* "NAME-VERSION.ARCH.pkg.tar.zst" */
 char *pkginfo_filename(const struct pkginfo *p);
+/* Does p satisfy dependency dep (dep.h's rules)? -1 with kr_err when dep is
+ * malformed. */
+int pkginfo_satisfies(const struct pkginfo *p, const char *dep);
 
 #endif

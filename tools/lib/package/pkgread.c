@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <unistd.h>
 #include <zstd.h>
@@ -20,7 +21,11 @@ struct zsrc {
 	ZSTD_inBuffer in;
 	int fd; /* -1: reading from memory */
 	int eof;
-	size_t last; /* last ZSTD_decompressStream result: 0 = frame complete */
+	size_t last;	/* last ZSTD_decompressStream result: 0 = frame complete */
+	uint64_t total; /* decompressed bytes handed to libarchive */
+	uint64_t limit; /* at most this many so far (pkgread moves it) */
+	uint64_t data;	/* of which file data (and the two metadata members) */
+	size_t members;
 	char inbuf[1 << 15];
 	char outbuf[1 << 15];
 };
@@ -151,6 +156,15 @@ static la_ssize_t zread(struct archive *a, void *arg, const void **buf)
 			}
 		}
 		if (out.pos) {
+			z->total += out.pos;
+			if (z->total > z->limit) {
+				archive_set_error(
+					a, EFBIG,
+					"more than %llu bytes of tar headers and metadata "
+					"after %zu members: refused (a metadata bomb)",
+					(unsigned long long)(z->limit - z->data), z->members);
+				return -1;
+			}
 			*buf = z->outbuf;
 			return (la_ssize_t)out.pos;
 		}
@@ -175,6 +189,15 @@ static int check_magic(struct pkgread *r, const void *head, size_t n)
 	return 0;
 }
 
+/* The budget of what the tar stream may hold: data bytes seen so far, plus
+ * the metadata allowance for the members so far and the next one. */
+static void set_limit(struct pkgread *r, uint64_t data, size_t members)
+{
+	r->z.data = data;
+	r->z.members = members;
+	r->z.limit = data + PKG_META_SLACK + (uint64_t)(members + 1) * PKG_META_PER_MEMBER;
+}
+
 static int load_pkginfo(struct pkgread *r)
 {
 	char *buf, *src;
@@ -182,6 +205,7 @@ static int load_pkginfo(struct pkgread *r)
 	int line = 1;
 	if (read_member(r, PKGINFO_NAME, "first", PKGINFO_MAX, &buf, &len) < 0)
 		return -1;
+	set_limit(r, len + SBOM_MAX, 1); /* the SBOM's size is not known yet */
 	src = xasprintf("%s:%s", r->name, PKGINFO_NAME);
 	int rc = pkginfo_parse(buf, len, &pos, &line, src, 0, &r->info);
 	if (rc == 0)
@@ -198,21 +222,103 @@ static int load_pkginfo(struct pkgread *r)
 	return rc == 1 ? 0 : -1;
 }
 
+/* jansson's allocations counted against a per-thread budget while an SBOM
+ * is parsed (malloc_usable_size: no header, so memory allocated before the
+ * hooks were set is freed correctly too). */
+static _Thread_local int64_t json_used, json_budget; /* budget 0: not counting */
+static _Thread_local int json_refused;
+static void *json_counted_malloc(size_t n)
+{
+	void *p = malloc(n);
+	if (p && json_budget) {
+		json_used += (int64_t)malloc_usable_size(p);
+		if (json_used > json_budget) {
+			json_used -= (int64_t)malloc_usable_size(p);
+			json_refused = 1;
+			free(p);
+			return NULL;
+		}
+	}
+	return p;
+}
+static void json_counted_free(void *p)
+{
+	if (p && json_budget)
+		json_used -= (int64_t)malloc_usable_size(p);
+	free(p);
+}
+static pthread_once_t json_once = PTHREAD_ONCE_INIT;
+static void json_hooks(void)
+{
+	json_set_alloc_funcs(json_counted_malloc, json_counted_free);
+}
+
+/* Nesting depth of JSON text, looking only at brackets outside strings
+ * (jansson parses; this only bounds what it is given): -1 if over max. */
+static int json_depth_ok(const char *s, size_t n, int max, size_t *at)
+{
+	int depth = 0, in_str = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = 0;
+		} else if (c == '"') {
+			in_str = 1;
+		} else if (c == '{' || c == '[') {
+			if (++depth > max) {
+				*at = i;
+				return 0;
+			}
+		} else if (c == '}' || c == ']') {
+			depth--;
+		}
+	}
+	return 1;
+}
+
+int pkgread_check_sbom(const char *data, size_t len, const char *name)
+{
+	size_t at = 0;
+	if (len > SBOM_MAX) {
+		kr_err("%s:%s: %zu bytes, expected at most %u", name, SBOM_NAME, len, SBOM_MAX);
+		return -1;
+	}
+	if (!json_depth_ok(data, len, SBOM_DEPTH_MAX, &at)) {
+		kr_err("%s:%s: byte %zu: nested more than %d deep, refused", name, SBOM_NAME, at,
+		       SBOM_DEPTH_MAX);
+		return -1;
+	}
+	pthread_once(&json_once, json_hooks);
+	json_used = 0;
+	json_refused = 0;
+	json_budget = (int64_t)SBOM_MEM_BASE + (int64_t)SBOM_MEM_FACTOR * (int64_t)len;
+	json_error_t err;
+	json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+	int over = json_refused;
+	int ok = j && json_is_object(j);
+	json_decref(j);
+	json_budget = 0;
+	if (!j && over)
+		kr_err("%s:%s: parsing it needs more than %lld MiB, refused (an SBOM bomb)", name,
+		       SBOM_NAME,
+		       (long long)(SBOM_MEM_BASE + (uint64_t)SBOM_MEM_FACTOR * len) >> 20);
+	else if (!j)
+		kr_err("%s:%s:%d:%d: %s, expected an SPDX JSON document", name, SBOM_NAME, err.line,
+		       err.column, err.text);
+	else if (!ok)
+		kr_err("%s:%s: not a JSON object, expected an SPDX JSON document", name, SBOM_NAME);
+	return ok ? 0 : -1;
+}
+
 static int load_sbom(struct pkgread *r)
 {
 	if (read_member(r, SBOM_NAME, "second", SBOM_MAX, &r->sbom, &r->sbom_len) < 0)
 		return -1;
-	json_error_t err;
-	json_t *j = json_loadb(r->sbom, r->sbom_len, JSON_REJECT_DUPLICATES, &err);
-	int ok = j && json_is_object(j);
-	if (!j)
-		kr_err("%s:%s:%d:%d: %s, expected an SPDX JSON document", r->name, SBOM_NAME,
-		       err.line, err.column, err.text);
-	else if (!ok)
-		kr_err("%s:%s: not a JSON object, expected an SPDX JSON document", r->name,
-		       SBOM_NAME);
-	json_decref(j);
-	return ok ? 0 : -1;
+	set_limit(r, r->pkginfo_len + r->sbom_len, 0);
+	return pkgread_check_sbom(r->sbom, r->sbom_len, r->name);
 }
 
 static struct pkgread *finish_open(struct pkgread *r, int rc)
@@ -241,6 +347,7 @@ static struct pkgread *new_reader(const char *name)
 	}
 	archive_read_support_format_tar(r->a);
 	r->z.fd = -1;
+	r->z.limit = PKGINFO_MAX + PKG_META_SLACK + PKG_META_PER_MEMBER;
 	r->z.dctx = dctx_get();
 	if (!r->z.dctx) {
 		pkgread_close(r);
@@ -406,6 +513,7 @@ int pkgread_next(struct pkgread *r, struct pkg_entry *e)
 		r->failed = 1;
 		return -1;
 	}
+	set_limit(r, r->pkginfo_len + r->sbom_len + r->file_bytes, r->count);
 	return 1;
 }
 

@@ -22,6 +22,18 @@
 #define SBOM_MAX	(64u << 20) /* 64 MiB */
 #define PKG_PATH_MAX	4096
 #define PKG_ENTRIES_MAX 1000000
+/* Everything in the tar stream that is not file data (tar and pax headers,
+ * GNU long names, padding): at most 16 KiB per member plus 1 MiB of
+ * read-ahead; more is a metadata bomb (pax headers of 1 MB each pass
+ * every cap on file data). */
+#define PKG_META_PER_MEMBER (16u << 10)
+#define PKG_META_SLACK	    (1u << 20)
+/* The SBOM's JSON: nested at most 32 deep, and parsing it may take at most
+ * 8 times its size plus 4 MiB of memory (jansson's tree; 16 MiB of empty
+ * objects would otherwise take 1.3 GB). */
+#define SBOM_DEPTH_MAX	32
+#define SBOM_MEM_FACTOR 8u
+#define SBOM_MEM_BASE	(4u << 20)
 
 enum pkg_type {
 	PKG_FILE,
@@ -62,5 +74,9 @@ int pkgread_next(struct pkgread *r, struct pkg_entry *e);
 /* Read the current entry's data: bytes read, 0 at its end, -1 on error. */
 ssize_t pkgread_data(struct pkgread *r, void *buf, size_t n);
 void pkgread_close(struct pkgread *r);
+
+/* The SBOM check pkgread applies (a JSON object within the caps above);
+ * name is used in messages. Exposed for tests and the fuzzer. */
+int pkgread_check_sbom(const char *data, size_t len, const char *name);
 
 #endif

@@ -141,14 +141,6 @@ static void provide(struct graph *g, struct port *p, const char *name, struct po
 	strmap_put(&g->where, name, w);
 }
 
-static void dep_split(const char *dep, char **name, const char **op, const char **ver)
-{
-	size_t n = strcspn(dep, "<>=");
-	*name = xstrndup(dep, n);
-	*op = dep + n;
-	*ver = *op + strspn(*op, "<>=");
-}
-
 /* Resolve one dependency list into port indices (so: names resolve later,
  * from the packages' ELF data). */
 static void add_edge(size_t **out, size_t **via, size_t *n, size_t to, size_t v)
@@ -166,11 +158,14 @@ static void resolve_list(struct graph *g, struct port *p, const struct pstrlist 
 			 struct diags *d)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		char *name;
-		const char *op, *ver;
-		dep_split(l->v[i].s, &name, &op, &ver);
+		char *name, *op, *ver;
+		/* A malformed entry is the recipe's error, reported there. */
+		if (dep_split(l->v[i].s, &name, &op, &ver) < 0)
+			continue;
 		if (str_starts(name, "so:")) {
 			free(name);
+			free(op);
+			free(ver);
 			continue;
 		}
 		struct port *q = strmap_get(&g->providers, name);
@@ -184,9 +179,7 @@ static void resolve_list(struct graph *g, struct port *p, const struct pstrlist 
 				 "port '%s' %s '%s', but its provider '%s' is not built for %s",
 				 p->r->name.s, what, name, q->r->name.s, g->arch);
 		else if (*op && q->r->version.s) {
-			char op2[3] = {0};
-			memcpy(op2, op, (size_t)(ver - op) < 3 ? (size_t)(ver - op) : 2);
-			if (!version_satisfies(q->r->version.s, op2, ver))
+			if (!version_satisfies(q->r->version.s, op, ver))
 				diag_add(d, p->r->path, l->v[i].pos,
 					 "port '%s' %s '%s', but port '%s' has version %s",
 					 p->r->name.s, what, l->v[i].s, q->r->name.s,
@@ -205,6 +198,8 @@ static void resolve_list(struct graph *g, struct port *p, const struct pstrlist 
 				 "port '%s' build-depends on itself ('%s'), expected another port",
 				 p->r->name.s, name);
 		free(name);
+		free(op);
+		free(ver);
 	}
 }
 

@@ -283,24 +283,21 @@ static void k_arch(struct ctx *c, const yaml_node_t *v, const char *k, void *obj
 static void check_names(struct ctx *c, struct pstrlist *l, const char *key)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		/* a dependency may carry a version constraint: "zlib>=1.3" */
-		size_t n = strcspn(l->v[i].s, "<>=");
-		char *nm = xstrndup(l->v[i].s, n);
-		const char *op = l->v[i].s + n;
-		int ok = valid_pkgname(nm) || (str_starts(nm, "so:") && nm[3]);
-		if (ok && *op) {
-			const char *ver = op + strspn(op, "<>=");
-			size_t oplen = (size_t)(ver - op);
-			int good_op = (oplen == 1 && (*op == '<' || *op == '>' || *op == '=')) ||
-				      (oplen == 2 && op[1] == '=' && (*op == '<' || *op == '>'));
-			ok = good_op && valid_version(ver);
+		/* dep.h's grammar; a recipe's constraint names no release:
+		 * "zlib>=1.3", not "zlib>=1.3-r0" */
+		char *nm, *op, *ver;
+		int ok = dep_split(l->v[i].s, &nm, &op, &ver) == 0;
+		if (ok) {
+			ok = !*op || valid_version(ver);
+			free(nm);
+			free(op);
+			free(ver);
 		}
 		if (!ok)
 			diag_add(c->d, c->file, l->v[i].pos,
 				 "bad %s entry '%s', expected a package name, optionally with <, "
 				 "<=, =, >=, > and a version",
 				 key, l->v[i].s);
-		free(nm);
 	}
 }
 
@@ -618,6 +615,13 @@ static void k_subpackages(struct ctx *c, const yaml_node_t *v, const char *k, vo
 	}
 }
 
+/* the distribution's keyring package: its main package may install
+ * trusted keys in etc/krill/keys/ (the client refuses them from any other) */
+static void k_keyring(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	get_bool(c, v, k, &R->keyring);
+}
+
 static void k_test(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
 {
 	get_str(c, v, k, &R->test);
@@ -639,6 +643,7 @@ static const struct key top_keys[] = {
 	{"build", k_build, 1},
 	{"subpackages", k_subpackages, 0},
 	{"test", k_test, 0},
+	{"keyring", k_keyring, 0},
 };
 
 #undef R

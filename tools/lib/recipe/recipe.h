@@ -61,6 +61,7 @@ struct recipe {
 	struct pstr name, version;
 	int release;
 	char *summary, *description, *license, *homepage;
+	int keyring;		/* keyring: true - the main package is the keyring package */
 	struct pstrlist arches; /* empty: every arch */
 	struct source *sources;
 	size_t nsources;

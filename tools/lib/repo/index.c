@@ -157,18 +157,6 @@ static int parse_header(const char *data, size_t len, size_t *pos, const char *s
 
 /* ---- entries ---- */
 
-/* "VERSION-rN" as built from a recipe. */
-static int valid_full_version(const char *v)
-{
-	const char *r = strrchr(v, '-');
-	if (!r || r[1] != 'r' || !r[2] || strspn(r + 2, "0123456789") != strlen(r + 2))
-		return 0;
-	char *up = xstrndup(v, (size_t)(r - v));
-	int ok = valid_version(up);
-	free(up);
-	return ok;
-}
-
 static int entry_cmp(const struct pkginfo *a, const struct pkginfo *b)
 {
 	int c = strcmp(a->name, b->name);
@@ -184,6 +172,21 @@ static int check_entry(const struct index *ix, const struct pkginfo *p, int line
 	if (strcmp(p->arch, ix->arch)) {
 		kr_err("%s:%d: package %s has arch '%s', expected the index's '%s'", src, line,
 		       p->name, p->arch, ix->arch);
+		return -1;
+	}
+	if (p->size == 0 || p->size > INDEX_PKG_SIZE_MAX) {
+		kr_err("%s:%d: package %s lists size %llu, expected 1 byte to 4 GiB (%llu): "
+		       "refused "
+		       "before anything is fetched",
+		       src, line, p->name, (unsigned long long)p->size,
+		       (unsigned long long)INDEX_PKG_SIZE_MAX);
+		return -1;
+	}
+	if (p->installed_size > INDEX_INSTALLED_SIZE_MAX) {
+		kr_err("%s:%d: package %s lists installed-size %llu, expected at most 64 GiB "
+		       "(%llu)",
+		       src, line, p->name, (unsigned long long)p->installed_size,
+		       (unsigned long long)INDEX_INSTALLED_SIZE_MAX);
 		return -1;
 	}
 	char *want = pkginfo_filename(p);

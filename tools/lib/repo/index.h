@@ -22,6 +22,11 @@
 
 #define INDEX_FILE     "INDEX"
 #define INDEX_SIG_FILE "INDEX.sig"
+/* Sizes an entry may list (anything else is refused by the parser, so no
+ * download is ever uncapped or absurdly capped): a package file of 1 byte
+ * to 4 GiB, an installed size of at most 64 GiB. */
+#define INDEX_PKG_SIZE_MAX	 (4ull << 30)
+#define INDEX_INSTALLED_SIZE_MAX (64ull << 30)
 
 struct index {
 	char *name;

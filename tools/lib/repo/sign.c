@@ -139,8 +139,9 @@ int keyring_load(struct keyring *kr, const char *dir)
 		char *path = path_join(dir, names.v[i]);
 		EVP_PKEY *k = load_pem(path, 0);
 		if (!k) {
+			kr_warn("%s: skipped, not trusted", kr_errmsg());
 			free(path);
-			goto fail;
+			continue;
 		}
 		kr->v = xrealloc(kr->v, (kr->n + 1) * sizeof *kr->v);
 		struct trusted_key *t = &kr->v[kr->n++];
@@ -150,14 +151,10 @@ int keyring_load(struct keyring *kr, const char *dir)
 	}
 	sl_free(&names);
 	if (!kr->n) {
-		kr_err("%s: no trusted keys (*.pub files) in this directory", dir);
+		kr_err("%s: no trusted keys (*.pub files, Ed25519 PEM) in this directory", dir);
 		return -1;
 	}
 	return 0;
-fail:
-	sl_free(&names);
-	keyring_free(kr);
-	return -1;
 }
 
 void keyring_free(struct keyring *kr)

@@ -37,8 +37,9 @@ struct keyring {
 	size_t n;
 };
 
-/* Load every DIR/ *.pub; a file that is not an Ed25519 public key is an
- * error (a trust directory must be clean), as is a directory without keys. */
+/* Load every DIR/ *.pub; a file that is not an Ed25519 public key is
+ * skipped with a warning naming it (never trusted, and it cannot brick
+ * every later update); a directory without one good key is an error. */
 int keyring_load(struct keyring *kr, const char *dir);
 void keyring_free(struct keyring *kr);
 

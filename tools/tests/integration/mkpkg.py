@@ -3,10 +3,15 @@
 malicious ones a real package writer never produces.
 
 usage: mkpkg.py OUT NAME VERSION [--depend D] [--provide P] [--conffile F]
-                [MEMBER]...
+                [--info KEY=VALUE] [--sbom-bomb N] [--sbom-deep N]
+                [--pax-bomb N:BYTES] [MEMBER]...
+--info sets (or adds) a .PKGINFO field: a package that lies about itself.
+--sbom-bomb N: an SBOM of N empty objects; --sbom-deep N: nested N deep.
+--pax-bomb N:BYTES: N more empty files, each with a BYTES-byte pax header.
 MEMBER: f:PATH=TEXT  regular file      d:PATH        directory
         l:PATH=TARGET symlink          h:PATH=TARGET hardlink
         c:PATH        char device      z:PATH=BYTES  file of BYTES bytes
+        s:PATH=TEXT   setuid file (4755)  g:PATH=TEXT  setgid file (2755)
 PATH is written into the tar exactly as given (absolute, '..': all allowed).
 The tar goes through the zstd command line tool.
 """
@@ -18,7 +23,8 @@ import tarfile
 
 def main(argv):
     out, name, version = argv[0], argv[1], argv[2]
-    meta = {"depend": [], "provide": [], "conffile": []}
+    meta = {"depend": [], "provide": [], "conffile": [], "info": [], "sbom-bomb": [],
+            "sbom-deep": [], "pax-bomb": []}
     members = []
     args = argv[3:]
     i = 0
@@ -33,21 +39,35 @@ def main(argv):
     for m in members:
         kind, rest = m.split(":", 1)
         val = rest.partition("=")[2]
-        size += len(val.encode()) if kind == "f" else int(val) if kind == "z" else 0
-    info = (f"name: {name}\nversion: {version}\narch: x86_64\norigin: {name}\n"
-            f"summary: test package {name}\nlicense: MIT\ninstalled-size: {size}\n")
+        size += len(val.encode()) if kind in "fsg" else int(val) if kind == "z" else 0
+    fields = {"name": name, "version": version, "arch": "x86_64", "origin": name,
+              "summary": f"test package {name}", "license": "MIT",
+              "installed-size": str(size)}
+    for kv in meta["info"]:
+        k, _, v = kv.partition("=")
+        fields[k] = v
+    info = "".join(f"{k}: {v}\n" for k, v in fields.items())
     for key in ("depend", "provide", "conffile"):
         for v in sorted(meta[key]):
             info += f"{key}: {v}\n"
+    sbom = b"{}"
+    if meta["sbom-bomb"]:
+        sbom = b'{"a": [' + b"{}," * (int(meta["sbom-bomb"][0]) - 1) + b"{}]}"
+    if meta["sbom-deep"]:
+        d = int(meta["sbom-deep"][0])
+        sbom = b'{"a": ' + b"[" * d + b"]" * d + b"}"
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
         add(t, ".PKGINFO", tarfile.REGTYPE, data=info.encode())
-        add(t, ".SBOM.spdx.json", tarfile.REGTYPE, data=b"{}")
+        add(t, ".SBOM.spdx.json", tarfile.REGTYPE, data=sbom)
         for m in members:
             kind, rest = m.split(":", 1)
             path, _, val = rest.partition("=")
             if kind == "f":
                 add(t, path, tarfile.REGTYPE, data=val.encode())
+            elif kind in "sg":
+                add(t, path, tarfile.REGTYPE, data=val.encode(),
+                    mode=0o4755 if kind == "s" else 0o2755)
             elif kind == "z":
                 n = int(val)
                 block = bytes(range(251))  # a prime length: no repeating 2^k pattern
@@ -62,11 +82,17 @@ def main(argv):
                 add(t, path, tarfile.CHRTYPE, devmajor=1, devminor=3)
             else:
                 sys.exit(f"mkpkg.py: unknown member kind '{kind}'")
+        for spec in meta["pax-bomb"]:
+            n, nbytes = (int(x) for x in spec.split(":"))
+            for i in range(n):
+                add(t, "bomb%06d" % i, tarfile.REGTYPE, pax={"comment": "x" * nbytes})
     subprocess.run(["zstd", "-q", "-f", "-3", "-o", out], input=buf.getvalue(), check=True)
 
 
-def add(t, path, kind, data=b"", mode=0o644, link="", devmajor=0, devminor=0):
+def add(t, path, kind, data=b"", mode=0o644, link="", devmajor=0, devminor=0, pax=None):
     ti = tarfile.TarInfo(path)
+    if pax:
+        ti.pax_headers = pax
     ti.type = kind
     ti.mode = mode
     ti.mtime = 0

@@ -8,6 +8,9 @@ misbehaves on package files (*.pkg.tar.zst) as MODE says:
   oversize  send the file plus 4 KiB of junk (length announced accordingly)
   die       serve one package, then exit abruptly on the next request
   slow      send packages in 64-byte pieces, 50 ms apart
+  drip      send every file (INDEX too) 1 byte per second (at most 300 bytes)
+  truncindex  announce INDEX's full length, send half, close
+  endless   packages: no length, zeros until the client hangs up (at most 64 MiB)
 """
 import http.server
 import os
@@ -55,11 +58,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
         else:
             self.send_response(200)
         body = data[start:]
+        if pkg and MODE == "endless":
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            for _ in range(1024):
+                self.wfile.write(b"\0" * 65536)
+            return
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if pkg and MODE == "truncate":
             self.wfile.write(body[: len(body) // 2])
             self.wfile.flush()
+            self.close_connection = True
+            return
+        if MODE == "drip" or (MODE == "truncindex" and path.endswith("/INDEX")):
+            n = len(body) // 2 if MODE == "truncindex" else min(len(body), 300)
+            for i in range(n):
+                self.wfile.write(body[i : i + 1])
+                self.wfile.flush()
+                if MODE == "drip":
+                    time.sleep(1)
             self.close_connection = True
             return
         if pkg and MODE == "slow":

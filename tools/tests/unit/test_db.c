@@ -11,6 +11,7 @@ static char *tmpd;
 
 static const char sample[] = "krill-db 1\n"
 			     "repo 7 main/x86_64\n"
+			     "pin main/x86_64 http://127.0.0.1:8080/a repo\n"
 			     "pkg\n"
 			     "name: zlib\nversion: 1.3-r0\narch: x86_64\norigin: zlib\n"
 			     "summary: z\nlicense: Zlib\ninstalled-size: 10\n"
@@ -29,6 +30,9 @@ TEST(round_trip)
 	CHECK(db.n == 1 && db.pkgs[0].nfiles == 3);
 	CHECK(db_repo_version(&db, "main/x86_64") == 7);
 	CHECK(db_repo_version(&db, "other") == 0);
+	/* the pin: URL (rest of the line, spaces allowed) -> NAME/ARCH */
+	CHECK_STR(db_pin(&db, "http://127.0.0.1:8080/a repo"), "main/x86_64");
+	CHECK(db_pin(&db, "http://127.0.0.1:8080/a") == NULL);
 	CHECK(db_owner(&db, "usr/lib/libz.so.1 with space") == &db.pkgs[0]);
 	CHECK(db_owner(&db, "usr") == NULL); /* directories are shared */
 	CHECK(db_dir_used(&db, "usr", NULL) && !db_dir_used(&db, "usr", "zlib"));
@@ -50,6 +54,8 @@ TEST(strict_parsing)
 		"krill-db 1\npkg\nname: a\nversion: 1-r0\narch: x\norigin: a\nsummary: s\n"
 		"license: MIT\ninstalled-size: 1\nfiles\nD x\n",
 		"krill-db 1\nrepo x name\n",
+		"krill-db 1\npin main/x86_64\n",
+		"krill-db 1\npin main/x86_64 \n",
 	};
 	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
 		struct db db = {0};

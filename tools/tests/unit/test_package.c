@@ -17,6 +17,9 @@
 #define KEY "abababababababababababababababababababababababababababababababab"
 
 static char *dir, *bindir;
+/* The build sysroot's usr/lib of a cross build: the target's glibc (its
+ * files need only exist) */
+static char *sysroot_lib;
 
 /* ---- building trees ---- */
 
@@ -87,6 +90,7 @@ static int run_package(const struct recipe *r, const char *root, const char *out
 		.patches = {patches, 1},
 		.deps = {deps, 1},
 		.tools = {tools, 2},
+		.dep_libdir = sysroot_lib,
 	};
 	return package_port(&o, res);
 }
@@ -197,6 +201,8 @@ TEST(packages_and_metadata)
 	CHECK(sl_has(&t->info.depends, "foo"));
 	CHECK(sl_has(&m->info.provides, "so:libfoo.so.1"));
 	CHECK(!sl_has(&m->info.depends, "so:libfoo.so.1"));
+	/* a cross build's C library comes from the sysroot: a dependency */
+	CHECK(sl_has(&t->info.depends, "so:libc.so.6"));
 	CHECK(sl_has(&d->info.depends, "foo=1.2-r3"));
 	CHECK(sl_has(&m->info.conffiles, "etc/foo.conf"));
 	CHECK(m->info.conffiles.n == 1);
@@ -540,8 +546,9 @@ TEST(host_dependency_libraries_beat_the_hosts)
 	put(sys, "libmvec.so.1", "x", 0644);
 	put(sys, "libfoo.so.1", "x", 0644);
 	put(dep, "libmvec.so.1", "x", 0644);
-	struct strlist sysdirs = STRLIST_INIT;
+	struct strlist sysdirs = STRLIST_INIT, rt = STRLIST_INIT;
 	sl_push(&sysdirs, sys);
+	sl_push(&rt, "libm.so.6"); /* the host's glibc */
 	struct package_opts o = {.recipe = f.r,
 				 .arch = "host",
 				 .key = KEY,
@@ -550,7 +557,8 @@ TEST(host_dependency_libraries_beat_the_hosts)
 				 .source_date_epoch = SDE,
 				 .strip = "strip",
 				 .system_libdirs = &sysdirs,
-				 .dep_libdir = dep};
+				 .dep_libdir = dep,
+				 .runtime_sonames = &rt};
 	struct package_result res = {0};
 	CHECK(package_port(&o, &res) == 0);
 	const struct package_file *d = find(&res, "foo-dev");
@@ -562,7 +570,160 @@ TEST(host_dependency_libraries_beat_the_hosts)
 	}
 	package_result_free(&res);
 	sl_free(&sysdirs);
+	sl_free(&rt);
 	free(sys), free(dep);
+	fixture_free(&f);
+}
+
+/* ARCH=host packaging of f (usr/bin/prog needing libfoo.so.1 and
+ * libc.so.6): the host has both, its runtime is libc.so.6, and the build
+ * sysroot holds the files named in `in_sysroot` (space separated). */
+static int host_package(struct fixture *f, const char *in_sysroot, struct package_result *res)
+{
+	char *sys = path_join(f->dir, "host-lib"), *dep = path_join(f->dir, "sysroot/usr/lib");
+	put(sys, "libc.so.6", "x", 0644);
+	put(sys, "libfoo.so.1", "x", 0644);
+	mkdir_p(dep, 0755);
+	struct strlist names = STRLIST_INIT, sysdirs = STRLIST_INIT, rt = STRLIST_INIT;
+	sl_split(&names, in_sysroot, " ");
+	for (size_t i = 0; i < names.n; i++)
+		put(dep, names.v[i], "x", 0644);
+	sl_push(&sysdirs, sys);
+	sl_push(&rt, "libc.so.6");
+	struct package_opts o = {.recipe = f->r,
+				 .arch = "host",
+				 .key = KEY,
+				 .destdir = f->root,
+				 .outdir = f->out,
+				 .source_date_epoch = SDE,
+				 .system_libdirs = &sysdirs,
+				 .dep_libdir = dep,
+				 .runtime_sonames = &rt};
+	int rc = package_port(&o, res);
+	sl_free(&names), sl_free(&sysdirs), sl_free(&rt);
+	free(sys), free(dep);
+	return rc;
+}
+
+static int put_prog(struct fixture *f, const char *rel)
+{
+	char *p = path_join(bindir, "prog");
+	char *q = path_join(f->root, rel);
+	char *d = path_dirname(q);
+	mkdir_p(d, 0755);
+	int rc = copy_file(p, q);
+	free(d), free(q), free(p);
+	return rc;
+}
+
+TEST(undeclared_host_library_fails_naming_file_and_soname)
+{
+	struct fixture f = fixture_new("");
+	CHECK(put_prog(&f, "usr/bin/prog") == 0);
+	struct package_result res = {0};
+	CHECK(host_package(&f, "", &res) == -1);
+	char *want = xasprintf("foo: packaging: usr/bin/prog: needs libfoo.so.1, which no declared "
+			       "dependency provides (found on the host: %s/host-lib/libfoo.so.1); "
+			       "add it to build-depends or configure the port not to use it",
+			       f.dir);
+	CHECK_STR(kr_errmsg(), want);
+	free(want);
+	/* libc.so.6 is the host toolchain's runtime: not named */
+	CHECK(!strstr(kr_errmsg(), "libc.so.6"));
+	/* nothing written, not even temp files */
+	struct strlist l = STRLIST_INIT;
+	CHECK(!path_exists(f.out) || (list_dir(f.out, &l) == 0 && l.n == 0));
+	sl_free(&l);
+	fixture_free(&f);
+}
+
+TEST(declared_dependency_provides_the_library)
+{
+	struct fixture f = fixture_new("");
+	CHECK(put_prog(&f, "usr/bin/prog") == 0);
+	struct package_result res = {0};
+	CHECK(host_package(&f, "libfoo.so.1", &res) == 0);
+	CHECK(res.n >= 1 && sl_has(&res.v[0].info.depends, "so:libfoo.so.1"));
+	CHECK(res.n >= 1 && !sl_has(&res.v[0].info.depends, "so:libc.so.6"));
+	package_result_free(&res);
+	fixture_free(&f);
+}
+
+TEST(library_in_another_package_of_the_port)
+{
+	/* a private library (not in usr/lib) of the main package serves the
+	 * tools subpackage: a dependency, not an error */
+	struct fixture f = fixture_new("subpackages:\n  - name: foo-tools\n"
+				       "    files: [usr/bin/**]\n");
+	CHECK(put_prog(&f, "usr/bin/prog") == 0);
+	char *lib = path_join(bindir, "libfoo.so.1.0"), *to = path_join(f.root, "usr/lib/foo");
+	mkdir_p(to, 0755);
+	CHECK(sh("cp '%s' '%s/libfoo.so.1'", lib, to) == 0);
+	struct package_result res = {0};
+	CHECK(host_package(&f, "", &res) == 0);
+	const struct package_file *t = find(&res, "foo-tools");
+	CHECK(t && sl_has(&t->info.depends, "so:libfoo.so.1"));
+	package_result_free(&res);
+	free(lib), free(to);
+	fixture_free(&f);
+}
+
+TEST(cross_build_needs_the_sysroot)
+{
+	/* for a cross arch nothing of the host counts, not even its libc */
+	struct fixture f = fixture_new("");
+	CHECK(put_prog(&f, "usr/bin/prog") == 0);
+	char *empty = path_join(f.dir, "empty");
+	mkdir_p(empty, 0755);
+	struct package_opts o = {.recipe = f.r,
+				 .arch = "aarch64",
+				 .destdir = f.root,
+				 .outdir = f.out,
+				 .source_date_epoch = SDE,
+				 .dep_libdir = empty};
+	struct package_result res = {0};
+	CHECK(package_port(&o, &res) == -1);
+	CHECK(strstr(kr_errmsg(), "usr/bin/prog: needs libfoo.so.1, which no declared "
+				  "dependency provides; add it"));
+	CHECK(strstr(kr_errmsg(), "\nusr/bin/prog: needs libc.so.6,"));
+	o.dep_libdir = sysroot_lib;
+	CHECK(package_port(&o, &res) == -1);
+	CHECK(strstr(kr_errmsg(), "libfoo.so.1") && !strstr(kr_errmsg(), "libc.so.6"));
+	free(empty);
+	fixture_free(&f);
+}
+
+TEST(soname_sources_in_order)
+{
+	struct fixture f = fixture_new("");
+	char *dep = path_join(f.dir, "sysroot");
+	put(dep, "libdep.so.1", "x", 0644);
+	put(dep, "libboth.so.1", "x", 0644);
+	put(f.root, "usr/lib/libown.so.2", "x", 0644);
+	struct strlist pkg = STRLIST_INIT, port = STRLIST_INIT, rt = STRLIST_INIT;
+	sl_push(&pkg, "libsame.so.1");
+	sl_push(&port, "libpriv.so.1");
+	sl_push(&rt, "libc.so.6");
+	sl_push(&rt, "libboth.so.1");
+	struct package_opts o = {.recipe = f.r,
+				 .arch = "host",
+				 .destdir = f.root,
+				 .dep_libdir = dep,
+				 .runtime_sonames = &rt};
+	CHECK(package_soname_source(&o, &pkg, &port, "libsame.so.1") == SONAME_SAME_PACKAGE);
+	CHECK(package_soname_source(&o, &pkg, &port, "libpriv.so.1") == SONAME_PORT);
+	CHECK(package_soname_source(&o, &pkg, &port, "libown.so.2") == SONAME_PORT);
+	CHECK(package_soname_source(&o, &pkg, &port, "libdep.so.1") == SONAME_DEPENDENCY);
+	/* a build dependency's copy beats the runtime's name */
+	CHECK(package_soname_source(&o, &pkg, &port, "libboth.so.1") == SONAME_DEPENDENCY);
+	CHECK(package_soname_source(&o, &pkg, &port, "libc.so.6") == SONAME_RUNTIME);
+	CHECK(package_soname_source(&o, &pkg, &port, "libtinfo.so.6") == SONAME_UNDECLARED);
+	o.runtime_sonames = NULL;
+	o.dep_libdir = NULL;
+	CHECK(package_soname_source(&o, &pkg, &port, "libc.so.6") == SONAME_UNDECLARED);
+	CHECK(package_soname_source(&o, NULL, NULL, "libsame.so.1") == SONAME_UNDECLARED);
+	sl_free(&pkg), sl_free(&port), sl_free(&rt);
+	free(dep);
 	fixture_free(&f);
 }
 
@@ -627,6 +788,10 @@ int main(void)
 		printf("FAIL build_foo: cannot compile the test library with cc\n");
 		return 1;
 	}
+	sysroot_lib = path_join(dir, "sysroot/usr/lib");
+	put(sysroot_lib, "libc.so.6", "x", 0644);
+	put(sysroot_lib, "libm.so.6", "x", 0644);
+	put(sysroot_lib, "libmvec.so.1", "x", 0644);
 	root_a = path_join(dir, "a/dest");
 	out_a = path_join(dir, "out-a");
 	make_tree(root_a, 0, time(NULL));
@@ -646,6 +811,11 @@ int main(void)
 	RUN(runpath_into_destdir_is_an_error);
 	RUN(linker_script_names_its_libraries);
 	RUN(host_dependency_libraries_beat_the_hosts);
+	RUN(undeclared_host_library_fails_naming_file_and_soname);
+	RUN(declared_dependency_provides_the_library);
+	RUN(library_in_another_package_of_the_port);
+	RUN(cross_build_needs_the_sysroot);
+	RUN(soname_sources_in_order);
 	RUN(empty_root_is_a_meta_package);
 	RUN(bad_key_is_refused);
 	RUN(strip_false_keeps_debug_info);
@@ -656,6 +826,7 @@ int main(void)
 	free(root_a);
 	free(out_a);
 	free(bindir);
+	free(sysroot_lib);
 	free(dir);
 	DONE();
 }

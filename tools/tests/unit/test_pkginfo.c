@@ -93,6 +93,14 @@ TEST(errors_name_the_line)
 	t = xasprintf("%sfile: ../a\nsha256: %064d\nsize: 1\n", stanza, 0);
 	CHECK(fails_with(t, 1, "bad file name"));
 	free(t);
+	t = xasprintf("%skeyring: no\n", stanza); /* only "yes" marks the keyring package */
+	CHECK(fails_with(t, 0, "keyring is 'no', expected 'yes'"));
+	free(t);
+	t = xasprintf("%skeyring: yes\n", stanza);
+	struct pkginfo kp;
+	CHECK(parse(t, 0, &kp) == 1 && kp.keyring && !strcmp(kp.keyring, "yes"));
+	pkginfo_free(&kp);
+	free(t);
 	char bad[] = "name: x\ninstalled-size: 01\n";
 	CHECK(fails_with(bad, 0, "expected a whole number"));
 	char nul[] = "name: a\0b\n";

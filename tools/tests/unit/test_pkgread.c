@@ -232,11 +232,84 @@ TEST(truncated_and_garbage_refused)
 	free(buf);
 }
 
+/* The SBOM check: depth and memory caps, what passes them still parsed */
+TEST(sbom_caps)
+{
+	CHECK(pkgread_check_sbom(SBOM, strlen(SBOM), "p") == 0);
+	CHECK(pkgread_check_sbom("[1]", 3, "p") < 0 && strstr(kr_errmsg(), "not a JSON object"));
+	const char *str = "{\"a\": \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\\\"\"}";
+	CHECK(pkgread_check_sbom(str, strlen(str), "p") == 0); /* brackets in a string */
+	struct sb deep = SB_INIT;
+	sb_adds(&deep, "{\"a\": ");
+	for (int i = 0; i < 40; i++)
+		sb_addc(&deep, '[');
+	for (int i = 0; i < 40; i++)
+		sb_addc(&deep, ']');
+	sb_addc(&deep, '}');
+	CHECK(pkgread_check_sbom(sb_str(&deep), deep.len, "p") < 0 &&
+	      strstr(kr_errmsg(), "nested more than 32 deep"));
+	sb_free(&deep);
+	/* 2 MiB of empty objects: jansson would need ~150 MiB */
+	struct sb bomb = SB_INIT;
+	sb_adds(&bomb, "{\"a\": [");
+	for (int i = 0; i < 700000; i++)
+		sb_adds(&bomb, "{},");
+	sb_adds(&bomb, "{}]}");
+	CHECK(pkgread_check_sbom(sb_str(&bomb), bomb.len, "p") < 0 &&
+	      strstr(kr_errmsg(), "an SBOM bomb"));
+	sb_free(&bomb);
+	/* jansson works normally afterwards (the budget is off again) */
+	CHECK(pkgread_check_sbom(SBOM, strlen(SBOM), "p") == 0);
+}
+
+/* Members with 800 KB pax headers (300 KB xattrs, written twice; libarchive itself stops at 1 MB)
+ * and no data: refused once the metadata passes 16 KiB per member + 1 MiB */
+TEST(metadata_bomb_refused)
+{
+	size_t cap = 8 << 20, len;
+	char *buf = xmalloc(cap), *big = xmalloc(1 << 20);
+	memset(big, 'x', 1 << 20);
+	struct archive *a = archive_write_new();
+	archive_write_add_filter_zstd(a);
+	archive_write_set_format_pax_restricted(a);
+	archive_write_open_memory(a, buf, cap, &len);
+	const char *names[] = {".PKGINFO", ".SBOM.spdx.json", "a", "b", "c", "d", "e", "f"};
+	const char *datas[] = {INFO, SBOM, "", "", "", "", "", ""};
+	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+		struct archive_entry *e = archive_entry_new();
+		archive_entry_set_pathname(e, names[i]);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, (la_int64_t)strlen(datas[i]));
+		if (i >= 2)
+			archive_entry_xattr_add_entry(e, "user.bomb", big, 300000);
+		archive_write_header(a, e);
+		archive_write_data(a, datas[i], strlen(datas[i]));
+		archive_entry_free(e);
+	}
+	archive_write_close(a);
+	archive_write_free(a);
+	struct pkgread *r = pkgread_open_memory(buf, len, "p.pkg.tar.zst");
+	CHECK(r != NULL);
+	struct pkg_entry pe;
+	int rc = 1;
+	for (int i = 0; r && rc == 1 && i < 10; i++)
+		rc = pkgread_next(r, &pe);
+	if (rc >= 0 || !strstr(kr_errmsg(), "a metadata bomb"))
+		printf("# %d %s\n", rc, kr_errmsg());
+	CHECK(rc < 0 && strstr(kr_errmsg(), "a metadata bomb"));
+	pkgread_close(r);
+	free(buf);
+	free(big);
+}
+
 int main(void)
 {
 	RUN(good_package_iterates);
 	RUN(bad_shapes_refused);
 	RUN(bad_members_refused);
 	RUN(truncated_and_garbage_refused);
+	RUN(sbom_caps);
+	RUN(metadata_bomb_refused);
 	DONE();
 }

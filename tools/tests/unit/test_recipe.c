@@ -82,6 +82,7 @@ TEST(full_recipe_fields)
 	CHECK(r->nsubpackages == 1);
 	CHECK_STR(r->subpackages[0].name.s, "zstd-tools");
 	CHECK(r->strip == 1 && r->out_of_tree == 1);
+	CHECK(r->keyring == 0); /* only `keyring: true` marks the keyring package */
 	char *fv = recipe_fullver(r);
 	CHECK_STR(fv, "1.5.6-r2");
 	free(fv);
