@@ -22,6 +22,7 @@ help:
 	@echo "  bench            benchmarks (ci/bench-*.sh; figures in tools/doc/benchmarks.md)"
 	@echo "  fuzz             run a libFuzzer target (FUZZ=recipe FUZZ_SECONDS=600)"
 	@echo "  tools            build krill into build/host/bin/krill"
+	@echo "  lean             the lean in-image client (mk/lean.mk) against host libraries"
 	@echo "  man              man pages into build/host/man/man1/"
 	@echo "  format           apply the committed C style (.clang-format)"
 	@echo "  clean            remove build/ and out/"

@@ -86,7 +86,8 @@ kr_build_port = $(if $(KR_DRY),: )$(KRILL) build --arch $(ARCH) --key $(KR_KEY_$
 	--log $(LOG_DIR)/$(1).log --progress $(PROGRESS) --total $(KR_TODO) \
 	$(if $(filter 1,$(V)),--verbose) $(TOOLCHAIN_ARGS) \
 	$(foreach d,$(KR_DEPS_$(1)),--dep $(KR_RESULTS)/$(KR_KEY_$(d))) \
-	$(foreach n,$(KR_WITH_$(1)),--with $(n)) $(KR_DIR_$(1))
+	$(foreach n,$(KR_WITH_$(1)),--with $(n)) $(foreach t,$(KR_TREES_$(1)),--tree $(t)) \
+	$(KR_DIR_$(1))
 
 .PHONY: ports
 ports: $(foreach p,$(KR_PORTS),$(KR_RESULTS)/$(KR_KEY_$(p))/done)
@@ -98,7 +99,8 @@ shell: $(if $(PORT),$(foreach d,$(KR_DEPS_$(PORT)),$(KR_RESULTS)/$(KR_KEY_$(d))/
 	$(KRILL) build --shell --arch $(ARCH) --key $(KR_KEY_$(PORT)) --cache $(CACHE_DIR) \
 		--work $(ARCH_BUILD)/work/$(PORT) $(TOOLCHAIN_ARGS) \
 		$(foreach d,$(KR_DEPS_$(PORT)),--dep $(KR_RESULTS)/$(KR_KEY_$(d))) \
-		$(foreach n,$(KR_WITH_$(PORT)),--with $(n)) $(KR_DIR_$(PORT))
+		$(foreach n,$(KR_WITH_$(PORT)),--with $(n)) $(foreach t,$(KR_TREES_$(PORT)),--tree $(t)) \
+		$(KR_DIR_$(PORT))
 
 # `make source`: fetch every source into the cache, for an offline build.
 .PHONY: source

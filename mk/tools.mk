@@ -49,3 +49,10 @@ $(KRILL): $(TOOLS_CMD_OBJS) $(LIBKRILL)
 
 .PHONY: tools
 tools: $(KRILL)
+
+# `make lean`: the lean client (mk/lean.mk) against the host's shared
+# libraries, a quick check that the in-image verb set builds. The image's
+# binary, statically linked with the minimal libraries, is `make krill`.
+.PHONY: lean
+lean: $(PREREQ_STAMP)
+	$(Q)$(MAKE) --no-print-directory -f $(TOP)/mk/lean.mk LEAN_OUT=$(BUILD)/lean

@@ -46,6 +46,8 @@ const struct verb verb_build = {
 	"  --toolchain-key K its key, recorded in the provenance\n"
 	"  --with NAME       also install package NAME into the sysroot (repeatable;\n"
 	"                    the graph passes the toolchain's runtime this way)\n"
+	"  --tree PATH=HASH  the content hash krill graph keyed a tree:PATH source\n"
+	"                    by (repeatable); the build refuses a copy that differs\n"
 	"  --jobs N          parallel jobs inside the build (default: 2)\n"
 	"  --log FILE        full log (default: WORK.log)\n"
 	"  --progress FILE   shared counter for the [k/n] progress line\n"
@@ -205,6 +207,7 @@ static int run(int argc, char **argv)
 		{"shell", no_argument, NULL, 's'},
 		{"toolchain-key", required_argument, NULL, 'T'},
 		{"with", required_argument, NULL, 'W'},
+		{"tree", required_argument, NULL, 'R'},
 		{NULL, 0, NULL, 0},
 	};
 	struct buildrun b = {0};
@@ -229,15 +232,18 @@ static int run(int argc, char **argv)
 		case 's': shell = 1; break;
 		case 'T': b.toolchain_key = optarg; break;
 		case 'W': sl_push(&b.with, optarg); break;
+		case 'R': sl_push(&b.trees, optarg); break;
 		default:
 			sl_free(&b.deps);
 			sl_free(&b.with);
+			sl_free(&b.trees);
 			return verb_usage_error(&verb_build, "bad option");
 		}
 	}
 	if (optind + 1 != argc || !b.arch || (!shell && (!b.key || !b.outdir))) {
 		sl_free(&b.deps);
 		sl_free(&b.with);
+		sl_free(&b.trees);
 		return verb_usage_error(&verb_build,
 					"expected --arch, --key, --out and one PORT_DIR");
 	}

@@ -72,6 +72,8 @@ static int fetch_port(const struct args *a, const char *dir)
 	}
 	for (size_t i = 0; r && !d.n && i < r->nsources; i++) {
 		struct fetch_result res;
+		if (source_tree(&r->sources[i]))
+			continue; /* in the source tree: nothing to fetch */
 		char *name = source_filename(r, &r->sources[i], a->arch);
 		if (name && fetch_source(&a->o, r, &r->sources[i], a->arch, &res) == 0) {
 			print_result(name, &res);

@@ -9,11 +9,18 @@ struct verb {
 	int (*run)(int argc, char **argv);
 };
 
+/* KRILL_LEAN (mk/lean.mk): the in-image client, with only the verbs a
+ * container user runs; the build side (and its libraries) is not linked. */
+#ifdef KRILL_LEAN
+#define VERB_LIST(X) X(verify) X(add) X(del) X(info) X(list) X(update)
+#else
 #define VERB_LIST(X)                                                                               \
 	X(graph)                                                                                   \
 	X(lint)                                                                                    \
-	X(fetch) X(build) X(keygen) X(index) X(verify) X(add) X(del) X(info) X(list) X(update)     \
-		X(image) X(mirror) X(diff)
+	X(fetch)                                                                                   \
+	X(build) X(keygen) X(index) X(verify) X(add) X(del) X(info) X(list) X(update) X(image)     \
+		X(mirror) X(diff)
+#endif
 
 #define X(v) extern const struct verb verb_##v;
 VERB_LIST(X)

@@ -18,6 +18,7 @@
 #include "patch.h"
 #include "package.h"
 #include "sandbox.h"
+#include "srctree.h"
 
 static char *default_cache(void)
 {
@@ -143,6 +144,33 @@ static int fresh_workdir(struct buildrun *b)
 	return mkdir_p(b->sysroot, 0755);
 }
 
+/* A tree:PATH source: copy TOP/PATH to src/PATH, hash the copy, and
+ * refuse it when it is not what the key was computed from (the tree
+ * changed since krill graph ran). The hash then names the source in the
+ * SBOM and provenance, as a fetched file's sha256 does. */
+static int copy_tree_source(struct buildrun *b, const char *top, struct source *s, const char *src)
+{
+	const char *t = source_tree(s);
+	char hex[SHA256_HEX_LEN + 1];
+	if (tree_copy(top, t, src) < 0 || tree_hash(src, t, hex) < 0)
+		return -1;
+	size_t n = strlen(t);
+	for (size_t i = 0; i < b->trees.n; i++) {
+		const char *w = b->trees.v[i];
+		if (strncmp(w, t, n) || w[n] != '=')
+			continue;
+		if (strcmp(w + n + 1, hex)) {
+			kr_err("%s: tree:%s changed since krill graph keyed it (%.12s, now %.12s); "
+			       "run make again",
+			       b->r->path, t, w + n + 1, hex);
+			return -1;
+		}
+	}
+	free(s->sha256);
+	s->sha256 = xstrdup(hex);
+	return 0;
+}
+
 /* Fetch every source by sha256, unpack (or copy) it under src/, then apply
  * the port's patches in order. */
 static int prepare_sources(struct buildrun *b)
@@ -152,8 +180,13 @@ static int prepare_sources(struct buildrun *b)
 	int rc = 0;
 	long long newest = 0;
 	char *src = path_join(b->work, "src");
+	char *top = recipe_tree_top(b->r);
 	for (size_t i = 0; !rc && i < b->r->nsources; i++) {
-		const struct source *s = &b->r->sources[i];
+		struct source *s = &b->r->sources[i];
+		if (source_tree(s)) {
+			rc = copy_tree_source(b, top, s, src);
+			continue;
+		}
 		struct fetch_result res = {0};
 		rc = fetch_source(&o, b->r, s, b->arch, &res);
 		char *sub = s->dir ? recipe_expand(b->r, s->dir, b->arch) : NULL;
@@ -174,6 +207,7 @@ static int prepare_sources(struct buildrun *b)
 		free(dir);
 		fetch_result_free(&res);
 	}
+	free(top);
 	fetch_opts_free(&o);
 	if (!rc)
 		rc = set_sde(b, newest);
@@ -671,5 +705,6 @@ void buildrun_free(struct buildrun *b)
 	free(b->cache_dir);
 	sl_free(&b->deps);
 	sl_free(&b->with);
+	sl_free(&b->trees);
 	memset(b, 0, sizeof *b);
 }

@@ -22,6 +22,8 @@ struct buildrun {
 	struct strlist deps;	   /* dependency result dirs */
 	struct strlist with;	   /* names installed besides the recipe's build-depends
 				    * (the toolchain's runtime, given by the graph) */
+	struct strlist trees;	   /* "PATH=SHA256": what the key says each tree:
+				    * source holds (the copy must match) */
 	int jobs, verbose, keep_work;
 	/* filled in */
 	const char *name, *version; /* for the progress line (owned by r) */

@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "srctree.h"
+
 static const char *const reserved[] = {
 	"all",	   "bench", "check",  "check-san", "clean", "distclean", "format",   "fuzz",
 	"graph",   "help",  "images", "index",	   "lint",  "man",	 "new-port", "ports",
@@ -100,6 +102,7 @@ int graph_load(struct graph *g, const char *dir, const char *arch, struct diags 
 			continue;
 		}
 		struct port *p = &g->ports[g->n++];
+		*p = (struct port){0};
 		p->r = r;
 		p->broken = d->n > before;
 		p->enabled = arch_ok(r, arch);
@@ -574,10 +577,31 @@ static int key_one(struct graph *g, struct port *p)
 	/* the recipe's bytes as parsed (hashed when read: no second read) */
 	hasher_adds(h, "recipe");
 	hasher_adds(h, p->r->sha256);
-	/* Sources are named by sha256 inside the recipe already. */
+	/* Sources are named by sha256 inside the recipe already; a tree:
+	 * source's hash is taken here, and krill build checks its copy
+	 * against it (KR_TREES_<name>, --tree). */
+	int rc = 0;
+	sl_free(&p->trees);
+	char *top = recipe_tree_top(p->r);
+	for (size_t i = 0; !rc && i < p->r->nsources; i++) {
+		const char *t = source_tree(&p->r->sources[i]);
+		char hex[65];
+		if (!t)
+			continue;
+		rc = tree_hash(top, t, hex);
+		if (rc)
+			kr_err_prefix("%s:%d:%d", p->r->path, p->r->sources[i].url.pos.line,
+				      p->r->sources[i].url.pos.col);
+		hasher_adds(h, "tree");
+		hasher_adds(h, t);
+		hasher_adds(h, rc ? "" : hex);
+		sl_push_own(&p->trees, xasprintf("%s=%s", t, hex));
+	}
+	free(top);
 	hasher_adds(h, "patches");
 	char *pd = path_join(p->r->dir, "patches");
-	int rc = hash_tree(h, pd, NULL);
+	if (!rc)
+		rc = hash_tree(h, pd, NULL);
 	free(pd);
 	hasher_adds(h, "files");
 	char *fd = path_join(p->r->dir, "files");
@@ -625,6 +649,10 @@ void graph_write_make(const struct graph *g, FILE *f)
 		for (size_t j = 0; j < p->with.n; j++)
 			fprintf(f, " %s", p->with.v[j].s);
 		fputc('\n', f);
+		fprintf(f, "KR_TREES_%s :=", n);
+		for (size_t j = 0; j < p->trees.n; j++)
+			fprintf(f, " %s", p->trees.v[j]);
+		fputc('\n', f);
 		fprintf(f, "KR_KEY_%s := %s\nKR_VER_%s := %s-r%d\nKR_DEPS_%s :=", n, p->key, n,
 			p->r->version.s, p->r->release, n);
 		for (size_t j = 0; j < p->nbdeps; j++)
@@ -668,6 +696,7 @@ void graph_free(struct graph *g)
 		free(g->ports[i].bdeps);
 		free(g->ports[i].via);
 		free(g->ports[i].rdeps);
+		sl_free(&g->ports[i].trees);
 	}
 	free(g->ports);
 	free(g->arch);

@@ -24,6 +24,7 @@ struct port {
 	int mark;	      /* traversal scratch */
 	int broken;	      /* its recipe has problems: kept only to resolve names */
 	struct pstrlist with; /* implicit build deps: the toolchain's runtime */
+	struct strlist trees; /* "PATH=SHA256" per tree: source, as keyed */
 };
 
 #define NO_VIA ((size_t)-1)

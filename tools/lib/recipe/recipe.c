@@ -5,6 +5,7 @@
  * written (no implicit typing), so "1.10" stays a string.
  */
 #include "recipe.h"
+#include "srctree.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -333,12 +334,20 @@ static void s_url(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
 		return;
 	check_vars(c, S->url.pos, S->url.s);
 	const char *u = S->url.s;
-	if (!str_starts(u, "https://") && !str_starts(u, "http://") && !str_starts(u, "ftp://") &&
-	    !str_starts(u, "file://") && !str_starts(u, "debian:"))
-		diag_add(
-			c->d, c->file, S->url.pos,
-			"bad url '%s', expected http(s)://, ftp://, file:// or debian:PACKAGE/FILE",
-			u);
+	if (str_starts(u, "tree:")) {
+		if (!tree_path_ok(u + 5) || strchr(u, '$'))
+			diag_add(c->d, c->file, S->url.pos,
+				 "bad url '%s', expected tree:PATH, a file or folder of the source "
+				 "tree (relative, no '..', no variables, no dot names)",
+				 u);
+	} else if (!str_starts(u, "https://") && !str_starts(u, "http://") &&
+		   !str_starts(u, "ftp://") && !str_starts(u, "file://") &&
+		   !str_starts(u, "debian:"))
+		diag_add(c->d, c->file, S->url.pos,
+			 "bad url '%s', expected http(s)://, ftp://, file://, debian:PACKAGE/FILE "
+			 "or "
+			 "tree:PATH",
+			 u);
 }
 
 static void s_sha256(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
@@ -390,7 +399,7 @@ static void s_inner(struct ctx *c, const yaml_node_t *v, const char *k, void *ob
 }
 
 static const struct key source_keys[] = {
-	{"url", s_url, 1},	   {"sha256", s_sha256, 1}, {"filename", s_filename, 0},
+	{"url", s_url, 1},	   {"sha256", s_sha256, 0}, {"filename", s_filename, 0},
 	{"extract", s_extract, 0}, {"dir", s_dir, 0},	    {"strip-components", s_strip, 0},
 	{"inner", s_inner, 0},
 };
@@ -411,6 +420,18 @@ static void k_sources(struct ctx *c, const yaml_node_t *v, const char *k, void *
 		s->extract = 1;
 		s->strip = -1;
 		walk_map(c, e, "a source", source_keys, ARRAY_LEN(source_keys), s);
+		/* a tree: source is hashed by krill graph (its hash enters the
+		 * key) and copied as is: nothing to pin, name or unpack */
+		int tree = s->url.s && str_starts(s->url.s, "tree:");
+		if (tree && (s->sha256 || s->filename || !s->extract || s->dir || s->strip >= 0 ||
+			     s->inner))
+			diag_add(c->d, c->file, node_pos(e),
+				 "a tree: source takes only url (krill graph hashes the tree), "
+				 "expected no sha256, filename, extract, dir, strip-components or "
+				 "inner");
+		else if (!tree && s->url.s && !s->sha256)
+			diag_add(c->d, c->file, node_pos(e),
+				 "missing required key 'sha256' in a source");
 	}
 }
 
@@ -803,4 +824,19 @@ char *recipe_expand(const struct recipe *r, const char *s, const char *arch)
 char *recipe_fullver(const struct recipe *r)
 {
 	return xasprintf("%s-r%d", r->version.s ? r->version.s : "?", r->release);
+}
+
+const char *source_tree(const struct source *s)
+{
+	return s->url.s && str_starts(s->url.s, "tree:") ? s->url.s + 5 : NULL;
+}
+
+char *recipe_tree_top(const struct recipe *r)
+{
+	char *abs = realpath(r->dir, NULL); /* "krill" or "ports/krill/" too */
+	char *ports = path_dirname(abs ? abs : r->dir);
+	free(abs);
+	char *top = path_dirname(ports);
+	free(ports);
+	return top;
 }

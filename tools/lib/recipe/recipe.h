@@ -27,8 +27,8 @@ struct kv {
 };
 
 struct source {
-	struct pstr url; /* as written, with ${...} */
-	char *sha256;	 /* 64 lowercase hex */
+	struct pstr url; /* as written, with ${...}; "tree:PATH" for a tree source */
+	char *sha256;	 /* 64 lowercase hex; for a tree source NULL until built */
 	char *filename;	 /* NULL: last path element of the url */
 	int extract;	 /* 1 unless `extract: false` */
 	char *dir;	 /* extract into src/DIR; NULL: src/ */
@@ -95,6 +95,12 @@ void recipe_free(struct recipe *r);
 char *recipe_expand(const struct recipe *r, const char *s, const char *arch);
 /* The full version "VERSION-rRELEASE". */
 char *recipe_fullver(const struct recipe *r);
+/* The PATH of a "tree:PATH" source (relative to the tree holding the
+ * ports folder: recipe_tree_top), NULL for a fetched one. */
+const char *source_tree(const struct source *s);
+/* The top of the source tree a recipe lives in: its folder's parent's
+ * parent (ports/NAME/ -> .). malloc'd. */
+char *recipe_tree_top(const struct recipe *r);
 const char *style_name(enum build_style s);
 
 /* SPDX license expression; on failure returns -1 with kr_err set. */

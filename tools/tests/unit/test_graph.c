@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "graph.h"
+#include "srctree.h"
 #include "t.h"
 #include "tree.h"
 
@@ -332,6 +333,64 @@ TEST(patches_files_arch_and_toolchain_change_keys)
 	tree_done(root);
 }
 
+/* A tree: source (the krill port on this tree's tools/): its key follows
+ * the content of the named tree, and only that; the fragment passes the
+ * hash on to krill build (KR_TREES_<name>). */
+TEST(tree_source_content_enters_the_key)
+{
+	char *top = tree_root();
+	char *ports = path_join(top, "ports");
+	tree_port(ports, "k", "", "sources:\n  - url: tree:tools\n  - url: tree:mk/lean.mk\n");
+	tree_port(ports, "d", "", NULL);
+	tree_write(top, "tools/main.c", "int main(void) { return 0; }\n");
+	tree_write(top, "mk/lean.mk", "all:\n");
+	tree_write(top, "mk/other.mk", "x:\n");
+	static const char *const names[] = {"k", "d"};
+	struct keys k0, k;
+	snap(ports, names, 2, &k0, "host", "");
+	CHECK(strlen(k0.k[0]) == 64);
+	tree_write(top, "mk/other.mk", "y:\n"); /* not a source */
+	tree_write(top, "README.md", "notes\n");
+	snap(ports, names, 2, &k, "host", "");
+	CHECK(SAME(k0, k, 0) && SAME(k0, k, 1));
+	tree_write(top, "tools/main.c", "int main(void) { return 1; }\n");
+	snap(ports, names, 2, &k, "host", "");
+	CHECK(!SAME(k0, k, 0) && SAME(k0, k, 1));
+	tree_write(top, "tools/main.c", "int main(void) { return 0; }\n");
+	snap(ports, names, 2, &k, "host", "");
+	CHECK(SAME(k0, k, 0));
+	tree_write(top, "mk/lean.mk", "all: x\n");
+	snap(ports, names, 2, &k, "host", "");
+	CHECK(!SAME(k0, k, 0) && SAME(k0, k, 1));
+
+	struct run x;
+	load(&x, ports, "host", "");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	graph_write_make(&x.g, f);
+	fclose(f);
+	char th[65], mh[65];
+	CHECK(tree_hash(top, "tools", th) == 0 && tree_hash(top, "mk/lean.mk", mh) == 0);
+	char *want = xasprintf("KR_TREES_k := tools=%s mk/lean.mk=%s\n", th, mh);
+	CHECK(strstr(buf, want) != NULL);
+	CHECK(strstr(buf, "KR_TREES_d :=\n") != NULL);
+	free(want);
+	free(buf);
+	unload(&x);
+
+	/* a missing tree fails the keys, naming the recipe's line */
+	tree_port(ports, "k", "", "sources:\n  - url: tree:nope\n");
+	load(&x, ports, "host", "");
+	CHECK(x.rc < 0);
+	if (!strstr(kr_errmsg(), "k/port.yaml:10:10: ") || !strstr(kr_errmsg(), "nope"))
+		printf("  got: %s\n", kr_errmsg());
+	CHECK(strstr(kr_errmsg(), "k/port.yaml:10:10: ") && strstr(kr_errmsg(), "nope"));
+	unload(&x);
+	free(ports);
+	tree_done(top);
+}
+
 TEST(make_fragment)
 {
 	char *root = chain_tree();
@@ -426,6 +485,7 @@ int main(void)
 	RUN(folder_name_mismatch_and_reserved_names);
 	RUN(arch_and_version_constraints);
 	RUN(broken_recipe_does_not_cascade);
+	RUN(tree_source_content_enters_the_key);
 	RUN(keys_are_stable_and_distinct);
 	RUN(recipe_change_propagates_to_dependents_only);
 	RUN(runtime_dep_of_a_build_dep_is_part_of_the_key);

@@ -132,6 +132,32 @@ TEST(missing_required_key)
 
 #define HEAD "name: x\nversion: 1\nrelease: 1\nsummary: s\nlicense: MIT\n"
 
+TEST(tree_sources_take_a_clean_path_and_nothing_else)
+{
+	struct diags d = DIAGS_INIT;
+	struct recipe *r = parse(HEAD "build: {style: none}\nsources:\n  - url: tree:tools\n"
+				      "  - url: tree:mk/lean.mk\n",
+				 &d);
+	CHECK(r && d.n == 0);
+	CHECK(r && r->nsources == 2 && !r->sources[0].sha256);
+	CHECK_STR(r ? source_tree(&r->sources[0]) : NULL, "tools");
+	CHECK_STR(r ? source_tree(&r->sources[1]) : NULL, "mk/lean.mk");
+	recipe_free(r);
+	diag_free(&d);
+	static const char *const bad[] = {"tree:",     "tree:/etc", "tree:../x", "tree:a/../b",
+					  "tree:a//b", "tree:a/",   "tree:.git", "tree:${name}"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char *t = xasprintf(HEAD "build: {style: none}\nsources:\n  - url: '%s'\n", bad[i]);
+		CHECK(diag_has(t, "8:10: bad url"));
+		free(t);
+	}
+	CHECK(diag_has(HEAD "build: {style: none}\nsources:\n  - url: tree:tools\n    sha256: "
+			    "8c29e06cf42aacc1eafc4077ae2ec6c6fcb96a626157e0593d5e82a34fd403c1\n",
+		       "8:5: a tree: source takes only url"));
+	CHECK(diag_has(HEAD "build: {style: none}\nsources:\n  - url: tree:tools\n    dir: x\n",
+		       "8:5: a tree: source takes only url"));
+}
+
 TEST(wrong_types)
 {
 	CHECK(diag_has(HEAD "build: {style: none}\nbuild-depends: zlib\n",
@@ -320,6 +346,7 @@ int main(void)
 	RUN(wrong_types);
 	RUN(unknown_and_duplicate_keys);
 	RUN(sha256_must_be_64_lowercase_hex);
+	RUN(tree_sources_take_a_clean_path_and_nothing_else);
 	RUN(bad_version_and_name);
 	RUN(bad_spdx_license);
 	RUN(yaml_scalars_are_strings_as_written);
