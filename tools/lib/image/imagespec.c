@@ -11,6 +11,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "dep.h"
+
 struct ctx {
 	yaml_document_t *doc;
 	struct diags *d;
@@ -221,23 +223,13 @@ static void get_kvs(struct ctx *c, const yaml_node_t *n, const char *key, struct
 }
 
 /* ---- value checks ---- */
-static int valid_name(const char *s)
-{
-	if (!*s || !(islower((unsigned char)*s) || isdigit((unsigned char)*s)))
-		return 0;
-	for (; *s; s++)
-		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) ||
-		      strchr("+._-", *s)))
-			return 0;
-	return 1;
-}
 
 /* NAME or NAME OP VERSION, as krill add takes them. */
 static int valid_pkgspec(const char *s)
 {
 	size_t n = strcspn(s, "<>=");
 	char *name = xstrndup(s, n);
-	int ok = valid_name(name);
+	int ok = valid_pkgname(name);
 	free(name);
 	if (ok && s[n]) {
 		const char *v = s + n + strspn(s + n, "<>=");
@@ -725,7 +717,7 @@ struct imagespec *imagespec_load_mem(const char *data, size_t len, const char *p
 	s->name = spec_name(path);
 	sha256_hex(data, len, s->sha256);
 	struct ctx c = {&doc, d, path};
-	if (!valid_name(s->name))
+	if (!valid_pkgname(s->name))
 		diag_add(d, path, (struct pos){0, 0},
 			 "bad image name '%s', expected a file NAME.yaml with NAME of lowercase "
 			 "letters, digits and + . _ -",
