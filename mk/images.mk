@@ -42,3 +42,11 @@ image-sizes:
 	$(Q)set -- $(wildcard $(foreach n,$(IMAGE_NAMES),$(IMAGES_OUT)/$(n)-$(ARCH))); \
 	[ $$# -gt 0 ] || { echo "image-sizes: no images in $(IMAGES_OUT) for $(ARCH): run make images ARCH=$(ARCH)" >&2; exit 1; }; \
 	python3 $(TOP)/ci/image-sizes.py "$$@"
+
+# The real-package checks (need ARCH's toolchain, ports and images built):
+# the base system installed by krill add, and the three images run alone.
+.PHONY: base-check images-check
+base-check: index
+	$(Q)sh $(TOP)/ci/check-base.sh $(ARCH) $(REPO_DIR) $(KEY_PUB)
+images-check: images
+	$(Q)sh $(TOP)/ci/check-images.sh $(ARCH) $(IMAGES_OUT) $(REPO_DIR) $(KEY_PUB)
