@@ -7,13 +7,15 @@ KEY_PUB  := $(KEY:.pem=.pub)
 $(KEY): | $(KRILL)
 	$(Q)$(KRILL) keygen $(notdir $(basename $(KEY))) --dir $(patsubst %/,%,$(dir $(KEY)))
 
-# Packages are hard-linked (or copied) in under temp names and renamed;
-# `krill index` then switches INDEX and INDEX.sig in together.
+# Packages, and the build provenance beside each, are hard-linked (or
+# copied) in under temp names and renamed; `krill index` then switches
+# INDEX and INDEX.sig in together, and `krill verify` checks every package
+# and that each provenance names its package's sha256.
 .PHONY: index
 index: ports $(KEY)
 	@mkdir -p $(REPO_DIR)
 	$(Q)for d in $(foreach p,$(KR_PORTS),$(KR_RESULTS)/$(KR_KEY_$(p))); do \
-		for f in $$d/*.pkg.tar.zst; do \
+		for f in $$d/*.pkg.tar.zst $$d/*.provenance.json; do \
 			[ -e "$$f" ] || continue; \
 			t=$(REPO_DIR)/$$(basename $$f); \
 			cmp -s $$f $$t 2>/dev/null && continue; \
@@ -22,5 +24,5 @@ index: ports $(KEY)
 		done; \
 	done
 	$(Q)$(KRILL) index $(REPO_DIR) --key $(KEY) --arch $(ARCH)
-	$(Q)$(KRILL) verify $(REPO_DIR) --keys $(dir $(KEY_PUB))
+	$(Q)$(KRILL) verify $(REPO_DIR) --keys $(dir $(KEY_PUB)) --require-provenance
 	@echo "index: $(REPO_DIR) signed with $(KEY_PUB)"

@@ -461,6 +461,39 @@ TEST(provenance_names_every_input)
 	json_decref(j);
 }
 
+/* A debian: source is no URI: provenance names it by its purl. */
+TEST(debian_source_as_purl)
+{
+	char *p = prov_debian_purl("debian:libzstd/libzstd_1.5.7+dfsg.orig.tar.xz");
+	CHECK_STR(p,
+		  "pkg:deb/debian/libzstd?arch=source&file_name=libzstd_1.5.7%2Bdfsg.orig.tar.xz");
+	free(p);
+	CHECK(!prov_debian_purl("https://example.org/a.tar.gz"));
+	CHECK(!prov_debian_purl("debian:nofile"));
+	CHECK(!prov_debian_purl("debian:/x"));
+	CHECK(!prov_debian_purl("debian:a/b/c"));
+	struct prov_ref src[] = {
+		{"debian:bash/bash_5.3.orig.tar.xz",
+		 "a70de6bb41f5e192534a5a1836b1d7fad9a8d4818a6e1506d70f38441552c17a"},
+		{"tree:tools", "5555555555555555555555555555555555555555555555555555555555555555"}};
+	struct prov_input in = {.subject_name = "bash-5.3-r1.x86_64.pkg.tar.zst",
+				.subject_sha256 = KEY,
+				.port = "bash",
+				.arch = "x86_64",
+				.key = KEY,
+				.recipe_path = "ports/bash/port.yaml",
+				.recipe_sha256 = KEY,
+				.sources = {src, 2}};
+	char *j = provenance_json(&in);
+	CHECK(j && !strstr(j, "debian:"));
+	CHECK(j && strstr(j, "\"uri\": "
+			     "\"pkg:deb/debian/bash?arch=source&file_name=bash_5.3.orig.tar.xz\""));
+	CHECK(j && strstr(j, "\"name\": \"tree:tools\""));
+	/* no toolchain key given: no toolchain entry claiming an empty digest */
+	CHECK(j && !strstr(j, "\"toolchain\""));
+	free(j);
+}
+
 /* Same tree, other folder, reverse creation order, other mtimes (all
  * after SDE), other umask while packaging: the same bytes. */
 TEST(reproducible)
@@ -818,6 +851,7 @@ int main(void)
 	RUN(hardlinks_stay_hardlinks);
 	RUN(sbom_is_spdx_2_3);
 	RUN(provenance_names_every_input);
+	RUN(debian_source_as_purl);
 	RUN(reproducible);
 	RUN(failure_leaves_outdir_alone);
 	RUN(runpath_into_destdir_is_an_error);
