@@ -24,7 +24,7 @@ const struct verb verb_verify = {
 	"its own line naming the file and what differs.\n"
 	"\n"
 	"  --require-provenance  a listed package without provenance beside it is a\n"
-	"                        failure (make index passes it)\n"
+	"                        failure\n"
 	"\n"
 	"Exit status: 0 all good, 1 anything failed, 2 usage.\n",
 	run,

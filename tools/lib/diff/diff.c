@@ -763,8 +763,10 @@ static int content_diff(const char *dir, size_t k, const struct fent *a, const s
 		json_t *d = o->diffoscope ? deep_diffoscope(dir, k, a, b, o) : NULL;
 		if (d)
 			json_array_append_new(deep, d);
-		/* krill's when there is no diffoscope report to show */
-		if (!d || !json_object_get(d, "text"))
+		/* krill's when there is no diffoscope report to show (none, a
+		 * failure, or an empty one: it found nothing it shows) */
+		const char *dt = d ? json_string_value(json_object_get(d, "text")) : NULL;
+		if (!dt || !*dt)
 			json_array_append_new(deep, deep_krill(pa, pb, fa, fb, a, b, first, max));
 		json_object_set_new(cj, "deep", deep);
 	}
