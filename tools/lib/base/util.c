@@ -488,6 +488,35 @@ int list_dir(const char *dir, struct strlist *out)
 	return 0;
 }
 
+static int walk_below(const char *root, const char *rel, walk_fn visit, void *arg)
+{
+	char *dir = rel ? path_join(root, rel) : xstrdup(root);
+	struct strlist names = STRLIST_INIT;
+	int rc = list_dir(dir, &names);
+	for (size_t i = 0; rc == 0 && i < names.n; i++) {
+		char *r = rel ? path_join(rel, names.v[i]) : xstrdup(names.v[i]);
+		char *full = path_join(root, r);
+		struct stat st;
+		if (lstat(full, &st) < 0) {
+			kr_err("%s: cannot stat: %s", full, strerror(errno));
+			rc = -1;
+		} else if ((rc = visit(r, full, &st, arg)) == 0 && S_ISDIR(st.st_mode)) {
+			rc = walk_below(root, r, visit, arg);
+		}
+		rc = rc < 0 ? -1 : 0;
+		free(full);
+		free(r);
+	}
+	sl_free(&names);
+	free(dir);
+	return rc;
+}
+
+int walk_tree(const char *root, walk_fn visit, void *arg)
+{
+	return walk_below(root, NULL, visit, arg);
+}
+
 int copy_file(const char *src, const char *dst)
 {
 	char *data;
