@@ -85,6 +85,7 @@ kr_build_port = $(if $(KR_DRY),: )$(KRILL) build --arch $(ARCH) --key $(KR_KEY_$
 	--out $(KR_RESULTS)/$(KR_KEY_$(1)) --cache $(CACHE_DIR) --work $(ARCH_BUILD)/work/$(1) \
 	--log $(LOG_DIR)/$(1).log --progress $(PROGRESS) --total $(KR_TODO) \
 	$(if $(filter 1,$(V)),--verbose) $(TOOLCHAIN_ARGS) \
+	$(if $(KR_TOOLCHAIN_KEY),--toolchain-key $(KR_TOOLCHAIN_KEY)) \
 	$(foreach d,$(KR_DEPS_$(1)),--dep $(KR_RESULTS)/$(KR_KEY_$(d))) \
 	$(foreach n,$(KR_WITH_$(1)),--with $(n)) $(foreach t,$(KR_TREES_$(1)),--tree $(t)) \
 	$(KR_DIR_$(1))
@@ -98,6 +99,7 @@ shell: $(if $(PORT),$(foreach d,$(KR_DEPS_$(PORT)),$(KR_RESULTS)/$(KR_KEY_$(d))/
 	$(if $(PORT),,$(error usage: make shell PORT=NAME))
 	$(KRILL) build --shell --arch $(ARCH) --key $(KR_KEY_$(PORT)) --cache $(CACHE_DIR) \
 		--work $(ARCH_BUILD)/work/$(PORT) $(TOOLCHAIN_ARGS) \
+		$(if $(KR_TOOLCHAIN_KEY),--toolchain-key $(KR_TOOLCHAIN_KEY)) \
 		$(foreach d,$(KR_DEPS_$(PORT)),--dep $(KR_RESULTS)/$(KR_KEY_$(d))) \
 		$(foreach n,$(KR_WITH_$(PORT)),--with $(n)) $(foreach t,$(KR_TREES_$(PORT)),--tree $(t)) \
 		$(KR_DIR_$(PORT))

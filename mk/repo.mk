@@ -7,19 +7,24 @@ KEY_PUB  := $(KEY:.pem=.pub)
 $(KEY): | $(KRILL)
 	$(Q)$(KRILL) keygen $(notdir $(basename $(KEY))) --dir $(patsubst %/,%,$(dir $(KEY)))
 
-# Packages are hard-linked (or copied) in under temp names and renamed;
-# `krill index` then switches INDEX and INDEX.sig in together. It signs
-# only when something changed: the result set (REPO_DIR/.krill/results,
-# one key per line), the key or krill, or when the index is gone or
-# expires within INDEX_RESIGN_DAYS. So a second `make index` (and with it
-# every image built from INDEX) does nothing, and the version stays put.
+# Packages, and the build provenance beside each, are hard-linked (or
+# copied) in under temp names and renamed; `krill index` then switches
+# INDEX and INDEX.sig in together. It signs only when something changed:
+# the result set (REPO_DIR/.krill/results, one key per line), the key or
+# krill, or when the index is gone or expires within INDEX_RESIGN_DAYS. So
+# a second `make index` (and with it every image built from INDEX) does
+# nothing, and the version stays put. `krill verify` checks every package
+# and that each provenance names its package's sha256; not with
+# --require-provenance: a package left in REPO_DIR by an earlier build of a
+# port that changed since (an older version) has no provenance copied in,
+# and must not stop the index; the count shows in verify's OK line.
 INDEX_RESIGN_DAYS ?= 7
 KR_INDEX_SET := $(REPO_DIR)/.krill/results
 .PHONY: index
 index: ports $(KEY)
 	@mkdir -p $(REPO_DIR)/.krill
 	$(Q)for d in $(foreach p,$(KR_PORTS),$(KR_RESULTS)/$(KR_KEY_$(p))); do \
-		for f in $$d/*.pkg.tar.zst; do \
+		for f in $$d/*.pkg.tar.zst $$d/*.provenance.json; do \
 			[ -e "$$f" ] || continue; \
 			t=$(REPO_DIR)/$${f##*/}; \
 			[ $$f -ef $$t ] && continue; \

@@ -97,6 +97,14 @@ static int run(int argc, char **argv)
 	if (strcmp(arch, "x86_64") && strcmp(arch, "aarch64") && strcmp(arch, "host"))
 		return verb_usage_error(
 			&verb_graph, "unknown arch '%s', expected x86_64, aarch64 or host", arch);
+	/* it lands in the make fragment and krill build's command line */
+	for (const char *k = tkey; *k; k++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
+			    *k))
+			return verb_usage_error(&verb_graph,
+						"--toolchain-key '%s': expected letters, digits, "
+						"'.', '_' and '-' only",
+						tkey);
 	const char *dir = optind < argc ? argv[optind] : "ports";
 	struct graph g = {0};
 	struct diags d = DIAGS_INIT;

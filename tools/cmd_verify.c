@@ -12,13 +12,19 @@ static int run(int argc, char **argv);
 const struct verb verb_verify = {
 	"verify",
 	"check a repository: index signature, expiry, every package's size and sha256",
-	"usage: krill verify REPO --keys DIR\n"
+	"usage: krill verify REPO --keys DIR [--require-provenance]\n"
 	"\n"
 	"Checks REPO/INDEX.sig against the trusted public keys DIR/*.pub (the key id must\n"
 	"be one of them and the Ed25519 signature must match the INDEX bytes), then\n"
 	"parses INDEX strictly, checks it has not expired, and checks that every listed\n"
-	"package file exists with the listed size and sha256. Each failure is printed on\n"
+	"package file exists with the listed size and sha256. The build provenance\n"
+	"published beside a package (NAME-VERSION-rN.ARCH.provenance.json) must name\n"
+	"that package as its one subject with the same sha256; a provenance file whose\n"
+	"package the index does not list is a failure too. Each failure is printed on\n"
 	"its own line naming the file and what differs.\n"
+	"\n"
+	"  --require-provenance  a listed package without provenance beside it is a\n"
+	"                        failure\n"
 	"\n"
 	"Exit status: 0 all good, 1 anything failed, 2 usage.\n",
 	run,
@@ -30,7 +36,7 @@ static void report(const char *msg, void *arg)
 	fprintf(stderr, "krill verify: %s\n", msg);
 }
 
-static int verify(const char *repo, const char *keys)
+static int verify(const char *repo, const char *keys, int require_prov)
 {
 	struct keyring kr;
 	struct index ix;
@@ -53,13 +59,15 @@ static int verify(const char *repo, const char *keys)
 		bad++;
 	}
 	bad += repo_check_packages(repo, &ix, report, NULL);
+	size_t nprov;
+	bad += repo_check_provenance(repo, &ix, require_prov, &nprov, report, NULL);
 	char exp[21];
 	rfc3339_format(ix.expires, exp);
 	if (bad)
 		fprintf(stderr, "krill verify: %s: %zu problem(s)\n", repo, bad);
 	else
-		printf("%s: OK: %s version %llu, %zu packages, expires %s\n", repo, ix.name,
-		       (unsigned long long)ix.version, ix.n, exp);
+		printf("%s: OK: %s version %llu, %zu packages (%zu with provenance), expires %s\n",
+		       repo, ix.name, (unsigned long long)ix.version, ix.n, nprov, exp);
 	index_free(&ix);
 	free(ip);
 	free(sp);
@@ -69,17 +77,21 @@ static int verify(const char *repo, const char *keys)
 static int run(int argc, char **argv)
 {
 	static const struct option opts[] = {{"keys", required_argument, NULL, 'k'},
+					     {"require-provenance", no_argument, NULL, 'p'},
 					     {NULL, 0, NULL, 0}};
 	const char *keys = NULL;
-	int c;
+	int c, require_prov = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'k')
+		if (c == 'k')
+			keys = optarg;
+		else if (c == 'p')
+			require_prov = 1;
+		else
 			return verb_usage_error(&verb_verify, "unknown option");
-		keys = optarg;
 	}
 	if (optind != argc - 1)
 		return verb_usage_error(&verb_verify, "expected one REPO directory");
 	if (!keys)
 		return verb_usage_error(&verb_verify, "--keys DIR is required");
-	return verify(argv[optind], keys);
+	return verify(argv[optind], keys, require_prov);
 }

@@ -392,6 +392,47 @@ static int hash_refs(const char *dir, const char *suffix, struct strlist *store)
 	return 0;
 }
 
+/* {REL, sha256} of every file below root/rel, recursively and sorted, as
+ * krill graph hashes patches/ and files/ into the key (a symlink by the
+ * sha256 of its target, which is what the key takes of it). */
+static int hash_port_files(const char *root, const char *rel, struct strlist *store)
+{
+	char *dir = path_join(root, rel);
+	struct strlist names = STRLIST_INIT;
+	int rc = 0;
+	if (!is_dir(dir) || list_dir(dir, &names) < 0) {
+		rc = is_dir(dir) ? -1 : 0;
+		free(dir);
+		return rc;
+	}
+	for (size_t i = 0; !rc && i < names.n; i++) {
+		char *r = path_join(rel, names.v[i]), *full = path_join(root, r);
+		struct stat st;
+		char hex[SHA256_HEX_LEN + 1];
+		if (lstat(full, &st) < 0) {
+			kr_err("%s: %s", full, strerror(errno));
+			rc = -1;
+		} else if (S_ISDIR(st.st_mode)) {
+			rc = hash_port_files(root, r, store);
+		} else if (S_ISLNK(st.st_mode)) {
+			char target[4096];
+			ssize_t n = readlink(full, target, sizeof target - 1);
+			target[n < 0 ? 0 : n] = 0;
+			sha256_hex(target, strlen(target), hex);
+			sl_push(store, r);
+			sl_push(store, hex);
+		} else if ((rc = sha256_file(full, hex, NULL)) == 0) {
+			sl_push(store, r);
+			sl_push(store, hex);
+		}
+		free(r);
+		free(full);
+	}
+	sl_free(&names);
+	free(dir);
+	return rc;
+}
+
 static struct prov_refs as_refs(const struct strlist *store)
 {
 	struct prov_ref *v = xcalloc(store->n / 2 + 1, sizeof *v);
@@ -404,10 +445,10 @@ static struct prov_refs as_refs(const struct strlist *store)
 
 static int package(struct buildrun *b, const char *tmpout)
 {
-	struct strlist patches = STRLIST_INIT, deps = STRLIST_INIT;
-	char *pdir = path_join(b->r->dir, "patches");
-	int rc = hash_refs(pdir, ".patch", &patches);
-	free(pdir);
+	struct strlist portfiles = STRLIST_INIT, deps = STRLIST_INIT;
+	int rc = hash_port_files(b->r->dir, "patches", &portfiles);
+	if (!rc)
+		rc = hash_port_files(b->r->dir, "files", &portfiles);
 	for (size_t i = 0; !rc && i < b->deps.n; i++)
 		rc = hash_refs(b->deps.v[i], ".pkg.tar.zst", &deps);
 	const char *target = b->target;
@@ -437,7 +478,7 @@ static int package(struct buildrun *b, const char *tmpout)
 		.strip = strip,
 		.host_strip = strcmp(strip, "strip") ? "strip" : NULL,
 		.toolchain_key = b->toolchain_key,
-		.patches = as_refs(&patches),
+		.portfiles = as_refs(&portfiles),
 		.deps = as_refs(&deps),
 		.tools = {tools, ARRAY_LEN(tools)},
 	};
@@ -463,13 +504,13 @@ static int package(struct buildrun *b, const char *tmpout)
 	sl_free(&syslibs);
 	sl_free(&runtime);
 	free(deplib);
-	free((void *)o.patches.v);
+	free((void *)o.portfiles.v);
 	free((void *)o.deps.v);
 	free(dest);
 	free(strip);
 	free(cc);
 	free(bwrap);
-	sl_free(&patches);
+	sl_free(&portfiles);
 	sl_free(&deps);
 	return rc;
 }

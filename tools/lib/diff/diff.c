@@ -12,12 +12,16 @@
 #include <zstd.h>
 
 #include "pkgread.h"
+#include "proc.h"
 
-#define PKG_SUFFIX  ".pkg.tar.zst"
-#define PROV_SUFFIX ".provenance.json"
-#define PROV_MAX    (16u << 20)
-#define CHUNK	    (64u << 10) /* the cap on every byte-comparison buffer */
-#define LCS_CELLS   (1u << 21)	/* above this, a changed block is shown whole */
+#define PKG_SUFFIX	".pkg.tar.zst"
+#define PROV_SUFFIX	".provenance.json"
+#define PROV_MAX	(16u << 20)
+#define CHUNK		(64u << 10)  /* the cap on every byte-comparison buffer */
+#define LCS_CELLS	(1u << 21)   /* above this, a changed block is shown whole */
+#define DEEP_TEXT_MAX	(1u << 20)   /* krill's line diff: text files up to this */
+#define DEEP_REPORT_MAX (256u << 10) /* diffoscope's text report, per file */
+#define DEEP_TIMEOUT	"120"	     /* diffoscope --timeout, seconds per file */
 
 /* ---- JSON helpers ---- */
 
@@ -563,7 +567,168 @@ static json_t *elf_diff(int fa, int fb)
 	return out;
 }
 
-static int content_diff(const char *dir, const struct fent *a, const struct fent *b, json_t *cj)
+/* ---- deep diffs (diff_opts.deep) ---- */
+
+char *diff_diffoscope_label(const char *prog)
+{
+	char *const argv[] = {(char *)prog, "--version", NULL};
+	struct sb out = SB_INIT;
+	int st = proc_run(argv, NULL, &out);
+	char *label = NULL;
+	if (st == 0 && out.len) {
+		const char *t = sb_str(&out);
+		size_t n = strcspn(t, "\n");
+		label = xstrndup(t, n);
+	}
+	sb_free(&out);
+	if (!label)
+		kr_err("%s --version: %s", prog, st < 0 ? kr_errmsg() : "did not answer");
+	return label;
+}
+
+/* A member's name for diffoscope's report: its base name, with anything
+ * but [A-Za-z0-9._+-] turned into '_' (a hostile name stays a name). */
+static char *safe_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	char *n = xstrdup(b ? b + 1 : path);
+	for (char *p = n; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || strchr("._+-", *p)))
+			*p = '_';
+	if (!*n || !strcmp(n, ".") || !strcmp(n, "..")) {
+		free(n);
+		n = xstrdup("file");
+	}
+	return n;
+}
+
+/* diffoscope on the spooled pair, run in its own folder so its report
+ * names a/NAME and b/NAME, not the spool's path. */
+static json_t *deep_diffoscope(const char *dir, size_t k, const struct fent *a,
+			       const struct fent *b, const struct diff_opts *o)
+{
+	char *pd = xasprintf("%s/d-%zu", dir, k), *name = safe_name(a->path);
+	char *da = path_join(pd, "a"), *db = path_join(pd, "b");
+	char *fa = path_join(da, name), *fb = path_join(db, name);
+	char *sa = xasprintf("%s/a-%zu", dir, a->idx), *sb2 = xasprintf("%s/b-%zu", dir, b->idx);
+	char *ra = xasprintf("a/%s", name), *rb = xasprintf("b/%s", name);
+	json_t *j = json_object();
+	json_object_set_new(j, "tool", json_string(o->diffoscope_label));
+	struct sb out = SB_INIT;
+	if (mkdir_p(da, 0700) < 0 || mkdir_p(db, 0700) < 0 || link(sa, fa) < 0 ||
+	    link(sb2, fb) < 0) {
+		json_object_set_new(j, "error", jstr(strerror(errno)));
+		goto out;
+	}
+	char *const argv[] = {(char *)o->diffoscope,
+			      "--no-progress",
+			      "--text-color",
+			      "never",
+			      "--text",
+			      "report.txt",
+			      "--max-text-report-size",
+			      "262144",
+			      "--timeout",
+			      DEEP_TIMEOUT,
+			      ra,
+			      rb,
+			      NULL};
+	int st = proc_run(argv, pd, &out);
+	char *rp = path_join(pd, "report.txt"), *text = NULL;
+	size_t len = 0;
+	struct stat stt;
+	if ((st == 0 || st == 1) && stat(rp, &stt) == 0 &&
+	    (uint64_t)stt.st_size <= 2 * (uint64_t)DEEP_REPORT_MAX &&
+	    read_file(rp, &text, &len) == 0) {
+		if (len > DEEP_REPORT_MAX) {
+			len = DEEP_REPORT_MAX;
+			json_object_set_new(j, "truncated", json_true());
+		}
+		json_object_set_new(j, "text", jstrn(text, len));
+	} else {
+		/* the last lines of what it said, as the reason */
+		const char *t = sb_str(&out);
+		size_t n = out.len, from = n > 600 ? n - 600 : 0;
+		char *why = st < 0 ? xstrdup(kr_errmsg())
+				   : xasprintf("exit %d: %.*s", st, (int)(n - from), t + from);
+		json_object_set_new(j, "error", jstr(why));
+		free(why);
+	}
+	free(text);
+	free(rp);
+out:
+	sb_free(&out);
+	rm_rf(pd);
+	free(pd);
+	free(name);
+	free(da);
+	free(db);
+	free(fa);
+	free(fb);
+	free(sa);
+	free(sb2);
+	free(ra);
+	free(rb);
+	return j;
+}
+
+/* The start of a spooled file when it is text (no NUL) of at most
+ * DEEP_TEXT_MAX bytes, else NULL. */
+static char *read_text(const char *path, uint64_t size, size_t *len)
+{
+	char *d = NULL;
+	if (size > DEEP_TEXT_MAX || read_file(path, &d, len) < 0)
+		return NULL;
+	if (memchr(d, 0, *len)) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+static char *hex_at(int fd, off_t off, size_t n)
+{
+	unsigned char buf[32];
+	ssize_t k = pread_full(fd, (char *)buf, n < sizeof buf ? n : sizeof buf, off);
+	struct sb b = SB_INIT;
+	for (ssize_t i = 0; i < k; i++)
+		sb_printf(&b, "%s%02x", i ? " " : "", buf[i]);
+	return sb_steal(&b);
+}
+
+/* krill's own deep diff: the differing lines of two texts, or the 32
+ * bytes from the 16-byte row holding the first difference. */
+static json_t *deep_krill(const char *pa, const char *pb, int fa, int fb, const struct fent *a,
+			  const struct fent *b, int64_t first, size_t max)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "tool", json_string("krill"));
+	size_t la, lb;
+	char *ta = read_text(pa, a->size, &la), *tb = ta ? read_text(pb, b->size, &lb) : NULL;
+	if (ta && tb) {
+		size_t omitted;
+		json_object_set_new(j, "kind", json_string("lines"));
+		json_object_set_new(j, "lines", diff_lines(ta, la, tb, lb, max, &omitted));
+		if (omitted)
+			json_object_set_new(j, "omitted", json_integer((json_int_t)omitted));
+	} else {
+		off_t row = first < 0 ? 0 : (off_t)(first & ~(int64_t)15);
+		char *x = hex_at(fa, row, 32), *y = hex_at(fb, row, 32);
+		json_object_set_new(j, "kind", json_string("bytes"));
+		json_object_set_new(j, "offset", json_integer((json_int_t)row));
+		json_object_set_new(j, "a", json_string(x));
+		json_object_set_new(j, "b", json_string(y));
+		free(x);
+		free(y);
+	}
+	free(ta);
+	free(tb);
+	return j;
+}
+
+static int content_diff(const char *dir, size_t k, const struct fent *a, const struct fent *b,
+			const struct diff_opts *o, size_t max, json_t *cj)
 {
 	char *pa = xasprintf("%s/a-%zu", dir, a->idx), *pb = xasprintf("%s/b-%zu", dir, b->idx);
 	int fa = open(pa, O_RDONLY | O_CLOEXEC), fb = open(pb, O_RDONLY | O_CLOEXEC);
@@ -592,6 +757,18 @@ static int content_diff(const char *dir, const struct fent *a, const struct fent
 		json_t *s = elf_diff(fa, fb);
 		if (s)
 			json_object_set_new(cj, "elf_sections", s);
+	}
+	if (o->deep) {
+		json_t *deep = json_array();
+		json_t *d = o->diffoscope ? deep_diffoscope(dir, k, a, b, o) : NULL;
+		if (d)
+			json_array_append_new(deep, d);
+		/* krill's when there is no diffoscope report to show (none, a
+		 * failure, or an empty one: it found nothing it shows) */
+		const char *dt = d ? json_string_value(json_object_get(d, "text")) : NULL;
+		if (!dt || !*dt)
+			json_array_append_new(deep, deep_krill(pa, pb, fa, fb, a, b, first, max));
+		json_object_set_new(cj, "deep", deep);
 	}
 out:
 	if (fa >= 0)
@@ -923,7 +1100,7 @@ static int members_diff(const char *fa, const char *fb, const struct diff_opts *
 		if (!ok)
 			goto out;
 		for (size_t k = 0; k < npairs; k++)
-			if (content_diff(dir, &a.v[pairs[k].ia], &b.v[pairs[k].ib],
+			if (content_diff(dir, k, &a.v[pairs[k].ia], &b.v[pairs[k].ib], o, max,
 					 pairs[k].content) < 0)
 				goto out;
 	}
@@ -1063,6 +1240,9 @@ int diff_paths(const char *a, const char *b, const struct diff_opts *o, json_t *
 	json_object_set_new(r, "a", jstr(a));
 	json_object_set_new(r, "b", jstr(b));
 	json_object_set_new(r, "identical", json_integer((json_int_t)t.nsame));
+	if (o->deep)
+		json_object_set_new(r, "deep_tool",
+				    o->diffoscope ? json_string(o->diffoscope_label) : json_null());
 	if (o->verbose)
 		json_object_set_new(r, "identical_packages", t.same);
 	else
@@ -1180,12 +1360,13 @@ static void print_file(FILE *f, const json_t *x)
 		print_content(f, json_object_get(x, "content"));
 }
 
-static void print_pkg(FILE *f, const json_t *p)
+/* A package's report in three parts, so that the HTML page can put each
+ * file under its own heading and still say exactly what the text says. */
+static void print_pkg_head(FILE *f, const json_t *p)
 {
 	const json_t *a = json_object_get(p, "a"), *b = json_object_get(p, "b");
 	size_t k;
 	const json_t *x;
-	fprintf(f, "package %s:\n", js(p, "name"));
 	fprintf(f, "  A %s: %lld bytes sha256 %s\n", js(a, "file"), ji(a, "size"), js(a, "sha256"));
 	fprintf(f, "  B %s: %lld bytes sha256 %s\n", js(b, "file"), ji(b, "size"), js(b, "sha256"));
 	if (json_is_true(json_object_get(p, "identical_bytes")))
@@ -1202,7 +1383,10 @@ static void print_pkg(FILE *f, const json_t *p)
 		fprintf(f, "  %s differs:\n", js(x, "member"));
 		print_lines(f, x);
 	}
-	json_array_foreach(json_object_get(p, "files"), k, x) print_file(f, x);
+}
+
+static void print_pkg_tail(FILE *f, const json_t *p)
+{
 	const char *arc = js(p, "archive");
 	if (!strcmp(arc, "compression"))
 		fprintf(f, "  every member is identical and so is the tar stream: only the "
@@ -1220,6 +1404,24 @@ static void print_pkg(FILE *f, const json_t *p)
 	}
 }
 
+static void print_pkg(FILE *f, const json_t *p)
+{
+	size_t k;
+	const json_t *x;
+	fprintf(f, "package %s:\n", js(p, "name"));
+	print_pkg_head(f, p);
+	json_array_foreach(json_object_get(p, "files"), k, x) print_file(f, x);
+	print_pkg_tail(f, p);
+}
+
+static void print_summary(FILE *f, const json_t *r)
+{
+	fprintf(f, "%lld identical, %zu differ, %zu only in A, %zu only in B\n", ji(r, "identical"),
+		json_array_size(json_object_get(r, "differing")),
+		json_array_size(json_object_get(r, "only_in_a")),
+		json_array_size(json_object_get(r, "only_in_b")));
+}
+
 void diff_print(const json_t *r, FILE *f)
 {
 	size_t k;
@@ -1232,8 +1434,201 @@ void diff_print(const json_t *r, FILE *f)
 	json_array_foreach(json_object_get(r, "differing"), k, x) print_pkg(f, x);
 	json_array_foreach(json_object_get(r, "identical_packages"), k, x)
 		fprintf(f, "identical: %s\n", json_string_value(x));
-	fprintf(f, "%lld identical, %zu differ, %zu only in A, %zu only in B\n", ji(r, "identical"),
-		json_array_size(json_object_get(r, "differing")),
-		json_array_size(json_object_get(r, "only_in_a")),
-		json_array_size(json_object_get(r, "only_in_b")));
+	print_summary(f, r);
+}
+
+/* ---- HTML rendering ---- */
+
+/* Text as HTML character data or attribute value: the five specials as
+ * entities, control characters (but tab and newline) shown as \xNN. The
+ * report's strings are valid UTF-8 (jstrn). */
+static void html_esc(FILE *f, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		switch (*p) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default:
+			if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+				fprintf(f, "\\x%02x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
+}
+
+/* What a text printer writes, escaped into a <pre>; "-"/"+" lines of a
+ * line diff get classes so the page colours them. */
+static void html_pre(FILE *f, const char *cls, void (*fn)(FILE *, const json_t *), const json_t *x)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (!m)
+		return;
+	fn(m, x);
+	fclose(m);
+	if (len) {
+		fprintf(f, "<pre class=\"%s\">", cls);
+		for (char *line = buf; *line;) {
+			char *nl = strchr(line, '\n');
+			if (nl)
+				*nl = 0;
+			const char *t = line + strspn(line, " ");
+			const char *c = *t == '-' ? "del" : *t == '+' ? "ins" : NULL;
+			if (c)
+				fprintf(f, "<span class=\"%s\">", c);
+			html_esc(f, line);
+			fputs(c ? "</span>\n" : "\n", f);
+			if (!nl)
+				break;
+			line = nl + 1;
+		}
+		fputs("</pre>\n", f);
+	}
+	free(buf);
+}
+
+static void print_lines_of(FILE *f, const json_t *m)
+{
+	print_lines(f, m);
+}
+
+static void print_bytes(FILE *f, const json_t *d)
+{
+	fprintf(f, "    at byte %lld (the 16-byte row holding the first difference):\n",
+		ji(d, "offset"));
+	fprintf(f, "    A %s\n    B %s\n", js(d, "a"), js(d, "b"));
+}
+
+static void print_text(FILE *f, const json_t *d)
+{
+	fputs(js(d, "text"), f);
+}
+
+static void html_deep(FILE *f, const json_t *deep)
+{
+	size_t k;
+	const json_t *d;
+	json_array_foreach(deep, k, d)
+	{
+		const char *tool = js(d, "tool"), *kind = js(d, "kind");
+		fputs("<div class=\"deep\"><p class=\"tool\">", f);
+		if (json_object_get(d, "error")) {
+			fputs("Deep diff by <b>", f);
+			html_esc(f, tool);
+			fputs("</b> failed: ", f);
+			html_esc(f, js(d, "error"));
+			fputs("</p></div>\n", f);
+			continue;
+		}
+		fputs("Deep diff by <b>", f);
+		html_esc(f, tool);
+		fputs("</b>", f);
+		if (!strcmp(kind, "lines"))
+			fputs(" (the differing lines)", f);
+		else if (!strcmp(kind, "bytes"))
+			fputs(" (the bytes at the first difference)", f);
+		else if (json_is_true(json_object_get(d, "truncated")))
+			fputs(" (cut at 256 KiB)", f);
+		fputs("</p>\n", f);
+		html_pre(f, "deep",
+			 !strcmp(kind, "lines")	  ? print_lines_of
+			 : !strcmp(kind, "bytes") ? print_bytes
+						  : print_text,
+			 d);
+		fputs("</div>\n", f);
+	}
+}
+
+static const char html_style[] =
+	"body{font-family:sans-serif;margin:1em 2em;color:#222}"
+	"pre{background:#f6f6f6;padding:.5em;overflow-x:auto;white-space:pre-wrap}"
+	"table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em;"
+	"text-align:left}"
+	".identical{color:#176a17}.differs,.only{color:#a31515;font-weight:bold}"
+	".del{color:#a31515}.ins{color:#176a17}"
+	"h3.file{font-family:monospace;font-size:1em;margin-bottom:.2em}"
+	".deep{margin-left:1.5em}.tool{font-size:.9em;color:#555}";
+
+static void html_row(FILE *f, const char *name, const char *cls, const char *verdict, size_t anchor)
+{
+	fputs("<tr><td>", f);
+	html_esc(f, name);
+	fprintf(f, "</td><td class=\"%s\">", cls);
+	if (anchor)
+		fprintf(f, "<a href=\"#p%zu\">%s</a>", anchor, verdict);
+	else
+		fputs(verdict, f);
+	fputs("</td></tr>\n", f);
+}
+
+void diff_html(const json_t *r, FILE *f)
+{
+	size_t k;
+	const json_t *x;
+	const json_t *diff = json_object_get(r, "differing");
+	int same = !strcmp(js(r, "result"), "identical");
+	fprintf(f,
+		"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+		"<title>krill diff: %s</title>\n<style>%s</style>\n</head>\n<body>\n",
+		same ? "identical" : "different", html_style);
+	fputs("<h1>krill diff</h1>\n<p>A: <code>", f);
+	html_esc(f, js(r, "a"));
+	fputs("</code><br>B: <code>", f);
+	html_esc(f, js(r, "b"));
+	fprintf(f, "</code></p>\n<p class=\"verdict %s\">Verdict: %s: ",
+		same ? "identical" : "differs", same ? "identical" : "different");
+	char *sum = NULL;
+	size_t sl = 0;
+	FILE *m = open_memstream(&sum, &sl);
+	if (m) {
+		print_summary(m, r);
+		fclose(m);
+		html_esc(f, sum);
+	}
+	free(sum);
+	fputs("</p>\n<p class=\"tool\">Package, member and byte comparison by <b>krill "
+	      "diff</b>; deep diff of each differing file by <b>",
+	      f);
+	const json_t *dt = json_object_get(r, "deep_tool");
+	if (json_is_string(dt)) {
+		html_esc(f, json_string_value(dt));
+		fputs("</b> (and by krill where it gave no report)", f);
+	} else
+		fputs("krill</b> (diffoscope not used)", f);
+	fputs(".</p>\n<h2>Packages</h2>\n<table>\n<tr><th>package</th><th>verdict</th></tr>\n", f);
+	json_array_foreach(diff, k, x) html_row(f, js(x, "name"), "differs", "differs", k + 1);
+	json_array_foreach(json_object_get(r, "only_in_a"), k, x)
+		html_row(f, js(x, "name"), "only", "only in A", 0);
+	json_array_foreach(json_object_get(r, "only_in_b"), k, x)
+		html_row(f, js(x, "name"), "only", "only in B", 0);
+	json_array_foreach(json_object_get(r, "identical_packages"), k, x)
+		html_row(f, json_string_value(x), "identical", "identical", 0);
+	fputs("</table>\n", f);
+	json_array_foreach(diff, k, x)
+	{
+		fprintf(f, "<section id=\"p%zu\">\n<h2>package ", k + 1);
+		html_esc(f, js(x, "name"));
+		fputs(": differs</h2>\n", f);
+		html_pre(f, "summary", print_pkg_head, x);
+		size_t i;
+		const json_t *file;
+		json_array_foreach(json_object_get(x, "files"), i, file)
+		{
+			fputs("<h3 class=\"file\">", f);
+			html_esc(f, js(file, "path"));
+			fputs("</h3>\n", f);
+			html_pre(f, "member", print_file, file);
+			const json_t *c = json_object_get(file, "content");
+			if (c && json_object_get(c, "deep"))
+				html_deep(f, json_object_get(c, "deep"));
+		}
+		html_pre(f, "summary", print_pkg_tail, x);
+		fputs("</section>\n", f);
+	}
+	fputs("</body>\n</html>\n", f);
 }

@@ -24,7 +24,22 @@ struct diff_opts {
 	int verbose;	  /* list identical packages by name */
 	size_t max_lines; /* differing text lines kept per document; 0: 200 */
 	const char *tmp;  /* parent of the spool dir; NULL: $TMPDIR or /tmp */
+	/* deep: per differing file also a "deep" list of sections, each naming
+	 * the tool that wrote it: diffoscope's text report when diffoscope is
+	 * set (the program; diffoscope_label, e.g. "diffoscope 240", names it),
+	 * else (or when it fails) krill's own: the differing lines of a text
+	 * file, the bytes around the first difference of a binary one. */
+	int deep;
+	const char *diffoscope, *diffoscope_label;
 };
+
+/* "diffoscope VERSION" when prog runs (`prog --version`), else NULL
+ * (malloc'd). */
+char *diff_diffoscope_label(const char *prog);
+
+/* Render a report as one self-contained HTML page: no scripts, no
+ * external resources; every string from the packages is escaped. */
+void diff_html(const json_t *report, FILE *f);
 
 /* Compare a and b. Returns 0 identical, 1 differences, -1 on a read or
  * usage error (kr_err names the file and what was expected). On 0 and 1

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -341,8 +342,31 @@ struct ctx {
 	const struct package_opts *o;
 	struct sbom_source *sources;
 	char recipe_sha256[65];
-	char *recipe_rel;
+	char *port_rel;	  /* the port folder relative to its tree: ports/NAME */
+	char *recipe_rel; /* PORT_REL/port.yaml */
 };
+
+/* The port folder as its tree names it: the name of the folder holding it
+ * (ports, bootstrap) and the port's name (which names its folder), never
+ * a host path. */
+static char *port_rel(const struct recipe *r)
+{
+	char *real = realpath(r->dir, NULL);
+	char *d = xstrdup(real ? real : r->dir);
+	free(real);
+	for (size_t n = strlen(d); n > 1 && d[n - 1] == '/';)
+		d[--n] = 0;
+	char *last = strrchr(d, '/');
+	const char *parent = "ports";
+	if (last) {
+		*last = 0;
+		char *prev = strrchr(d, '/');
+		parent = prev ? prev + 1 : *d ? d : parent;
+	}
+	char *rel = xasprintf("%s/%s", parent, r->name.s);
+	free(d);
+	return rel;
+}
 
 static int write_archive(const struct ctx *c, const struct scan *s, const struct pkginfo *pi,
 			 const char *tmp, struct package_file *pf)
@@ -379,6 +403,13 @@ static int write_provenance(const struct ctx *c, const struct package_file *pf, 
 	struct prov_ref *src = xcalloc(r->nsources + 1, sizeof *src);
 	for (size_t i = 0; i < r->nsources; i++)
 		src[i] = (struct prov_ref){c->sources[i].url, c->sources[i].sha256};
+	/* the port's files by their place in the tree, as the recipe is */
+	struct prov_ref *pf_refs = xcalloc(o->portfiles.n + 1, sizeof *pf_refs);
+	char **pf_names = xcalloc(o->portfiles.n + 1, sizeof *pf_names);
+	for (size_t i = 0; i < o->portfiles.n; i++) {
+		pf_names[i] = xasprintf("%s/%s", c->port_rel, o->portfiles.v[i].name);
+		pf_refs[i] = (struct prov_ref){pf_names[i], o->portfiles.v[i].value};
+	}
 	/* Library versions that shape the package bytes. */
 	struct prov_ref *tools = xcalloc(o->tools.n + 2, sizeof *tools);
 	if (o->tools.n) /* (memcpy from NULL is undefined even for 0 bytes) */
@@ -396,7 +427,7 @@ static int write_provenance(const struct ctx *c, const struct package_file *pf, 
 		.recipe_path = c->recipe_rel,
 		.recipe_sha256 = c->recipe_sha256,
 		.sources = {src, r->nsources},
-		.patches = o->patches,
+		.portfiles = {pf_refs, o->portfiles.n},
 		.deps = o->deps,
 		.tools = {tools, o->tools.n + 2},
 	};
@@ -405,6 +436,10 @@ static int write_provenance(const struct ctx *c, const struct package_file *pf, 
 	free(json);
 	free(tools);
 	free(src);
+	for (size_t i = 0; i < o->portfiles.n; i++)
+		free(pf_names[i]);
+	free(pf_names);
+	free(pf_refs);
 	return rc;
 }
 
@@ -528,7 +563,8 @@ int package_port(const struct package_opts *o, struct package_result *res)
 	if (mkdir_p(o->outdir, 0755) < 0)
 		return -1;
 	struct ctx c = {.o = o};
-	c.recipe_rel = xasprintf("ports/%s/port.yaml", r->name.s);
+	c.port_rel = port_rel(r);
+	c.recipe_rel = xasprintf("%s/port.yaml", c.port_rel);
 	struct split sp;
 	int rc = sha256_file(r->path, c.recipe_sha256, NULL);
 	if (rc == 0)
@@ -547,6 +583,7 @@ int package_port(const struct package_opts *o, struct package_result *res)
 		package_result_free(res);
 	free_sources(c.sources, r->nsources);
 	free(c.recipe_rel);
+	free(c.port_rel);
 	return rc;
 }
 

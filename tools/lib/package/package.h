@@ -30,7 +30,7 @@
  *		.destdir = "build/x86_64/foo/dest", .outdir = "out/x86_64/pkgs",
  *		.source_date_epoch = sde, .strip = "x86_64-krill-linux-gnu-strip",
  *		.toolchain_key = g->toolchain_key,
- *		.patches = {patch_refs, npatches}, .deps = {dep_refs, ndeps},
+ *		.portfiles = {file_refs, nfiles}, .deps = {dep_refs, ndeps},
  *		.tools = {tools, 2},
  *	};
  *	struct package_result res;
@@ -66,7 +66,9 @@ struct package_opts {
 	const char *host_strip;		       /* when set: strips ELF files for the build
 						* host's machine (toolchain programs) */
 	const char *toolchain_key;	       /* NULL when building with the host cc */
-	struct prov_refs patches;	       /* {file name, sha256}, in applied order */
+	struct prov_refs portfiles;	       /* every file under the port's patches/ and
+						* files/: {path relative to the port
+						* folder, sha256}, sorted */
 	struct prov_refs deps;		       /* build-dependency packages {file name, sha256} */
 	struct prov_refs tools;		       /* host tools {name, version}; krill, libzstd
 						* and libarchive are added automatically */

@@ -1,7 +1,10 @@
 /* provenance.c - see provenance.h */
 #include "provenance.h"
 
+#include <string.h>
+
 #include "jsonout.h"
+#include "sbom.h"
 
 static json_t *descriptor(const char *field, const char *name, const char *sha256)
 {
@@ -17,15 +20,46 @@ static void add_refs(json_t *arr, const char *field, const char *prefix, const s
 	}
 }
 
+char *prov_debian_purl(const char *url)
+{
+	if (!url || !str_starts(url, "debian:"))
+		return NULL;
+	const char *pkg = url + strlen("debian:"), *slash = strchr(pkg, '/');
+	if (!slash || slash == pkg || !slash[1] || strchr(slash + 1, '/'))
+		return NULL;
+	char *p = xstrndup(pkg, (size_t)(slash - pkg));
+	char *ep = purl_encode(p), *ef = purl_encode(slash + 1);
+	char *purl = xasprintf("pkg:deb/debian/%s?arch=source&file_name=%s", ep, ef);
+	free(p);
+	free(ep);
+	free(ef);
+	return purl;
+}
+
+/* A source: its URL; a Debian one its purl (debian: is no URI); a tree:
+ * one, a path of Krill's own tree, its name and tree hash. */
+static void add_sources(json_t *arr, const struct prov_refs *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const char *url = r->v[i].name;
+		if (!r->v[i].value)
+			continue; /* a tree: source not hashed (packaging without a build) */
+		char *purl = prov_debian_purl(url);
+		json_array_append_new(arr, descriptor(str_starts(url, "tree:") ? "name" : "uri",
+						      purl ? purl : url, r->v[i].value));
+		free(purl);
+	}
+}
+
 static json_t *resolved(const struct prov_input *in)
 {
 	json_t *a = json_array();
 	json_array_append_new(a, descriptor("name", in->recipe_path, in->recipe_sha256));
-	add_refs(a, "uri", "", &in->sources);
-	add_refs(a, "name", "patch:", &in->patches);
+	add_sources(a, &in->sources);
+	add_refs(a, "name", "", &in->portfiles);
 	add_refs(a, "name", "package:", &in->deps);
 	/* The toolchain key is a sha256 over the toolchain's own inputs. */
-	if (in->toolchain_key)
+	if (in->toolchain_key && *in->toolchain_key)
 		json_array_append_new(a, descriptor("name", "toolchain", in->toolchain_key));
 	return a;
 }

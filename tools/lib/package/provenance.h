@@ -35,15 +35,24 @@ struct prov_input {
 	const char *key; /* the port's content key: invocationId */
 	const char *toolchain_key;
 	int64_t source_date_epoch;
-	const char *recipe_path; /* relative: ports/NAME/port.yaml */
+	const char *recipe_path; /* relative to the tree: ports/NAME/port.yaml */
 	const char *recipe_sha256;
-	struct prov_refs sources; /* url, sha256 */
-	struct prov_refs patches; /* file name, sha256 */
-	struct prov_refs deps;	  /* package file name, sha256 */
-	struct prov_refs tools;	  /* host tool name, version string */
+	struct prov_refs sources;   /* url, sha256 (tree:PATH: the tree's hash) */
+	struct prov_refs portfiles; /* every file under the port's patches/ and
+				     * files/: path relative to the tree
+				     * (ports/NAME/files/X), sha256 */
+	struct prov_refs deps;	    /* package file name, sha256 */
+	struct prov_refs tools;	    /* host tool name, version string */
 };
 
 /* The statement as JSON text ending in '\n' (malloc'd). */
 char *provenance_json(const struct prov_input *in);
+
+/* The purl of a `debian:PACKAGE/FILE` source, or NULL for any other URL:
+ * pkg:deb/debian/PACKAGE?arch=source&file_name=FILE (percent-encoded). It
+ * names the file by source package and file name; the sha256 beside it
+ * pins the bytes, and any Debian archive's Sources index resolves it (as
+ * krill fetch does, through the host's apt configuration). malloc'd. */
+char *prov_debian_purl(const char *url);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dep.h"
 #include "jsonout.h"
 
 char *purl_encode(const char *s)
@@ -128,12 +129,56 @@ static json_t *source_package(const struct sbom_input *in, size_t i, const char 
 			      "checksums", checksum("SHA256", s->sha256), "licenseConcluded",
 			      "NOASSERTION", "licenseDeclared", in->info->license, "copyrightText",
 			      "NOASSERTION", "primaryPackagePurpose", "SOURCE");
-	/* A source that is no URL (debian:PACKAGE/FILE) keeps its place here. */
-	if (dl != s->url)
+	/* A source that is no URL (debian:PACKAGE/FILE) keeps its place here,
+	 * and a Debian one is also named by its purl (what provenance uses). */
+	if (dl != s->url) {
+		json_t *refs =
+			json_pack("[{s:s, s:s, s:s}]", "referenceCategory", "OTHER",
+				  "referenceType", "krill-source", "referenceLocator", s->url);
+		char *purl = prov_debian_purl(s->url);
+		if (purl)
+			json_array_append_new(refs,
+					      json_pack("{s:s, s:s, s:s}", "referenceCategory",
+							"PACKAGE-MANAGER", "referenceType", "purl",
+							"referenceLocator", purl));
+		free(purl);
+		json_object_set_new(j, "externalRefs", refs);
+	}
+	return j;
+}
+
+/* One .PKGINFO depend as a package of its own, for DEPENDS_ON: what is
+ * required, not which build of it (the installer picks that). A package
+ * name gets its purl; an so: name is satisfied by whichever package
+ * provides it, so it has none. */
+static json_t *depend_package(const struct sbom_input *in, const char *dep, const char *id)
+{
+	char *name = NULL, *op = NULL, *ver = NULL;
+	if (dep_split(dep, &name, &op, &ver) < 0 || !name) {
+		free(name);
+		free(op);
+		free(ver);
+		name = xstrdup(dep);
+	}
+	char *comment = xasprintf("krill depend: %s", dep);
+	json_t *j = json_pack("{s:s, s:s, s:s, s:b, s:s}", "name", name, "SPDXID", id,
+			      "downloadLocation", "NOASSERTION", "filesAnalyzed", 0, "comment",
+			      comment);
+	if (!str_starts(name, "so:")) {
+		char *n = purl_encode(name), *a = purl_encode(in->info->arch);
+		char *purl = xasprintf("pkg:generic/krill/%s?arch=%s", n, a);
 		json_object_set_new(j, "externalRefs",
-				    json_pack("[{s:s, s:s, s:s}]", "referenceCategory", "OTHER",
-					      "referenceType", "krill-source", "referenceLocator",
-					      s->url));
+				    json_pack("[{s:s, s:s, s:s}]", "referenceCategory",
+					      "PACKAGE-MANAGER", "referenceType", "purl",
+					      "referenceLocator", purl));
+		free(purl);
+		free(n);
+		free(a);
+	}
+	free(comment);
+	free(name);
+	free(op);
+	free(ver);
 	return j;
 }
 
@@ -171,6 +216,12 @@ char *sbom_json(const struct sbom_input *in)
 		json_array_append_new(packages, source_package(in, i, sid));
 		json_array_append_new(rels, relationship(pkgid, "GENERATED_FROM", sid));
 		free(sid);
+	}
+	for (size_t i = 0; i < in->info->depends.n; i++) {
+		char *did = xasprintf("SPDXRef-Depends-%zu", i + 1);
+		json_array_append_new(packages, depend_package(in, in->info->depends.v[i], did));
+		json_array_append_new(rels, relationship(pkgid, "DEPENDS_ON", did));
+		free(did);
 	}
 	json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:s, s:[s, s]}, s:o, s:o, s:o}",
 				"spdxVersion", "SPDX-2.3", "dataLicense", "CC0-1.0", "SPDXID",

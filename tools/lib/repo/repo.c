@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "parallel.h"
 
 #define CURRENT_PREFIX REPO_STATE "/current/"
@@ -106,6 +108,100 @@ size_t repo_check_packages(const char *dir, const struct index *ix,
 			free(c.msg[i]);
 		}
 	free(c.msg);
+	return bad;
+}
+
+/* ---- provenance beside the packages ---- */
+
+static char *prov_name(const char *file)
+{
+	size_t n = strlen(file), k = strlen(".pkg.tar.zst");
+	if (n <= k || strcmp(file + n - k, ".pkg.tar.zst"))
+		return NULL;
+	return xasprintf("%.*s%s", (int)(n - k), file, PROVENANCE_SUFFIX);
+}
+
+/* NULL when the statement names p (by file name and sha256), else why not. */
+static char *prov_check(const char *path, const struct pkginfo *p)
+{
+	char *data = NULL;
+	size_t len;
+	if (read_capped(path, PROVENANCE_MAX_BYTES, &data, &len) < 0)
+		return xstrdup(kr_errmsg());
+	json_error_t e;
+	json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &e);
+	free(data);
+	if (!j)
+		return xasprintf("%s:%d:%d: %s, expected an in-toto statement (JSON)", path, e.line,
+				 e.column, e.text);
+	json_t *subj = json_object_get(j, "subject");
+	json_t *s0 = json_array_get(subj, 0);
+	const char *type = json_string_value(json_object_get(j, "_type"));
+	const char *name = json_string_value(json_object_get(s0, "name"));
+	const char *sha =
+		json_string_value(json_object_get(json_object_get(s0, "digest"), "sha256"));
+	char *msg = NULL;
+	if (!type || strcmp(type, "https://in-toto.io/Statement/v1"))
+		msg = xasprintf("%s: _type is not https://in-toto.io/Statement/v1", path);
+	else if (!json_is_array(subj) || json_array_size(subj) != 1)
+		msg = xasprintf("%s: expected exactly one subject, the package %s", path, p->file);
+	else if (!name || strcmp(name, p->file))
+		msg = xasprintf("%s: subject is '%s', expected the package beside it, %s", path,
+				name ? name : "(no name)", p->file);
+	else if (!sha || strcmp(sha, p->sha256))
+		msg = xasprintf("%s: subject sha256 %s, but %s has sha256 %s (the index)", path,
+				sha ? sha : "(none)", p->file, p->sha256);
+	json_decref(j);
+	return msg;
+}
+
+size_t repo_check_provenance(const char *dir, const struct index *ix, int require, size_t *checked,
+			     void (*report)(const char *msg, void *arg), void *arg)
+{
+	size_t bad = 0;
+	*checked = 0;
+	struct strlist listed = STRLIST_INIT;
+	for (size_t i = 0; i < ix->n; i++) {
+		const struct pkginfo *p = &ix->pkgs[i];
+		char *name = prov_name(p->file);
+		if (!name)
+			continue;
+		sl_push(&listed, name);
+		char *path = path_join(dir, name), *msg = NULL;
+		struct stat st;
+		if (stat(path, &st) < 0) {
+			if (errno != ENOENT || require)
+				msg = xasprintf("%s: missing (%s), expected the provenance of %s",
+						path, strerror(errno), p->file);
+		} else {
+			msg = prov_check(path, p);
+			++*checked;
+		}
+		if (msg) {
+			report(msg, arg);
+			bad++;
+			free(msg);
+		}
+		free(path);
+		free(name);
+	}
+	/* a statement for a package the index does not list vouches for nothing */
+	struct strlist names = STRLIST_INIT;
+	if (list_dir(dir, &names) == 0) {
+		sl_sort(&listed);
+		for (size_t i = 0; i < names.n; i++) {
+			if (!str_ends(names.v[i], PROVENANCE_SUFFIX) || sl_has(&listed, names.v[i]))
+				continue;
+			char *msg = xasprintf("%s/%s: provenance of a package the index does not "
+					      "list",
+					      dir, names.v[i]);
+			report(msg, arg);
+			bad++;
+			free(msg);
+		}
+	}
+	sl_free(&names);
+	sl_free(&listed);
 	return bad;
 }
 

@@ -39,6 +39,17 @@ int index_check_expiry(const struct index *ix, time_t now, const char *src);
 size_t repo_check_packages(const char *dir, const struct index *ix,
 			   void (*report)(const char *msg, void *arg), void *arg);
 
+/* Check the build provenance published beside the packages: for each
+ * listed FILE.pkg.tar.zst, FILE.provenance.json (an in-toto statement) must
+ * name exactly that package as its one subject with the index's sha256.
+ * A listed package without one is a failure only when `require` is set; a
+ * *.provenance.json whose package the index does not list always is.
+ * Reports as repo_check_packages(); *checked counts the statements read. */
+#define PROVENANCE_SUFFIX    ".provenance.json"
+#define PROVENANCE_MAX_BYTES (16u << 20)
+size_t repo_check_provenance(const char *dir, const struct index *ix, int require, size_t *checked,
+			     void (*report)(const char *msg, void *arg), void *arg);
+
 /* Extra names published with a snapshot: names[i] is hard-linked to
  * targets[i], a path relative to the snapshot directory on the same file
  * system (the mirror's pool). */

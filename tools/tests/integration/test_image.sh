@@ -59,6 +59,17 @@ check "licenses annotation: AND over the packages, deduplicated" \
 sbom_m=$(jq_py 'd["manifests"][1]["digest"]' <out/one/index.json)
 check "SBOM referrer: subject is the manifest, layer is SPDX 2.3" \
 	'[ "$(blob one "$sbom_m" | jq_py "d[\"subject\"][\"digest\"], d[\"artifactType\"], d[\"config\"][\"mediaType\"]")" = "$man application/spdx+json application/vnd.oci.empty.v1+json" ] && blob one "$(blob one "$sbom_m" | jq_py "d[\"layers\"][0][\"digest\"]")" | grep -q SPDX-2.3'
+# the image SBOM and the SBOM of every package in the image: the official
+# SPDX 2.3 schema and the rules spdx/tools-python adds (tools/tests/spdx)
+mkdir -p "$T/spdx"
+blob one "$(blob one "$sbom_m" | jq_py 'd["layers"][0]["digest"]')" >"$T/spdx/image.spdx.json"
+for f in "$T"/tree/repo-x86_64/*.pkg.tar.zst; do
+	zstd -dc "$f" | tar -xOf - .SBOM.spdx.json >"$T/spdx/$(basename "$f" .pkg.tar.zst).spdx.json"
+done
+python3 "$TOP/tools/tests/spdx/check_spdx.py" "$T"/spdx/*.spdx.json >"$T/spdx.out" 2>&1
+spdx_rc=$?
+WHY="rc $spdx_rc: $(cat "$T/spdx.out")"
+check "image SBOM and its package SBOMs pass the SPDX 2.3 schema" '[ $spdx_rc = 0 ] && [ $(ls "$T/spdx" | wc -l) -ge 4 ]'
 check "layer: owners 0 except paths:, mtimes clamped, sorted" \
 	'blob one "$lay" | gzip -dc | tar -tv --numeric-owner >"$T/tv" && grep -q "^drwxr-x--- 65532/65532 .* data/$" "$T/tv" && ! grep -v " 0/0 " "$T/tv" | grep -v -e " data/$" -e " home/nonroot/$" | grep -q . && ! grep -qv "2023-11-14 22:13" "$T/tv" && blob one "$lay" | gzip -dc | tar -t | LC_ALL=C sort -c'
 check "db, keys and repositories in the image; no download cache" \

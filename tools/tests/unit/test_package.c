@@ -68,8 +68,10 @@ static struct recipe *recipe_for(const char *where, const char *extra)
 static const char *const tools_sub = "subpackages:\n  - name: foo-tools\n"
 				     "    files: [usr/bin/**]\n    depends: [foo]\n";
 
-static struct prov_ref patches[] = {
-	{"0001-fix.patch", "2222222222222222222222222222222222222222222222222222222222222222"}};
+static struct prov_ref portfiles[] = {
+	{"files/config.site", "1111111111111111111111111111111111111111111111111111111111111111"},
+	{"patches/0001-fix.patch",
+	 "2222222222222222222222222222222222222222222222222222222222222222"}};
 static struct prov_ref deps[] = {
 	{"bar-1.0-r1.x86_64.pkg.tar.zst",
 	 "3333333333333333333333333333333333333333333333333333333333333333"}};
@@ -87,7 +89,7 @@ static int run_package(const struct recipe *r, const char *root, const char *out
 		.source_date_epoch = SDE,
 		.strip = "strip",
 		.toolchain_key = "4444444444444444444444444444444444444444444444444444444444444444",
-		.patches = {patches, 1},
+		.portfiles = {portfiles, 2},
 		.deps = {deps, 1},
 		.tools = {tools, 2},
 		.dep_libdir = sysroot_lib,
@@ -433,12 +435,22 @@ TEST(provenance_names_every_input)
 		  "foo");
 	json_t *ip = json_object_get(bd, "internalParameters");
 	CHECK(json_integer_value(json_object_get(ip, "SOURCE_DATE_EPOCH")) == SDE);
+	CHECK_STR(json_string_value(json_object_get(ip, "toolchainKey")),
+		  "4444444444444444444444444444444444444444444444444444444444444444");
 	CHECK_STR(json_string_value(json_object_get(json_object_get(ip, "hostTools"), "cc")),
 		  "cc (test) 1.0");
 	char *text = json_dumps(json_object_get(bd, "resolvedDependencies"), JSON_COMPACT);
-	CHECK(text && strstr(text, "ports/foo/port.yaml"));
+	/* paths as the tree names them: the folder holding the port, then its name */
+	char *rel = xasprintf("\"%s/foo/port.yaml\"", path_basename(dir));
+	CHECK(text && strstr(text, rel));
+	free(rel);
+	rel = xasprintf("\"%s/foo/files/config.site\"", path_basename(dir));
+	CHECK(text && strstr(text, rel) && strstr(text, "1111111111"));
+	free(rel);
+	rel = xasprintf("\"%s/foo/patches/0001-fix.patch\"", path_basename(dir));
+	CHECK(text && strstr(text, rel) && strstr(text, "2222222222"));
+	free(rel);
 	CHECK(text && strstr(text, "https://example.org/foo-1.2.tar.gz"));
-	CHECK(text && strstr(text, "0001-fix.patch") && strstr(text, "2222222222"));
 	CHECK(text && strstr(text, "bar-1.0-r1.x86_64.pkg.tar.zst") && strstr(text, "3333333333"));
 	CHECK(text && strstr(text, "4444444444"));
 	CHECK(text && !strstr(text, dir)); /* no host path */
@@ -447,6 +459,39 @@ TEST(provenance_names_every_input)
 		json_object_get(json_object_get(j, "predicate"), "runDetails"), "metadata");
 	CHECK_STR(json_string_value(json_object_get(meta, "invocationId")), KEY);
 	json_decref(j);
+}
+
+/* A debian: source is no URI: provenance names it by its purl. */
+TEST(debian_source_as_purl)
+{
+	char *p = prov_debian_purl("debian:libzstd/libzstd_1.5.7+dfsg.orig.tar.xz");
+	CHECK_STR(p,
+		  "pkg:deb/debian/libzstd?arch=source&file_name=libzstd_1.5.7%2Bdfsg.orig.tar.xz");
+	free(p);
+	CHECK(!prov_debian_purl("https://example.org/a.tar.gz"));
+	CHECK(!prov_debian_purl("debian:nofile"));
+	CHECK(!prov_debian_purl("debian:/x"));
+	CHECK(!prov_debian_purl("debian:a/b/c"));
+	struct prov_ref src[] = {
+		{"debian:bash/bash_5.3.orig.tar.xz",
+		 "a70de6bb41f5e192534a5a1836b1d7fad9a8d4818a6e1506d70f38441552c17a"},
+		{"tree:tools", "5555555555555555555555555555555555555555555555555555555555555555"}};
+	struct prov_input in = {.subject_name = "bash-5.3-r1.x86_64.pkg.tar.zst",
+				.subject_sha256 = KEY,
+				.port = "bash",
+				.arch = "x86_64",
+				.key = KEY,
+				.recipe_path = "ports/bash/port.yaml",
+				.recipe_sha256 = KEY,
+				.sources = {src, 2}};
+	char *j = provenance_json(&in);
+	CHECK(j && !strstr(j, "debian:"));
+	CHECK(j && strstr(j, "\"uri\": "
+			     "\"pkg:deb/debian/bash?arch=source&file_name=bash_5.3.orig.tar.xz\""));
+	CHECK(j && strstr(j, "\"name\": \"tree:tools\""));
+	/* no toolchain key given: no toolchain entry claiming an empty digest */
+	CHECK(j && !strstr(j, "\"toolchain\""));
+	free(j);
 }
 
 /* Same tree, other folder, reverse creation order, other mtimes (all
@@ -806,6 +851,7 @@ int main(void)
 	RUN(hardlinks_stay_hardlinks);
 	RUN(sbom_is_spdx_2_3);
 	RUN(provenance_names_every_input);
+	RUN(debian_source_as_purl);
 	RUN(reproducible);
 	RUN(failure_leaves_outdir_alone);
 	RUN(runpath_into_destdir_is_an_error);
