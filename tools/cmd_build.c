@@ -20,6 +20,7 @@
 #include "build.h"
 #include "buildrun.h"
 #include "buildtime.h"
+#include "vary.h"
 #include "verbs.h"
 
 static int run(int argc, char **argv);
@@ -56,6 +57,10 @@ const struct verb verb_build = {
 	"  --keep-work       keep the work dir after a successful build\n"
 	"  --shell           prepare the work dir and sysroot, then open an\n"
 	"                    interactive shell in the same sandbox\n"
+	"  --vary SPEC       `make repro`'s second build: vary what the build script\n"
+	"                    sees (reprotest's --vary syntax: -time,+fileordering;\n"
+	"                    tools/doc/repro.md); never for a result of the cache\n"
+	"  --describe-vary   print what --vary SPEC varies (the repro header), exit\n"
 	"\n"
 	"While a build runs, a heartbeat line every KRILL_HEARTBEAT seconds (default\n"
 	"60; 0: none): `NAME running 14m (took 52m last time), log LOG`.\n",
@@ -208,12 +213,15 @@ static int run(int argc, char **argv)
 		{"toolchain-key", required_argument, NULL, 'T'},
 		{"with", required_argument, NULL, 'W'},
 		{"tree", required_argument, NULL, 'R'},
+		{"vary", required_argument, NULL, 'V'},
+		{"describe-vary", no_argument, NULL, 'D'},
 		{NULL, 0, NULL, 0},
 	};
 	struct buildrun b = {0};
 	b.jobs = 2;
 	const char *progress = NULL;
-	int total = 0, shell = 0, c;
+	int total = 0, shell = 0, describe = 0, c;
+	const char *vary = NULL;
 	while ((c = getopt_long(argc, argv, "a:k:o:c:w:d:t:j:l:p:n:vKs", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': b.arch = optarg; break;
@@ -233,12 +241,30 @@ static int run(int argc, char **argv)
 		case 'T': b.toolchain_key = optarg; break;
 		case 'W': sl_push(&b.with, optarg); break;
 		case 'R': sl_push(&b.trees, optarg); break;
+		case 'V': vary = optarg; break;
+		case 'D': describe = 1; break;
 		default:
 			sl_free(&b.deps);
 			sl_free(&b.with);
 			sl_free(&b.trees);
 			return verb_usage_error(&verb_build, "bad option");
 		}
+	}
+	if (vary && vary_parse(vary, &b.vary) < 0) {
+		sl_free(&b.deps);
+		sl_free(&b.with);
+		sl_free(&b.trees);
+		fprintf(stderr, "krill build: %s\n", kr_errmsg());
+		return 2;
+	}
+	if (describe) {
+		sl_free(&b.deps);
+		sl_free(&b.with);
+		sl_free(&b.trees);
+		if (!vary)
+			return verb_usage_error(&verb_build, "--describe-vary needs --vary SPEC");
+		vary_describe(b.vary, stdout);
+		return 0;
 	}
 	if (optind + 1 != argc || !b.arch || (!shell && (!b.key || !b.outdir))) {
 		sl_free(&b.deps);
