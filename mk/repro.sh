@@ -53,11 +53,21 @@ run() {
 	res=$REPRO_DIR/$n/results
 	mkdir -p "$res" "$REPRO_DIR/$n/packages"
 	for l in ${REPRO_LINK:-}; do ln -sfn "$l" "$res/"; done
+	loc=
+	if [ -n "$vary" ] && on locales; then
+		# made once per version of the host's locale sources and glibc
+		v=$(dpkg-query -W -f '${Version}_' locales libc-bin 2>/dev/null | tr -c 'A-Za-z0-9.+~_-' _)
+		loc=$CACHE_DIR/repro-locale/${v:-unknown}
+		if [ ! -d "$loc/fr_CH.UTF-8" ]; then
+			"$KRILL" build --make-locale "$loc.tmp.$$"
+			rm -rf "$loc" && mv "$loc.tmp.$$" "$loc"
+		fi
+	fi
 	echo "repro: build $n: make -j$jobs, umask $um${vary:+, krill build --vary $vary}${*:+, $*}"
 	t0=$(date +%s)
 	(umask "$um" && env "$@" "$MAKE" -C "$TOP" -j"$jobs" $REPRO_GOALS JOBS="$jobs" \
 		ARCH="$ARCH" PORTS_DIR="$ports" BOOTSTRAP_DIR="$boot" CACHE_DIR="$cache" \
-		ARCH_BUILD="$work" KR_RESULTS="$res" KR_BUILD_VARY="$vary")
+		ARCH_BUILD="$work" KR_RESULTS="$res" KR_BUILD_VARY="$vary" KR_BUILD_LOCALES="$loc")
 	for pk in $REPRO_CMP; do
 		key=${pk#*=}
 		ls "$res/$key/"*.pkg.tar.zst >/dev/null 2>&1 || {
@@ -76,6 +86,6 @@ set --
 if on umask; then um2=077; fi
 if on num_cpus; then jobs2=1; fi
 if on timezone; then set -- "$@" TZ=GMT-14; fi
-if on locales; then set -- "$@" LC_ALL=fr_CH.UTF-8 LANG=fr_CH.UTF-8; fi
+if on locales; then set -- "$@" LC_ALL=C.UTF-8 LANG=fr_CH.UTF-8; fi
 run 2 "$ports2" "$boot2" "$work2" "$cache2" "$um2" "$jobs2" "$spec" "$@"
 "$KRILL" diff "$REPRO_DIR/1/packages" "$REPRO_DIR/2/packages"

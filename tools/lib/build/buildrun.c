@@ -364,7 +364,7 @@ static int run_script(struct buildrun *b)
 	 * script only (the recipe's test runs as in a normal build) */
 	char *src = path_join(b->work, "src");
 	char *mnt = xasprintf("%s.disorderfs", b->work);
-	struct vary_ctx vc = {b->host, src, mnt, 0};
+	struct vary_ctx vc = {b->host, src, mnt, 0, b->vary_locales, NULL};
 	int st = b->vary ? vary_apply(b->vary, &vc, &sb) : 0;
 	if (st == 0)
 		st = sandbox_run_usage(&sb, ". /build/krill-build.sh", outfd, &b->usage);

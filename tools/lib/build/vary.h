@@ -49,6 +49,7 @@ enum vary_kind {
 #define VARY_TZ "GMT-14"
 #define VARY_LOCALE "fr_CH.UTF-8"
 #define VARY_LANGUAGE "fr_CH:fr"
+#define VARY_LOCPATH "/.krill-repro-locale" /* where the sandbox sees it */
 #define VARY_UMASK_VALUE 002
 #define VARY_FAKETIME "+3y"
 #define VARY_ENV_NAME "KRILL_REPRO_CAPTURE_ENVIRONMENT"
@@ -70,7 +71,13 @@ struct vary_ctx {
 	const char *src;	  /* the work dir's src/ (host path) */
 	const char *mnt;	  /* a free dir for the disorderfs mount */
 	int mounted;		  /* set when mnt holds a disorderfs mount */
+	const char *locales;	  /* a dir made by vary_make_locale, or NULL: make
+				   * one for this build (MNT.locale) */
+	char *own_locales;	  /* that one, removed by vary_release */
 };
+
+/* localedef VARY_LOCALE into dir (made afresh), for LOCPATH. */
+int vary_make_locale(const char *dir);
 
 /* Apply every variation of set (but build_path) to sb: its hostname,
  * domain name, ids, umask, environment and a command prefix (setarch,
@@ -82,7 +89,8 @@ int vary_apply(unsigned set, struct vary_ctx *ctx, struct sandbox *sb);
 /* The script's umask under set (0: the normal 022), and its JOBS. */
 int vary_umask(unsigned set);
 int vary_jobs(unsigned set, int jobs);
-/* Undo vary_apply's mount (if any). -1 + kr_err if it stays mounted. */
+/* Undo vary_apply's mount and locale (if any). -1 + kr_err if it stays
+ * mounted. */
 int vary_release(struct vary_ctx *ctx);
 
 #endif
