@@ -17,8 +17,9 @@ REPRO_STAGE_SET = $(foreach p,$(KR_PORTS),$(if $(filter $(BOOTSTRAP_DIR)/%,$(KR_
 REPRO_SET  = $(if $(strip $(PORTS)),$(call kr_closure,$(PORTS)),$(KR_PORTS))
 REPRO_CMP  = $(if $(filter 1,$(REPRO_STAGES)),$(REPRO_SET),$(filter-out $(REPRO_STAGE_SET),$(REPRO_SET)))
 REPRO_LINK = $(filter-out $(REPRO_CMP),$(filter $(REPRO_STAGE_SET),$(REPRO_SET)))
-# tree: sources (copied with the ports for build_path)
-REPRO_TREES = $(sort $(foreach p,$(REPRO_SET),$(foreach t,$(KR_TREES_$(p)),$(firstword $(subst =, ,$(t))))))
+# tree: sources (copied with the ports for build_path): of every port,
+# since the graph of build 2 reads every recipe
+REPRO_TREES = $(sort $(foreach p,$(KR_PORTS),$(foreach t,$(KR_TREES_$(p)),$(firstword $(subst =, ,$(t))))))
 
 .PHONY: repro
 repro: $(KRILL) $(if $(filter 1,$(REPRO_STAGES)),,toolchain)

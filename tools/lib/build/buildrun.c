@@ -281,9 +281,12 @@ static int cross(struct buildrun *b, const char *target)
 
 static struct build_env env_of(struct buildrun *b)
 {
-	struct build_env e = {b->arch,		    b->target,
-			      b->host,		    cross(b, b->target),
-			      vary_jobs(b->vary, b->jobs), b->sde,
+	struct build_env e = {b->arch,
+			      b->target,
+			      b->host,
+			      cross(b, b->target),
+			      vary_jobs(b->vary, b->jobs),
+			      b->sde,
 			      vary_umask(b->vary)};
 	return e;
 }

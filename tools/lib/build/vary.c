@@ -11,9 +11,8 @@
 #include "proc.h"
 
 static const char *const names[VARY_N] = {
-	"environment", "build_path",   "kernel",     "aslr", "num_cpus", "time",
-	"user_group",  "fileordering", "domain_host", "home", "locales",  "exec_path",
-	"timezone",    "umask",
+	"environment",	"build_path",  "kernel", "aslr",    "num_cpus",	 "time",     "user_group",
+	"fileordering", "domain_host", "home",	 "locales", "exec_path", "timezone", "umask",
 };
 
 const char *vary_name(enum vary_kind k)
@@ -219,9 +218,10 @@ int vary_apply(unsigned set, struct vary_ctx *ctx, struct sandbox *sb)
 	if (VARY_ON(set, VARY_FILEORDERING)) {
 		if (mkdir_p(ctx->mnt, 0755) < 0)
 			return -1;
-		char *argv[] = {"disorderfs",	    "--quiet",	     "--multi-user=yes",
-				"--reverse-dirents=yes", "--shuffle-dirents=no", (char *)ctx->src,
-				(char *)ctx->mnt,	    NULL};
+		char *argv[] = {"disorderfs",		"--quiet",
+				"--multi-user=yes",	"--reverse-dirents=yes",
+				"--shuffle-dirents=no", (char *)ctx->src,
+				(char *)ctx->mnt,	NULL};
 		if (run_tool(argv, "the fileordering variation (Debian package disorderfs; or "
 				   "VARY=-fileordering)") < 0)
 			return -1;
@@ -258,6 +258,7 @@ int vary_release(struct vary_ctx *ctx)
 	if (run_tool(argv, "unmounting disorderfs") < 0)
 		return -1;
 	ctx->mounted = 0;
-	return rmdir(ctx->mnt) < 0 && errno != ENOENT ? (kr_err("%s: %s", ctx->mnt, strerror(errno)), -1)
-						       : 0;
+	return rmdir(ctx->mnt) < 0 && errno != ENOENT
+		       ? (kr_err("%s: %s", ctx->mnt, strerror(errno)), -1)
+		       : 0;
 }

@@ -36,24 +36,24 @@ enum vary_kind {
 	VARY_N
 };
 
-#define VARY_ALL ((1u << VARY_N) - 1)
+#define VARY_ALL	((1u << VARY_N) - 1)
 #define VARY_ON(set, k) (((set) >> (k)) & 1u)
 
 /* The varied values (the control build is the normal one: see sandbox.c). */
-#define VARY_HOSTNAME "krill-varied-host"
-#define VARY_DOMAINNAME "krill-varied-domain"
-#define VARY_UID 2000
-#define VARY_GID 2000
-#define VARY_USER "krill-varied"
-#define VARY_HOME_DIR "/nonexistent/second-build"
-#define VARY_TZ "GMT-14"
-#define VARY_LOCALE "fr_CH.UTF-8"
-#define VARY_LANGUAGE "fr_CH:fr"
-#define VARY_LOCPATH "/.krill-repro-locale" /* where the sandbox sees it */
+#define VARY_HOSTNAME	 "krill-varied-host"
+#define VARY_DOMAINNAME	 "krill-varied-domain"
+#define VARY_UID	 2000
+#define VARY_GID	 2000
+#define VARY_USER	 "krill-varied"
+#define VARY_HOME_DIR	 "/nonexistent/second-build"
+#define VARY_TZ		 "GMT-14"
+#define VARY_LOCALE	 "fr_CH.UTF-8"
+#define VARY_LANGUAGE	 "fr_CH:fr"
+#define VARY_LOCPATH	 "/.krill-repro-locale" /* where the sandbox sees it */
 #define VARY_UMASK_VALUE 002
-#define VARY_FAKETIME "+3y"
-#define VARY_ENV_NAME "KRILL_REPRO_CAPTURE_ENVIRONMENT"
-#define VARY_ENV_VALUE "i_capture_the_environment"
+#define VARY_FAKETIME	 "+3y"
+#define VARY_ENV_NAME	 "KRILL_REPRO_CAPTURE_ENVIRONMENT"
+#define VARY_ENV_VALUE	 "i_capture_the_environment"
 /* the normal PATH with its host dirs swapped and an extra dir at the end */
 #define VARY_PATH "/toolchain/bin:/usr/sbin:/usr/bin:/i_capture_the_path"
 

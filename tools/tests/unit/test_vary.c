@@ -47,9 +47,9 @@ TEST(spec_unknown_name_is_named)
 TEST(names_are_reprotests)
 {
 	static const char *const want[] = {
-		"environment", "build_path",   "kernel",      "aslr", "num_cpus", "time",
-		"user_group",  "fileordering", "domain_host", "home", "locales",  "exec_path",
-		"timezone",    "umask"};
+		"environment", "build_path", "kernel",	     "aslr",	    "num_cpus",
+		"time",	       "user_group", "fileordering", "domain_host", "home",
+		"locales",     "exec_path",  "timezone",     "umask"};
 	for (int k = 0; k < VARY_N; k++)
 		CHECK_STR(vary_name(k), want[k]);
 }
@@ -98,8 +98,8 @@ TEST(varied_sandbox_argv)
 	struct sandbox sb = {0};
 	sb.workdir = "/w";
 	/* all but fileordering (a FUSE mount) and time (the host's libfaketime) */
-	unsigned set = VARY_ALL & ~((1u << VARY_FILEORDERING) | (1u << VARY_TIME) |
-				    (1u << VARY_LOCALES));
+	unsigned set =
+		VARY_ALL & ~((1u << VARY_FILEORDERING) | (1u << VARY_TIME) | (1u << VARY_LOCALES));
 	struct vary_ctx vc = {"x86_64-linux-gnu", "/w/src", "/w.disorderfs", 0, NULL, NULL};
 	CHECK(vary_apply(set, &vc, &sb) == 0);
 	char *j = joined(&sb);
