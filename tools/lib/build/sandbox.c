@@ -52,13 +52,16 @@ static void add(struct strlist *a, const char *s)
 void sandbox_argv(const struct sandbox *sb, const char *script, struct strlist *a)
 {
 	add(a, "bwrap");
-	add(a, sb->uid > 0 ? "--unshare-user" : "--unshare-user-try");
 	if (sb->uid > 0) {
-		add(a, "--uid");
+		/* make repro's user_group variation (sl_push: the normal build's
+		 * options are the add()s, which mk/sandbox-check.sh mirrors) */
+		sl_push(a, "--unshare-user");
+		sl_push(a, "--uid");
 		sl_push_own(a, xasprintf("%d", sb->uid));
-		add(a, "--gid");
+		sl_push(a, "--gid");
 		sl_push_own(a, xasprintf("%d", sb->gid > 0 ? sb->gid : sb->uid));
-	}
+	} else
+		add(a, "--unshare-user-try");
 	add(a, "--unshare-ipc");
 	add(a, "--unshare-pid");
 	add(a, "--unshare-uts");
