@@ -77,6 +77,9 @@ $(foreach p,$(KR_PORTS),$(KR_RESULTS)/$(KR_KEY_$(p))/done): | kr-plan
 endif
 endif
 
+# KR_BUILD_VARY (and KR_BUILD_LOCALES) are set only by mk/repro.sh, for
+# its second build (into results of its own): a normal build's command has
+# no --vary.
 # Build rules run with '+' so `krill build` joins make's jobserver; '+' also
 # runs them under `make -n`, so there the command becomes a no-op (':')
 # that make prints.
@@ -88,7 +91,8 @@ kr_build_port = $(if $(KR_DRY),: )$(KRILL) build --arch $(ARCH) --key $(KR_KEY_$
 	$(if $(KR_TOOLCHAIN_KEY),--toolchain-key $(KR_TOOLCHAIN_KEY)) \
 	$(foreach d,$(KR_DEPS_$(1)),--dep $(KR_RESULTS)/$(KR_KEY_$(d))) \
 	$(foreach n,$(KR_WITH_$(1)),--with $(n)) $(foreach t,$(KR_TREES_$(1)),--tree $(t)) \
-	$(KR_DIR_$(1))
+	$(if $(KR_BUILD_VARY),--vary '$(KR_BUILD_VARY)' \
+	$(if $(KR_BUILD_LOCALES),--vary-locales $(KR_BUILD_LOCALES))) $(KR_DIR_$(1))
 
 .PHONY: ports
 ports: $(foreach p,$(KR_PORTS),$(KR_RESULTS)/$(KR_KEY_$(p))/done)

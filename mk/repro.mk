@@ -1,29 +1,35 @@
-# `make repro`: every port of the graph built twice more, into two fresh
-# results dirs under out/ARCH/repro/, with variations the sandbox must
-# neutralise (parallelism, the caller's umask, time zone and locale, the
-# host work dir), then `krill diff` of the two package sets: exit 0 when
-# every package is bit-identical, else the report names the packages,
-# files and bytes (tools/doc/diff.md). The toolchain stages are not rebuilt:
-# both runs link the cache's results of the stages (a toolchain check is
-# two `make toolchain` runs with separate CACHE_DIRs).
+# `make repro ARCH=A [PORTS="a b"] [VARY=...] [REPRO_STAGES=1]`: the ports
+# built twice more, into fresh results dirs under out/ARCH/repro/{1,2}/
+# (never the cache's results/), then `krill diff` of the two package sets:
+# exit 0 when every package is bit-identical, else the report names the
+# packages, files and bytes (tools/doc/diff.md). Build 1 is a normal build;
+# build 2 varies what reprotest 0.7.23 varies (`krill build --vary`, and
+# mk/repro.sh for build_path), VARY in reprotest's --vary syntax
+# (tools/doc/repro.md). The toolchain stages are linked from the cache
+# unless REPRO_STAGES=1 rebuilds (and compares) them in both builds.
 
 REPRO_DIR    := $(OUT)/$(ARCH)/repro
-# ports of the ports dir (not the bootstrap stages), by their recipe dirs
-REPRO_PORTS   = $(foreach p,$(KR_PORTS),$(if $(filter $(BOOTSTRAP_DIR)/%,$(KR_DIR_$(p))),,$(p)))
-REPRO_STAGES  = $(filter-out $(REPRO_PORTS),$(KR_PORTS))
-
-# kr_repro_run(RUN, JOBS, UMASK, ENV...): one build of every port.
-kr_repro_run = mkdir -p $(REPRO_DIR)/$(1)/results $(REPRO_DIR)/$(1)/packages && \
-	$(foreach s,$(REPRO_STAGES),ln -sfn $(KR_RESULTS)/$(KR_KEY_$(s)) $(REPRO_DIR)/$(1)/results/ &&) \
-	echo "repro: run $(1): JOBS=$(2) umask $(3) $(4)" && \
-	(umask $(3) && env $(4) MAKEFLAGS="$(filter-out -j% --jobserver%,$(MAKEFLAGS))" $(MAKE) -j$(2) ports JOBS=$(2) KR_RESULTS=$(REPRO_DIR)/$(1)/results \
-		ARCH_BUILD=$(REPRO_DIR)/$(1)/build) && \
-	$(foreach p,$(REPRO_PORTS),ln -f $(REPRO_DIR)/$(1)/results/$(KR_KEY_$(p))/*.pkg.tar.zst \
-		$(REPRO_DIR)/$(1)/results/$(KR_KEY_$(p))/*.provenance.json $(REPRO_DIR)/$(1)/packages/ &&) true
+VARY         ?=
+REPRO_STAGES ?= 0
+# stages: the ports of the bootstrap dir
+REPRO_STAGE_SET = $(foreach p,$(KR_PORTS),$(if $(filter $(BOOTSTRAP_DIR)/%,$(KR_DIR_$(p))),$(p)))
+# PORTS= and what they need (build dependencies), else every port
+REPRO_SET  = $(if $(strip $(PORTS)),$(call kr_closure,$(PORTS)),$(KR_PORTS))
+REPRO_CMP  = $(if $(filter 1,$(REPRO_STAGES)),$(REPRO_SET),$(filter-out $(REPRO_STAGE_SET),$(REPRO_SET)))
+REPRO_LINK = $(filter-out $(REPRO_CMP),$(filter $(REPRO_STAGE_SET),$(REPRO_SET)))
+# tree: sources (copied with the ports for build_path): of every port,
+# since the graph of build 2 reads every recipe
+REPRO_TREES = $(sort $(foreach p,$(KR_PORTS),$(foreach t,$(KR_TREES_$(p)),$(firstword $(subst =, ,$(t))))))
 
 .PHONY: repro
-repro: $(KRILL) toolchain
-	$(Q)rm -rf $(REPRO_DIR)
-	$(Q)$(call kr_repro_run,1,1,022,TZ=UTC LC_ALL=C)
-	$(Q)$(call kr_repro_run,2,$(JOBS),077,TZ=Pacific/Kiritimati LC_ALL=C.UTF-8 LANG=fr_FR.UTF-8)
-	$(Q)$(KRILL) diff $(REPRO_DIR)/1/packages $(REPRO_DIR)/2/packages
+repro: $(KRILL) $(if $(filter 1,$(REPRO_STAGES)),,toolchain)
+	$(if $(filter-out $(KR_PORTS),$(PORTS)),$(error PORTS: no such port: $(filter-out $(KR_PORTS),$(PORTS))))
+	$(Q)KRILL=$(KRILL) MAKE="$(MAKE)" TOP=$(TOP) ARCH=$(ARCH) JOBS=$(JOBS) \
+		REPRO_DIR=$(REPRO_DIR) CACHE_DIR=$(CACHE_DIR) SAN=$(SAN) \
+		PORTS_DIR=$(PORTS_DIR) BOOTSTRAP_DIR=$(BOOTSTRAP_DIR) VARY="$(VARY)" \
+		REPRO_GOALS="$(or $(strip $(PORTS)),ports)" REPRO_STAGES=$(REPRO_STAGES) \
+		REPRO_CMP="$(foreach p,$(REPRO_CMP),$(p)=$(KR_KEY_$(p)))" \
+		REPRO_LINK="$(foreach p,$(REPRO_LINK),$(KR_RESULTS)/$(KR_KEY_$(p)))" \
+		REPRO_TREES="$(REPRO_TREES)" \
+		MAKEFLAGS="$(filter-out -j% --jobserver%,$(MAKEFLAGS))" \
+		sh $(TOP)/mk/repro.sh

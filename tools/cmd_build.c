@@ -20,6 +20,7 @@
 #include "build.h"
 #include "buildrun.h"
 #include "buildtime.h"
+#include "vary.h"
 #include "verbs.h"
 
 static int run(int argc, char **argv);
@@ -56,6 +57,13 @@ const struct verb verb_build = {
 	"  --keep-work       keep the work dir after a successful build\n"
 	"  --shell           prepare the work dir and sysroot, then open an\n"
 	"                    interactive shell in the same sandbox\n"
+	"  --vary SPEC       `make repro`'s second build: vary what the build script\n"
+	"                    sees (reprotest's --vary syntax: -time,+fileordering;\n"
+	"                    tools/doc/repro.md); never for a result of the cache\n"
+	"  --vary-locales DIR  the locales variation's locale, made once by\n"
+	"                    `krill build --make-locale DIR` (else made per build)\n"
+	"  --describe-vary   print what --vary SPEC varies (the repro header), exit\n"
+	"  --make-locale DIR make that locale (localedef) in DIR, exit\n"
 	"\n"
 	"While a build runs, a heartbeat line every KRILL_HEARTBEAT seconds (default\n"
 	"60; 0: none): `NAME running 14m (took 52m last time), log LOG`.\n",
@@ -208,12 +216,17 @@ static int run(int argc, char **argv)
 		{"toolchain-key", required_argument, NULL, 'T'},
 		{"with", required_argument, NULL, 'W'},
 		{"tree", required_argument, NULL, 'R'},
+		{"vary", required_argument, NULL, 'V'},
+		{"describe-vary", no_argument, NULL, 'D'},
+		{"vary-locales", required_argument, NULL, 'L'},
+		{"make-locale", required_argument, NULL, 'M'},
 		{NULL, 0, NULL, 0},
 	};
 	struct buildrun b = {0};
 	b.jobs = 2;
 	const char *progress = NULL;
-	int total = 0, shell = 0, c;
+	int total = 0, shell = 0, describe = 0, c;
+	const char *vary = NULL, *make_locale = NULL;
 	while ((c = getopt_long(argc, argv, "a:k:o:c:w:d:t:j:l:p:n:vKs", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': b.arch = optarg; break;
@@ -233,12 +246,42 @@ static int run(int argc, char **argv)
 		case 'T': b.toolchain_key = optarg; break;
 		case 'W': sl_push(&b.with, optarg); break;
 		case 'R': sl_push(&b.trees, optarg); break;
+		case 'V': vary = optarg; break;
+		case 'D': describe = 1; break;
+		case 'L': b.vary_locales = optarg; break;
+		case 'M': make_locale = optarg; break;
 		default:
 			sl_free(&b.deps);
 			sl_free(&b.with);
 			sl_free(&b.trees);
 			return verb_usage_error(&verb_build, "bad option");
 		}
+	}
+	if (vary && vary_parse(vary, &b.vary) < 0) {
+		sl_free(&b.deps);
+		sl_free(&b.with);
+		sl_free(&b.trees);
+		fprintf(stderr, "krill build: %s\n", kr_errmsg());
+		return 2;
+	}
+	if (make_locale) {
+		sl_free(&b.deps);
+		sl_free(&b.with);
+		sl_free(&b.trees);
+		if (vary_make_locale(make_locale) < 0) {
+			fprintf(stderr, "krill build: %s\n", kr_errmsg());
+			return 1;
+		}
+		return 0;
+	}
+	if (describe) {
+		sl_free(&b.deps);
+		sl_free(&b.with);
+		sl_free(&b.trees);
+		if (!vary)
+			return verb_usage_error(&verb_build, "--describe-vary needs --vary SPEC");
+		vary_describe(b.vary, stdout);
+		return 0;
 	}
 	if (optind + 1 != argc || !b.arch || (!shell && (!b.key || !b.outdir))) {
 		sl_free(&b.deps);

@@ -184,7 +184,8 @@ char *build_script(const struct recipe *r, const struct build_env *e)
 	int rc = 0;
 	sb_printf(&s, "# krill build script for %s %s-r%d (%s, style %s)\nset -e\n", r->name.s,
 		  r->version.s, r->release, e->arch, style_name(r->style));
-	sb_adds(&s, "umask 022\nmkdir -p \"$SRCDIR\" \"$BUILDDIR\" \"$DESTDIR\"\n");
+	sb_printf(&s, "umask %03o\nmkdir -p \"$SRCDIR\" \"$BUILDDIR\" \"$DESTDIR\"\n",
+		  e->umask ? (unsigned)e->umask : 022u);
 	sb_adds(&s, "cd \"$SRCDIR\"\n");
 	if (r->subdir) {
 		sb_adds(&s, "cd ");

@@ -23,6 +23,7 @@ struct build_env {
 	int cross;		   /* 1: a cross toolchain in /toolchain */
 	int jobs;
 	long long source_date_epoch;
+	int umask; /* the script's umask; 0: 022 (`make repro` varies it) */
 };
 
 /* Target triplet for an arch: "host" -> the host compiler's own. */

@@ -19,6 +19,7 @@
 #include "package.h"
 #include "sandbox.h"
 #include "srctree.h"
+#include "vary.h"
 
 static char *default_cache(void)
 {
@@ -280,7 +281,13 @@ static int cross(struct buildrun *b, const char *target)
 
 static struct build_env env_of(struct buildrun *b)
 {
-	struct build_env e = {b->arch, b->target, b->host, cross(b, b->target), b->jobs, b->sde};
+	struct build_env e = {b->arch,
+			      b->target,
+			      b->host,
+			      cross(b, b->target),
+			      vary_jobs(b->vary, b->jobs),
+			      b->sde,
+			      vary_umask(b->vary)};
 	return e;
 }
 
@@ -356,7 +363,18 @@ static int run_script(struct buildrun *b)
 	}
 	struct sandbox sb;
 	setup_sandbox(b, &sb);
-	int st = sandbox_run_usage(&sb, ". /build/krill-build.sh", outfd, &b->usage);
+	/* `make repro`'s second build: the variations apply to the build
+	 * script only (the recipe's test runs as in a normal build) */
+	char *src = path_join(b->work, "src");
+	char *mnt = xasprintf("%s.disorderfs", b->work);
+	struct vary_ctx vc = {b->host, src, mnt, 0, b->vary_locales, NULL};
+	int st = b->vary ? vary_apply(b->vary, &vc, &sb) : 0;
+	if (st == 0)
+		st = sandbox_run_usage(&sb, ". /build/krill-build.sh", outfd, &b->usage);
+	if (vary_release(&vc) < 0)
+		st = -1;
+	free(src);
+	free(mnt);
 	sandbox_free(&sb);
 	if (tee)
 		pclose(tee);

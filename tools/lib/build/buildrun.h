@@ -25,6 +25,8 @@ struct buildrun {
 	struct strlist trees;	   /* "PATH=SHA256": what the key says each tree:
 				    * source holds (the copy must match) */
 	int jobs, verbose, keep_work;
+	unsigned vary;		  /* `make repro`'s variations (vary.h); 0 normally */
+	const char *vary_locales; /* the locales variation's dir (NULL: made per build) */
 	/* filled in */
 	const char *name, *version; /* for the progress line (owned by r) */
 	int cached;

@@ -2,6 +2,7 @@
 #include "sandbox.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -51,7 +52,16 @@ static void add(struct strlist *a, const char *s)
 void sandbox_argv(const struct sandbox *sb, const char *script, struct strlist *a)
 {
 	add(a, "bwrap");
-	add(a, "--unshare-user-try");
+	if (sb->uid > 0) {
+		/* make repro's user_group variation (sl_push: the normal build's
+		 * options are the add()s, which mk/sandbox-check.sh mirrors) */
+		sl_push(a, "--unshare-user");
+		sl_push(a, "--uid");
+		sl_push_own(a, xasprintf("%d", sb->uid));
+		sl_push(a, "--gid");
+		sl_push_own(a, xasprintf("%d", sb->gid > 0 ? sb->gid : sb->uid));
+	} else
+		add(a, "--unshare-user-try");
 	add(a, "--unshare-ipc");
 	add(a, "--unshare-pid");
 	add(a, "--unshare-uts");
@@ -67,7 +77,7 @@ void sandbox_argv(const struct sandbox *sb, const char *script, struct strlist *
 		add(a, "--as-pid-1");
 	}
 	add(a, "--hostname");
-	add(a, SANDBOX_HOSTNAME);
+	add(a, sb->hostname ? sb->hostname : SANDBOX_HOSTNAME);
 	add(a, "--clearenv");
 	for (size_t i = 0; i < ARRAY_LEN(fixed_env); i++) {
 		const char *eq = strchr(fixed_env[i], '=');
@@ -127,8 +137,18 @@ void sandbox_argv(const struct sandbox *sb, const char *script, struct strlist *
 		sl_push_own(a, xstrndup(sb->ro_binds.v[i], (size_t)(c - sb->ro_binds.v[i])));
 		add(a, c + 1);
 	}
+	for (size_t i = 0; i < sb->rw_binds.n; i++) {
+		const char *c = strchr(sb->rw_binds.v[i], ':');
+		if (!c)
+			continue;
+		add(a, "--bind");
+		sl_push_own(a, xstrndup(sb->rw_binds.v[i], (size_t)(c - sb->rw_binds.v[i])));
+		add(a, c + 1);
+	}
 	add(a, "--chdir");
 	add(a, "/build");
+	for (size_t i = 0; i < sb->wrap.n; i++)
+		add(a, sb->wrap.v[i]);
 	add(a, "/bin/sh");
 	if (script) {
 		add(a, "-e");
@@ -173,7 +193,17 @@ int sandbox_run_usage(const struct sandbox *sb, const char *script, int log_fd,
 		return -1;
 	}
 	if (pid == 0) {
-		umask(022);
+		umask(sb->umask ? (mode_t)sb->umask : 022);
+		/* bwrap has no option for the NIS domain name: set it in a uts
+		 * namespace of our own, which bwrap's --unshare-uts then copies */
+		if (sb->domainname && (unshare(CLONE_NEWUTS) < 0 ||
+				       setdomainname(sb->domainname, strlen(sb->domainname)) < 0)) {
+			fprintf(stderr,
+				"krill: cannot set the domain name '%s': %s (the domain_host "
+				"variation needs CAP_SYS_ADMIN; VARY=-domain_host)\n",
+				sb->domainname, strerror(errno));
+			_exit(127);
+		}
 		if (log_fd >= 0) {
 			dup2(log_fd, 1);
 			dup2(log_fd, 2);
@@ -208,6 +238,8 @@ void sandbox_free(struct sandbox *sb)
 {
 	sl_free(&sb->env);
 	sl_free(&sb->ro_binds);
+	sl_free(&sb->wrap);
+	sl_free(&sb->rw_binds);
 }
 
 char *sandbox_bwrap_version(void)

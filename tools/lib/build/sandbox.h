@@ -21,6 +21,13 @@ struct sandbox {
 	struct strlist env;	 /* "NAME=value" added to the fixed set */
 	struct strlist ro_binds; /* extra "HOST:INSIDE" read-only binds */
 	int share_net;		 /* only for tests of the sandbox itself: never in builds */
+	/* `make repro`'s variations (vary.h); all zero in a normal build */
+	const char *hostname;	 /* NULL: SANDBOX_HOSTNAME */
+	const char *domainname;	 /* NULL: as inherited (set in a uts ns of its own) */
+	int uid, gid;		 /* > 0: these ids inside (a user namespace of its own) */
+	int umask;		 /* 0: 022 */
+	struct strlist wrap;	 /* argv prefix of the shell inside (setarch, taskset) */
+	struct strlist rw_binds; /* "HOST:INSIDE" bound rw after /build */
 };
 
 #define SANDBOX_HOSTNAME "krill-build"

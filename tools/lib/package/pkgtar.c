@@ -258,7 +258,16 @@ static int copy_contents(struct pkgtar *t, const char *full, const char *rel, of
 
 int pkgtar_add_path(struct pkgtar *t, const char *root, const char *rel, const char *hardlink)
 {
-	return pkgtar_add_path_owned(t, root, rel, hardlink, NULL);
+	/* No group- or world-writable entry but a sticky dir (/tmp): the
+	 * owner is root:root anyway, and so a build's umask (002 against 022)
+	 * cannot reach a package (dh_fixperms does the same for Debian) */
+	char *full = path_join(root, rel);
+	struct stat st;
+	int w = lstat(full, &st) == 0 && !S_ISLNK(st.st_mode) && (st.st_mode & 022) &&
+		!(st.st_mode & S_ISVTX);
+	free(full);
+	struct pkgtar_owner own = {0, 0, w ? (int)(st.st_mode & 07755) : -1};
+	return pkgtar_add_path_owned(t, root, rel, hardlink, w ? &own : NULL);
 }
 
 int pkgtar_add_path_owned(struct pkgtar *t, const char *root, const char *rel, const char *hardlink,

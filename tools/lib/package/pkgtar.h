@@ -46,7 +46,8 @@ struct pkgtar *pkgtar_open_comp(const char *path, enum pkgtar_comp comp, int lev
 /* A regular file member with the given contents (mode 0644). */
 int pkgtar_add_data(struct pkgtar *t, const char *name, const void *data, size_t len);
 /* root/rel as member rel: directory, symlink or regular file (read from
- * disk); with hardlink set, a hardlink member to that earlier member. */
+ * disk); with hardlink set, a hardlink member to that earlier member. The
+ * group and world write bits are dropped but on a sticky directory. */
 int pkgtar_add_path(struct pkgtar *t, const char *root, const char *rel, const char *hardlink);
 /* The same with an owner and mode override (own NULL: root, the file's mode). */
 int pkgtar_add_path_owned(struct pkgtar *t, const char *root, const char *rel, const char *hardlink,

@@ -1,0 +1,91 @@
+#!/bin/sh
+# mk/repro.sh - the two builds of `make repro` (mk/repro.mk sets the
+# environment) and their comparison. Build 1 is a normal build; build 2
+# varies what reprotest varies (tools/doc/repro.md): krill build --vary for
+# what the sandboxed script sees, and here build_path (the ports tree at
+# another path, another work dir and CACHE_DIR) and the caller's side of
+# num_cpus, umask, timezone and locales (krill's own processes).
+set -eu
+: "${KRILL:?}" "${MAKE:?}" "${TOP:?}" "${ARCH:?}" "${REPRO_DIR:?}" "${CACHE_DIR:?}"
+: "${PORTS_DIR:?}" "${BOOTSTRAP_DIR:?}" "${REPRO_GOALS:?}"
+spec="all${VARY:+,$VARY}"
+
+rm -rf "$REPRO_DIR"
+mkdir -p "$REPRO_DIR"
+desc=$("$KRILL" build --vary "$spec" --describe-vary)
+on() { printf '%s\n' "$desc" | awk -v n="$1" '$2 == n { f = $3 } END { exit f != "on" }'; }
+
+ncmp=$(echo $REPRO_CMP | wc -w)
+echo "repro: ARCH=$ARCH, $ncmp ports compared$([ "$REPRO_GOALS" = ports ] || echo " (PORTS=$REPRO_GOALS and their build dependencies)")," \
+	"toolchain stages $([ "${REPRO_STAGES:-0}" = 1 ] && echo "rebuilt and compared" || echo "linked from the cache")"
+[ -n "$VARY" ] && echo "repro: VARY=$VARY"
+printf '%s\n' "$desc"
+
+# build_path: build 2 reads a copy of the ports tree (and of the tree:
+# sources krill's own port copies) at another path, works in another dir
+# and uses another CACHE_DIR (whose distfiles are the cache's, linked)
+ports1=$PORTS_DIR boot1=$BOOTSTRAP_DIR cache1=$CACHE_DIR
+work1=$REPRO_DIR/build work2=$REPRO_DIR/build
+ports2=$ports1 boot2=$boot1 cache2=$cache1
+if on build_path; then
+	work1=$REPRO_DIR/1/build work2=$REPRO_DIR/2/build
+	co=$REPRO_DIR/2/checkout-elsewhere
+	mkdir -p "$co" "$REPRO_DIR/2/cache"
+	cp -a "$PORTS_DIR" "$co/ports"
+	[ ! -d "$BOOTSTRAP_DIR" ] || cp -a "$BOOTSTRAP_DIR" "$co/bootstrap"
+	top=$(dirname "$(cd "$PORTS_DIR" && pwd -P)")
+	for t in ${REPRO_TREES:-}; do
+		mkdir -p "$co/$(dirname "$t")"
+		cp -a "$top/$t" "$co/$t"
+	done
+	mkdir -p "$CACHE_DIR/distfiles"
+	ln -s "$CACHE_DIR/distfiles" "$REPRO_DIR/2/cache/distfiles"
+	ports2=$co/ports boot2=$co/bootstrap cache2=$REPRO_DIR/2/cache
+fi
+echo "repro:   build 1: ports $ports1, work $work1, CACHE_DIR $cache1"
+echo "repro:   build 2: ports $ports2, work $work2, CACHE_DIR $cache2"
+
+# run N PORTS BOOT WORK CACHE UMASK JOBS VARYARG [ENV...]: one build of the
+# goals into REPRO_DIR/N/results, its packages linked into N/packages
+run() {
+	n=$1 ports=$2 boot=$3 work=$4 cache=$5 um=$6 jobs=$7 vary=$8
+	shift 8
+	res=$REPRO_DIR/$n/results
+	mkdir -p "$res" "$REPRO_DIR/$n/packages"
+	for l in ${REPRO_LINK:-}; do ln -sfn "$l" "$res/"; done
+	loc=
+	if [ -n "$vary" ] && on locales; then
+		# made once per version of the host's locale sources and glibc
+		v=$(dpkg-query -W -f '${Version}_' locales libc-bin 2>/dev/null | tr -c 'A-Za-z0-9.+~_-' _)
+		loc=$CACHE_DIR/repro-locale/${v:-unknown}
+		if [ ! -d "$loc/fr_CH.UTF-8" ]; then
+			"$KRILL" build --make-locale "$loc.tmp.$$"
+			rm -rf "$loc" && mv "$loc.tmp.$$" "$loc"
+		fi
+	fi
+	echo "repro: build $n: make -j$jobs, umask $um${vary:+, krill build --vary $vary}${*:+, $*}"
+	t0=$(date +%s)
+	(umask "$um" && env "$@" "$MAKE" -C "$TOP" -j"$jobs" $REPRO_GOALS JOBS="$jobs" \
+		ARCH="$ARCH" PORTS_DIR="$ports" BOOTSTRAP_DIR="$boot" CACHE_DIR="$cache" \
+		ARCH_BUILD="$work" KR_RESULTS="$res" KR_BUILD_VARY="$vary" KR_BUILD_LOCALES="$loc")
+	for pk in $REPRO_CMP; do
+		key=${pk#*=}
+		ls "$res/$key/"*.pkg.tar.zst >/dev/null 2>&1 || {
+			echo "repro: build $n has no result for ${pk%%=*} ($key): did its key change?" >&2
+			exit 1
+		}
+		ln -f "$res/$key/"*.pkg.tar.zst "$res/$key/"*.provenance.json "$REPRO_DIR/$n/packages/"
+	done
+	echo "repro: build $n took $(($(date +%s) - t0))s"
+}
+
+run 1 "$ports1" "$boot1" "$work1" "$cache1" 022 "${JOBS:-2}" ""
+# build 2's own side (krill's processes, make's parallelism) varied too
+um2=022 jobs2=${JOBS:-2}
+set --
+if on umask; then um2=077; fi
+if on num_cpus; then jobs2=1; fi
+if on timezone; then set -- "$@" TZ=GMT-14; fi
+if on locales; then set -- "$@" LC_ALL=C.UTF-8 LANG=fr_CH.UTF-8; fi
+run 2 "$ports2" "$boot2" "$work2" "$cache2" "$um2" "$jobs2" "$spec" "$@"
+"$KRILL" diff "$REPRO_DIR/1/packages" "$REPRO_DIR/2/packages"
