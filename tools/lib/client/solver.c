@@ -453,6 +453,12 @@ static void explain(struct ctx *x, const struct world_dep *w, size_t nw, int npr
 			case SOLVER_RULE_PKG_CONFLICTS:
 				if (cs >= 0 && ct >= 0)
 					inconf[cs] = inconf[ct] = 1;
+				if (dt[0] == '\x02' && cs >= 0 && ct >= 0 &&
+				    strcmp(x->c[cs].p->name, x->c[ct].p->name) > 0) {
+					Id sw = source;
+					source = target;
+					target = sw;
+				}
 				if (dt[0] == '\x02') /* ownership of a name */
 					sb_printf(&s, "%s and %s both provide %s: only one can be "
 						      "installed",
@@ -470,6 +476,13 @@ static void explain(struct ctx *x, const struct world_dep *w, size_t nw, int npr
 							 : "";
 				/* a world conflict or --latest is a cause; a plain
 				 * request only the start of a chain */
+				Id what;
+				Id how = solver_rule2job(x->solv, rid, &what);
+				struct sdep *jdp = (how & SOLVER_SELECTMASK) == SOLVER_SOLVABLE_PROVIDES
+							   ? sdep_of(x, what)
+							   : NULL;
+				for (size_t k = 0; jd[0] == '!' && jdp && k < jdp->nprov; k++)
+					inconf[jdp->prov[k]] = 1;
 				if (jd[0] == '!' || strstr(jd, "(--latest)"))
 					sb_printf(&s, "the request %s", jd);
 				else if (*jd)
