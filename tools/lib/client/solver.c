@@ -547,7 +547,13 @@ static int check_virtual(struct ctx *x, const struct world_dep *w, size_t nw, co
 {
 	for (size_t i = 0; i < x->ndv; i++) {
 		struct sdep *d = x->dv[i];
-		if (d->bad || d->versioned || d->nprov < 2)
+		if (d->bad || d->versioned || d->nprov < 2 || str_starts(d->text, "so:"))
+			continue; /* so: names: apk's are versioned, chosen automatically */
+		size_t names = 1;
+		for (size_t k = 1; k < d->nprov; k++)
+			if (strcmp(x->c[d->prov[k]].p->name, x->c[d->prov[0]].p->name))
+				names++;
+		if (names < 2)
 			continue;
 		long top = -1;
 		size_t ntop = 0;
@@ -582,12 +588,16 @@ static int check_virtual(struct ctx *x, const struct world_dep *w, size_t nw, co
 				needed = sl_has(&x->c[c].p->depends, d->text);
 		if (!needed)
 			continue;
-		struct sb names = SB_INIT;
+		struct strlist pn = STRLIST_INIT;
 		for (size_t k = 0; k < d->nprov; k++)
-			sb_printf(&names, "%s%s", k ? ", " : "", x->c[d->prov[k]].p->name);
+			sl_push(&pn, x->c[d->prov[k]].p->name);
+		sl_sort(&pn);
+		sl_uniq(&pn);
+		char *list = sl_join(&pn, ", ");
 		kr_err("%s is provided only by packages without a version (%s): name one of them",
-		       d->text, sb_str(&names));
-		sb_free(&names);
+		       d->text, list);
+		free(list);
+		sl_free(&pn);
 		return -1;
 	}
 	return 0;
