@@ -17,7 +17,7 @@ CC          ?= cc
 # The verbs, and exactly the modules they need (the link fails if one is
 # missing; no module here may include a recipe/, build/, package-writer
 # or image header, since only these groups are on the include path).
-LEAN_VERBS   := verify add del info list update
+LEAN_VERBS   := verify add del info list update upgrade fix audit search policy
 LEAN_MODULES := base/util base/strmap base/parallel base/version base/dep \
 	fetch/transport package/pkginfo package/pkgread repo/index repo/sign repo/repo \
 	client/client client/db client/fsroot client/install client/solver client/remote

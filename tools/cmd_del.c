@@ -56,6 +56,9 @@ static int del(struct client *c, const struct client_opts *o, const struct strli
 		r = client_world_save(c, &world);
 	for (size_t i = 0; i < kept.n; i++)
 		printf("kept modified config file /%s\n", kept.v[i]);
+	if (r == 0 && !o->quiet)
+		printf("OK: %zu package%s removed, %zu in total\n", c->del_count,
+		       c->del_count == 1 ? "" : "s", c->db.n);
 	sl_free(&world);
 	sl_free(&kept);
 	return r;

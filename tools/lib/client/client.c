@@ -2,6 +2,7 @@
 #include "client.h"
 
 #include "dep.h"
+#include "fsroot.h"
 #include "install.h"
 #include "solver.h"
 #include "version.h"
@@ -106,7 +107,7 @@ int client_parse(int argc, char **argv, int list_opts, struct client_opts *o)
 	int c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+p:X:qIulat:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:X:qIulat:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 		case 'p': /* apk's -p/--root */
@@ -622,5 +623,114 @@ int client_persist_config(const struct client_opts *o)
 	free(conf);
 	free(repos);
 	free(keys);
+	return r;
+}
+
+int client_audit(struct client *c, struct strlist *lines, struct strlist *pkgs)
+{
+	int rootfd = fsr_open_root(c->db.root);
+	if (rootfd < 0)
+		return -1;
+	for (size_t i = 0; i < c->db.n; i++) {
+		const struct db_pkg *p = &c->db.pkgs[i];
+		int bad = 0;
+		for (size_t f = 0; f < p->nfiles; f++) {
+			const struct db_file *df = &p->files[f];
+			struct stat st;
+			const char *what = NULL;
+			if (df->type == 'D')
+				continue;
+			if (fsr_lstat(rootfd, df->path, &st) < 0)
+				what = "X";
+			else if (df->type == 'L')
+				what = S_ISLNK(st.st_mode) ? NULL : "U";
+			else {
+				char sha[SHA256_HEX_LEN + 1];
+				if (!S_ISREG(st.st_mode) || fsr_sha256(rootfd, df->path, sha) < 0 ||
+				    strcmp(sha, df->sha256))
+					what = "U";
+			}
+			if (what) {
+				char *l = xasprintf("%s /%s", what, df->path);
+				sl_push_own(lines, l);
+				bad = 1;
+			}
+		}
+		if (bad)
+			sl_push(pkgs, p->info.name);
+	}
+	fsr_close_root(rootfd);
+	/* by path */
+	for (size_t i = 1; i < lines->n; i++)
+		for (size_t k = i; k > 0 && strcmp(lines->v[k - 1] + 2, lines->v[k] + 2) > 0; k--) {
+			char *t = lines->v[k];
+			lines->v[k] = lines->v[k - 1];
+			lines->v[k - 1] = t;
+		}
+	sl_sort(pkgs);
+	sl_uniq(pkgs);
+	return 0;
+}
+
+int client_fix(struct client *c, const struct strlist *names, int no_cache,
+	       const struct client_add_hooks *h)
+{
+	struct strlist todo = STRLIST_INIT, lines = STRLIST_INIT;
+	int r = 0;
+	if (names->n)
+		for (size_t i = 0; i < names->n && r == 0; i++) {
+			if (!db_find(&c->db, names->v[i])) {
+				kr_err("%s: not installed", names->v[i]);
+				r = -1;
+			}
+			sl_push(&todo, names->v[i]);
+		}
+	else
+		r = client_audit(c, &lines, &todo);
+	size_t navail;
+	const struct pkginfo **avail = client_available(c, &navail);
+	const struct pkginfo **pick = xcalloc(todo.n + 1, sizeof *pick);
+	size_t n = 0;
+	for (size_t i = 0; i < todo.n && r == 0; i++) {
+		const struct pkginfo *have = &db_find(&c->db, todo.v[i])->info;
+		const struct pkginfo *got = NULL;
+		for (size_t k = 0; k < navail && !got; k++)
+			if (same_pkginfo(avail[k], have))
+				got = avail[k];
+		if (!got && have->name[0] == '.')
+			continue; /* a virtual package has no files */
+		if (!got) {
+			kr_err("%s %s: no repository offers this version any more (krill upgrade "
+			       "%s installs the one offered)",
+			       have->name, have->version, have->name);
+			r = -1;
+		}
+		pick[n++] = got;
+	}
+	struct install_item *items = xcalloc(n + 1, sizeof *items);
+	char **paths = xcalloc(n + 1, sizeof *paths);
+	const char *dir = no_cache ? c->tmpdir : c->cachedir;
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		paths[i] = remote_fetch_pkg(client_repo_of(c, pick[i]), pick[i], dir);
+		items[i] = (struct install_item){paths[i], pick[i]->sha256, pick[i]->size, pick[i]};
+		r = paths[i] ? 0 : -1;
+	}
+	c->add_count = 0;
+	struct install_opts io = {h ? h->progress : NULL, h ? h->ctx : NULL, NULL, NULL};
+	if (r == 0 && n && (r = install_pkgs(&c->db, items, n, &io)) == 0) {
+		c->unsaved = 0;
+		c->add_count = n;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (paths[i] && no_cache)
+			remove(paths[i]);
+		free(paths[i]);
+	}
+	free(paths);
+	free(items);
+	free(pick);
+	free(avail);
+	sl_free(&todo);
+	sl_free(&lines);
 	return r;
 }

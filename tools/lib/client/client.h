@@ -124,6 +124,16 @@ struct client_plan_opts {
 int client_apply(struct client *c, const struct client_plan_opts *po, int no_cache,
 		 const struct client_add_hooks *h);
 
+/* apk audit: every installed regular file whose sha256 differs from the
+ * database ("U PATH") or that is gone ("X PATH"), symlinks gone or replaced,
+ * sorted by path; the packages concerned go to pkgs (sorted, unique). */
+int client_audit(struct client *c, struct strlist *lines, struct strlist *pkgs);
+/* apk fix: reinstall the named installed packages (all that client_audit
+ * finds changed when names is empty) from the repositories, the same
+ * versions, in one transaction. */
+int client_fix(struct client *c, const struct strlist *names, int no_cache,
+	       const struct client_add_hooks *h);
+
 /* First use: write --repo URLs to ROOT/etc/krill/repositories and --keys'
  * *.pub to ROOT/etc/krill/keys when the root has none yet, and with
  * --initdb an empty world. */

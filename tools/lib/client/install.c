@@ -280,7 +280,8 @@ static int check_root(struct db *db, int rootfd, struct pkg *ps, size_t n, struc
 		for (size_t j = 0; j < ps[i].ne; j++) {
 			struct entry *e = &ps[i].e[j];
 			const char *other = strmap_get(owned, e->path);
-			if (e->type != 'D' && other && !replaced(ps, n, other)) {
+			if (e->type != 'D' && other && !replaced(ps, n, other) &&
+			    !sl_has(&ps[i].info.replaces, other)) {
 				kr_err("%s: conflict: already installed by %s, also in %s", e->path,
 				       other, ps[i].info.name);
 				return -1;
@@ -639,6 +640,28 @@ static void record(struct db *db, struct pkg *p)
 	db_put(db, &d);
 }
 
+/* apk's replaces: a path the set takes over from a package it replaces
+ * leaves that package's file list (a later del of it must not remove it). */
+static void take_over(struct db *db, struct pkg *ps, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; ps[i].info.replaces.n && k < ps[i].ne; k++) {
+			struct db_pkg *o;
+			if (ps[i].e[k].type == 'D' || !(o = db_owner(db, ps[i].e[k].path)) ||
+			    !strcmp(o->info.name, ps[i].info.name) ||
+			    !sl_has(&ps[i].info.replaces, o->info.name))
+				continue;
+			size_t w = 0;
+			for (size_t f = 0; f < o->nfiles; f++) {
+				if (strcmp(o->files[f].path, ps[i].e[k].path))
+					o->files[w++] = o->files[f];
+				else
+					free(o->files[f].path);
+			}
+			o->nfiles = w;
+		}
+}
+
 static void free_pkgs(struct pkg *ps, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -723,6 +746,8 @@ int install_pkgs(struct db *db, const struct install_item *v, size_t n,
 				db_crash_point("stage");
 		}
 		sl_free(&made);
+		if (r == 0)
+			take_over(db, ps, n);
 		for (size_t i = 0; i < n && r == 0; i++)
 			record(db, &ps[i]);
 		if (r == 0 && removing && removing->n) {

@@ -154,7 +154,8 @@ int pkginfo_parse(const char *data, size_t len, size_t *pos, int *line, const ch
 			kr_err("%s:%d: missing required key '%s'", src, start_line, fields[i].key);
 			goto fail;
 		}
-	if (!valid_pkgname(out->name)) {
+	/* the db also holds virtual packages (krill add -t .NAME) */
+	if (!valid_pkgname(out->name) && (index_fields || !valid_virtual_name(out->name))) {
 		kr_err("%s:%d: bad package name '%s'", src, start_line, out->name);
 		goto fail;
 	}
