@@ -31,9 +31,9 @@ ifneq ($(LEAN_STATIC),)
 LEAN_LIBINC := -I$(LEAN_STATIC)/include
 # Order: each archive before what it needs.
 LEAN_LIBS   := $(addprefix $(LEAN_STATIC)/lib/,libcurl.a libssl.a libcrypto.a libarchive.a \
-	libjansson.a) $(LEAN_ZSTD_A) -pthread
+	libjansson.a libsolv.a) $(LEAN_ZSTD_A) -pthread
 else
-LEAN_PKGS   := openssl libzstd libarchive libcurl jansson
+LEAN_PKGS   := openssl libzstd libarchive libcurl jansson libsolv
 LEAN_LIBINC := $(shell pkg-config --cflags $(LEAN_PKGS))
 LEAN_LIBS   := $(shell pkg-config --libs $(LEAN_PKGS))
 endif
