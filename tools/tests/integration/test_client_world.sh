@@ -129,6 +129,7 @@ R2=$T/fresh
 check_cmd first_use_add "$KRILL" add --root "$R2" -q --repo "$T/repo" --keys "$T/trust" base
 check_cmd first_use_repositories sh -c "[ \"\$(cat '$R2/etc/krill/repositories')\" = '$T/repo' ] && [ -f '$R2/etc/krill/keys/test.pub' ]"
 check_cmd first_use_list_needs_no_flags "$KRILL" list --root "$R2"
+check_cmd first_use_update sh -c "'$KRILL' update --root '$T/fresh2' -q --repo '$T/repo' --keys '$T/trust' && '$KRILL' list --root '$T/fresh2' | grep -q '^base '"
 R3=$T/initdb
 check_cmd initdb "$KRILL" add --root "$R3" -q --initdb --repo "$T/repo" --keys "$T/trust"
 check_cmd initdb_files sh -c "[ -f '$R3/etc/krill/world' ] && [ ! -s '$R3/etc/krill/world' ] && [ -f '$R3/etc/krill/repositories' ] && [ -f '$R3/etc/krill/keys/test.pub' ] && [ -d '$R3/var/lib/krill' ]"
