@@ -46,8 +46,9 @@ static int run(int argc, char **argv)
 	if (r < 0)
 		fprintf(stderr, "krill audit: %s\n", kr_errmsg());
 	else if (lines.n && !o.quiet)
-		fprintf(stderr, "krill audit: %zu file%s of %zu package%s differ%s: krill fix "
-				"reinstalls them\n",
+		fprintf(stderr,
+			"krill audit: %zu file%s of %zu package%s differ%s: krill fix "
+			"reinstalls them\n",
 			lines.n, lines.n == 1 ? "" : "s", pkgs.n, pkgs.n == 1 ? "" : "s",
 			lines.n == 1 ? "s" : "");
 	int rc = r < 0 || lines.n ? 1 : 0;

@@ -48,8 +48,8 @@ static int del(struct client *c, const struct client_opts *o, const struct strli
 			kr_err("%s: not installed", names->v[i]);
 			r = -1;
 		}
-	struct client_plan_opts po = {&world, 0, NULL, 0, 0, 0, NULL, &kept,
-				      o->quiet ? NULL : removing, names};
+	struct client_plan_opts po = {
+		&world, 0, NULL, 0, 0, 0, NULL, &kept, o->quiet ? NULL : removing, names};
 	if (r == 0)
 		r = client_apply(c, &po, 0, NULL);
 	if (r == 0)

@@ -53,8 +53,8 @@ static int policy(struct client *c, const struct client_opts *o, const char *nam
 				if (!strcmp(c->repos[i].pkgs[k].name, name) &&
 				    !strcmp(c->repos[i].pkgs[k].version, vers.v[v])) {
 					const char *tag = i < o->tags.n ? o->tags.v[i] : "";
-					printf("    %s%s%s%s\n", *tag ? "@" : "", tag, *tag ? " " : "",
-					       c->repos[i].url);
+					printf("    %s%s%s%s\n", *tag ? "@" : "", tag,
+					       *tag ? " " : "", c->repos[i].url);
 					break;
 				}
 	}

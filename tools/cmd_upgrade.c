@@ -52,16 +52,9 @@ static int upgrade(struct client *c, const struct client_opts *o, const struct s
 			kr_err("%s: not installed", names->v[i]);
 			r = -1;
 		}
-	struct client_plan_opts po = {&world,
-				      names->n == 0,
-				      names->n ? names : NULL,
-				      0,
-				      o->latest,
-				      o->available,
-				      NULL,
-				      &kept,
-				      o->quiet ? NULL : removing,
-				      NULL};
+	struct client_plan_opts po = {
+		&world, names->n == 0, names->n ? names : NULL,	   0,	o->latest, o->available,
+		NULL,	&kept,	       o->quiet ? NULL : removing, NULL};
 	struct client_add_hooks h = {o->quiet ? NULL : progress, NULL, NULL};
 	if (r == 0)
 		r = client_apply(c, &po, o->no_cache, &h);

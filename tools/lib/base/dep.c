@@ -182,8 +182,8 @@ int world_dep_parse(const char *entry, struct world_dep *out)
 		out->name = n;
 	}
 	if (r == 0 && *out->ver && dep_apk_differs(out->ver)) {
-		kr_err("'%s': version %s is read differently by krill and apk: %s", entry,
-		       out->ver, dep_apk_differs(out->ver));
+		kr_err("'%s': version %s is read differently by krill and apk: %s", entry, out->ver,
+		       dep_apk_differs(out->ver));
 		r = -1;
 	}
 	sb_free(&d);

@@ -39,7 +39,8 @@ int client_parse_repositories_tagged(const char *data, size_t len, const char *s
 			l += tl + 1;
 			l += strspn(l, " \t");
 			if (!valid_pkgname(tag) || !*l) {
-				kr_err("%s: '@%s': expected '@TAG URL' with TAG like a package name",
+				kr_err("%s: '@%s': expected '@TAG URL' with TAG like a package "
+				       "name",
 				       src, tag);
 				r = -1;
 				break;
@@ -90,18 +91,12 @@ static int load_config(struct client_opts *o)
 int client_parse(int argc, char **argv, int list_opts, struct client_opts *o)
 {
 	static const struct option opts[] = {
-		{"root", required_argument, NULL, 'r'},
-		{"repo", required_argument, NULL, 'X'},
-		{"keys", required_argument, NULL, 'k'},
-		{"no-cache", no_argument, NULL, 'n'},
-		{"installed", no_argument, NULL, 'I'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"upgrade", no_argument, NULL, 'u'},
-		{"latest", no_argument, NULL, 'l'},
-		{"available", no_argument, NULL, 'a'},
-		{"initdb", no_argument, NULL, 'i'},
-		{"virtual", required_argument, NULL, 't'},
-		{NULL, 0, NULL, 0},
+		{"root", required_argument, NULL, 'r'},	   {"repo", required_argument, NULL, 'X'},
+		{"keys", required_argument, NULL, 'k'},	   {"no-cache", no_argument, NULL, 'n'},
+		{"installed", no_argument, NULL, 'I'},	   {"quiet", no_argument, NULL, 'q'},
+		{"upgrade", no_argument, NULL, 'u'},	   {"latest", no_argument, NULL, 'l'},
+		{"available", no_argument, NULL, 'a'},	   {"initdb", no_argument, NULL, 'i'},
+		{"virtual", required_argument, NULL, 't'}, {NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof *o);
 	int c;
@@ -453,9 +448,8 @@ static void explain_stays(const struct solution *t, const struct pkginfo *p)
 {
 	for (size_t i = 0; i < t->n; i++)
 		for (size_t d = 0; d < t->v[i]->depends.n; d++)
-			if (t->v[i] != p &&
-			    dep_satisfied_by(t->v[i]->depends.v[d], p->name, p->version,
-					     &p->provides) == 1) {
+			if (t->v[i] != p && dep_satisfied_by(t->v[i]->depends.v[d], p->name,
+							     p->version, &p->provides) == 1) {
 				kr_err("cannot remove %s: %s depends on it (%s)", p->name,
 				       t->v[i]->name, t->v[i]->depends.v[d]);
 				return;
@@ -478,9 +472,18 @@ int client_apply(struct client *c, const struct client_plan_opts *po, int no_cac
 			inst[ninst++] = &c->db.pkgs[i].info;
 	if (po->virt)
 		inst[ninst++] = po->virt;
-	struct solve_req r = {avail,	     navail,	      tags,	      inst,
-			      ninst,	     po->world,	      po->upgrade_all, po->upgrade,
-			      po->upgrade_deps, po->latest,   po->available,  1};
+	struct solve_req r = {avail,
+			      navail,
+			      tags,
+			      inst,
+			      ninst,
+			      po->world,
+			      po->upgrade_all,
+			      po->upgrade,
+			      po->upgrade_deps,
+			      po->latest,
+			      po->available,
+			      1};
 	struct solution t;
 	int rc = solve_world(&r, &t);
 	struct strlist rm = STRLIST_INIT;

@@ -22,13 +22,13 @@ struct client_opts {
 	int no_cache;
 	int installed; /* list --installed */
 	int quiet;
-	int upgrade;	  /* add -u/--upgrade */
-	int latest;	  /* -l/--latest */
-	int available;	  /* -a/--available */
-	int initdb;	  /* --initdb */
-	char *virt;	  /* add -t/--virtual NAME */
-	int repos_given;  /* --repo on the command line */
-	int keys_given;	  /* --keys on the command line */
+	int upgrade;	 /* add -u/--upgrade */
+	int latest;	 /* -l/--latest */
+	int available;	 /* -a/--available */
+	int initdb;	 /* --initdb */
+	char *virt;	 /* add -t/--virtual NAME */
+	int repos_given; /* --repo on the command line */
+	int keys_given;	 /* --keys on the command line */
 };
 
 /* Parse argv (argv[0] is the verb); accepts --installed only when

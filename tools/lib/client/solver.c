@@ -32,11 +32,11 @@ struct cand {
 struct sdep {
 	char *text; /* as written, without '!' */
 	Id id;
-	int bad;      /* malformed: kr_err text in why */
+	int bad; /* malformed: kr_err text in why */
 	char *why;
-	int *prov;    /* candidates satisfying it */
+	int *prov; /* candidates satisfying it */
 	size_t nprov;
-	int versioned;/* the name has a versioned provider or a package of that name */
+	int versioned; /* the name has a versioned provider or a package of that name */
 	char *name;
 };
 
@@ -395,8 +395,7 @@ static const char *pkgname_of(const struct ctx *x, Id sid, char **buf)
 {
 	int ci = cand_of(x, sid);
 	free(*buf);
-	*buf = ci < 0 ? xstrdup("?")
-		      : xasprintf("%s-%s", x->c[ci].p->name, x->c[ci].p->version);
+	*buf = ci < 0 ? xstrdup("?") : xasprintf("%s-%s", x->c[ci].p->name, x->c[ci].p->version);
 	return *buf;
 }
 
@@ -420,7 +419,8 @@ static void explain(struct ctx *x, const struct world_dep *w, size_t nw, int npr
 			SolverRuleinfo t = solver_ruleinfo(x->solv, rid, &source, &target, &dep);
 			struct sdep *d = dep ? sdep_of(x, dep) : NULL;
 			const char *dt = d ? d->text : "?";
-			int cs = source ? cand_of(x, source) : -1, ct = target ? cand_of(x, target) : -1;
+			int cs = source ? cand_of(x, source) : -1,
+			    ct = target ? cand_of(x, target) : -1;
 			char *a = NULL, *b = NULL, *n1 = NULL, *n2 = NULL;
 			struct sb s = SB_INIT, have = SB_INIT;
 			switch (t) {
@@ -447,8 +447,8 @@ static void explain(struct ctx *x, const struct world_dep *w, size_t nw, int npr
 				if (cs >= 0 && ct >= 0)
 					inconf[cs] = inconf[ct] = 1;
 				sb_printf(&s, "only one version of %s can be installed: %s or %s",
-					  cs >= 0 ? x->c[cs].p->name : "?", pkgname_of(x, source, &n1),
-					  pkgname_of(x, target, &n2));
+					  cs >= 0 ? x->c[cs].p->name : "?",
+					  pkgname_of(x, source, &n1), pkgname_of(x, target, &n2));
 				break;
 			case SOLVER_RULE_PKG_CONFLICTS:
 				if (cs >= 0 && ct >= 0)
@@ -460,14 +460,15 @@ static void explain(struct ctx *x, const struct world_dep *w, size_t nw, int npr
 					target = sw;
 				}
 				if (dt[0] == '\x02') /* ownership of a name */
-					sb_printf(&s, "%s and %s both provide %s: only one can be "
-						      "installed",
-						  pkgname_of(x, source, &n1), pkgname_of(x, target, &n2),
-						  dt + 1);
+					sb_printf(&s,
+						  "%s and %s both provide %s: only one can be "
+						  "installed",
+						  pkgname_of(x, source, &n1),
+						  pkgname_of(x, target, &n2), dt + 1);
 				else
 					sb_printf(&s, "%s conflicts with %s (!%s)",
-						  pkgname_of(x, source, &n1), pkgname_of(x, target, &n2),
-						  dt);
+						  pkgname_of(x, source, &n1),
+						  pkgname_of(x, target, &n2), dt);
 				break;
 			case SOLVER_RULE_JOB: {
 				int ji = solver_rule2jobidx(x->solv, rid) - 1;
@@ -478,9 +479,10 @@ static void explain(struct ctx *x, const struct world_dep *w, size_t nw, int npr
 				 * request only the start of a chain */
 				Id what;
 				Id how = solver_rule2job(x->solv, rid, &what);
-				struct sdep *jdp = (how & SOLVER_SELECTMASK) == SOLVER_SOLVABLE_PROVIDES
-							   ? sdep_of(x, what)
-							   : NULL;
+				struct sdep *jdp =
+					(how & SOLVER_SELECTMASK) == SOLVER_SOLVABLE_PROVIDES
+						? sdep_of(x, what)
+						: NULL;
 				for (size_t k = 0; jd[0] == '!' && jdp && k < jdp->nprov; k++)
 					inconf[jdp->prov[k]] = 1;
 				if (jd[0] == '!' || strstr(jd, "(--latest)"))
@@ -773,7 +775,7 @@ int solve_world(const struct solve_req *r, struct solution *out)
 		for (int k = 0; k < c->prov.count; k++)
 			s->provides = repo_addid_dep(x.repo, s->provides, c->prov.elements[k], 0);
 		for (int k = 0; k < c->req.count; k++)
-			s->requires = repo_addid_dep(x.repo, s->requires, c->req.elements[k], 0);
+		s->requires = repo_addid_dep(x.repo, s->requires, c->req.elements[k], 0);
 		for (int k = 0; k < c->con.count; k++)
 			s->conflicts = repo_addid_dep(x.repo, s->conflicts, c->con.elements[k], 0);
 		for (int k = 0; k < c->sup.count; k++)
@@ -797,8 +799,9 @@ int solve_world(const struct solve_req *r, struct solution *out)
 		sl_push(&x.jobdesc, "");
 	}
 	for (size_t i = 0; i < nw; i++) {
-		queue_push2(&job, (w[i].conflict ? SOLVER_ERASE : SOLVER_INSTALL) |
-					  SOLVER_SOLVABLE_PROVIDES,
+		queue_push2(&job,
+			    (w[i].conflict ? SOLVER_ERASE : SOLVER_INSTALL) |
+				    SOLVER_SOLVABLE_PROVIDES,
 			    wd[i]->id);
 		sl_push(&x.jobdesc, sorted[i]);
 	}

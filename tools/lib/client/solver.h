@@ -50,8 +50,8 @@ struct solve_req {
 				  * ("" or NULL: untagged); NULL: none tagged */
 	const struct pkginfo *const *installed;
 	size_t ninstalled;
-	const struct strlist *world; /* world entries (dep.h world_dep) */
-	int upgrade_all;	     /* prefer the newest of everything */
+	const struct strlist *world;   /* world entries (dep.h world_dep) */
+	int upgrade_all;	       /* prefer the newest of everything */
 	const struct strlist *upgrade; /* or of these names (NULL: none) */
 	int upgrade_deps;	       /* and of their dependencies (add -u) */
 	int latest;		       /* upgraded world names take their newest */

@@ -29,8 +29,8 @@ static const struct field fields[] = {
 	F("depend", K_LIST, depends, 0),     F("provide", K_LIST, provides, 0),
 	F("conffile", K_LIST, conffiles, 0), F("install-if", K_LIST, install_if, 0),
 	F("replace", K_LIST, replaces, 0),   F("provider-priority", K_STR, provider_priority, 0),
-	F("file", K_STR, file, 2),
-	F("sha256", K_HASH, sha256, 2),	     F("size", K_U64, size, 2),
+	F("file", K_STR, file, 2),	     F("sha256", K_HASH, sha256, 2),
+	F("size", K_U64, size, 2),
 };
 #undef F
 

@@ -157,7 +157,8 @@ TEST(one_version_per_name)
 	add("lib", "1-r0", "-", "-");
 	add("lib", "2-r0", "-", "-");
 	CHECK(run("app", NULL, 0) == NULL);
-	CHECK_STR(kr_errmsg(), "only one version of lib can be installed: lib-2-r0 or lib-1-r0; because app -> y needs lib=2-r0, app -> x needs lib=1-r0");
+	CHECK_STR(kr_errmsg(), "only one version of lib can be installed: lib-2-r0 or lib-1-r0; "
+			       "because app -> y needs lib=2-r0, app -> x needs lib=1-r0");
 }
 
 TEST(deterministic_ties)
