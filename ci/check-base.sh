@@ -14,7 +14,8 @@
 #   - `krill add` installs one more package from REPO_DIR served by nginx on
 #     127.0.0.1, over plain HTTP and over HTTPS with a test CA that is added
 #     to the root's trust store for this check only.
-# `make base-check ARCH=A` runs it on out/A/repo. Exit 1 on any failure.
+# `make base-check ARCH=A` runs it on out/A/repo; `make images-check` on the
+# unpacked base image. Exit 1 on any failure.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 usage="usage: ci/check-base.sh ARCH REPO_DIR PUBKEY [ROOTFS]"
@@ -50,20 +51,8 @@ else
 fi
 echo "  root: $(du -sk "$R" | cut -f1) KiB"
 
-case $arch in
-  x86_64 | "$(uname -m)") ;;
-  aarch64)
-    bf=/proc/sys/fs/binfmt_misc
-    [ -e $bf/register ] || mount -t binfmt_misc binfmt_misc $bf 2>/dev/null
-    # F: the kernel opens qemu now, so it runs inside a root without it
-    [ -e $bf/qemu-aarch64 ] || sed 's/:[A-Z]*$/:OCF/' /usr/lib/binfmt.d/qemu-aarch64.conf |
-      sed 's|:/usr/libexec/qemu-binfmt/aarch64-binfmt-P:|:/usr/bin/qemu-aarch64-static:|' \
-        >$bf/register || { echo "FAIL base-binfmt: cannot register qemu-aarch64"; exit 1; }
-    grep -q '^flags:.*F' $bf/qemu-aarch64 ||
-      { echo "FAIL base-binfmt: qemu-aarch64 is registered without the F flag"; exit 1; }
-    ;;
-  *) echo "FAIL base-arch: no way to run $arch here"; exit 1 ;;
-esac
+. "$top/ci/binfmt.sh"
+why=$(can_run "$arch") || { echo "FAIL base-arch: $why"; exit 1; }
 
 # in_root CMD...: run in a bwrap whose / is the root and nothing else
 in_root() {

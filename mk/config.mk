@@ -2,7 +2,9 @@
 
 HOST_ARCH := $(shell uname -m)
 ARCH      ?= $(HOST_ARCH)
-JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
+ifndef JOBS
+JOBS      := $(shell nproc 2>/dev/null || echo 2)
+endif
 CACHE_DIR ?= $(HOME)/.cache/krill
 # The signing key lives outside the tree; it is generated on first use.
 KEY       ?= $(CACHE_DIR)/keys/local.pem

@@ -12,7 +12,8 @@ ARCHES       ?= $(ARCH)
 IMAGE_REPO   ?=
 IMAGE_FLAGS   = -q --keys $(dir $(KEY_PUB)) --repo '$(OUT)/$${arch}/repo' \
 	$(if $(IMAGE_REV),--revision $(IMAGE_REV)) $(if $(IMAGE_REPO),--image-repo '$(IMAGE_REPO)')
-IMAGE_REV    := $(shell git -C $(TOP) rev-parse HEAD 2>/dev/null)
+# computed on first use only (a no-op make must stay cheap)
+IMAGE_REV     = $(eval IMAGE_REV := $(shell git -C $(TOP) rev-parse HEAD 2>/dev/null))$(IMAGE_REV)
 
 # image_rule NAME OUTNAME ARCHES
 define image_rule
@@ -33,3 +34,19 @@ images: index
 	$(Q)$(MAKE) image-files ARCH=$(ARCH)
 image-files: $(foreach n,$(IMAGE_NAMES),$(IMAGES_OUT)/$(n)-$(ARCH)/index.json)
 images-multi: $(foreach n,$(IMAGE_NAMES),$(IMAGES_OUT)/$(n)/index.json)
+
+# Sizes as podman/docker count them, and each image's ten largest files
+# (ci/image-sizes.py; the figures in images/README.md come from this).
+.PHONY: image-sizes
+image-sizes:
+	$(Q)set -- $(wildcard $(foreach n,$(IMAGE_NAMES),$(IMAGES_OUT)/$(n)-$(ARCH))); \
+	[ $$# -gt 0 ] || { echo "image-sizes: no images in $(IMAGES_OUT) for $(ARCH): run make images ARCH=$(ARCH)" >&2; exit 1; }; \
+	python3 $(TOP)/ci/image-sizes.py "$$@"
+
+# The real-package checks (need ARCH's toolchain, ports and images built):
+# the base system installed by krill add, and the three images run alone.
+.PHONY: base-check images-check
+base-check: index
+	$(Q)sh $(TOP)/ci/check-base.sh $(ARCH) $(REPO_DIR) $(KEY_PUB)
+images-check: images
+	$(Q)sh $(TOP)/ci/check-images.sh $(ARCH) $(IMAGES_OUT) $(REPO_DIR) $(KEY_PUB)

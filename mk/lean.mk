@@ -5,8 +5,8 @@
 #   make -f mk/lean.mk LEAN_OUT=DIR [LEAN_STATIC=PREFIX LEAN_ZSTD_A=FILE]
 # With LEAN_STATIC (the *-static ports' /usr/lib/krill-static) every
 # library is linked statically and the binary needs glibc alone; without
-# it the host's shared libraries are used (a quick developer check that the
-# lean verb set builds, not the image's binary).
+# it the host's shared libraries are used, OpenSSL for crypto (a quick
+# developer check that the lean verb set builds, not the image's binary).
 
 LEAN_TOP    := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 LEAN_OUT    ?= $(LEAN_TOP)/build/lean
@@ -28,10 +28,12 @@ LEAN_SRCS := $(LEAN_TOP)/tools/main.c $(LEAN_VERBS:%=$(LEAN_TOP)/tools/cmd_%.c) 
 LEAN_OBJS := $(patsubst $(LEAN_TOP)/tools/%.c,$(LEAN_OUT)/obj/%.o,$(LEAN_SRCS))
 
 ifneq ($(LEAN_STATIC),)
-LEAN_LIBINC := -I$(LEAN_STATIC)/include
+# TLS by mbedTLS, Ed25519 by libsodium, SHA-256 by mbedTLS: no OpenSSL
+# (tools/doc/lean.md says why; sign.c and util.c have both backends).
+LEAN_LIBINC := -I$(LEAN_STATIC)/include -DKRILL_CRYPTO_MBEDTLS
 # Order: each archive before what it needs.
-LEAN_LIBS   := $(addprefix $(LEAN_STATIC)/lib/,libcurl.a libssl.a libcrypto.a libarchive.a \
-	libjansson.a libsolv.a) $(LEAN_ZSTD_A) -pthread
+LEAN_LIBS   := $(addprefix $(LEAN_STATIC)/lib/,libcurl.a libmbedtls.a libmbedx509.a \
+	libmbedcrypto.a libsodium.a libarchive.a libjansson.a libsolv.a) $(LEAN_ZSTD_A) -pthread
 else
 LEAN_PKGS   := openssl libzstd libarchive libcurl jansson libsolv
 LEAN_LIBINC := $(shell pkg-config --cflags $(LEAN_PKGS))

@@ -5,7 +5,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#ifdef KRILL_CRYPTO_MBEDTLS
+#include <mbedtls/sha256.h>
+#else
 #include <openssl/evp.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -488,6 +492,35 @@ int list_dir(const char *dir, struct strlist *out)
 	return 0;
 }
 
+static int walk_below(const char *root, const char *rel, walk_fn visit, void *arg)
+{
+	char *dir = rel ? path_join(root, rel) : xstrdup(root);
+	struct strlist names = STRLIST_INIT;
+	int rc = list_dir(dir, &names);
+	for (size_t i = 0; rc == 0 && i < names.n; i++) {
+		char *r = rel ? path_join(rel, names.v[i]) : xstrdup(names.v[i]);
+		char *full = path_join(root, r);
+		struct stat st;
+		if (lstat(full, &st) < 0) {
+			kr_err("%s: cannot stat: %s", full, strerror(errno));
+			rc = -1;
+		} else if ((rc = visit(r, full, &st, arg)) == 0 && S_ISDIR(st.st_mode)) {
+			rc = walk_below(root, r, visit, arg);
+		}
+		rc = rc < 0 ? -1 : 0;
+		free(full);
+		free(r);
+	}
+	sl_free(&names);
+	free(dir);
+	return rc;
+}
+
+int walk_tree(const char *root, walk_fn visit, void *arg)
+{
+	return walk_below(root, NULL, visit, arg);
+}
+
 int copy_file(const char *src, const char *dst)
 {
 	char *data;
@@ -515,6 +548,43 @@ static void hex(const unsigned char *d, size_t n, char *out)
 	out[2 * n] = 0;
 }
 
+/* SHA-256 by OpenSSL, or (KRILL_CRYPTO_MBEDTLS: the lean in-image build,
+ * tools/doc/lean.md) by mbedTLS, which its TLS links anyway. Both builds
+ * run the same known-answer tests (test_util; test_lean for mbedTLS). */
+#ifdef KRILL_CRYPTO_MBEDTLS
+struct hasher {
+	mbedtls_sha256_context ctx;
+};
+
+struct hasher *hasher_new(void)
+{
+	struct hasher *h = xmalloc(sizeof *h);
+	mbedtls_sha256_init(&h->ctx);
+	mbedtls_sha256_starts(&h->ctx, 0);
+	return h;
+}
+
+void hasher_add(struct hasher *h, const void *data, size_t n)
+{
+	mbedtls_sha256_update(&h->ctx, data, n);
+}
+
+void hasher_end(struct hasher *h, char out[SHA256_HEX_LEN + 1])
+{
+	unsigned char md[32];
+	mbedtls_sha256_finish(&h->ctx, md);
+	mbedtls_sha256_free(&h->ctx);
+	free(h);
+	hex(md, 32, out);
+}
+
+void sha256_hex(const void *data, size_t n, char out[SHA256_HEX_LEN + 1])
+{
+	unsigned char md[32];
+	mbedtls_sha256(data, n, md, 0);
+	hex(md, 32, out);
+}
+#else
 void sha256_hex(const void *data, size_t n, char out[SHA256_HEX_LEN + 1])
 {
 	unsigned char md[32];
@@ -542,12 +612,6 @@ void hasher_add(struct hasher *h, const void *data, size_t n)
 	EVP_DigestUpdate(h->ctx, data, n);
 }
 
-void hasher_adds(struct hasher *h, const char *s)
-{
-	EVP_DigestUpdate(h->ctx, s, strlen(s));
-	EVP_DigestUpdate(h->ctx, "\n", 1);
-}
-
 void hasher_end(struct hasher *h, char out[SHA256_HEX_LEN + 1])
 {
 	unsigned char md[32];
@@ -556,6 +620,13 @@ void hasher_end(struct hasher *h, char out[SHA256_HEX_LEN + 1])
 	EVP_MD_CTX_free(h->ctx);
 	free(h);
 	hex(md, 32, out);
+}
+#endif
+
+void hasher_adds(struct hasher *h, const char *s)
+{
+	hasher_add(h, s, strlen(s));
+	hasher_add(h, "\n", 1);
 }
 
 int sha256_file(const char *path, char out[SHA256_HEX_LEN + 1], uint64_t *size)

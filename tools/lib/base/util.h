@@ -98,6 +98,13 @@ char *path_dirname(const char *path);
 const char *path_basename(const char *path);
 /* Sorted entry names of a directory, without . and .. */
 int list_dir(const char *dir, struct strlist *out);
+/* Every entry below root, depth first in list_dir order: visit(rel, full,
+ * st, arg) with its lstat, a directory before its entries. A visit that
+ * returns < 0 stops the walk (its error stands); 1 skips a directory's
+ * entries. */
+struct stat;
+typedef int (*walk_fn)(const char *rel, const char *full, const struct stat *st, void *arg);
+int walk_tree(const char *root, walk_fn visit, void *arg);
 /* Copy a file (contents and mode) atomically into place. */
 int copy_file(const char *src, const char *dst);
 

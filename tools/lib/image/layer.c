@@ -8,31 +8,12 @@
 
 #include "util.h"
 
-/* Every path below root (relative), depth first; sorted afterwards. */
-static int collect(const char *root, const char *rel, struct strlist *out)
+static int collect(const char *rel, const char *full, const struct stat *st, void *paths)
 {
-	char *dir = rel ? path_join(root, rel) : xstrdup(root);
-	struct strlist names = STRLIST_INIT;
-	int rc = list_dir(dir, &names);
-	for (size_t i = 0; rc == 0 && i < names.n; i++) {
-		char *r = rel ? path_join(rel, names.v[i]) : xstrdup(names.v[i]);
-		char *full = path_join(root, r);
-		struct stat st;
-		if (lstat(full, &st) < 0) {
-			kr_err("%s: cannot stat: %s", full, strerror(errno));
-			rc = -1;
-		} else if (S_ISDIR(st.st_mode)) {
-			sl_push(out, r);
-			rc = collect(root, r, out);
-		} else {
-			sl_push(out, r);
-		}
-		free(full);
-		free(r);
-	}
-	sl_free(&names);
-	free(dir);
-	return rc;
+	(void)full;
+	(void)st;
+	sl_push(paths, rel);
+	return 0;
 }
 
 static const struct pkgtar_owner *owner_of(const struct layer_opts *o, const char *rel)
@@ -53,7 +34,7 @@ int layer_write(const char *root, const char *out, const struct layer_opts *o,
 		struct pkgtar_result *res)
 {
 	struct strlist paths = STRLIST_INIT;
-	if (collect(root, NULL, &paths) < 0) {
+	if (walk_tree(root, collect, &paths) < 0) {
 		sl_free(&paths);
 		return -1;
 	}

@@ -111,41 +111,29 @@ static int check_layout(const char *rel, const struct stat *st)
 	return 0;
 }
 
-static int walk(const char *root, const char *rel, struct entries *out)
+static int walk(const char *rel, const char *full, const struct stat *st, void *arg)
 {
-	char *dir = rel ? path_join(root, rel) : xstrdup(root);
-	struct strlist names = STRLIST_INIT;
-	int rc = list_dir(dir, &names);
-	for (size_t i = 0; rc == 0 && i < names.n; i++) {
-		char *r = rel ? path_join(rel, names.v[i]) : xstrdup(names.v[i]);
-		char *full = path_join(root, r);
-		struct stat st;
-		if (lstat(full, &st) < 0) {
-			kr_err("%s: cannot stat: %s", full, strerror(errno));
-			rc = -1;
-		} else if (check_layout(r, &st) < 0) {
-			rc = -1;
-		} else if (S_ISDIR(st.st_mode)) {
-			size_t before = out->n;
-			rc = walk(root, r, out);
-			if (rc == 0 && out->n == before)
-				add_entry(out, r, st.st_mode, 0); /* empty directory */
-		} else {
-			int script = 0;
-			if (S_ISREG(st.st_mode) && glob_match("usr/lib/lib*.so", r)) {
-				struct strlist ignored = STRLIST_INIT;
-				script = ldscript_file_sonames(full, &ignored);
-				sl_free(&ignored);
-				rc = script < 0 ? -1 : 0;
-			}
-			add_entry(out, r, st.st_mode, script > 0);
-		}
-		free(full);
-		free(r);
+	struct entries *out = arg;
+	if (check_layout(rel, st) < 0)
+		return -1;
+	if (S_ISDIR(st->st_mode)) {
+		struct strlist names = STRLIST_INIT;
+		int rc = list_dir(full, &names);
+		if (rc == 0 && !names.n)
+			add_entry(out, rel, st->st_mode, 0); /* empty directory */
+		sl_free(&names);
+		return rc;
 	}
-	sl_free(&names);
-	free(dir);
-	return rc;
+	int script = 0;
+	if (S_ISREG(st->st_mode) && glob_match("usr/lib/lib*.so", rel)) {
+		struct strlist ignored = STRLIST_INIT;
+		script = ldscript_file_sonames(full, &ignored);
+		sl_free(&ignored);
+		if (script < 0)
+			return -1;
+	}
+	add_entry(out, rel, st->st_mode, script > 0);
+	return 0;
 }
 
 /* ---- assignment ---- */
@@ -240,7 +228,7 @@ int split_tree(const struct recipe *r, const char *destdir, struct split *out)
 		kr_err("%s: install root is not a directory", destdir);
 		return -1;
 	}
-	int rc = walk(destdir, NULL, &ents);
+	int rc = walk_tree(destdir, walk, &ents);
 	pkg_index(out, r->name.s, r->summary);
 	copy_names(&out->v[0].depends, &r->depends);
 	copy_names(&out->v[0].provides, &r->provides);

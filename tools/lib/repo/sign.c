@@ -3,26 +3,189 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/bio.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#ifdef KRILL_CRYPTO_MBEDTLS
+#include <mbedtls/asn1.h>
+#include <mbedtls/base64.h>
+#include <mbedtls/pem.h>
+#include <sodium/core.h>
+#include <sodium/crypto_sign_ed25519.h>
+#else
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#endif
+
 #define SIG_B64_LEN 88 /* 4 * ceil(64 / 3) */
+
+static void key_id_raw(const unsigned char raw[32], char out[KEYID_LEN + 1])
+{
+	char hex[SHA256_HEX_LEN + 1];
+	sha256_hex(raw, 32, hex);
+	memcpy(out, hex, KEYID_LEN);
+	out[KEYID_LEN] = 0;
+}
+
+/* ---- the crypto backend: public keys, verification, base64 ----
+ * OpenSSL, or (KRILL_CRYPTO_MBEDTLS: the lean in-image build,
+ * tools/doc/lean.md) mbedTLS for PEM, DER and base64 (its TLS links
+ * them anyway) and libsodium for Ed25519. Both read the same files and
+ * run the same tests (test_sign; test_lean for the second). A key is
+ * opaque here: load_pub(), pub_raw(), pub_verify(), pub_free(). */
+#ifdef KRILL_CRYPTO_MBEDTLS
+
+static void sig_b64(const unsigned char sig[SIG_RAW_LEN], char out[SIG_B64_LEN + 1])
+{
+	size_t n;
+	mbedtls_base64_encode((unsigned char *)out, SIG_B64_LEN + 1, &n, sig, SIG_RAW_LEN);
+}
+
+static int sig_unb64(const char *v, size_t n, unsigned char out[SIG_RAW_LEN])
+{
+	unsigned char raw[SIG_B64_LEN];
+	size_t got;
+	if (mbedtls_base64_decode(raw, sizeof raw, &got, (const unsigned char *)v, n) != 0 ||
+	    got != SIG_RAW_LEN)
+		return -1;
+	memcpy(out, raw, SIG_RAW_LEN);
+	return 0;
+}
+
+/* The DER of an Ed25519 SubjectPublicKeyInfo: SEQUENCE { SEQUENCE { OID
+ * 1.3.101.112 } (no parameters, RFC 8410), BIT STRING (32 bytes) },
+ * nothing after it. mbedTLS's ASN.1 reader walks it; its PK layer has no
+ * Ed25519. Returns the key (32 bytes) or NULL. */
+static unsigned char *spki_ed25519(const unsigned char *der, size_t len)
+{
+	unsigned char *p = (unsigned char *)der, *end = p + len;
+	mbedtls_asn1_buf oid, params;
+	size_t n;
+	if (mbedtls_asn1_get_tag(&p, end, &n, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) ||
+	    p + n != end || mbedtls_asn1_get_alg(&p, end, &oid, &params) || oid.len != 3 ||
+	    memcmp(oid.p, "\x2b\x65\x70", 3) || params.tag != 0 ||
+	    mbedtls_asn1_get_bitstring_null(&p, end, &n) || n != 32 || p + n != end)
+		return NULL;
+	unsigned char *k = xmalloc(32);
+	memcpy(k, p, 32);
+	return k;
+}
+
+static void *load_pub(const char *path)
+{
+	if (sodium_init() < 0) {
+		kr_err("%s: libsodium could not start", path);
+		return NULL;
+	}
+	char *text;
+	size_t len, used;
+	if (read_file(path, &text, &len) < 0)
+		return NULL;
+	mbedtls_pem_context pem;
+	mbedtls_pem_init(&pem);
+	unsigned char *k = NULL;
+	if (!memchr(text, 0, len) &&
+	    mbedtls_pem_read_buffer(&pem, "-----BEGIN PUBLIC KEY-----", "-----END PUBLIC KEY-----",
+				    (const unsigned char *)text, NULL, 0, &used) == 0) {
+		size_t derlen;
+		const unsigned char *der = mbedtls_pem_get_buffer(&pem, &derlen);
+		k = spki_ed25519(der, derlen);
+	}
+	mbedtls_pem_free(&pem);
+	free(text);
+	if (!k)
+		kr_err("%s: not an Ed25519 public key in PEM form", path);
+	return k;
+}
+
+static int pub_raw(const void *k, unsigned char raw[32])
+{
+	memcpy(raw, k, 32);
+	return 0;
+}
+
+static int pub_verify(const void *k, const unsigned char sig[SIG_RAW_LEN], const void *data,
+		      size_t len)
+{
+	return crypto_sign_ed25519_verify_detached(sig, data, len, k) == 0;
+}
+
+static void pub_free(void *k)
+{
+	free(k);
+}
+
+#else /* OpenSSL */
+
+static void sig_b64(const unsigned char sig[SIG_RAW_LEN], char out[SIG_B64_LEN + 1])
+{
+	EVP_EncodeBlock((unsigned char *)out, sig, SIG_RAW_LEN);
+}
+
+static int sig_unb64(const char *v, size_t n, unsigned char out[SIG_RAW_LEN])
+{
+	unsigned char raw[SIG_B64_LEN];
+	/* 66: the two padding characters decode as zero bytes */
+	if (EVP_DecodeBlock(raw, (const unsigned char *)v, (int)n) != 66)
+		return -1;
+	memcpy(out, raw, SIG_RAW_LEN);
+	return 0;
+}
+
+static EVP_PKEY *load_pem(const char *path, int private)
+{
+	BIO *b = BIO_new_file(path, "r");
+	if (!b) {
+		kr_err("%s: cannot open: %s", path, strerror(errno));
+		return NULL;
+	}
+	EVP_PKEY *k = private ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL)
+			      : PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
+	BIO_free(b);
+	if (!k || !EVP_PKEY_is_a(k, "ED25519")) {
+		kr_err("%s: not an Ed25519 %s key in PEM form", path,
+		       private ? "private" : "public");
+		EVP_PKEY_free(k);
+		return NULL;
+	}
+	return k;
+}
+
+static void *load_pub(const char *path)
+{
+	return load_pem(path, 0);
+}
+
+static int pub_raw(const void *k, unsigned char raw[32])
+{
+	size_t n = 32;
+	return EVP_PKEY_get_raw_public_key(k, raw, &n) == 1 && n == 32 ? 0 : -1;
+}
+
+static int pub_verify(const void *k, const unsigned char sig[SIG_RAW_LEN], const void *data,
+		      size_t len)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok = ctx && EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, (EVP_PKEY *)k) == 1 &&
+		 EVP_DigestVerify(ctx, sig, SIG_RAW_LEN, data, len) == 1;
+	EVP_MD_CTX_free(ctx);
+	return ok;
+}
+
+static void pub_free(void *k)
+{
+	EVP_PKEY_free(k);
+}
 
 static int key_id(EVP_PKEY *pkey, char out[KEYID_LEN + 1])
 {
 	unsigned char raw[32];
-	size_t n = sizeof raw;
-	char hex[SHA256_HEX_LEN + 1];
-	if (EVP_PKEY_get_raw_public_key(pkey, raw, &n) != 1 || n != sizeof raw)
+	if (pub_raw(pkey, raw) < 0)
 		return -1;
-	sha256_hex(raw, n, hex);
-	memcpy(out, hex, KEYID_LEN);
-	out[KEYID_LEN] = 0;
+	key_id_raw(raw, out);
 	return 0;
 }
 
@@ -100,30 +263,16 @@ out:
 	return rc;
 }
 
-static EVP_PKEY *load_pem(const char *path, int private)
-{
-	BIO *b = BIO_new_file(path, "r");
-	if (!b) {
-		kr_err("%s: cannot open: %s", path, strerror(errno));
-		return NULL;
-	}
-	EVP_PKEY *k = private ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL)
-			      : PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
-	BIO_free(b);
-	if (!k || !EVP_PKEY_is_a(k, "ED25519")) {
-		kr_err("%s: not an Ed25519 %s key in PEM form", path,
-		       private ? "private" : "public");
-		EVP_PKEY_free(k);
-		return NULL;
-	}
-	return k;
-}
+#endif /* the backend */
 
 int sign_pubkey_id(const char *pubpath, char id[KEYID_LEN + 1])
 {
-	EVP_PKEY *k = load_pem(pubpath, 0);
-	int rc = k ? key_id(k, id) : -1;
-	EVP_PKEY_free(k);
+	void *k = load_pub(pubpath);
+	unsigned char raw[32];
+	int rc = k && pub_raw(k, raw) == 0 ? 0 : -1;
+	if (rc == 0)
+		key_id_raw(raw, id);
+	pub_free(k);
 	return rc;
 }
 
@@ -137,8 +286,10 @@ int keyring_load(struct keyring *kr, const char *dir)
 		if (!str_ends(names.v[i], ".pub"))
 			continue;
 		char *path = path_join(dir, names.v[i]);
-		EVP_PKEY *k = load_pem(path, 0);
-		if (!k) {
+		void *k = load_pub(path);
+		unsigned char raw[32];
+		if (!k || pub_raw(k, raw) < 0) {
+			pub_free(k);
 			kr_warn("%s: skipped, not trusted", kr_errmsg());
 			free(path);
 			continue;
@@ -147,7 +298,7 @@ int keyring_load(struct keyring *kr, const char *dir)
 		struct trusted_key *t = &kr->v[kr->n++];
 		t->path = path;
 		t->pkey = k;
-		key_id(k, t->id);
+		key_id_raw(raw, t->id);
 	}
 	sl_free(&names);
 	if (!kr->n) {
@@ -160,7 +311,7 @@ int keyring_load(struct keyring *kr, const char *dir)
 void keyring_free(struct keyring *kr)
 {
 	for (size_t i = 0; i < kr->n; i++) {
-		EVP_PKEY_free(kr->v[i].pkey);
+		pub_free(kr->v[i].pkey);
 		free(kr->v[i].path);
 	}
 	free(kr->v);
@@ -201,12 +352,12 @@ static int value_is(const char *v, size_t n, const char *want)
 
 static int decode_sig(const char *v, size_t n, unsigned char out[SIG_RAW_LEN])
 {
-	unsigned char raw[SIG_B64_LEN];
+	unsigned char raw[SIG_RAW_LEN];
 	char again[SIG_B64_LEN + 1];
-	if (n != SIG_B64_LEN || EVP_DecodeBlock(raw, (const unsigned char *)v, (int)n) != 66)
+	if (n != SIG_B64_LEN || sig_unb64(v, n, raw) < 0)
 		return -1;
 	/* only the canonical encoding: no stray bits, no whitespace tricks */
-	EVP_EncodeBlock((unsigned char *)again, raw, SIG_RAW_LEN);
+	sig_b64(raw, again);
 	if (memcmp(again, v, SIG_B64_LEN))
 		return -1;
 	memcpy(out, raw, SIG_RAW_LEN);
@@ -262,11 +413,13 @@ int sig_envelope_parse(const char *data, size_t len, const char *src, struct sig
 void sig_envelope_write(const struct sig_envelope *e, struct sb *out)
 {
 	char b64[SIG_B64_LEN + 1];
-	EVP_EncodeBlock((unsigned char *)b64, e->sig, SIG_RAW_LEN);
+	sig_b64(e->sig, b64);
 	sb_printf(out, "format: krill-signature-1\nalgorithm: ed25519\nkey-id: %s\nsignature: %s\n",
 		  e->key_id, b64);
 }
 
+#ifndef KRILL_CRYPTO_MBEDTLS
+/* Signing is the build host's: OpenSSL only (the lean build verifies). */
 int sign_data(const char *keypath, const void *data, size_t len, struct sb *out)
 {
 	struct stat st;
@@ -298,6 +451,8 @@ int sign_data(const char *keypath, const void *data, size_t len, struct sb *out)
 	return 0;
 }
 
+#endif
+
 int sign_verify(const struct keyring *kr, const void *data, size_t len, const char *env,
 		size_t envlen, const char *src, char keyid[KEYID_LEN + 1])
 {
@@ -312,11 +467,7 @@ int sign_verify(const struct keyring *kr, const void *data, size_t len, const ch
 		kr_err("%s: signed by key %s, which is not among the trusted keys", src, e.key_id);
 		return -1;
 	}
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	int ok = ctx && EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, t->pkey) == 1 &&
-		 EVP_DigestVerify(ctx, e.sig, SIG_RAW_LEN, data, len) == 1;
-	EVP_MD_CTX_free(ctx);
-	if (!ok) {
+	if (!pub_verify(t->pkey, e.sig, data, len)) {
 		kr_err("%s: bad signature: the signed file does not match the signature by key %s "
 		       "(%s)",
 		       src, e.key_id, path_basename(t->path));

@@ -1,4 +1,6 @@
-/* sign.h - Ed25519 keys and detached signature envelopes (OpenSSL 3 EVP).
+/* sign.h - Ed25519 keys and detached signature envelopes: OpenSSL 3 EVP,
+ * or with KRILL_CRYPTO_MBEDTLS (the lean in-image build) mbedTLS and
+ * libsodium, verification only (no sign_keygen or sign_data there).
  *
  * Keys are PEM files: NAME.pem (PKCS#8 private key, mode 0600) and NAME.pub
  * (SubjectPublicKeyInfo). A key id is the first 16 hex digits of the
@@ -30,7 +32,7 @@ int sign_pubkey_id(const char *pubpath, char id[KEYID_LEN + 1]);
 struct trusted_key {
 	char id[KEYID_LEN + 1];
 	char *path;
-	void *pkey; /* EVP_PKEY * */
+	void *pkey; /* the backend's: EVP_PKEY *, or the raw 32 bytes */
 };
 struct keyring {
 	struct trusted_key *v;

@@ -133,6 +133,20 @@ check "a second make image-files does nothing" 'grep -q "Nothing to be done" "$T
 mk images-multi ARCHES="x86_64 aarch64" >"$T/mk3" 2>&1
 check "make images-multi: one index over both arches" \
 	'[ $? -eq 0 ] && [ "$(cat "$T/mk/out/images/demo/blobs/sha256/$(jq_py "d[\"manifests\"][0][\"digest\"][7:]" <"$T/mk/out/images/demo/index.json")" | jq_py "len([m for m in d[\"manifests\"] if \"platform\" in m])")" = 2 ]' || cat "$T/mk3"
+mk image-sizes ARCH=x86_64 >"$T/sizes" 2>&1
+lay=$T/mk/out/images/demo-x86_64
+man=$(jq_py "d[\"manifests\"][0][\"digest\"][7:]" <"$lay/index.json")
+# make's layout: index.json -> image index -> the manifest
+man=$(jq_py "d[\"manifests\"][0][\"digest\"][7:]" <"$lay/blobs/sha256/$man")
+want_unc=0 want_comp=$(stat -c %s "$lay/blobs/sha256/$man")
+for b in $(jq_py "' '.join([d[\"config\"][\"digest\"][7:]] + [l[\"digest\"][7:] for l in d[\"layers\"]])" <"$lay/blobs/sha256/$man"); do
+	want_comp=$((want_comp + $(stat -c %s "$lay/blobs/sha256/$b")))
+	file "$lay/blobs/sha256/$b" | grep -q gzip && want_unc=$((want_unc + $(gzip -dc "$lay/blobs/sha256/$b" | wc -c)))
+done
+big=$(tar -tvzf "$lay/blobs/sha256/$(jq_py "d[\"layers\"][0][\"digest\"][7:]" <"$lay/blobs/sha256/$man")" | sort -k3,3nr | head -n 1 | awk '{print $NF}')
+fmt() { python3 -c "print(f'{$1:,}')"; }
+check "make image-sizes: uncompressed layers, compressed blobs, largest file" \
+	'grep -q "^| uncompressed (layers) | $(fmt $want_unc) |" "$T/sizes" && grep -q "^| compressed (manifest + config + layers) | $(fmt $want_comp) |" "$T/sizes" && sed -n "/ten largest/,\$p" "$T/sizes" | sed -n 3p | grep -qF "$big"' || cat "$T/sizes"
 "$KRILL" lint --ports "$T/ports" --images images >"$T/lint" 2>&1
 check "krill lint --images: a good spec is clean" '[ $? -eq 0 ]' || cat "$T/lint"
 

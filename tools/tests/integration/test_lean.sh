@@ -1,10 +1,12 @@
 #!/bin/sh
 # The lean in-image krill (ports/krill, mk/lean.mk), built as the ARCH=host
-# port with its static libraries (openssl-static, curl-static, ...) in the
-# sandbox: results are cached in CACHE_DIR, so only the first run on a
-# machine builds them. Checks its link set (glibc alone), that no
-# build-side verb is in it, and that it installs from a signed repository
-# over http and https on 127.0.0.1 (a test CA bound over the CA bundle).
+# port with its static libraries (mbedtls-static, libsodium-static,
+# curl-static, ...) in the sandbox: results are cached in CACHE_DIR, so only
+# the first run on a machine builds them. Runs the unit tests of its crypto
+# backend (test_sign, test_util with KRILL_CRYPTO_MBEDTLS), checks its link
+# set (glibc alone), that no build-side verb is in it, and that it installs
+# from a signed repository over http and https (TLS 1.2 and 1.3) on
+# 127.0.0.1 (a test CA bound over the CA bundle).
 . "$TOP/tools/tests/integration/client_lib.sh"
 . "$TOP/tools/tests/integration/repo_lib.sh"
 
@@ -19,6 +21,37 @@ pkgf=$(ls "$cache/results/$key"/krill-*.pkg.tar.zst 2>/dev/null | head -1)
 check_cmd lean_package_exists test -f "$pkgf"
 mkdir -p "$T/pkg" && tar --zstd -xf "$pkgf" -C "$T/pkg"
 K="$T/pkg/usr/bin/krill"
+
+# --- the lean crypto backend (mbedTLS SHA-256/PEM/base64, libsodium
+# Ed25519) runs the same unit tests as the host's OpenSSL one: test_sign
+# and test_util compiled with KRILL_CRYPTO_MBEDTLS against the port's own
+# static libraries (PASS/FAIL lines prefixed lean_mbedtls_)
+mkdir -p "$T/static"
+for p in mbedtls-static libsodium-static; do
+	k=$(sed -n "s/^KR_KEY_$p := //p" "$T/build/graph.mk")
+	tar --zstd -xf "$(ls "$cache/results/$k/$p"-[0-9]*.pkg.tar.zst | head -1)" -C "$T/static"
+done
+s=$T/static/usr/lib/krill-static
+san=
+[ "${SAN:-0}" = 1 ] && san="-fsanitize=address,undefined -fno-omit-frame-pointer"
+u=$TOP/tools/tests/unit
+l=$TOP/tools/lib
+for t in sign util; do
+	# shellcheck disable=SC2086 # $san is a list of flags
+	if cc -std=c11 -D_GNU_SOURCE -DKRILL_CRYPTO_MBEDTLS -Wall -Wextra -Werror -Wno-unused-parameter \
+		-O2 -g $san -I"$u" -I"$l/base" -I"$l/repo" -I"$s/include" -o "$T/lean_$t" "$u/test_$t.c" \
+		"$l/repo/sign.c" "$l/base/util.c" "$l/base/strmap.c" "$l/base/diag.c" \
+		"$s/lib/libmbedcrypto.a" "$s/lib/libsodium.a" -pthread >"$T/cc.out" 2>&1; then
+		"$T/lean_$t" >"$T/lean_$t.out" 2>&1
+		rc=$?
+		sed -n 's/^\(PASS\|FAIL\) /\1 lean_mbedtls_/p' "$T/lean_$t.out"
+		WHY="exit $rc: $(tail -3 "$T/lean_$t.out")" check "lean_mbedtls_test_${t}_runs" \
+			'[ $rc -eq 0 ] && grep -q "^PASS " "$T/lean_$t.out"'
+	else
+		fail "lean_mbedtls_test_${t}_builds" "$(head -5 "$T/cc.out")"
+		_fails=$((_fails + 1))
+	fi
+done
 
 # --- link set: glibc's own libraries only (libc, the loader, and libm /
 # libpthread, which are glibc too); never OpenSSL, curl, libarchive,
@@ -84,40 +117,48 @@ if command -v bwrap >/dev/null && command -v openssl >/dev/null; then
 	# another CA, for the refusal
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=stranger \
 		-keyout "$c/x.key" -out "$c/x.crt" -days 2 >/dev/null 2>&1
-	port=$(free_port)
-	python3 -c '
+	# one server per protocol version: TLS 1.2 only, TLS 1.3 only
+	tls_serve() { # VERSION
+		port=$(free_port)
+		python3 -c '
 import http.server, ssl, sys, functools
-port, root, cert, key = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+port, root, cert, key, v = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
 h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=root)
 h.log_message = lambda *a: None
 s = http.server.ThreadingHTTPServer(("127.0.0.1", port), h)
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.minimum_version = ctx.maximum_version = getattr(ssl.TLSVersion, v)
 ctx.load_cert_chain(cert, key)
 s.socket = ctx.wrap_socket(s.socket, server_side=True)
 s.serve_forever()
-' "$port" "$T/repo" "$c/srv.crt" "$c/srv.key" >"$T/tls.log" 2>&1 &
-	SERVER_PID=$!
-	i=0
-	while ! python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && break
-		sleep 0.05
-	done
+' "$port" "$T/repo" "$c/srv.crt" "$c/srv.key" "$1" >"$T/tls.log" 2>&1 &
+		SERVER_PID=$!
+		i=0
+		while ! python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null; do
+			i=$((i + 1))
+			[ $i -gt 100 ] && break
+			sleep 0.05
+		done
+	}
 	# the binary's own CA path, holding one CA: bwrap binds a file over it
 	inca() {
 		_ca=$1
 		shift
 		bwrap --dev-bind / / --ro-bind "$_ca" /etc/ssl/certs/ca-certificates.crt "$@"
 	}
-	check_cmd lean_add_over_https inca "$c/ca.crt" "$K" add --root "$T/r3" \
-		--repo "https://127.0.0.1:$port/" --keys "$T/trust" app
-	check lean_https_installed 'test "$(cat "$T/r3/usr/bin/app")" = app2'
-	inca "$c/x.crt" "$K" add --root "$T/r4" --repo "https://127.0.0.1:$port/" \
-		--keys "$T/trust" app >"$T/o" 2>&1
-	rc=$?
-	WHY="exit $rc: $(head -c 300 "$T/o")" check lean_https_untrusted_ca_refused \
-		'[ $rc -ne 0 ] && ! test -e "$T/r4/usr/bin/app" && grep -qi "certificate" "$T/o"'
-	unserve
+	for v in TLSv1_2 TLSv1_3; do
+		tls_serve $v
+		rm -rf "$T/r3" "$T/r4"
+		check_cmd lean_add_over_https_$v inca "$c/ca.crt" "$K" add --root "$T/r3" \
+			--repo "https://127.0.0.1:$port/" --keys "$T/trust" app
+		check lean_https_installed_$v 'test "$(cat "$T/r3/usr/bin/app")" = app2'
+		inca "$c/x.crt" "$K" add --root "$T/r4" --repo "https://127.0.0.1:$port/" \
+			--keys "$T/trust" app >"$T/o" 2>&1
+		rc=$?
+		WHY="exit $rc: $(head -c 300 "$T/o")" check lean_https_untrusted_ca_refused_$v \
+			'[ $rc -ne 0 ] && ! test -e "$T/r4/usr/bin/app" && grep -qi "certificate" "$T/o"'
+		unserve
+	done
 else
 	fail lean_https "bwrap or openssl missing"
 	_fails=$((_fails + 1))

@@ -91,6 +91,21 @@ TEST(sha256)
 	hasher_add(h, "c", 1);
 	hasher_end(h, hex);
 	CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	/* FIPS 180-2's two-block message and its million 'a's, in pieces */
+	sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, hex);
+	CHECK_STR(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	char a[1001];
+	memset(a, 'a', sizeof a);
+	h = hasher_new();
+	for (int i = 0; i < 1000; i++)
+		hasher_add(h, a, i % 2 ? 999 : 1001);
+	hasher_end(h, hex);
+	CHECK_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	/* hasher_adds: the string and a newline */
+	h = hasher_new();
+	hasher_adds(h, "abc");
+	hasher_end(h, hex);
+	CHECK_STR(hex, "edeaaff3f1774ad2888673770c6d64097e391bc362d7d6fb34982ddf0efd18cb");
 	char *root = tree_root();
 	tree_write(root, "f", "abc");
 	char *f = path_join(root, "f");

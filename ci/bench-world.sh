@@ -1,0 +1,38 @@
+#!/bin/sh
+# ci/bench-world.sh ARCH - `make world ARCH=ARCH` timed per phase: toolchain,
+# ports, index, images, each its own `make` (what `make world` runs, in
+# order), then a second `make world` (the no-op: at most 1 s). Then, from
+# the progress lines of the builds this run did and their logs' phase line:
+#   framework overhead = sum over built ports and stages of (wall - script)
+#                        against the phases' wall in all;
+#   parallel efficiency = sum of build-script CPU / (wall x cores).
+# The make output goes to build/ARCH/bench-world.log (ci/ports-table.py ARCH
+# that-log makes the per-port table of ports/README.md).
+# Environment: JOBS (default: nproc).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+arch=${1:?usage: ci/bench-world.sh ARCH}
+jobs=${JOBS:-$(nproc)}
+log=$top/build/$arch/bench-world.log
+mkdir -p "$(dirname "$log")" && : >"$log"
+now() { date +%s.%N; }
+total=0
+printf '%-10s %9s  %s\n' phase wall_s result
+for phase in toolchain ports index images; do
+  start=$(now)
+  make -s -C "$top" "$phase" ARCH="$arch" JOBS="$jobs" >>"$log" 2>&1
+  rc=$?
+  wall=$(echo "$(now) - $start" | bc)
+  total=$(echo "$total + $wall" | bc)
+  printf '%-10s %9.1f  %s\n' "$phase" "$wall" "$([ $rc = 0 ] && echo ok || echo "FAILED ($rc)")"
+  [ $rc = 0 ] || { tail -n 30 "$log"; exit $rc; }
+done
+printf '%-10s %9.1f\n' world "$total"
+start=$(now)
+make -s -C "$top" world ARCH="$arch" JOBS="$jobs" >"$log.second" 2>&1
+printf '%-10s %9.3f  %s\n' second "$(echo "$(now) - $start" | bc)" \
+  "$(grep -q 'plan.*build 0 of' "$log.second" && ! grep -q '^\[' "$log.second" && echo 'nothing built' || echo 'BUILT SOMETHING')"
+
+# overhead and efficiency over what this run built
+awk -v logs="$top/build/$arch/logs" -v wall="$total" -v cores="$jobs" \
+  -f "$top/ci/world-overhead.awk" "$log"
