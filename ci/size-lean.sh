@@ -14,7 +14,8 @@ W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 make -C "$TOP" -s krill ARCH="$ARCH" >/dev/null
 mkdir -p "$W/root"
-for p in krill mbedtls-static libsodium-static curl-static libarchive-static jansson-static zstd-static; do
+for p in krill mbedtls-static libsodium-static curl-static libarchive-static jansson-static zstd-static \
+	libsolv-static; do
 	key=$(sed -n "s/^KR_KEY_$p := //p" "$TOP/build/$ARCH/graph.mk")
 	tar --zstd -xf "$(ls "$R/$key/$p"-[0-9]*.pkg.tar.zst | head -1)" -C "$W/root"
 	[ "$p" = krill ] && pkg=$(ls "$R/$key/krill"-[0-9]*.pkg.tar.zst | head -1)

@@ -17,7 +17,7 @@ CC          ?= cc
 # The verbs, and exactly the modules they need (the link fails if one is
 # missing; no module here may include a recipe/, build/, package-writer
 # or image header, since only these groups are on the include path).
-LEAN_VERBS   := verify add del info list update
+LEAN_VERBS   := verify add del info list update upgrade fix audit search policy
 LEAN_MODULES := base/util base/strmap base/parallel base/version base/dep \
 	fetch/transport package/pkginfo package/pkgread repo/index repo/sign repo/repo \
 	client/client client/db client/fsroot client/install client/solver client/remote
@@ -33,9 +33,9 @@ ifneq ($(LEAN_STATIC),)
 LEAN_LIBINC := -I$(LEAN_STATIC)/include -DKRILL_CRYPTO_MBEDTLS
 # Order: each archive before what it needs.
 LEAN_LIBS   := $(addprefix $(LEAN_STATIC)/lib/,libcurl.a libmbedtls.a libmbedx509.a \
-	libmbedcrypto.a libsodium.a libarchive.a libjansson.a) $(LEAN_ZSTD_A) -pthread
+	libmbedcrypto.a libsodium.a libarchive.a libjansson.a libsolv.a) $(LEAN_ZSTD_A) -pthread
 else
-LEAN_PKGS   := openssl libzstd libarchive libcurl jansson
+LEAN_PKGS   := openssl libzstd libarchive libcurl jansson libsolv
 LEAN_LIBINC := $(shell pkg-config --cflags $(LEAN_PKGS))
 LEAN_LIBS   := $(shell pkg-config --libs $(LEAN_PKGS))
 endif

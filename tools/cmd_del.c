@@ -11,14 +11,18 @@ static int run(int argc, char **argv);
 
 const struct verb verb_del = {
 	"del",
-	"remove installed packages (keeps config files you changed)",
+	"remove packages from the world, and what nothing needs any more",
 	"usage: krill del [--root DIR] [--quiet] PKG...\n"
 	"\n"
-	"Removes exactly the files each package installed. A config file (conffile:)\n"
+	"Takes each PKG out of ROOT/etc/krill/world (a name only the world holds,\n"
+	"such as a virtual package, is fine) and solves the world again over the\n"
+	"installed packages: the named packages and every dependency nothing else\n"
+	"needs (orphans) are removed. Removes exactly the files each package\n"
+	"installed. A config file (conffile:)\n"
 	"whose content differs from what was installed is kept and reported; a\n"
 	"directory is removed only when empty and no remaining package lists it.\n"
 	"Refuses to remove a package another installed package depends on.\n"
-	"All named packages go in one transaction: after an interruption the next\n"
+	"Everything goes in one transaction: after an interruption the next\n"
 	"krill run completes it.\n"
 	"\n"
 	"  --root DIR, -p DIR   the root to change (default /)\n"
@@ -27,6 +31,38 @@ const struct verb verb_del = {
 	"Exit status: 0 done, 1 failure (nothing changed), 2 usage.\n",
 	run,
 };
+
+static void removing(void *ctx, size_t i, size_t n, const struct pkginfo *p)
+{
+	(void)ctx;
+	printf("(%zu/%zu) Removing %s %s\n", i, n, p->name, p->version);
+	fflush(stdout);
+}
+
+static int del(struct client *c, const struct client_opts *o, const struct strlist *names)
+{
+	struct strlist world = STRLIST_INIT, kept = STRLIST_INIT;
+	int r = client_world_load(c, &world);
+	for (size_t i = 0; i < names->n && r == 0; i++)
+		if (!client_world_drop(&world, names->v[i]) && !db_find(&c->db, names->v[i])) {
+			kr_err("%s: not installed", names->v[i]);
+			r = -1;
+		}
+	struct client_plan_opts po = {
+		&world, 0, NULL, 0, 0, 0, NULL, &kept, o->quiet ? NULL : removing, names};
+	if (r == 0)
+		r = client_apply(c, &po, 0, NULL);
+	if (r == 0)
+		r = client_world_save(c, &world);
+	for (size_t i = 0; i < kept.n; i++)
+		printf("kept modified config file /%s\n", kept.v[i]);
+	if (r == 0 && !o->quiet)
+		printf("OK: %zu package%s removed, %zu in total\n", c->del_count,
+		       c->del_count == 1 ? "" : "s", c->db.n);
+	sl_free(&world);
+	sl_free(&kept);
+	return r;
+}
 
 static int run(int argc, char **argv)
 {
@@ -40,34 +76,22 @@ static int run(int argc, char **argv)
 		client_opts_free(&o);
 		return verb_usage_error(&verb_del, "expected at least one package name");
 	}
-	struct strlist names = STRLIST_INIT, kept = STRLIST_INIT;
+	struct strlist names = STRLIST_INIT;
 	for (int i = first; i < argc; i++)
 		sl_push(&names, argv[i]);
-	struct db db;
-	int rc = 0;
-	if (db_open(&db, o.root) < 0) {
-		rc = 1;
-	} else {
-		if (db.recovered)
-			fprintf(stderr, "krill del: %s: %s\n", o.root, db.recovered);
-		if (remove_check(&db, &names) < 0)
-			rc = 1;
-		for (size_t i = 0; i < names.n && !o.quiet && !rc; i++) {
-			struct db_pkg *p = db_find(&db, names.v[i]);
-			if (p)
-				printf("(%zu/%zu) Removing %s %s\n", i + 1, names.n, p->info.name,
-				       p->info.version);
-		}
-		if (!rc && remove_pkgs(&db, &names, &kept) < 0)
-			rc = 1;
-	}
-	if (rc)
+	struct client c;
+	int r = client_open(&c, &o, 0);
+	if (c.db.recovered)
+		fprintf(stderr, "krill del: %s: %s\n", o.root, c.db.recovered);
+	if (r == 0)
+		r = del(&c, &o, &names);
+	if (r < 0)
+		client_discard(&c);
+	if (client_close(&c) < 0 && r == 0)
+		r = -1;
+	if (r < 0)
 		fprintf(stderr, "krill del: %s\n", kr_errmsg());
-	for (size_t i = 0; i < kept.n; i++)
-		printf("kept modified config file /%s\n", kept.v[i]);
-	db_close(&db);
 	sl_free(&names);
-	sl_free(&kept);
 	client_opts_free(&o);
-	return rc;
+	return r < 0 ? 1 : 0;
 }

@@ -16,6 +16,8 @@ const struct verb verb_update = {
 	"accepted), and that the URL still serves the repository (NAME/ARCH) it\n"
 	"served first (the pin), records the version and caches the index under\n"
 	"ROOT/var/cache/krill/. Prints one line per repository: NAME VERSION COUNT URL.\n"
+	"--repo and --keys given to a root that has no repositories file or keys yet\n"
+	"are written there (ROOT/etc/krill/repositories, ROOT/etc/krill/keys/).\n"
 	"\n"
 	"Exit status: 0 all verified, 1 a repository failed, 2 usage.\n",
 	run,
@@ -40,6 +42,8 @@ static int run(int argc, char **argv)
 		       (unsigned long long)c.repos[i].version, c.repos[i].n, c.repos[i].url);
 	if (client_close(&c) < 0 && r == 0)
 		r = -1;
+	if (r == 0) /* first use: --repo/--keys into the root */
+		r = client_persist_config(&o);
 	if (r < 0)
 		fprintf(stderr, "krill update: %s\n", kr_errmsg());
 	client_opts_free(&o);

@@ -12,14 +12,17 @@ struct verb {
 /* KRILL_LEAN (mk/lean.mk): the in-image client, with only the verbs a
  * container user runs; the build side (and its libraries) is not linked. */
 #ifdef KRILL_LEAN
-#define VERB_LIST(X) X(verify) X(add) X(del) X(info) X(list) X(update)
+#define VERB_LIST(X)                                                                               \
+	X(verify)                                                                                  \
+	X(add) X(del) X(info) X(list) X(update) X(upgrade) X(fix) X(audit) X(search) X(policy)
 #else
 #define VERB_LIST(X)                                                                               \
 	X(graph)                                                                                   \
 	X(lint)                                                                                    \
 	X(fetch)                                                                                   \
-	X(build) X(keygen) X(index) X(verify) X(add) X(del) X(info) X(list) X(update) X(image)     \
-		X(mirror) X(diff)
+	X(build)                                                                                   \
+	X(keygen) X(index) X(verify) X(add) X(del) X(info) X(list) X(update) X(upgrade) X(fix)     \
+		X(audit) X(search) X(policy) X(image) X(mirror) X(diff)
 #endif
 
 #define X(v) extern const struct verb verb_##v;

@@ -53,7 +53,7 @@ tmp=$out/krill.1.tmp
 	echo ".BR \"krill help VERB\" ."
 	echo ".SH VERBS"
 	for v in $verbs; do
-		echo ".TP"
+		echo ".TP 9"
 		echo ".B $v"
 		"$krill" help | sed -n "s/^  $v  *//p" | esc
 	done

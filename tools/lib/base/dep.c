@@ -122,3 +122,82 @@ int dep_satisfied_by(const char *dep, const char *pkgname, const char *pkgver,
 	free(ver);
 	return r;
 }
+
+int valid_virtual_name(const char *s)
+{
+	return s[0] == '.' && valid_pkgname(s + 1);
+}
+
+const char *dep_apk_differs(const char *v)
+{
+	static const char *const pre[] = {"_alpha", "_beta", "_pre", "_rc"};
+	for (size_t i = 0; i < ARRAY_LEN(pre); i++) {
+		const char *s = strstr(v, pre[i]);
+		if (s && !isalpha((unsigned char)s[strlen(pre[i])]))
+			return "a pre-release suffix (_alpha, _beta, _pre, _rc) sorts after the "
+			       "release in krill (1.0_rc1 > 1.0) but before it in apk: write "
+			       "1.0~rc1 for a pre-release";
+	}
+	for (const char *s = strchr(v, '.'); s; s = strchr(s + 1, '.'))
+		if (s[1] == '0' && isdigit((unsigned char)s[2]))
+			return "a component with a leading zero compares as a number in krill "
+			       "(1.01 == 1.1) but as a decimal fraction in apk (1.01 < 1.1): "
+			       "write it without the leading zero";
+	return NULL;
+}
+
+int world_dep_parse(const char *entry, struct world_dep *out)
+{
+	memset(out, 0, sizeof *out);
+	const char *e = entry;
+	if (*e == '!') {
+		out->conflict = 1;
+		e++;
+	}
+	/* cut out "@TAG": it ends at an operator or the end */
+	struct sb d = SB_INIT;
+	const char *at = strchr(e, '@');
+	char *tag = NULL;
+	if (at) {
+		size_t tl = strcspn(at + 1, "<>=");
+		tag = xstrndup(at + 1, tl);
+		sb_add(&d, e, (size_t)(at - e));
+		sb_adds(&d, at + 1 + tl);
+		if (!valid_pkgname(tag)) {
+			kr_err("'%s': bad repository tag '%s', expected NAME@TAG with TAG "
+			       "like a package name",
+			       entry, tag);
+			free(tag);
+			sb_free(&d);
+			return -1;
+		}
+	} else
+		sb_adds(&d, e);
+	const char *dep = sb_str(&d);
+	int virt = dep[0] == '.';
+	int r = dep_split(virt ? dep + 1 : dep, &out->name, &out->op, &out->ver);
+	if (r == 0 && virt) {
+		char *n = xasprintf(".%s", out->name);
+		free(out->name);
+		out->name = n;
+	}
+	if (r == 0 && *out->ver && dep_apk_differs(out->ver)) {
+		kr_err("'%s': version %s is read differently by krill and apk: %s", entry, out->ver,
+		       dep_apk_differs(out->ver));
+		r = -1;
+	}
+	sb_free(&d);
+	out->tag = tag ? tag : xstrdup("");
+	if (r < 0)
+		world_dep_free(out);
+	return r;
+}
+
+void world_dep_free(struct world_dep *w)
+{
+	free(w->name);
+	free(w->op);
+	free(w->ver);
+	free(w->tag);
+	memset(w, 0, sizeof *w);
+}

@@ -42,4 +42,25 @@ int dep_provides(const char *pkgname, const char *pkgver, const struct strlist *
 int dep_satisfied_by(const char *dep, const char *pkgname, const char *pkgver,
 		     const struct strlist *provides);
 
+/* A world entry (apk-world(5)): "[!]DEP[@TAG]" where DEP is a dependency
+ * as above (the tag may also come right after the name: "foo@edge>=2"), and
+ * the name may start with '.' (a virtual package made by `add -t`).
+ * '!' makes it a conflict: nothing satisfying DEP may be installed. */
+struct world_dep {
+	int conflict;
+	char *name, *op, *ver; /* as dep_split */
+	char *tag;	       /* "" when untagged */
+};
+/* 0, or -1 with kr_err naming the entry and the grammar; also -1 when the
+ * version is one apk orders differently (dep_apk_differs). */
+int world_dep_parse(const char *entry, struct world_dep *out);
+void world_dep_free(struct world_dep *w);
+/* A virtual package name: '.' then a package name (".build-deps"). */
+int valid_virtual_name(const char *s);
+/* NULL, or why apk would order version v differently from krill (a static
+ * sentence): a pre-release suffix _alpha/_beta/_pre/_rc (after the release
+ * in krill, before it in apk) or a number with a leading zero after the
+ * first component (1.01 == 1.1 in krill, below it in apk). */
+const char *dep_apk_differs(const char *v);
+
 #endif

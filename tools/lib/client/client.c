@@ -1,8 +1,11 @@
 /* client.c - see client.h */
 #include "client.h"
 
+#include "dep.h"
+#include "fsroot.h"
 #include "install.h"
 #include "solver.h"
+#include "version.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -12,12 +15,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int client_parse_repositories(const char *data, size_t len, const char *src, struct strlist *urls)
+int client_parse_repositories_tagged(const char *data, size_t len, const char *src,
+				     struct strlist *urls, struct strlist *tags)
 {
 	(void)len;
 	struct strlist lines = STRLIST_INIT;
 	sl_split(&lines, data, "\n");
-	for (size_t i = 0; i < lines.n; i++) {
+	int r = 0;
+	for (size_t i = 0; i < lines.n && r == 0; i++) {
 		char *l = lines.v[i];
 		l[strcspn(l, "#")] = 0;
 		l += strspn(l, " \t\r");
@@ -26,23 +31,48 @@ int client_parse_repositories(const char *data, size_t len, const char *src, str
 			l[--n] = 0;
 		if (!n)
 			continue;
+		const char *tag = "";
+		if (l[0] == '@') { /* "@TAG URL": apk's tagged repository */
+			size_t tl = strcspn(l, " \t");
+			l[tl] = 0;
+			tag = l + 1;
+			l += tl + 1;
+			l += strspn(l, " \t");
+			if (!valid_pkgname(tag) || !*l) {
+				kr_err("%s: '@%s': expected '@TAG URL' with TAG like a package "
+				       "name",
+				       src, tag);
+				r = -1;
+				break;
+			}
+		}
 		if (strpbrk(l, " \t")) {
 			kr_err("%s: '%s': expected one repository URL or path per line", src, l);
-			sl_free(&lines);
-			return -1;
+			r = -1;
+			break;
 		}
 		sl_push(urls, l);
+		if (tags)
+			sl_push(tags, tag);
 	}
 	sl_free(&lines);
-	return 0;
+	return r;
+}
+
+int client_parse_repositories(const char *data, size_t len, const char *src, struct strlist *urls)
+{
+	return client_parse_repositories_tagged(data, len, src, urls, NULL);
 }
 
 static int load_config(struct client_opts *o)
 {
 	if (!o->keys)
 		o->keys = path_join(o->root, "etc/krill/keys");
-	if (o->repos.n)
+	if (o->repos.n) {
+		for (size_t i = o->tags.n; i < o->repos.n; i++)
+			sl_push(&o->tags, "");
 		return 0;
+	}
 	char *file = path_join(o->root, "etc/krill/repositories");
 	int r = 0;
 	if (path_exists(file)) {
@@ -50,7 +80,7 @@ static int load_config(struct client_opts *o)
 		size_t len;
 		r = read_file(file, &data, &len);
 		if (r == 0) {
-			r = client_parse_repositories(data, len, file, &o->repos);
+			r = client_parse_repositories_tagged(data, len, file, &o->repos, &o->tags);
 			free(data);
 		}
 	}
@@ -61,29 +91,46 @@ static int load_config(struct client_opts *o)
 int client_parse(int argc, char **argv, int list_opts, struct client_opts *o)
 {
 	static const struct option opts[] = {
-		{"root", required_argument, NULL, 'r'},
-		{"repo", required_argument, NULL, 'X'},
-		{"keys", required_argument, NULL, 'k'},
-		{"no-cache", no_argument, NULL, 'n'},
-		{"installed", no_argument, NULL, 'I'},
-		{"quiet", no_argument, NULL, 'q'},
-		{NULL, 0, NULL, 0},
+		{"root", required_argument, NULL, 'r'},	   {"repo", required_argument, NULL, 'X'},
+		{"keys", required_argument, NULL, 'k'},	   {"no-cache", no_argument, NULL, 'n'},
+		{"installed", no_argument, NULL, 'I'},	   {"quiet", no_argument, NULL, 'q'},
+		{"upgrade", no_argument, NULL, 'u'},	   {"latest", no_argument, NULL, 'l'},
+		{"available", no_argument, NULL, 'a'},	   {"initdb", no_argument, NULL, 'i'},
+		{"virtual", required_argument, NULL, 't'}, {NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof *o);
 	int c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "p:X:qI", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:X:qIulat:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 		case 'p': /* apk's -p/--root */
 			free(o->root);
 			o->root = xstrdup(optarg);
 			break;
-		case 'X': sl_push(&o->repos, optarg); break;
+		case 'X':
+			sl_push(&o->repos, optarg);
+			o->repos_given = 1;
+			break;
 		case 'k':
 			free(o->keys);
 			o->keys = xstrdup(optarg);
+			o->keys_given = 1;
+			break;
+		case 'u': o->upgrade = 1; break;
+		case 'l': o->latest = 1; break;
+		case 'a': o->available = 1; break;
+		case 'i': o->initdb = 1; break;
+		case 't':
+			if (!valid_virtual_name(optarg) && !valid_pkgname(optarg)) {
+				kr_err("--virtual '%s': expected a package name, usually starting "
+				       "with '.' (.build-deps)",
+				       optarg);
+				return -1;
+			}
+			free(o->virt);
+			o->virt = xstrdup(optarg);
 			break;
 		case 'n': o->no_cache = 1; break;
 		case 'q': o->quiet = 1; break;
@@ -107,7 +154,9 @@ void client_opts_free(struct client_opts *o)
 {
 	free(o->root);
 	free(o->keys);
+	free(o->virt);
 	sl_free(&o->repos);
+	sl_free(&o->tags);
 	memset(o, 0, sizeof *o);
 }
 
@@ -168,6 +217,8 @@ int client_open(struct client *c, const struct client_opts *o, int repos)
 		return -1;
 	if (db_open(&c->db, o->root) < 0)
 		return -1;
+	c->root = xstrdup(o->root);
+	c->tags = &o->tags;
 	if (!repos)
 		return 0;
 	c->cachedir = path_join(o->root, "var/cache/krill");
@@ -203,6 +254,7 @@ int client_close(struct client *c)
 		rm_rf(c->tmpdir);
 	free(c->tmpdir);
 	free(c->cachedir);
+	free(c->root);
 	db_close(&c->db);
 	memset(c, 0, sizeof *c);
 	return r;
@@ -248,7 +300,7 @@ int client_add(struct client *c, const struct strlist *names, int no_cache,
 			(struct install_item){paths[i], sol.v[i]->sha256, sol.v[i]->size, sol.v[i]};
 		r = paths[i] ? 0 : -1;
 	}
-	struct install_opts io = {h ? h->progress : NULL, h ? h->ctx : NULL};
+	struct install_opts io = {h ? h->progress : NULL, h ? h->ctx : NULL, NULL, NULL};
 	c->add_count = r == 0 ? sol.n : 0;
 	if (r == 0 && sol.n && (r = install_pkgs(&c->db, items, sol.n, &io)) == 0)
 		c->unsaved = 0; /* the transaction wrote the index versions too */
@@ -264,5 +316,424 @@ int client_add(struct client *c, const struct strlist *names, int no_cache,
 	solution_free(&sol);
 	free(inst);
 	free(avail);
+	return r;
+}
+
+void client_discard(struct client *c)
+{
+	c->unsaved = 0;
+}
+
+/* ---- the world ---- */
+
+static char *world_path(const struct client *c)
+{
+	return path_join(c->root, "etc/krill/world");
+}
+
+int client_world_load(const struct client *c, struct strlist *world)
+{
+	char *file = world_path(c);
+	int r = 0;
+	if (path_exists(file)) {
+		char *data;
+		size_t len;
+		r = read_file(file, &data, &len);
+		if (r == 0) {
+			struct strlist e = STRLIST_INIT;
+			sl_split(&e, data, " \t\n");
+			for (size_t i = 0; i < e.n && r == 0; i++) {
+				if (!*e.v[i])
+					continue;
+				struct world_dep w;
+				if (world_dep_parse(e.v[i], &w) < 0) {
+					kr_err_prefix("%s", file);
+					r = -1;
+					break;
+				}
+				world_dep_free(&w);
+				sl_push(world, e.v[i]);
+			}
+			sl_free(&e);
+			free(data);
+		}
+	} else {
+		/* a root from before the world file: everything installed */
+		for (size_t i = 0; i < c->db.n; i++)
+			sl_push(world, c->db.pkgs[i].info.name);
+	}
+	free(file);
+	sl_sort(world);
+	sl_uniq(world);
+	return r;
+}
+
+int client_world_save(const struct client *c, const struct strlist *world)
+{
+	struct strlist w = STRLIST_INIT;
+	for (size_t i = 0; i < world->n; i++)
+		sl_push(&w, world->v[i]);
+	sl_sort(&w);
+	sl_uniq(&w);
+	struct sb out = SB_INIT;
+	for (size_t i = 0; i < w.n; i++)
+		sb_printf(&out, "%s\n", w.v[i]);
+	char *file = world_path(c), *dir = path_dirname(file);
+	int r = mkdir_p(dir, 0755);
+	char *old = NULL;
+	size_t oldlen = 0;
+	/* unchanged: not rewritten (a no-op verb leaves the root as it was) */
+	if (r == 0 && path_exists(file) && read_file(file, &old, &oldlen) == 0 &&
+	    oldlen == out.len && !memcmp(old, sb_str(&out), oldlen))
+		;
+	else if (r == 0)
+		r = write_file_atomic(file, sb_str(&out), out.len, 0644);
+	free(old);
+	free(dir);
+	free(file);
+	sb_free(&out);
+	sl_free(&w);
+	return r;
+}
+
+static int same_world_name(const char *entry, const char *name)
+{
+	struct world_dep w;
+	if (world_dep_parse(entry, &w) < 0)
+		return 0;
+	int same = !strcmp(w.name, name);
+	world_dep_free(&w);
+	return same;
+}
+
+size_t client_world_drop(struct strlist *world, const char *name)
+{
+	size_t k = 0, dropped = 0;
+	for (size_t i = 0; i < world->n; i++) {
+		if (same_world_name(world->v[i], name)) {
+			free(world->v[i]);
+			dropped++;
+		} else
+			world->v[k++] = world->v[i];
+	}
+	world->n = k;
+	return dropped;
+}
+
+int client_world_set(struct strlist *world, const char *entry)
+{
+	struct world_dep w;
+	if (world_dep_parse(entry, &w) < 0)
+		return -1;
+	client_world_drop(world, w.name);
+	world_dep_free(&w);
+	sl_push(world, entry);
+	sl_sort(world);
+	return 0;
+}
+
+static int same_pkginfo(const struct pkginfo *a, const struct pkginfo *b)
+{
+	return !strcmp(a->name, b->name) && !strcmp(a->version, b->version);
+}
+
+static void copy_list(struct strlist *to, const struct strlist *from)
+{
+	for (size_t i = 0; i < from->n; i++)
+		sl_push(to, from->v[i]);
+}
+
+/* Why a package that was to go stays: who needs it. */
+static void explain_stays(const struct solution *t, const struct pkginfo *p)
+{
+	for (size_t i = 0; i < t->n; i++)
+		for (size_t d = 0; d < t->v[i]->depends.n; d++)
+			if (t->v[i] != p && dep_satisfied_by(t->v[i]->depends.v[d], p->name,
+							     p->version, &p->provides) == 1) {
+				kr_err("cannot remove %s: %s depends on it (%s)", p->name,
+				       t->v[i]->name, t->v[i]->depends.v[d]);
+				return;
+			}
+	kr_err("cannot remove %s: the world still asks for it", p->name);
+}
+
+int client_apply(struct client *c, const struct client_plan_opts *po, int no_cache,
+		 const struct client_add_hooks *h)
+{
+	size_t navail, ninst = 0;
+	const struct pkginfo **avail = client_available(c, &navail);
+	const char **tags = xcalloc(navail + 1, sizeof *tags);
+	for (size_t i = 0, k = 0; i < c->nrepos; i++)
+		for (size_t j = 0; j < c->repos[i].n; j++, k++)
+			tags[k] = c->tags && i < c->tags->n ? c->tags->v[i] : "";
+	const struct pkginfo **inst = xcalloc(c->db.n + 2, sizeof *inst);
+	for (size_t i = 0; i < c->db.n; i++)
+		if (!po->virt || strcmp(c->db.pkgs[i].info.name, po->virt->name))
+			inst[ninst++] = &c->db.pkgs[i].info;
+	if (po->virt)
+		inst[ninst++] = po->virt;
+	struct solve_req r = {avail,
+			      navail,
+			      tags,
+			      inst,
+			      ninst,
+			      po->world,
+			      po->upgrade_all,
+			      po->upgrade,
+			      po->upgrade_deps,
+			      po->latest,
+			      po->available,
+			      1};
+	struct solution t;
+	int rc = solve_world(&r, &t);
+	struct strlist rm = STRLIST_INIT;
+	const struct pkginfo **add = xcalloc(t.n + 1, sizeof *add);
+	size_t nadd = 0;
+	int virt_new = 0;
+	for (size_t i = 0; rc == 0 && i < t.n; i++) {
+		if (po->virt && t.v[i] == po->virt) {
+			struct db_pkg *old = db_find(&c->db, po->virt->name);
+			virt_new = 1;
+			if (old && same_pkginfo(&old->info, po->virt) &&
+			    old->info.depends.n == po->virt->depends.n) {
+				virt_new = 0;
+				for (size_t d = 0; d < po->virt->depends.n; d++)
+					if (!sl_has(&old->info.depends, po->virt->depends.v[d]))
+						virt_new = 1;
+			}
+			continue;
+		}
+		if (!client_repo_of(c, t.v[i]))
+			continue; /* installed, kept */
+		struct db_pkg *old = db_find(&c->db, t.v[i]->name);
+		if (old && same_pkginfo(&old->info, t.v[i]))
+			continue;
+		add[nadd++] = t.v[i];
+	}
+	for (size_t i = 0; rc == 0 && i < c->db.n; i++) {
+		int stays = 0;
+		for (size_t k = 0; k < t.n && !stays; k++)
+			stays = !strcmp(t.v[k]->name, c->db.pkgs[i].info.name);
+		if (!stays)
+			sl_push(&rm, c->db.pkgs[i].info.name);
+		else if (po->must_go && sl_has(po->must_go, c->db.pkgs[i].info.name)) {
+			explain_stays(&t, &c->db.pkgs[i].info);
+			rc = -1;
+		}
+	}
+	struct install_item *items = xcalloc(nadd + 1, sizeof *items);
+	char **paths = xcalloc(nadd + 1, sizeof *paths);
+	const char *dir = no_cache ? c->tmpdir : c->cachedir;
+	for (size_t i = 0; rc == 0 && i < nadd; i++) {
+		paths[i] = remote_fetch_pkg(client_repo_of(c, add[i]), add[i], dir);
+		items[i] = (struct install_item){paths[i], add[i]->sha256, add[i]->size, add[i]};
+		rc = paths[i] ? 0 : -1;
+	}
+	c->add_count = c->del_count = 0;
+	if (rc == 0 && (nadd || rm.n || virt_new)) {
+		for (size_t i = 0; po->removing && i < rm.n; i++)
+			po->removing(h ? h->ctx : NULL, i + 1, rm.n,
+				     &db_find(&c->db, rm.v[i])->info);
+		struct sb snap = SB_INIT;
+		db_snapshot(&c->db, &snap);
+		if (virt_new) {
+			struct db_pkg v = {0};
+			struct pkginfo *vi = &v.info;
+			vi->name = xstrdup(po->virt->name);
+			vi->version = xstrdup(po->virt->version);
+			vi->arch = xstrdup(po->virt->arch);
+			vi->origin = xstrdup(po->virt->origin);
+			vi->summary = xstrdup(po->virt->summary);
+			vi->license = xstrdup(po->virt->license);
+			copy_list(&vi->depends, &po->virt->depends);
+			db_put(&c->db, &v);
+		}
+		struct install_opts io = {h ? h->progress : NULL, h ? h->ctx : NULL, &rm, po->kept};
+		rc = install_pkgs(&c->db, items, nadd, &io);
+		if (rc < 0) {
+			char *msg = xstrdup(kr_errmsg());
+			db_restore(&c->db, &snap);
+			kr_err("%s", msg);
+			free(msg);
+		} else {
+			c->unsaved = 0; /* the transaction wrote the index versions too */
+			c->add_count = nadd;
+			c->del_count = rm.n;
+		}
+		sb_free(&snap);
+	}
+	for (size_t i = 0; rc == 0 && h && h->installed && i < nadd; i++)
+		rc = h->installed(h->ctx, add[i], client_repo_of(c, add[i]), paths[i]);
+	for (size_t i = 0; i < nadd; i++) {
+		if (paths[i] && no_cache)
+			remove(paths[i]);
+		free(paths[i]);
+	}
+	free(paths);
+	free(items);
+	free(add);
+	sl_free(&rm);
+	solution_free(&t);
+	free(inst);
+	free(tags);
+	free(avail);
+	return rc;
+}
+
+int client_persist_config(const struct client_opts *o)
+{
+	char *conf = path_join(o->root, "etc/krill"), *repos = path_join(conf, "repositories"),
+	     *keys = path_join(conf, "keys");
+	int r = 0;
+	if ((o->repos_given || o->initdb) && !path_exists(repos)) {
+		struct sb out = SB_INIT;
+		for (size_t i = 0; i < o->repos.n; i++) {
+			if (i < o->tags.n && *o->tags.v[i])
+				sb_printf(&out, "@%s ", o->tags.v[i]);
+			sb_printf(&out, "%s\n", o->repos.v[i]);
+		}
+		r = mkdir_p(conf, 0755);
+		if (r == 0)
+			r = write_file_atomic(repos, sb_str(&out), out.len, 0644);
+		sb_free(&out);
+	}
+	struct strlist have = STRLIST_INIT;
+	if (is_dir(keys))
+		list_dir(keys, &have);
+	if (r == 0 && (o->keys_given || o->initdb) && !have.n && strcmp(o->keys, keys)) {
+		struct strlist src = STRLIST_INIT;
+		list_dir(o->keys, &src);
+		r = mkdir_p(keys, 0755);
+		for (size_t i = 0; i < src.n && r == 0; i++) {
+			if (!str_ends(src.v[i], ".pub"))
+				continue;
+			char *from = path_join(o->keys, src.v[i]), *to = path_join(keys, src.v[i]);
+			r = copy_file(from, to);
+			free(from);
+			free(to);
+		}
+		sl_free(&src);
+	} else if (r == 0 && o->initdb)
+		r = mkdir_p(keys, 0755);
+	sl_free(&have);
+	char *world = path_join(conf, "world");
+	if (r == 0 && o->initdb && !path_exists(world)) {
+		r = mkdir_p(conf, 0755);
+		if (r == 0)
+			r = write_file_atomic(world, "", 0, 0644);
+	}
+	free(world);
+	free(conf);
+	free(repos);
+	free(keys);
+	return r;
+}
+
+int client_audit(struct client *c, struct strlist *lines, struct strlist *pkgs)
+{
+	int rootfd = fsr_open_root(c->db.root);
+	if (rootfd < 0)
+		return -1;
+	for (size_t i = 0; i < c->db.n; i++) {
+		const struct db_pkg *p = &c->db.pkgs[i];
+		int bad = 0;
+		for (size_t f = 0; f < p->nfiles; f++) {
+			const struct db_file *df = &p->files[f];
+			struct stat st;
+			const char *what = NULL;
+			if (df->type == 'D')
+				continue;
+			if (fsr_lstat(rootfd, df->path, &st) < 0)
+				what = "X";
+			else if (df->type == 'L')
+				what = S_ISLNK(st.st_mode) ? NULL : "U";
+			else {
+				char sha[SHA256_HEX_LEN + 1];
+				if (!S_ISREG(st.st_mode) || fsr_sha256(rootfd, df->path, sha) < 0 ||
+				    strcmp(sha, df->sha256))
+					what = "U";
+			}
+			if (what) {
+				char *l = xasprintf("%s /%s", what, df->path);
+				sl_push_own(lines, l);
+				bad = 1;
+			}
+		}
+		if (bad)
+			sl_push(pkgs, p->info.name);
+	}
+	fsr_close_root(rootfd);
+	/* by path */
+	for (size_t i = 1; i < lines->n; i++)
+		for (size_t k = i; k > 0 && strcmp(lines->v[k - 1] + 2, lines->v[k] + 2) > 0; k--) {
+			char *t = lines->v[k];
+			lines->v[k] = lines->v[k - 1];
+			lines->v[k - 1] = t;
+		}
+	sl_sort(pkgs);
+	sl_uniq(pkgs);
+	return 0;
+}
+
+int client_fix(struct client *c, const struct strlist *names, int no_cache,
+	       const struct client_add_hooks *h)
+{
+	struct strlist todo = STRLIST_INIT, lines = STRLIST_INIT;
+	int r = 0;
+	if (names->n)
+		for (size_t i = 0; i < names->n && r == 0; i++) {
+			if (!db_find(&c->db, names->v[i])) {
+				kr_err("%s: not installed", names->v[i]);
+				r = -1;
+			}
+			sl_push(&todo, names->v[i]);
+		}
+	else
+		r = client_audit(c, &lines, &todo);
+	size_t navail;
+	const struct pkginfo **avail = client_available(c, &navail);
+	const struct pkginfo **pick = xcalloc(todo.n + 1, sizeof *pick);
+	size_t n = 0;
+	for (size_t i = 0; i < todo.n && r == 0; i++) {
+		const struct pkginfo *have = &db_find(&c->db, todo.v[i])->info;
+		const struct pkginfo *got = NULL;
+		for (size_t k = 0; k < navail && !got; k++)
+			if (same_pkginfo(avail[k], have))
+				got = avail[k];
+		if (!got && have->name[0] == '.')
+			continue; /* a virtual package has no files */
+		if (!got) {
+			kr_err("%s %s: no repository offers this version any more (krill upgrade "
+			       "%s installs the one offered)",
+			       have->name, have->version, have->name);
+			r = -1;
+		}
+		pick[n++] = got;
+	}
+	struct install_item *items = xcalloc(n + 1, sizeof *items);
+	char **paths = xcalloc(n + 1, sizeof *paths);
+	const char *dir = no_cache ? c->tmpdir : c->cachedir;
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		paths[i] = remote_fetch_pkg(client_repo_of(c, pick[i]), pick[i], dir);
+		items[i] = (struct install_item){paths[i], pick[i]->sha256, pick[i]->size, pick[i]};
+		r = paths[i] ? 0 : -1;
+	}
+	c->add_count = 0;
+	struct install_opts io = {h ? h->progress : NULL, h ? h->ctx : NULL, NULL, NULL};
+	if (r == 0 && n && (r = install_pkgs(&c->db, items, n, &io)) == 0) {
+		c->unsaved = 0;
+		c->add_count = n;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (paths[i] && no_cache)
+			remove(paths[i]);
+		free(paths[i]);
+	}
+	free(paths);
+	free(items);
+	free(pick);
+	free(avail);
+	sl_free(&todo);
+	sl_free(&lines);
 	return r;
 }

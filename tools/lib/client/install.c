@@ -206,8 +206,13 @@ static void free_map(struct strmap *m)
 	strmap_free(m);
 }
 
+static const struct strlist *removing; /* install_opts.remove, for this call */
+static struct strlist *removing_kept;
+
 static int replaced(struct pkg *ps, size_t n, const char *name)
 {
+	if (removing && sl_has(removing, name))
+		return 1;
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(ps[i].info.name, name))
 			return 1;
@@ -275,7 +280,8 @@ static int check_root(struct db *db, int rootfd, struct pkg *ps, size_t n, struc
 		for (size_t j = 0; j < ps[i].ne; j++) {
 			struct entry *e = &ps[i].e[j];
 			const char *other = strmap_get(owned, e->path);
-			if (e->type != 'D' && other && !replaced(ps, n, other)) {
+			if (e->type != 'D' && other && !replaced(ps, n, other) &&
+			    !sl_has(&ps[i].info.replaces, other)) {
 				kr_err("%s: conflict: already installed by %s, also in %s", e->path,
 				       other, ps[i].info.name);
 				return -1;
@@ -496,6 +502,22 @@ static int plan_files(struct db *db, int rootfd, struct pkg *ps, size_t n, struc
 				sl_push(&j->rm, of->path);
 		}
 	}
+	for (size_t i = 0; removing && i < removing->n; i++) {
+		struct db_pkg *old = db_find(db, removing->v[i]);
+		for (size_t f = 0; old && f < old->nfiles; f++) {
+			struct db_file *of = &old->files[f];
+			if (of->type == 'D')
+				sl_push(&j->rmdirs, of->path); /* filtered after the db update */
+			else if (strmap_get(&shipped, of->path))
+				continue;
+			else if (is_conffile(&old->info, of->path) &&
+				 user_modified(db, rootfd, old->info.name, of->path)) {
+				if (removing_kept)
+					sl_push(removing_kept, of->path);
+			} else
+				sl_push(&j->rm, of->path);
+		}
+	}
 	strmap_free(&shipped);
 	/* deepest first, so a directory is empty when its turn comes */
 	sl_sort(&j->rmdirs);
@@ -618,6 +640,28 @@ static void record(struct db *db, struct pkg *p)
 	db_put(db, &d);
 }
 
+/* apk's replaces: a path the set takes over from a package it replaces
+ * leaves that package's file list (a later del of it must not remove it). */
+static void take_over(struct db *db, struct pkg *ps, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; ps[i].info.replaces.n && k < ps[i].ne; k++) {
+			struct db_pkg *o;
+			if (ps[i].e[k].type == 'D' || !(o = db_owner(db, ps[i].e[k].path)) ||
+			    !strcmp(o->info.name, ps[i].info.name) ||
+			    !sl_has(&ps[i].info.replaces, o->info.name))
+				continue;
+			size_t w = 0;
+			for (size_t f = 0; f < o->nfiles; f++) {
+				if (strcmp(o->files[f].path, ps[i].e[k].path))
+					o->files[w++] = o->files[f];
+				else
+					free(o->files[f].path);
+			}
+			o->nfiles = w;
+		}
+}
+
 static void free_pkgs(struct pkg *ps, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -677,6 +721,15 @@ int install_pkgs(struct db *db, const struct install_item *v, size_t n,
 	struct pkg *ps = xcalloc(n + 1, sizeof *ps);
 	for (size_t i = 0; i < n; i++)
 		ps[i].item = &v[i];
+	removing = o ? o->remove : NULL;
+	removing_kept = o ? o->kept : NULL;
+	for (size_t i = 0; removing && i < removing->n; i++)
+		if (!db_find(db, removing->v[i])) {
+			kr_err("%s: not installed", removing->v[i]);
+			free(ps);
+			fsr_close_root(rootfd);
+			return -1;
+		}
 	struct journal j = {0};
 	int r = prepare(db, rootfd, ps, n);
 	if (r == 0 && (r = plan_files(db, rootfd, ps, n, &j)) == 0)
@@ -693,8 +746,26 @@ int install_pkgs(struct db *db, const struct install_item *v, size_t n,
 				db_crash_point("stage");
 		}
 		sl_free(&made);
+		if (r == 0)
+			take_over(db, ps, n);
 		for (size_t i = 0; i < n && r == 0; i++)
 			record(db, &ps[i]);
+		if (r == 0 && removing && removing->n) {
+			/* names the set installs are never in `remove` (install.h) */
+			for (size_t i = 0; i < removing->n; i++)
+				db_drop(db, removing->v[i]);
+			/* a directory a remaining package lists stays */
+			struct strlist dirs = STRLIST_INIT;
+			for (size_t i = 0; i < j.rmdirs.n; i++)
+				if (!db_dir_used(db, j.rmdirs.v[i], NULL))
+					sl_push(&dirs, j.rmdirs.v[i]);
+			sl_sort(&dirs);
+			sl_uniq(&dirs);
+			sl_free(&j.rmdirs);
+			for (size_t i = dirs.n; i-- > 0;)
+				sl_push(&j.rmdirs, dirs.v[i]);
+			sl_free(&dirs);
+		}
 		if (r == 0)
 			r = journal_commit(db, rootfd, &j);
 		if (r < 0)
@@ -716,6 +787,8 @@ int install_pkgs(struct db *db, const struct install_item *v, size_t n,
 	journal_free(&j);
 	free_pkgs(ps, n);
 	fsr_close_root(rootfd);
+	removing = NULL;
+	removing_kept = NULL;
 	return r;
 }
 

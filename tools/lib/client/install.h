@@ -50,6 +50,12 @@ struct install_opts {
 	/* Called before each package is staged: i counts from 1 to n. */
 	void (*progress)(void *ctx, size_t i, size_t n, const struct pkginfo *p);
 	void *ctx;
+	/* installed packages removed in the same transaction (the solver
+	 * decided nothing needs them): their files may pass to the set; a
+	 * conffile the user changed is kept and appended to `kept`; no name
+	 * of the set may be in it */
+	const struct strlist *remove;
+	struct strlist *kept;
 };
 
 int install_pkgs(struct db *db, const struct install_item *v, size_t n,

@@ -27,8 +27,10 @@ static const struct field fields[] = {
 	F("homepage", K_STR, homepage, 0),   F("build-key", K_STR, build_key, 0),
 	F("keyring", K_STR, keyring, 0),     F("installed-size", K_U64, installed_size, 1),
 	F("depend", K_LIST, depends, 0),     F("provide", K_LIST, provides, 0),
-	F("conffile", K_LIST, conffiles, 0), F("file", K_STR, file, 2),
-	F("sha256", K_HASH, sha256, 2),	     F("size", K_U64, size, 2),
+	F("conffile", K_LIST, conffiles, 0), F("install-if", K_LIST, install_if, 0),
+	F("replace", K_LIST, replaces, 0),   F("provider-priority", K_STR, provider_priority, 0),
+	F("file", K_STR, file, 2),	     F("sha256", K_HASH, sha256, 2),
+	F("size", K_U64, size, 2),
 };
 #undef F
 
@@ -107,6 +109,15 @@ int pkginfo_parse(const char *data, size_t len, size_t *pos, int *line, const ch
 				free(val);
 				goto fail;
 			}
+			if (slot == (void *)&out->provider_priority &&
+			    (strspn(val, "0123456789") != strlen(val) || strlen(val) > 9 ||
+			     (val[0] == '0' && val[1]))) {
+				kr_err("%s:%d: provider-priority is '%s', expected a whole number "
+				       "below 1000000000",
+				       src, *line, val);
+				free(val);
+				goto fail;
+			}
 			*(char **)slot = val;
 			val = NULL;
 			break;
@@ -143,7 +154,8 @@ int pkginfo_parse(const char *data, size_t len, size_t *pos, int *line, const ch
 			kr_err("%s:%d: missing required key '%s'", src, start_line, fields[i].key);
 			goto fail;
 		}
-	if (!valid_pkgname(out->name)) {
+	/* the db also holds virtual packages (krill add -t .NAME) */
+	if (!valid_pkgname(out->name) && (index_fields || !valid_virtual_name(out->name))) {
 		kr_err("%s:%d: bad package name '%s'", src, start_line, out->name);
 		goto fail;
 	}
@@ -212,6 +224,9 @@ void pkginfo_free(struct pkginfo *p)
 	sl_free(&p->depends);
 	sl_free(&p->provides);
 	sl_free(&p->conffiles);
+	sl_free(&p->install_if);
+	sl_free(&p->replaces);
+	free(p->provider_priority);
 	free(p->file);
 	memset(p, 0, sizeof *p);
 }

@@ -29,6 +29,10 @@ struct pkginfo {
 	struct strlist depends;	  /* "name", "name>=ver", "so:libz.so.1" */
 	struct strlist provides;  /* "name", "name=ver", "so:libz.so.1" */
 	struct strlist conffiles; /* paths (no leading /) kept on del if changed */
+	/* apk's install_if, replaces and provider_priority (tools/doc/client.md) */
+	struct strlist install_if; /* dependencies: installed when all are */
+	struct strlist replaces;   /* names whose files this package may take over */
+	char *provider_priority;   /* whole number, NULL when unset */
 	/* index-only fields (has_index_fields) */
 	int has_index_fields;
 	char *file; /* package file name in the repo */

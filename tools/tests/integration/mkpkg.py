@@ -3,6 +3,7 @@
 malicious ones a real package writer never produces.
 
 usage: mkpkg.py OUT NAME VERSION [--depend D] [--provide P] [--conffile F]
+                [--install-if D] [--replace NAME]
                 [--info KEY=VALUE] [--sbom-bomb N] [--sbom-deep N]
                 [--pax-bomb N:BYTES] [MEMBER]...
 --info sets (or adds) a .PKGINFO field: a package that lies about itself.
@@ -23,7 +24,8 @@ import tarfile
 
 def main(argv):
     out, name, version = argv[0], argv[1], argv[2]
-    meta = {"depend": [], "provide": [], "conffile": [], "info": [], "sbom-bomb": [],
+    meta = {"depend": [], "provide": [], "conffile": [], "install-if": [], "replace": [],
+            "info": [], "sbom-bomb": [],
             "sbom-deep": [], "pax-bomb": []}
     members = []
     args = argv[3:]
@@ -47,7 +49,7 @@ def main(argv):
         k, _, v = kv.partition("=")
         fields[k] = v
     info = "".join(f"{k}: {v}\n" for k, v in fields.items())
-    for key in ("depend", "provide", "conffile"):
+    for key in ("depend", "provide", "conffile", "install-if", "replace"):
         for v in sorted(meta[key]):
             info += f"{key}: {v}\n"
     sbom = b"{}"

@@ -41,10 +41,11 @@ check_cmd conflict_root_unchanged [ "$before" = "$(fingerprint "$R")" ]
 
 # del: a modified conffile stays, everything else of the package goes
 echo mine >"$R/etc/app.conf"
-expect_fail del_needed_refused "cannot remove base: app depends on it" "$KRILL" del --root "$R" base
+expect_fail del_needed_refused "cannot remove base: libfoo depends on it (base)" "$KRILL" del --root "$R" base
 check_cmd del_keeps_modified_conffile sh -c "'$KRILL' del --root '$R' app | grep -qx 'kept modified config file /etc/app.conf'"
 check_cmd del_conffile_content sh -c "[ \"\$(cat '$R/etc/app.conf')\" = mine ]"
-check_cmd del_removed_rest sh -c "[ ! -e '$R/usr/bin/app' ] && [ ! -e '$R/usr/bin/app-link' ] && [ ! -d '$R/usr/bin' ] && [ -f '$R/usr/lib/libfoo.so.1' ]"
+# and with it the dependencies nothing else needs (orphans): libfoo, base
+check_cmd del_removed_rest sh -c "[ ! -e '$R/usr/bin/app' ] && [ ! -e '$R/usr/bin/app-link' ] && [ ! -d '$R/usr/bin' ] && [ ! -e '$R/usr/lib/libfoo.so.1' ] && [ ! -e '$R/usr/lib/base.txt' ]"
 check_cmd del_db_updated sh -c "! '$KRILL' list --root '$R' --installed | grep -q '^app '"
 expect_fail del_unknown "nothere: not installed" "$KRILL" del --root "$R" nothere
 

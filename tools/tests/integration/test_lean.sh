@@ -65,7 +65,7 @@ check lean_is_stripped '! readelf -S "$K" | grep -q "\.symtab"'
 v=$("$K" --version)
 WHY="got '$v'" check lean_version 'test "$v" = "krill $(cat "$TOP/tools/VERSION")"'
 verbs=$("$K" help | sed -n 's/^  \([a-z][a-z]*\) .*/\1/p' | tr '\n' ' ')
-WHY="got '$verbs'" check lean_help_lists_client_verbs_only 'test "$verbs" = "verify add del info list update "'
+WHY="got '$verbs'" check lean_help_lists_client_verbs_only 'test "$verbs" = "verify add del info list update upgrade fix audit search policy "'
 "$K" build --help >"$T/o" 2>&1
 rc=$?
 WHY="exit $rc: $(head -1 "$T/o")" check lean_has_no_build_verb '[ $rc -eq 2 ] && grep -q "no such verb .build." "$T/o"'
