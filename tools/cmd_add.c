@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "client_verb.h"
 #include "dep.h"
 #include "verbs.h"
 
@@ -47,20 +48,6 @@ const struct verb verb_add = {
 	run,
 };
 
-static void progress(void *ctx, size_t i, size_t n, const struct pkginfo *p)
-{
-	(void)ctx;
-	printf("(%zu/%zu) Installing %s %s\n", i, n, p->name, p->version);
-	fflush(stdout);
-}
-
-static void removing(void *ctx, size_t i, size_t n, const struct pkginfo *p)
-{
-	(void)ctx;
-	printf("(%zu/%zu) Removing %s %s\n", i, n, p->name, p->version);
-	fflush(stdout);
-}
-
 static int add(struct client *c, const struct client_opts *o, const struct strlist *args)
 {
 	struct strlist world = STRLIST_INIT, upg = STRLIST_INIT;
@@ -100,9 +87,9 @@ static int add(struct client *c, const struct client_opts *o, const struct strli
 				      o->available,
 				      o->virt ? &virt : NULL,
 				      &kept,
-				      o->quiet ? NULL : removing,
+				      o->quiet ? NULL : client_verb_removing,
 				      NULL};
-	struct client_add_hooks h = {o->quiet ? NULL : progress, NULL, NULL};
+	struct client_add_hooks h = {o->quiet ? NULL : client_verb_installing, NULL, NULL};
 	if (r == 0)
 		r = client_apply(c, &po, o->no_cache, &h);
 	if (r == 0)
@@ -134,18 +121,7 @@ static int run(int argc, char **argv)
 	struct strlist names = STRLIST_INIT;
 	for (int i = first; i < argc; i++)
 		sl_push(&names, argv[i]);
-	struct client c;
-	int r = client_open(&c, &o, 1);
-	if (c.db.recovered)
-		fprintf(stderr, "krill add: %s: %s\n", o.root, c.db.recovered);
-	if (r == 0)
-		r = add(&c, &o, &names);
-	if (r < 0)
-		client_discard(&c);
-	if (client_close(&c) < 0 && r == 0)
-		r = -1;
-	if (r < 0)
-		fprintf(stderr, "krill add: %s\n", kr_errmsg());
+	int r = client_verb_run("add", &o, 1, add, &names);
 	sl_free(&names);
 	client_opts_free(&o);
 	return r < 0 ? 1 : 0;

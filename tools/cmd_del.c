@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "client.h"
+#include "client_verb.h"
 #include "db.h"
 #include "install.h"
 #include "verbs.h"
@@ -32,13 +33,6 @@ const struct verb verb_del = {
 	run,
 };
 
-static void removing(void *ctx, size_t i, size_t n, const struct pkginfo *p)
-{
-	(void)ctx;
-	printf("(%zu/%zu) Removing %s %s\n", i, n, p->name, p->version);
-	fflush(stdout);
-}
-
 static int del(struct client *c, const struct client_opts *o, const struct strlist *names)
 {
 	struct strlist world = STRLIST_INIT, kept = STRLIST_INIT;
@@ -49,7 +43,8 @@ static int del(struct client *c, const struct client_opts *o, const struct strli
 			r = -1;
 		}
 	struct client_plan_opts po = {
-		&world, 0, NULL, 0, 0, 0, NULL, &kept, o->quiet ? NULL : removing, names};
+		&world, 0, NULL, 0, 0, 0, NULL, &kept, o->quiet ? NULL : client_verb_removing,
+		names};
 	if (r == 0)
 		r = client_apply(c, &po, 0, NULL);
 	if (r == 0)
@@ -79,18 +74,7 @@ static int run(int argc, char **argv)
 	struct strlist names = STRLIST_INIT;
 	for (int i = first; i < argc; i++)
 		sl_push(&names, argv[i]);
-	struct client c;
-	int r = client_open(&c, &o, 0);
-	if (c.db.recovered)
-		fprintf(stderr, "krill del: %s: %s\n", o.root, c.db.recovered);
-	if (r == 0)
-		r = del(&c, &o, &names);
-	if (r < 0)
-		client_discard(&c);
-	if (client_close(&c) < 0 && r == 0)
-		r = -1;
-	if (r < 0)
-		fprintf(stderr, "krill del: %s\n", kr_errmsg());
+	int r = client_verb_run("del", &o, 0, del, &names);
 	sl_free(&names);
 	client_opts_free(&o);
 	return r < 0 ? 1 : 0;

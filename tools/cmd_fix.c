@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "client.h"
+#include "client_verb.h"
 #include "verbs.h"
 
 static int run(int argc, char **argv);
@@ -23,11 +24,20 @@ const struct verb verb_fix = {
 	run,
 };
 
-static void progress(void *ctx, size_t i, size_t n, const struct pkginfo *p)
+static void reinstalling(void *ctx, size_t i, size_t n, const struct pkginfo *p)
 {
 	(void)ctx;
-	printf("(%zu/%zu) Reinstalling %s %s\n", i, n, p->name, p->version);
-	fflush(stdout);
+	client_verb_step("Reinstalling", i, n, p);
+}
+
+static int fix(struct client *c, const struct client_opts *o, const struct strlist *names)
+{
+	struct client_add_hooks h = {o->quiet ? NULL : reinstalling, NULL, NULL};
+	int r = client_fix(c, names, o->no_cache, &h);
+	if (r == 0 && !o->quiet)
+		printf("OK: %zu package%s reinstalled\n", c->add_count,
+		       c->add_count == 1 ? "" : "s");
+	return r;
 }
 
 static int run(int argc, char **argv)
@@ -42,21 +52,7 @@ static int run(int argc, char **argv)
 	struct strlist names = STRLIST_INIT;
 	for (int i = first; i < argc; i++)
 		sl_push(&names, argv[i]);
-	struct client c;
-	int r = client_open(&c, &o, 1);
-	if (c.db.recovered)
-		fprintf(stderr, "krill fix: %s: %s\n", o.root, c.db.recovered);
-	struct client_add_hooks h = {o.quiet ? NULL : progress, NULL, NULL};
-	if (r == 0)
-		r = client_fix(&c, &names, o.no_cache, &h);
-	if (r == 0 && !o.quiet)
-		printf("OK: %zu package%s reinstalled\n", c.add_count, c.add_count == 1 ? "" : "s");
-	if (r < 0)
-		client_discard(&c);
-	if (client_close(&c) < 0 && r == 0)
-		r = -1;
-	if (r < 0)
-		fprintf(stderr, "krill fix: %s\n", kr_errmsg());
+	int r = client_verb_run("fix", &o, 1, fix, &names);
 	sl_free(&names);
 	client_opts_free(&o);
 	return r < 0 ? 1 : 0;

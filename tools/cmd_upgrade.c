@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "client.h"
+#include "client_verb.h"
 #include "verbs.h"
 
 static int run(int argc, char **argv);
@@ -29,20 +30,6 @@ const struct verb verb_upgrade = {
 	run,
 };
 
-static void progress(void *ctx, size_t i, size_t n, const struct pkginfo *p)
-{
-	(void)ctx;
-	printf("(%zu/%zu) Installing %s %s\n", i, n, p->name, p->version);
-	fflush(stdout);
-}
-
-static void removing(void *ctx, size_t i, size_t n, const struct pkginfo *p)
-{
-	(void)ctx;
-	printf("(%zu/%zu) Removing %s %s\n", i, n, p->name, p->version);
-	fflush(stdout);
-}
-
 static int upgrade(struct client *c, const struct client_opts *o, const struct strlist *names)
 {
 	struct strlist world = STRLIST_INIT, kept = STRLIST_INIT;
@@ -52,10 +39,11 @@ static int upgrade(struct client *c, const struct client_opts *o, const struct s
 			kr_err("%s: not installed", names->v[i]);
 			r = -1;
 		}
-	struct client_plan_opts po = {
-		&world, names->n == 0, names->n ? names : NULL,	   0,	o->latest, o->available,
-		NULL,	&kept,	       o->quiet ? NULL : removing, NULL};
-	struct client_add_hooks h = {o->quiet ? NULL : progress, NULL, NULL};
+	struct client_plan_opts po = {&world, names->n == 0, names->n ? names : NULL,
+				      0,      o->latest,     o->available,
+				      NULL,   &kept,	     o->quiet ? NULL : client_verb_removing,
+				      NULL};
+	struct client_add_hooks h = {o->quiet ? NULL : client_verb_installing, NULL, NULL};
 	if (r == 0)
 		r = client_apply(c, &po, o->no_cache, &h);
 	if (r == 0)
@@ -84,18 +72,7 @@ static int run(int argc, char **argv)
 	struct strlist names = STRLIST_INIT;
 	for (int i = first; i < argc; i++)
 		sl_push(&names, argv[i]);
-	struct client c;
-	int r = client_open(&c, &o, 1);
-	if (c.db.recovered)
-		fprintf(stderr, "krill upgrade: %s: %s\n", o.root, c.db.recovered);
-	if (r == 0)
-		r = upgrade(&c, &o, &names);
-	if (r < 0)
-		client_discard(&c);
-	if (client_close(&c) < 0 && r == 0)
-		r = -1;
-	if (r < 0)
-		fprintf(stderr, "krill upgrade: %s\n", kr_errmsg());
+	int r = client_verb_run("upgrade", &o, 1, upgrade, &names);
 	sl_free(&names);
 	client_opts_free(&o);
 	return r < 0 ? 1 : 0;
