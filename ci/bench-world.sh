@@ -8,7 +8,7 @@
 #   parallel efficiency = sum of build-script CPU / (wall x cores).
 # The make output goes to build/ARCH/bench-world.log (ci/ports-table.py ARCH
 # that-log makes the per-port table of ports/README.md).
-# Environment: JOBS (default: nproc).
+# Environment: JOBS (default: nproc), KEEP_GOING=1 (make -k: build what can be).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 arch=${1:?usage: ci/bench-world.sh ARCH}
@@ -20,7 +20,7 @@ total=0
 printf '%-10s %9s  %s\n' phase wall_s result
 for phase in toolchain ports index images; do
   start=$(now)
-  make -s -C "$top" "$phase" ARCH="$arch" JOBS="$jobs" >>"$log" 2>&1
+  make -s ${KEEP_GOING:+-k} -C "$top" "$phase" ARCH="$arch" JOBS="$jobs" >>"$log" 2>&1
   rc=$?
   wall=$(echo "$(now) - $start" | bc)
   total=$(echo "$total + $wall" | bc)
