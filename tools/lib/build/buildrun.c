@@ -560,6 +560,11 @@ static int run_test(struct buildrun *b, const char *tmpout)
 	 * no package of the port depends on them */
 	for (size_t i = 0; i < b->r->test_depends.n; i++)
 		sl_push(&names, b->r->test_depends.v[i].s);
+	/* $RUN runs a target program with the root's loader and libc, also
+	 * where nothing of the port needs them (the static archives' checks):
+	 * the C runtime of the toolchain joins a cross arch's test root */
+	if (sl_has(&b->with, "glibc"))
+		sl_push(&names, "glibc");
 	for (size_t i = 0; !rc && i < b->deps.n; i++)
 		rc = list_packages(b->deps.v[i], &files);
 	if (!rc)
