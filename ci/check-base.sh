@@ -64,7 +64,7 @@ in_root() {
 out=$(in_root /bin/sh -c 'set -e; for a in 1 2 3; do n=$((n + a)); done; echo "sum=$n $(uname -n)"' 2>&1)
 [ "$out" = "sum=6 krill" ] && pass "sh: /bin/sh -c runs a script" || failed "sh: got '$out'"
 out=$(in_root /usr/bin/krill info 2>&1)
-echo "$out" | grep -q '^busybox ' && echo "$out" | grep -q '^krill ' &&
+echo "$out" | grep -qx busybox && echo "$out" | grep -qx krill &&
   pass "info: $(echo "$out" | wc -l) lines, busybox and krill among them" ||
   failed "info: $out"
 out=$(in_root /bin/sh -c 'id nonroot' 2>&1)
@@ -115,7 +115,7 @@ cp "$bundle" "$T/bundle.orig"
 add_over() {
   echo "$1://127.0.0.1:$2/" >"$R/etc/krill/repositories"
   out=$(in_root /usr/bin/krill add "$3" 2>&1)
-  if [ $? = 0 ] && in_root /usr/bin/krill info 2>/dev/null | grep -q "^$3 "; then
+  if [ $? = 0 ] && in_root /usr/bin/krill info 2>/dev/null | grep -qx "$3"; then
     pass "add-$1: $(echo "$out" | tail -n 1)"
   else
     failed "add-$1: krill add $3 over $1: $out"
