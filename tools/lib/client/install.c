@@ -712,6 +712,22 @@ static int prepare(struct db *db, int rootfd, struct pkg *ps, size_t n)
 	return r;
 }
 
+/* After the removed packages left the db: a directory a remaining package
+ * lists stays; the others go deepest first. */
+static void keep_used_dirs(struct db *db, struct journal *j)
+{
+	struct strlist dirs = STRLIST_INIT;
+	for (size_t i = 0; i < j->rmdirs.n; i++)
+		if (!db_dir_used(db, j->rmdirs.v[i], NULL))
+			sl_push(&dirs, j->rmdirs.v[i]);
+	sl_sort(&dirs);
+	sl_uniq(&dirs);
+	sl_free(&j->rmdirs);
+	for (size_t i = dirs.n; i-- > 0;)
+		sl_push(&j->rmdirs, dirs.v[i]);
+	sl_free(&dirs);
+}
+
 int install_pkgs(struct db *db, const struct install_item *v, size_t n,
 		 const struct install_opts *o)
 {
@@ -754,17 +770,7 @@ int install_pkgs(struct db *db, const struct install_item *v, size_t n,
 			/* names the set installs are never in `remove` (install.h) */
 			for (size_t i = 0; i < removing->n; i++)
 				db_drop(db, removing->v[i]);
-			/* a directory a remaining package lists stays */
-			struct strlist dirs = STRLIST_INIT;
-			for (size_t i = 0; i < j.rmdirs.n; i++)
-				if (!db_dir_used(db, j.rmdirs.v[i], NULL))
-					sl_push(&dirs, j.rmdirs.v[i]);
-			sl_sort(&dirs);
-			sl_uniq(&dirs);
-			sl_free(&j.rmdirs);
-			for (size_t i = dirs.n; i-- > 0;)
-				sl_push(&j.rmdirs, dirs.v[i]);
-			sl_free(&dirs);
+			keep_used_dirs(db, &j);
 		}
 		if (r == 0)
 			r = journal_commit(db, rootfd, &j);
@@ -865,17 +871,7 @@ int remove_pkgs(struct db *db, const struct strlist *names, struct strlist *kept
 	db_snapshot(db, &snap);
 	for (size_t i = 0; i < names->n; i++)
 		db_drop(db, names->v[i]);
-	/* a directory another remaining package lists stays */
-	struct strlist dirs = STRLIST_INIT;
-	for (size_t i = 0; i < j.rmdirs.n; i++)
-		if (!db_dir_used(db, j.rmdirs.v[i], NULL))
-			sl_push(&dirs, j.rmdirs.v[i]);
-	sl_sort(&dirs);
-	sl_uniq(&dirs);
-	sl_free(&j.rmdirs);
-	for (size_t i = dirs.n; i-- > 0;)
-		sl_push(&j.rmdirs, dirs.v[i]);
-	sl_free(&dirs);
+	keep_used_dirs(db, &j);
 	int r = journal_begin(db, &j);
 	if (r == 0 && (r = journal_commit(db, rootfd, &j)) < 0)
 		rollback(db, rootfd, &j, &snap);
