@@ -20,6 +20,7 @@ struct verb {
 	X(graph)                                                                                   \
 	X(lint)                                                                                    \
 	X(fetch)                                                                                   \
+	X(outdated)                                                                                \
 	X(build)                                                                                   \
 	X(keygen) X(index) X(verify) X(add) X(del) X(info) X(list) X(update) X(upgrade) X(fix)     \
 		X(audit) X(search) X(policy) X(image) X(mirror) X(diff)

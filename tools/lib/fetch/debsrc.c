@@ -2,7 +2,6 @@
  * reach Debian's archives only, through whatever the host's apt is set up
  * with; so the archive URIs, keys and proxies all come from the host's apt
  * configuration, and apt itself fetches and verifies the signed indices. */
-#include <archive.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,8 +15,12 @@
 
 #include "debsrc.h"
 #include "proc.h"
+#include "sources.h"
 
-static const char *const src_suites = "sid trixie bookworm";
+/* experimental and forky (testing) first: `krill outdated` looks for
+ * newer versions there, and a file pinned from testing stays findable
+ * after unstable moved on. */
+static const char *const src_suites = "experimental sid forky trixie bookworm";
 static const char *const sec_suites = "trixie-security bookworm-security";
 
 void debsrc_hosts_free(struct debsrc_hosts *h)
@@ -255,91 +258,27 @@ char *debsrc_sources_list(const struct debsrc_hosts *h)
 
 /* ---- the index: sorted "SHA256 SIZE URL" lines, one per file and place ---- */
 
-/* A Sources paragraph being read. */
-struct para {
-	struct sb dir;
-	struct strlist files; /* "SHA SIZE NAME" */
-	int in_sums;
+/* Each file of a paragraph, at its place in the archive (sources.c reads
+ * and checks the paragraphs). */
+struct index_add {
+	const char *base;
+	struct strlist *out;
 };
 
-static void para_end(struct para *p, const char *base, struct strlist *out)
+static int index_para(const struct sources_para *p, void *arg)
 {
-	for (size_t i = 0; p->dir.len && i < p->files.n; i++) {
-		struct strlist w = STRLIST_INIT;
-		sl_split(&w, p->files.v[i], " ");
-		if (w.n == 3 && strlen(w.v[0]) == SHA256_HEX_LEN)
-			sl_push_own(out, xasprintf("%s %s %s/%s/%s", w.v[0], w.v[1], base,
-						   sb_str(&p->dir), w.v[2]));
-		sl_free(&w);
-	}
-	sb_reset(&p->dir);
-	sl_free(&p->files);
-	p->in_sums = 0;
+	struct index_add *ia = arg;
+	for (size_t i = 0; i < p->nfiles; i++)
+		sl_push_own(ia->out, xasprintf("%s %llu %s/%s/%s", p->files[i].sha256,
+					       (unsigned long long)p->files[i].size, ia->base,
+					       p->directory, p->files[i].name));
+	return 0;
 }
 
-static void para_line(struct para *p, const char *l, size_t n, const char *base,
-		      struct strlist *out)
-{
-	if (!n) {
-		para_end(p, base, out);
-	} else if (l[0] == ' ') {
-		if (p->in_sums) {
-			char *f = xstrndup(l, n);
-			struct strlist w = STRLIST_INIT;
-			sl_split(&w, f, " \t");
-			if (w.n == 3)
-				sl_push_own(&p->files,
-					    xasprintf("%s %s %s", w.v[0], w.v[1], w.v[2]));
-			sl_free(&w);
-			free(f);
-		}
-	} else {
-		p->in_sums = n >= 17 && !strncmp(l, "Checksums-Sha256:", 17);
-		if (n > 11 && !strncmp(l, "Directory: ", 11))
-			sb_add(&p->dir, l + 11, n - 11);
-	}
-}
-
-/* Read one (maybe compressed) Sources file through libarchive's raw format,
- * which undoes gzip, xz, lz4, bzip2 and zstd alike. */
 static int read_sources(const char *path, const char *base, struct strlist *out)
 {
-	struct archive *a = archive_read_new();
-	archive_read_support_filter_all(a);
-	archive_read_support_format_raw(a);
-	struct archive_entry *ent;
-	int rc = -1;
-	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK ||
-	    archive_read_next_header(a, &ent) != ARCHIVE_OK) {
-		kr_err("%s: cannot read: %s", path, archive_error_string(a));
-		goto out;
-	}
-	struct para p = {SB_INIT, STRLIST_INIT, 0};
-	struct sb line = SB_INIT;
-	char buf[1 << 16];
-	la_ssize_t r;
-	while ((r = archive_read_data(a, buf, sizeof buf)) > 0) {
-		for (const char *s = buf, *e = buf + r; s < e;) {
-			const char *nl = memchr(s, '\n', (size_t)(e - s));
-			sb_add(&line, s, (size_t)((nl ? nl : e) - s));
-			if (!nl)
-				break;
-			para_line(&p, sb_str(&line), line.len, base, out);
-			sb_reset(&line);
-			s = nl + 1;
-		}
-	}
-	para_line(&p, sb_str(&line), line.len, base, out);
-	para_end(&p, base, out);
-	sb_free(&line);
-	sb_free(&p.dir);
-	if (r < 0)
-		kr_err("%s: cannot decompress: %s", path, archive_error_string(a));
-	else
-		rc = 0;
-out:
-	archive_read_free(a);
-	return rc;
+	struct index_add ia = {base, out};
+	return sources_read_file(path, index_para, &ia);
 }
 
 /* apt's list file name prefix for an archive URI (URItoFileName). */
@@ -412,6 +351,66 @@ int debsrc_build_index(const struct strlist *uris, const char *lists_dir, const 
 		rc = write_index(&lines, index_path);
 	sl_free(&names);
 	sl_free(&lines);
+	return rc;
+}
+
+void debsrc_lists_free(struct debsrc_list *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(l[i].path);
+		free(l[i].uri);
+		free(l[i].suite);
+	}
+	free(l);
+}
+
+/* The Sources files of uris in lists_dir, in the order of uris and of
+ * names; the suite is the part of the name before _main_source_Sources. */
+static void lists_of(const struct strlist *uris, const char *lists_dir, const struct strlist *names,
+		     struct debsrc_list **out, size_t *n)
+{
+	for (size_t u = 0; u < uris->n; u++) {
+		char *prefix = list_prefix(uris->v[u]);
+		for (size_t i = 0; i < names->n; i++) {
+			const char *nm = names->v[i], *end;
+			if (!str_starts(nm, prefix) || !is_sources_list(nm) ||
+			    !(end = strstr(nm, "_main_source_Sources")))
+				continue;
+			*out = xrealloc(*out, (*n + 1) * sizeof **out);
+			struct debsrc_list *l = &(*out)[(*n)++];
+			l->path = path_join(lists_dir, nm);
+			l->uri = xstrdup(uris->v[u]);
+			size_t plen = strlen(prefix);
+			l->suite = xstrndup(nm + plen,
+					    end > nm + plen ? (size_t)(end - nm - plen) : 0);
+		}
+		free(prefix);
+	}
+}
+
+int debsrc_lists(const char *cache_dir, const char *etc, struct debsrc_list **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct debsrc_hosts h;
+	if (debsrc_read_host(etc, &h) < 0)
+		return -1;
+	char *lists = xasprintf("%s/apt/state/lists", cache_dir);
+	struct strlist names = STRLIST_INIT;
+	int rc = list_dir(lists, &names);
+	if (rc == 0) {
+		lists_of(&h.main, lists, &names, out, n);
+		lists_of(&h.security, lists, &names, out, n);
+		if (!*n) {
+			kr_err("%s: no Sources index of the Debian archive (apt-get update fetched "
+			       "none)",
+			       lists);
+			rc = -1;
+		}
+	}
+	sl_free(&names);
+	free(lists);
+	debsrc_hosts_free(&h);
 	return rc;
 }
 

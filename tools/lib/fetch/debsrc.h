@@ -1,8 +1,8 @@
 /* debsrc.h - find a file by sha256 in the Debian source archive, through a
  * private apt state folder built from the host's own apt configuration.
  *
- * CACHE_DIR/apt/ holds a sources.list of deb-src entries (suites sid, trixie,
- * bookworm from the host's Debian archive URI; trixie-security and
+ * CACHE_DIR/apt/ holds a sources.list of deb-src entries (suites experimental,
+ * sid, forky, trixie, bookworm from the host's Debian archive URI; trixie-security and
  * bookworm-security from its security URI), apt's lists and a sorted index
  * "SHA256 SIZE URL" of every file named in the Sources indices. The host's
  * apt state is never touched; its apt.conf (proxies) is used as is.
@@ -36,6 +36,17 @@ char *debsrc_sources_list(const struct debsrc_hosts *h);
  * not) that apt fetched from the archive URIs uris (apt names a list file
  * after its URI: scheme dropped, '/' turned to '_'). */
 int debsrc_build_index(const struct strlist *uris, const char *lists_dir, const char *index_path);
+
+/* One Sources index apt fetched: its file, archive URI and suite. */
+struct debsrc_list {
+	char *path, *uri, *suite;
+};
+void debsrc_lists_free(struct debsrc_list *l, size_t n);
+
+/* The Sources indices in CACHE_DIR/apt/state/lists of the archives of the
+ * apt configuration etc (main archive first, then security; as apt fetched
+ * them at the last debsrc_update). -1 with kr_err when there is none. */
+int debsrc_lists(const char *cache_dir, const char *etc, struct debsrc_list **out, size_t *n);
 
 /* Look sha256 up in an index: the number of places found (each URL
  * appended to urls, *size set), 0 absent, -1 error. */

@@ -41,8 +41,8 @@ TEST(host_config_both_formats)
 	CHECK(h.security.n == 1 && !strcmp(h.security.v[0], "http://s.invalid/debian-security"));
 	CHECK_STR(h.signed_by, "/k/debian.gpg");
 	char *sl = debsrc_sources_list(&h);
-	CHECK(strstr(sl, "Types: deb-src\nURIs: http://a.invalid/debian\nSuites: sid trixie "
-			 "bookworm\nComponents: main\nSigned-By: /k/debian.gpg\n"));
+	CHECK(strstr(sl, "Types: deb-src\nURIs: http://a.invalid/debian\nSuites: experimental sid "
+			 "forky trixie bookworm\nComponents: main\nSigned-By: /k/debian.gpg\n"));
 	CHECK(strstr(sl, "URIs: http://s.invalid/debian-security\nSuites: trixie-security "
 			 "bookworm-security\n"));
 	free(sl);
@@ -89,7 +89,7 @@ static const char sources_sid[] =
 	"Homepage: https://foo.invalid\n"
 	"Directory: pool/main/libf/libfoo\n"
 	"\n"
-	"Package: bar\nDirectory: pool/main/b/bar\nChecksums-Sha256:\n"
+	"Package: bar\nVersion: 2-1\nDirectory: pool/main/b/bar\nChecksums-Sha256:\n"
 	" 0000000000000000000000000000000000000000000000000000000000000000 5 bar_2.orig.tar.xz\n"
 	"\n"
 	/* a later Debian revision of the same upstream version: same orig, same place */
@@ -98,7 +98,7 @@ static const char sources_sid[] =
 	"libfoo_1.0.orig.tar.gz\n";
 
 static const char sources_sec[] =
-	"Package: baz\nChecksums-Sha256:\n"
+	"Package: baz\nVersion: 3-1\nChecksums-Sha256:\n"
 	" ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff 7 baz_3.orig.tar.gz\n"
 	"Directory: pool/updates/main/b/baz\n"
 	"\n"
@@ -118,7 +118,7 @@ TEST(index_from_compressed_sources)
 	CHECK(system(cmd) == 0);
 	free(put("lists/a.invalid_debian_dists_sid_Release", "not a Sources file\n"));
 	free(put("lists/other.invalid_x_dists_sid_main_source_Sources",
-		 "Package: evil\nDirectory: pool/x\nChecksums-Sha256:\n"
+		 "Package: evil\nVersion: 1\nDirectory: pool/x\nChecksums-Sha256:\n"
 		 " 3333333333333333333333333333333333333333333333333333333333333333 1 evil.tar\n"));
 	struct strlist uris = STRLIST_INIT;
 	sl_push(&uris, "http://a.invalid/debian");
@@ -160,6 +160,21 @@ TEST(index_from_compressed_sources)
 		      index, "2222222222222222222222222222222222222222222222222222222222222221", &u,
 		      &size) == 0);
 	CHECK(u.n == 0);
+	/* a malformed paragraph fails the build, named with its place, and the
+	 * old index stays */
+	free(put("lists/a.invalid_debian_dists_sid_main_source_Sources",
+		 "Package: ok\nVersion: 1-1\nDirectory: pool/main/o/ok\nChecksums-Sha256:\n"
+		 " 4444444444444444444444444444444444444444444444444444444444444444 1 "
+		 "ok_1.orig.tar.gz\n"
+		 "\nPackage: bad\nVersion: 1-1\nDirectory: pool/../../etc\nChecksums-Sha256:\n"
+		 " 5555555555555555555555555555555555555555555555555555555555555555 1 bad.tar\n"));
+	CHECK(debsrc_build_index(&uris, lists, index) < 0);
+	CHECK(strstr(kr_errmsg(), "a.invalid_debian_dists_sid_main_source_Sources:9: bad "
+				  "Directory 'pool/../../etc'") != NULL);
+	CHECK(debsrc_index_lookup(
+		      index, "0000000000000000000000000000000000000000000000000000000000000000", &u,
+		      &size) == 1);
+	sl_free(&u);
 	sl_free(&uris);
 	free(cmd), free(a), free(b), free(lists), free(index);
 }
@@ -196,6 +211,8 @@ TEST(refused_suites_named_with_reasons)
 	/* what did arrive: sid, trixie-security, and trixie's index of an
 	 * earlier update (apt keeps it when the new Release is refused) */
 	free(put("lists2/a.invalid_debian_dists_sid_main_source_Sources.lz4", "x"));
+	free(put("lists2/a.invalid_debian_dists_experimental_main_source_Sources.xz", "x"));
+	free(put("lists2/a.invalid_debian_dists_forky_main_source_Sources.xz", "x"));
 	free(put("lists2/a.invalid_debian_dists_trixie_main_source_Sources", "x"));
 	free(put("lists2/s.invalid_debian-security_dists_trixie-security_main_source_Sources.xz",
 		 "x"));
@@ -229,7 +246,7 @@ TEST(refused_suites_named_with_reasons)
 	/* no output at all (apt not run), nothing arrived: every suite named */
 	char *empty = path_join(tmp, "nolists");
 	CHECK(debsrc_check_suites(&h, "", empty, &r) == 0);
-	CHECK(r.n == 5);
+	CHECK(r.n == 7);
 	CHECK(r.n && strstr(r.v[0], "apt-get update fetched no Sources index for it"));
 	sl_free(&r);
 	free(empty);
