@@ -9,7 +9,7 @@ KR_RESULTS := $(CACHE_DIR)/results
 
 # Goals that do not need the graph (and must work before it can be made).
 NO_GRAPH_GOALS := help check check-san clean distclean tools lean prereqs lint new-port bench fuzz man format \
-	graph keygen image-files images-multi image-sizes
+	graph keygen image-files images-multi image-sizes outdated
 
 .PHONY: FORCE
 FORCE:

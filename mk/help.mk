@@ -15,6 +15,8 @@ help:
 	@echo "  base-check       base packages installed by krill add, run alone in bwrap (ci/check-base.sh)"
 	@echo "  images-check     base/glibc/static images unpacked and run alone (ci/check-images.sh)"
 	@echo "  source           fetch every source into the cache (offline builds)"
+	@echo "  outdated         newest upstream versions in the Debian indices, served or not"
+	@echo "                   (OUTDATED_ARGS=--json / --write / --pre / port names)"
 	@echo "  graph            the ports graph as DOT and SVG in build/ARCH/"
 	@echo "  lint             check every recipe and image spec, report every problem"
 	@echo "  new-port NAME=x  a recipe skeleton in ports/x/"

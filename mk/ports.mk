@@ -113,6 +113,14 @@ shell: $(if $(PORT),$(foreach d,$(KR_DEPS_$(PORT)),$(KR_RESULTS)/$(KR_KEY_$(d))/
 source: $(KRILL)
 	$(Q)$(KRILL) fetch --cache $(CACHE_DIR) --all $(PORTS_DIR)
 
+# `make outdated`: each port's newest upstream version in the Debian source
+# indices and whether its file is served (tools/doc/outdated.md);
+# OUTDATED_ARGS=--json, --write, --pre, or port names.
+.PHONY: outdated
+outdated: $(KRILL)
+	$(Q)$(KRILL) outdated --cache $(CACHE_DIR) --ports $(PORTS_DIR) --ports $(BOOTSTRAP_DIR) \
+		$(OUTDATED_ARGS)
+
 # `make new-port NAME=foo`: a recipe skeleton to edit.
 .PHONY: new-port
 new-port:

@@ -17,9 +17,9 @@
 #include "srctree.h"
 
 static const char *const reserved[] = {
-	"all",	   "bench", "check",  "check-san", "clean", "distclean", "format",   "fuzz",
-	"graph",   "help",  "images", "index",	   "lint",  "man",	 "new-port", "ports",
-	"prereqs", "repro", "shell",  "source",	   "tools", "toolchain", "world",
+	"all",	 "bench",   "check",  "check-san", "clean",  "distclean", "format",    "fuzz",
+	"graph", "help",    "images", "index",	   "lint",   "man",	  "new-port",  "outdated",
+	"ports", "prereqs", "repro",  "shell",	   "source", "tools",	  "toolchain", "world",
 };
 
 int graph_reserved_name(const char *name)
