@@ -149,3 +149,49 @@ rc=$?
 WHY="rc=$rc $(cat "$T/err")"
 check outdated_malformed_located '[ $rc -eq 1 ] &&
 	grep -q "^krill outdated: $T/c/apt/state/lists/[^ ]*_dists_sid_main_source_Sources[^ ]*:37: bad Directory .pool/main/../../../etc., expected a relative path without" "$T/err"'
+
+# The same archive over HTTP: the probe's HEAD, its ranged-GET fallback
+# where HEAD is refused, and a length that differs from the index.
+publish "$F/Sources"
+# serve MODE: the server on a free port; sets SERVER_PID, URL
+serve() {
+	_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	python3 "$F/server.py" "$_port" "$T/archive" "$1" 2>"$T/http-$1.log" &
+	SERVER_PID=$!
+	URL="http://127.0.0.1:$_port"
+	_i=0
+	while ! python3 -c "import socket; socket.create_connection(('127.0.0.1', $_port), 1)" 2>/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -gt 100 ] && break
+		sleep 0.05
+	done
+}
+trap 'kill "${SERVER_PID:-}" 2>/dev/null; [ -n "${KEEP_T:-}" ] || rm -rf "$T"' EXIT
+for mode in normal nohead liar; do
+	serve "$mode"
+	mkdir -p "$T/etc-$mode"
+	printf 'deb [signed-by=%s] %s/debian sid main\n' "$T/key.gpg" "$URL" >"$T/etc-$mode/sources.list"
+	KRILL_APT_ETC="$T/etc-$mode" "$KRILL" outdated --cache "$T/c-$mode" --ports "$T/ports" alpha beta >"$T/out" 2>"$T/err"
+	rc=$?
+	kill "$SERVER_PID"
+	wait "$SERVER_PID" 2>/dev/null
+	L="$T/http-$mode.log"
+	WHY="rc=$rc $(cat "$T/out" "$T/err" "$L")"
+	case $mode in
+	normal)
+		check outdated_http_head '[ $rc -eq 0 ] && [ "$(row alpha)" = "alpha 1.0 alpha 1.2 1.1 served newer" ] &&
+			[ "$(row beta)" = "beta 2.0 beta 2.0 = served current" ] &&
+			grep -q "^HEAD /debian/pool/main/a/alpha/alpha_1.1.orig.tar.gz -$" "$L" &&
+			grep -q "^HEAD /debian/pool/main/a/alpha/alpha_1.2.orig.tar.gz -$" "$L" &&
+			grep -q "^  alpha  *1.2  *alpha_1.2.orig.tar.gz \[sid\]: HTTP 404$" "$T/out" &&
+			! grep -q "^GET /debian/pool/" "$L"' ;;
+	nohead)
+		check outdated_http_no_head_ranged_get '[ $rc -eq 0 ] && [ "$(row alpha)" = "alpha 1.0 alpha 1.2 1.1 served newer" ] &&
+			grep -q "^GET /debian/pool/main/a/alpha/alpha_1.1.orig.tar.gz bytes=0-0$" "$L" &&
+			[ "$(grep -c "^GET /debian/pool/.* -$" "$L")" -eq 0 ]' ;;
+	liar)
+		check outdated_http_length_mismatch '[ $rc -eq 0 ] && [ "$(row alpha)" = "alpha 1.0 alpha 1.2 - NOT SERVED newer not served" ] &&
+			grep -q "^  alpha  *1.1  *alpha_1.1.orig.tar.gz \[sid\]: 11 bytes served, the index lists 10$" "$T/out" &&
+			grep -q "^krill outdated: WARNING: $T/ports/alpha/port.yaml:9:10: the pinned alpha_1.0.orig.tar.gz is listed but served at no place (11 bytes served, the index lists 10)" "$T/err"' ;;
+	esac
+done
