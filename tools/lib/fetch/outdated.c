@@ -62,16 +62,17 @@ void od_report_free(struct od_report *rep)
 static void drop_mark(char *s, const char *mark, const char *seps)
 {
 	size_t ml = strlen(mark);
-	for (char *p = s; *p; p++) {
-		if (!strchr(seps, *p) || strncmp(p + 1, mark, ml))
-			continue;
-		char *e = p + 1 + ml;
-		while (isdigit((unsigned char)*e))
-			e++;
-		if (*e && !strchr("+~.", *e))
-			continue; /* "+dsfoo": not the mark */
-		memmove(p, e, strlen(e) + 1);
-		p--;
+	for (size_t i = 0; s[i];) {
+		char *e = s + i + 1 + ml;
+		if (strchr(seps, s[i]) && !strncmp(s + i + 1, mark, ml)) {
+			while (isdigit((unsigned char)*e))
+				e++;
+			if (!*e || strchr("+~.", *e)) { /* "+dsfoo" is not the mark */
+				memmove(s + i, e, strlen(e) + 1);
+				continue;
+			}
+		}
+		i++;
 	}
 }
 
