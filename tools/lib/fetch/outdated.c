@@ -423,9 +423,10 @@ static void judge(const struct od_opts *o, struct od_port *p)
 		p->status = OD_NEWER; /* listed; not asked */
 }
 
-int outdated_scan_lists(const struct od_opts *o, const struct strlist *paths,
-			const struct strlist *uris, const struct strlist *suites,
-			struct recipe *const *rs, size_t n, struct od_report *rep)
+/* The scan over Sources files paths (of archive uris, suites), in order. */
+static int scan_lists(const struct od_opts *o, const struct strlist *paths,
+		      const struct strlist *uris, const struct strlist *suites,
+		      struct recipe *const *rs, size_t n, struct od_report *rep)
 {
 	memset(rep, 0, sizeof *rep);
 	rep->ports = xcalloc(n ? n : 1, sizeof *rep->ports);
@@ -503,7 +504,7 @@ int outdated_scan(const struct od_opts *o, struct recipe *const *rs, size_t n,
 		sl_push(&suites, l[i].suite);
 	}
 	debsrc_lists_free(l, nl);
-	int rc = outdated_scan_lists(o, &paths, &uris, &suites, rs, n, rep);
+	int rc = scan_lists(o, &paths, &uris, &suites, rs, n, rep);
 	sl_free(&paths);
 	sl_free(&uris);
 	sl_free(&suites);

@@ -88,12 +88,6 @@ enum od_kind outdated_kind(const char *upstream, const char *pinned);
 int outdated_scan(const struct od_opts *o, struct recipe *const *rs, size_t n,
 		  struct od_report *rep);
 
-/* Parse Sources files directly (the indices list: "PATH URI SUITE"
- * triples), without apt: for tests and the fuzz target's neighbour. */
-int outdated_scan_lists(const struct od_opts *o, const struct strlist *paths,
-			const struct strlist *uris, const struct strlist *suites,
-			struct recipe *const *rs, size_t n, struct od_report *rep);
-
 struct fetch_opts;
 /* For a port with status OD_NEWER: download the served candidate into the
  * distfiles cache (fetch_file: by sha256, so it is verified), then update
