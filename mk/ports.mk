@@ -84,11 +84,15 @@ endif
 # runs them under `make -n`, so there the command becomes a no-op (':')
 # that make prints.
 KR_DRY := $(if $(filter-out -%,$(firstword $(MAKEFLAGS))),$(findstring n,$(firstword $(MAKEFLAGS))))
-kr_build_port = $(if $(KR_DRY),: )$(KRILL) build --arch $(ARCH) --key $(KR_KEY_$(1)) \
+# LAUNCHER (a command prefix: srun, a job submitter) runs each build
+# elsewhere; it must see the same paths (shared CACHE_DIR, tree and build
+# dir) or bring the result back through REMOTE_CACHE.
+kr_build_port = $(if $(KR_DRY),: )$(LAUNCHER) $(KRILL) build --arch $(ARCH) --key $(KR_KEY_$(1)) \
 	--out $(KR_RESULTS)/$(KR_KEY_$(1)) --cache $(CACHE_DIR) --work $(ARCH_BUILD)/work/$(1) \
 	--log $(LOG_DIR)/$(1).log --progress $(PROGRESS) --total $(KR_TODO) \
 	$(if $(filter 1,$(V)),--verbose) $(TOOLCHAIN_ARGS) \
 	$(if $(KR_TOOLCHAIN_KEY),--toolchain-key $(KR_TOOLCHAIN_KEY)) \
+	$(if $(REMOTE_CACHE),--remote-cache '$(REMOTE_CACHE)' --builder-keys '$(BUILDER_KEYS)') \
 	$(foreach d,$(KR_DEPS_$(1)),--dep $(KR_RESULTS)/$(KR_KEY_$(d))) \
 	$(foreach n,$(KR_WITH_$(1)),--with $(n)) $(foreach t,$(KR_TREES_$(1)),--tree $(t)) \
 	$(if $(KR_BUILD_VARY),--vary '$(KR_BUILD_VARY)' \
