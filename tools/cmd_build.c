@@ -245,7 +245,8 @@ static int run(int argc, char **argv)
 	const char *vary = NULL, *make_locale = NULL;
 	const char *push_env = getenv("KRILL_REMOTE_CACHE_PUSH");
 	struct rcache rc_opts = {getenv("KRILL_REMOTE_CACHE"), getenv("KRILL_BUILDER_KEYS"),
-				 getenv("KRILL_BUILDER_KEY"), !(push_env && !strcmp(push_env, "0"))};
+				 getenv("KRILL_BUILDER_KEY"),
+				 !(push_env && !strcmp(push_env, "0"))};
 	while ((c = getopt_long(argc, argv, "a:k:o:c:w:d:t:j:l:p:n:vKs", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': b.arch = optarg; break;
@@ -320,8 +321,8 @@ static int run(int argc, char **argv)
 		heartbeat_start(&hb, &b);
 	/* the remote cache: never for --vary (`make repro`'s second build must
 	 * be built, and its results are not the key's) */
-	const struct rcache *remote = !shell && !b.vary && rc_opts.url && *rc_opts.url ? &rc_opts
-										     : NULL;
+	const struct rcache *remote =
+		!shell && !b.vary && rc_opts.url && *rc_opts.url ? &rc_opts : NULL;
 	uint64_t fetched = 0, pushed = 0;
 	int remote_hit = 0, refused = 0, rc = 0;
 	if (remote) {
@@ -329,7 +330,8 @@ static int run(int argc, char **argv)
 		int have = path_exists(done);
 		free(done);
 		if (!have && !remote->trust_dir) {
-			fprintf(stderr, "krill build: remote cache %s: no trusted builder keys "
+			fprintf(stderr,
+				"krill build: remote cache %s: no trusted builder keys "
 				"(--builder-keys DIR or KRILL_BUILDER_KEYS); building locally\n",
 				remote->url);
 		} else if (!have) {
@@ -345,9 +347,11 @@ static int run(int argc, char **argv)
 	int pushrc = 1;
 	if (rc == 0 && remote && !b.cached && remote->push) {
 		if (!remote->signing_key) {
-			fprintf(stderr, "krill build: remote cache: %s not uploaded: no builder key "
+			fprintf(stderr,
+				"krill build: remote cache: %s not uploaded: no builder key "
 				"to sign with (KRILL_BUILDER_KEY; KRILL_REMOTE_CACHE_PUSH=0 for a "
-				"read-only cache)\n", b.name);
+				"read-only cache)\n",
+				b.name);
 		} else if ((pushrc = rcache_push(remote, b.key, b.outdir, refused, &pushed)) < 0) {
 			/* the build itself is good: a cache that refuses uploads is not
 			 * a failed port */
@@ -371,12 +375,13 @@ static int run(int argc, char **argv)
 			snprintf(net, sizeof net, ", %llu bytes fetched",
 				 (unsigned long long)fetched);
 		else if (pushrc == 0)
-			snprintf(net, sizeof net, ", pushed %llu bytes", (unsigned long long)pushed);
+			snprintf(net, sizeof net, ", pushed %llu bytes",
+				 (unsigned long long)pushed);
 		printf("%s%s %s %s ... %s %.1fs%s%s\n", kn, b.name, b.version, b.arch,
-		       rc < 0			 ? "FAILED"
+		       rc < 0			? "FAILED"
 		       : b.cached && remote_hit ? "cached (remote)"
-		       : b.cached		 ? "cached"
-						 : "ok",
+		       : b.cached		? "cached"
+						: "ok",
 		       now_seconds() - t0, use, net);
 		fflush(stdout);
 	}

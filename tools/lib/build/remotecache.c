@@ -47,8 +47,7 @@ static int check_url(const char *url)
 {
 	if (is_http(url) || file_path(url))
 		return 0;
-	kr_err("remote cache %s: unsupported URL, expected http://, https:// or file:///PATH",
-	       url);
+	kr_err("remote cache %s: unsupported URL, expected http://, https:// or file:///PATH", url);
 	return -1;
 }
 

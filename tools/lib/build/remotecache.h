@@ -29,10 +29,10 @@
 #include <stdint.h>
 
 struct rcache {
-	const char *url;	/* http(s)://HOST/PATH or file:///PATH */
-	const char *trust_dir;	/* builder public keys (*.pub) */
+	const char *url;	 /* http(s)://HOST/PATH or file:///PATH */
+	const char *trust_dir;	 /* builder public keys (*.pub) */
 	const char *signing_key; /* the builder's private key; NULL: no uploads */
-	int push;		/* 0: read-only */
+	int push;		 /* 0: read-only */
 };
 
 /* The result name of the manifest, the marker. */
