@@ -71,6 +71,9 @@ const struct verb verb_build = {
 	"  --builder-key PEM the private key uploads are signed with (default\n"
 	"                    $KRILL_BUILDER_KEY; none: no uploads)\n"
 	"  --no-push         read-only remote cache (also KRILL_REMOTE_CACHE_PUSH=0)\n"
+	"  --fetch-only      only bring KEY's result from the remote cache into --out\n"
+	"                    (after a LAUNCHER ran the build elsewhere); no build, no\n"
+	"                    progress line; fails if the cache does not have it\n"
 	"  --describe-vary   print what --vary SPEC varies (the repro header), exit\n"
 	"  --make-locale DIR make that locale (localedef) in DIR, exit\n"
 	"\n"
@@ -208,6 +211,58 @@ static void heartbeat_stop(struct heartbeat *h)
 	free(h->log);
 }
 
+static int has_done(const char *dir)
+{
+	char *done = path_join(dir, "done");
+	int have = path_exists(done);
+	free(done);
+	return have;
+}
+
+/* A dependency's result that is not here (a node-local CACHE_DIR under a
+ * LAUNCHER): fetch it by its key, the name of its result dir. A miss is
+ * left to the sysroot step, which names what is missing. */
+static void fetch_deps(const struct rcache *remote, const struct buildrun *b)
+{
+	for (size_t i = 0; i < b->deps.n; i++) {
+		if (has_done(b->deps.v[i]))
+			continue;
+		char *dir = xstrdup(b->deps.v[i]);
+		for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/';)
+			dir[--n] = 0;
+		uint64_t got;
+		if (rcache_fetch(remote, path_basename(dir), dir, &got) < 0)
+			fprintf(stderr, "krill build: remote cache: dependency %s: %s\n", dir,
+				kr_errmsg());
+		free(dir);
+	}
+}
+
+/* --fetch-only: the build ran elsewhere (LAUNCHER) and uploaded; bring the
+ * result here so make's stamp exists and dependents find it. */
+static int fetch_result(const struct rcache *remote, const struct buildrun *b)
+{
+	if (!remote->url || !*remote->url || !remote->trust_dir)
+		return verb_usage_error(&verb_build,
+					"--fetch-only needs --remote-cache and --builder-keys");
+	if (!b->key || !b->outdir)
+		return verb_usage_error(&verb_build, "--fetch-only needs --key and --out");
+	if (has_done(b->outdir))
+		return 0;
+	uint64_t got;
+	int rc = rcache_fetch(remote, b->key, b->outdir, &got);
+	if (rc > 0)
+		return 0;
+	if (rc == 0)
+		fprintf(stderr,
+			"krill build: %s: no result for key %.16s in the remote cache %s after its "
+			"build (did the job upload it? it needs KRILL_BUILDER_KEY)\n",
+			b->portdir, b->key, remote->url);
+	else
+		fprintf(stderr, "krill build: remote cache: %s\n", kr_errmsg());
+	return 1;
+}
+
 static int run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -236,12 +291,13 @@ static int run(int argc, char **argv)
 		{"builder-keys", required_argument, NULL, 'B'},
 		{"builder-key", required_argument, NULL, 'S'},
 		{"no-push", no_argument, NULL, 'P'},
+		{"fetch-only", no_argument, NULL, 'F'},
 		{NULL, 0, NULL, 0},
 	};
 	struct buildrun b = {0};
 	b.jobs = 2;
 	const char *progress = NULL;
-	int total = 0, shell = 0, describe = 0, c;
+	int total = 0, shell = 0, describe = 0, fetch_only = 0, c;
 	const char *vary = NULL, *make_locale = NULL;
 	const char *push_env = getenv("KRILL_REMOTE_CACHE_PUSH");
 	struct rcache rc_opts = {getenv("KRILL_REMOTE_CACHE"), getenv("KRILL_BUILDER_KEYS"),
@@ -274,6 +330,7 @@ static int run(int argc, char **argv)
 		case 'B': rc_opts.trust_dir = optarg; break;
 		case 'S': rc_opts.signing_key = optarg; break;
 		case 'P': rc_opts.push = 0; break;
+		case 'F': fetch_only = 1; break;
 		default:
 			sl_free(&b.deps);
 			sl_free(&b.with);
@@ -315,6 +372,13 @@ static int run(int argc, char **argv)
 					"expected --arch, --key, --out and one PORT_DIR");
 	}
 	b.portdir = argv[optind];
+	if (fetch_only) {
+		int frc = fetch_result(&rc_opts, &b);
+		sl_free(&b.deps);
+		sl_free(&b.with);
+		sl_free(&b.trees);
+		return frc;
+	}
 	double t0 = now_seconds();
 	struct heartbeat hb = {0};
 	if (!shell)
@@ -325,6 +389,8 @@ static int run(int argc, char **argv)
 		!shell && !b.vary && rc_opts.url && *rc_opts.url ? &rc_opts : NULL;
 	uint64_t fetched = 0, pushed = 0;
 	int remote_hit = 0, refused = 0, rc = 0;
+	if (remote && remote->trust_dir)
+		fetch_deps(remote, &b);
 	if (remote) {
 		char *done = path_join(b.outdir, "done");
 		int have = path_exists(done);

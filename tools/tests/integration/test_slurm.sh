@@ -5,7 +5,10 @@
 # LAUNCHER="srun ...", with `make -j2`; the packages are byte-identical to
 # a local build's. Results come back through the shared CACHE_DIR, and,
 # with REMOTE_CACHE, through the remote cache to another checkout that
-# builds nothing. If Slurm cannot start here, one SKIP line says why.
+# builds nothing. Then jobs with a node-local CACHE_DIR (an empty tmpfs
+# mounted over it inside each job): their dependencies and their results
+# travel through the remote cache only. If Slurm cannot start here, one
+# SKIP line says why.
 set -u
 . "$TOP/tools/tests/integration/lib.sh"
 . "$TOP/tools/tests/integration/greet_ports.sh"
@@ -59,4 +62,33 @@ check_cmd "another checkout gets every result from the jobs' uploads" \
 	test "$(grep -c 'cached (remote)' "$t/fresh.out")" -eq 3
 sums fresh >"$t/sums.fresh"
 check_cmd "and the same bytes" cmp "$t/sums.local" "$t/sums.fresh"
+
+# --- node-local CACHE_DIRs: each job sees an empty tmpfs at CACHE_DIR, so
+# it fetches its dependencies from the remote cache and uploads its result,
+# which `krill build --fetch-only` then brings to the submitting side
+cat >"$t/nodelocal.sh" <<'SH'
+# nodelocal.sh DIR CMD...: CMD with an empty tmpfs over DIR (this job only)
+d=$1
+shift
+mkdir -p "$d" && mount -t tmpfs tmpfs "$d" && exec "$@"
+SH
+before=$(jobs_run)
+kmake -j2 ports CACHE_DIR="$t/nl" ARCH_BUILD="$t/nb" \
+	LAUNCHER="srun --ntasks=1 --cpus-per-task=1 --quiet unshare -m sh $t/nodelocal.sh $t/nl" \
+	REMOTE_CACHE="file://$t/remote2" BUILDER_KEYS="$t/trust" KRILL_BUILDER_KEY="$t/k/builder.pem" \
+	>"$t/nl.out" 2>&1
+rc=$?
+check_cmd "node-local caches: make -j2 ports through srun" test $rc -eq 0
+[ $rc -eq 0 ] || tail -30 "$t/nl.out"
+n=$(($(jobs_run) - before))
+check_cmd "node-local caches: one job per port ($n jobs)" test "$n" -eq 3
+check_cmd "node-local caches: each port built in its job" test "$(grep -c '\.\.\. ok ' "$t/nl.out")" -eq 3
+# (and a job really sees none of the submitting side's results)
+check_cmd "node-local caches: a job sees an empty CACHE_DIR" test -z "$(srun --ntasks=1 --quiet \
+	unshare -m sh "$t/nodelocal.sh" "$t/nl" ls -A "$t/nl")"
+check_cmd "node-local caches: while the submitting side has them" test -n "$(ls -A "$t/nl/results")"
+check_cmd "node-local caches: the results came back through the remote cache" \
+	test "$(find "$t/remote2" -name RESULT | wc -l)" -eq 3
+sums nl >"$t/sums.nl"
+check_cmd "node-local caches: byte-identical to the local build" cmp "$t/sums.local" "$t/sums.nl"
 finish
