@@ -238,6 +238,26 @@ static void fetch_deps(const struct rcache *remote, const struct buildrun *b)
 	}
 }
 
+/* Before building: KEY's result from the remote cache, unless it is here.
+ * 1 fetched, 0 nothing to do or a miss, -1 refused (said why: the port is
+ * built here instead, and the refused entry replaced by its upload). */
+static int fetch_own(const struct rcache *remote, struct buildrun *b, uint64_t *fetched)
+{
+	if (has_done(b->outdir))
+		return 0;
+	if (!remote->trust_dir) {
+		fprintf(stderr,
+			"krill build: remote cache %s: no trusted builder keys (--builder-keys DIR "
+			"or KRILL_BUILDER_KEYS); building locally\n",
+			remote->url);
+		return 0;
+	}
+	int got = rcache_fetch(remote, b->key, b->outdir, fetched);
+	if (got < 0)
+		fprintf(stderr, "krill build: remote cache: %s; building locally\n", kr_errmsg());
+	return got;
+}
+
 /* --fetch-only: the build ran elsewhere (LAUNCHER) and uploaded; bring the
  * result here so make's stamp exists and dependents find it. */
 static int fetch_result(const struct rcache *remote, const struct buildrun *b)
@@ -392,22 +412,9 @@ static int run(int argc, char **argv)
 	if (remote && remote->trust_dir)
 		fetch_deps(remote, &b);
 	if (remote) {
-		char *done = path_join(b.outdir, "done");
-		int have = path_exists(done);
-		free(done);
-		if (!have && !remote->trust_dir) {
-			fprintf(stderr,
-				"krill build: remote cache %s: no trusted builder keys "
-				"(--builder-keys DIR or KRILL_BUILDER_KEYS); building locally\n",
-				remote->url);
-		} else if (!have) {
-			int got = rcache_fetch(remote, b.key, b.outdir, &fetched);
-			if (got < 0)
-				fprintf(stderr, "krill build: remote cache: %s; building locally\n",
-					kr_errmsg());
-			remote_hit = got > 0;
-			refused = got < 0;
-		}
+		int got = fetch_own(remote, &b, &fetched);
+		remote_hit = got > 0;
+		refused = got < 0;
 	}
 	rc = shell ? buildrun_shell(&b) : buildrun_port(&b);
 	int pushrc = 1;
