@@ -30,8 +30,8 @@ run_one() { # name command...
 	start=$(date +%s)
 	out=$("$@" 2>&1)
 	rc=$?
-	printf '%s\n' "$out" | grep -E '^(PASS|FAIL) ' >>"$results"
-	printf '%s\n' "$out" | grep -E '^(PASS|FAIL) ' | sed "s|^|  [$name] |"
+	printf '%s\n' "$out" | grep -E '^(PASS|FAIL|SKIP) ' >>"$results"
+	printf '%s\n' "$out" | grep -E '^(PASS|FAIL|SKIP) ' | sed "s|^|  [$name] |"
 	if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^FAIL '; then
 		echo "FAIL $name: exited $rc" >>"$results"
 		echo "  [$name] FAIL: exited $rc; output:"
@@ -64,6 +64,11 @@ done
 
 passed=$(grep -c '^PASS ' "$results")
 failed=$(grep -c '^FAIL ' "$results")
+# a SKIP line (a test that cannot run here, and says why) is neither
+if grep -q '^SKIP ' "$results"; then
+	echo "skipped:"
+	grep '^SKIP ' "$results" | sed 's/^/  /'
+fi
 if [ "$failed" -gt 0 ]; then
 	echo "failures:"
 	grep '^FAIL ' "$results" | sed 's/^/  /'

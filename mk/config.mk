@@ -9,6 +9,13 @@ CACHE_DIR ?= $(HOME)/.cache/krill
 # The signing key lives outside the tree; it is generated on first use.
 KEY       ?= $(CACHE_DIR)/keys/local.pem
 V         ?= 0
+# Beyond one machine (tools/doc/remotecache.md): a remote result cache
+# (http(s):// accepting PUT, or file:///PATH), the builder keys a fetched
+# result must be signed by, and a command prefix each port build runs
+# through (LAUNCHER="srun --ntasks=1 --cpus-per-task=2").
+REMOTE_CACHE ?= $(KRILL_REMOTE_CACHE)
+BUILDER_KEYS ?= $(or $(KRILL_BUILDER_KEYS),$(TOP)/keys/builders)
+LAUNCHER  ?=
 SAN       ?= 0
 
 BUILD     ?= $(TOP)/build

@@ -46,3 +46,8 @@ help:
 	@echo "  PORTS_DIR=...  the ports tree (default: ports/)"
 	@echo "  IMAGE_REPO=URL what images list in /etc/krill/repositories"
 	@echo "  KRILL_HEARTBEAT=60  seconds between 'NAME running 14m, log ...' lines (0: none)"
+	@echo "  REMOTE_CACHE=URL    shared result cache, http(s):// with PUT or file:///PATH"
+	@echo "                      (also KRILL_REMOTE_CACHE; KRILL_BUILDER_KEY signs uploads,"
+	@echo "                      KRILL_REMOTE_CACHE_PUSH=0: read-only; tools/doc/remotecache.md)"
+	@echo "  BUILDER_KEYS=DIR    trusted builder keys for REMOTE_CACHE (default keys/builders)"
+	@echo "  LAUNCHER='srun ...' command prefix every port build runs through (a scheduler)"

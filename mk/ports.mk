@@ -84,15 +84,22 @@ endif
 # runs them under `make -n`, so there the command becomes a no-op (':')
 # that make prints.
 KR_DRY := $(if $(filter-out -%,$(firstword $(MAKEFLAGS))),$(findstring n,$(firstword $(MAKEFLAGS))))
-kr_build_port = $(if $(KR_DRY),: )$(KRILL) build --arch $(ARCH) --key $(KR_KEY_$(1)) \
+# LAUNCHER (a command prefix: srun, a job submitter) runs each build
+# elsewhere. With a shared CACHE_DIR the result is simply there; with
+# REMOTE_CACHE the job uploads it (fetching its dependencies' results the
+# same way) and `krill build --fetch-only` brings it here afterwards.
+kr_build_cmd = $(KRILL) build --arch $(ARCH) --key $(KR_KEY_$(1)) \
 	--out $(KR_RESULTS)/$(KR_KEY_$(1)) --cache $(CACHE_DIR) --work $(ARCH_BUILD)/work/$(1) \
 	--log $(LOG_DIR)/$(1).log --progress $(PROGRESS) --total $(KR_TODO) \
 	$(if $(filter 1,$(V)),--verbose) $(TOOLCHAIN_ARGS) \
 	$(if $(KR_TOOLCHAIN_KEY),--toolchain-key $(KR_TOOLCHAIN_KEY)) \
+	$(if $(REMOTE_CACHE),--remote-cache '$(REMOTE_CACHE)' --builder-keys '$(BUILDER_KEYS)') \
 	$(foreach d,$(KR_DEPS_$(1)),--dep $(KR_RESULTS)/$(KR_KEY_$(d))) \
 	$(foreach n,$(KR_WITH_$(1)),--with $(n)) $(foreach t,$(KR_TREES_$(1)),--tree $(t)) \
 	$(if $(KR_BUILD_VARY),--vary '$(KR_BUILD_VARY)' \
 	$(if $(KR_BUILD_LOCALES),--vary-locales $(KR_BUILD_LOCALES))) $(KR_DIR_$(1))
+kr_build_port = $(if $(KR_DRY),: )$(LAUNCHER) $(call kr_build_cmd,$(1))$(if $(and \
+	$(LAUNCHER),$(REMOTE_CACHE)), && $(if $(KR_DRY),: )$(call kr_build_cmd,$(1)) --fetch-only)
 
 .PHONY: ports
 ports: $(foreach p,$(KR_PORTS),$(KR_RESULTS)/$(KR_KEY_$(p))/done)

@@ -20,6 +20,7 @@
 #include "build.h"
 #include "buildrun.h"
 #include "buildtime.h"
+#include "remotecache.h"
 #include "vary.h"
 #include "verbs.h"
 
@@ -62,11 +63,25 @@ const struct verb verb_build = {
 	"                    tools/doc/repro.md); never for a result of the cache\n"
 	"  --vary-locales DIR  the locales variation's locale, made once by\n"
 	"                    `krill build --make-locale DIR` (else made per build)\n"
+	"  --remote-cache URL  before building, fetch the result for KEY from this\n"
+	"                    cache (http(s)://... accepting GET and PUT, or file:///PATH;\n"
+	"                    default $KRILL_REMOTE_CACHE); after a build, upload it\n"
+	"  --builder-keys DIR  trusted builder keys (*.pub): a fetched result is used\n"
+	"                    only if signed by one (default $KRILL_BUILDER_KEYS)\n"
+	"  --builder-key PEM the private key uploads are signed with (default\n"
+	"                    $KRILL_BUILDER_KEY; none: no uploads)\n"
+	"  --no-push         read-only remote cache (also KRILL_REMOTE_CACHE_PUSH=0)\n"
+	"  --fetch-only      only bring KEY's result from the remote cache into --out\n"
+	"                    (after a LAUNCHER ran the build elsewhere); no build, no\n"
+	"                    progress line; fails if the cache does not have it\n"
 	"  --describe-vary   print what --vary SPEC varies (the repro header), exit\n"
 	"  --make-locale DIR make that locale (localedef) in DIR, exit\n"
 	"\n"
 	"While a build runs, a heartbeat line every KRILL_HEARTBEAT seconds (default\n"
-	"60; 0: none): `NAME running 14m (took 52m last time), log LOG`.\n",
+	"60; 0: none): `NAME running 14m (took 52m last time), log LOG`.\n"
+	"A result fetched from the remote cache says `cached (remote)` and the bytes\n"
+	"fetched; a refused one (bad signature, unknown key, wrong bytes) is named\n"
+	"and the port is built here instead (tools/doc/remotecache.md).\n",
 	run,
 };
 
@@ -196,6 +211,78 @@ static void heartbeat_stop(struct heartbeat *h)
 	free(h->log);
 }
 
+static int has_done(const char *dir)
+{
+	char *done = path_join(dir, "done");
+	int have = path_exists(done);
+	free(done);
+	return have;
+}
+
+/* A dependency's result that is not here (a node-local CACHE_DIR under a
+ * LAUNCHER): fetch it by its key, the name of its result dir. A miss is
+ * left to the sysroot step, which names what is missing. */
+static void fetch_deps(const struct rcache *remote, const struct buildrun *b)
+{
+	for (size_t i = 0; i < b->deps.n; i++) {
+		if (has_done(b->deps.v[i]))
+			continue;
+		char *dir = xstrdup(b->deps.v[i]);
+		for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/';)
+			dir[--n] = 0;
+		uint64_t got;
+		if (rcache_fetch(remote, path_basename(dir), dir, &got) < 0)
+			fprintf(stderr, "krill build: remote cache: dependency %s: %s\n", dir,
+				kr_errmsg());
+		free(dir);
+	}
+}
+
+/* Before building: KEY's result from the remote cache, unless it is here.
+ * 1 fetched, 0 nothing to do or a miss, -1 refused (said why: the port is
+ * built here instead, and the refused entry replaced by its upload). */
+static int fetch_own(const struct rcache *remote, struct buildrun *b, uint64_t *fetched)
+{
+	if (has_done(b->outdir))
+		return 0;
+	if (!remote->trust_dir) {
+		fprintf(stderr,
+			"krill build: remote cache %s: no trusted builder keys (--builder-keys DIR "
+			"or KRILL_BUILDER_KEYS); building locally\n",
+			remote->url);
+		return 0;
+	}
+	int got = rcache_fetch(remote, b->key, b->outdir, fetched);
+	if (got < 0)
+		fprintf(stderr, "krill build: remote cache: %s; building locally\n", kr_errmsg());
+	return got;
+}
+
+/* --fetch-only: the build ran elsewhere (LAUNCHER) and uploaded; bring the
+ * result here so make's stamp exists and dependents find it. */
+static int fetch_result(const struct rcache *remote, const struct buildrun *b)
+{
+	if (!remote->url || !*remote->url || !remote->trust_dir)
+		return verb_usage_error(&verb_build,
+					"--fetch-only needs --remote-cache and --builder-keys");
+	if (!b->key || !b->outdir)
+		return verb_usage_error(&verb_build, "--fetch-only needs --key and --out");
+	if (has_done(b->outdir))
+		return 0;
+	uint64_t got;
+	int rc = rcache_fetch(remote, b->key, b->outdir, &got);
+	if (rc > 0)
+		return 0;
+	if (rc == 0)
+		fprintf(stderr,
+			"krill build: %s: no result for key %.16s in the remote cache %s after its "
+			"build (did the job upload it? it needs KRILL_BUILDER_KEY)\n",
+			b->portdir, b->key, remote->url);
+	else
+		fprintf(stderr, "krill build: remote cache: %s\n", kr_errmsg());
+	return 1;
+}
+
 static int run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -220,13 +307,22 @@ static int run(int argc, char **argv)
 		{"describe-vary", no_argument, NULL, 'D'},
 		{"vary-locales", required_argument, NULL, 'L'},
 		{"make-locale", required_argument, NULL, 'M'},
+		{"remote-cache", required_argument, NULL, 'r'},
+		{"builder-keys", required_argument, NULL, 'B'},
+		{"builder-key", required_argument, NULL, 'S'},
+		{"no-push", no_argument, NULL, 'P'},
+		{"fetch-only", no_argument, NULL, 'F'},
 		{NULL, 0, NULL, 0},
 	};
 	struct buildrun b = {0};
 	b.jobs = 2;
 	const char *progress = NULL;
-	int total = 0, shell = 0, describe = 0, c;
+	int total = 0, shell = 0, describe = 0, fetch_only = 0, c;
 	const char *vary = NULL, *make_locale = NULL;
+	const char *push_env = getenv("KRILL_REMOTE_CACHE_PUSH");
+	struct rcache rc_opts = {getenv("KRILL_REMOTE_CACHE"), getenv("KRILL_BUILDER_KEYS"),
+				 getenv("KRILL_BUILDER_KEY"),
+				 !(push_env && !strcmp(push_env, "0"))};
 	while ((c = getopt_long(argc, argv, "a:k:o:c:w:d:t:j:l:p:n:vKs", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': b.arch = optarg; break;
@@ -250,6 +346,11 @@ static int run(int argc, char **argv)
 		case 'D': describe = 1; break;
 		case 'L': b.vary_locales = optarg; break;
 		case 'M': make_locale = optarg; break;
+		case 'r': rc_opts.url = optarg; break;
+		case 'B': rc_opts.trust_dir = optarg; break;
+		case 'S': rc_opts.signing_key = optarg; break;
+		case 'P': rc_opts.push = 0; break;
+		case 'F': fetch_only = 1; break;
 		default:
 			sl_free(&b.deps);
 			sl_free(&b.with);
@@ -291,11 +392,45 @@ static int run(int argc, char **argv)
 					"expected --arch, --key, --out and one PORT_DIR");
 	}
 	b.portdir = argv[optind];
+	if (fetch_only) {
+		int frc = fetch_result(&rc_opts, &b);
+		sl_free(&b.deps);
+		sl_free(&b.with);
+		sl_free(&b.trees);
+		return frc;
+	}
 	double t0 = now_seconds();
 	struct heartbeat hb = {0};
 	if (!shell)
 		heartbeat_start(&hb, &b);
-	int rc = shell ? buildrun_shell(&b) : buildrun_port(&b);
+	/* the remote cache: never for --vary (`make repro`'s second build must
+	 * be built, and its results are not the key's) */
+	const struct rcache *remote =
+		!shell && !b.vary && rc_opts.url && *rc_opts.url ? &rc_opts : NULL;
+	uint64_t fetched = 0, pushed = 0;
+	int remote_hit = 0, refused = 0, rc = 0;
+	if (remote && remote->trust_dir)
+		fetch_deps(remote, &b);
+	if (remote) {
+		int got = fetch_own(remote, &b, &fetched);
+		remote_hit = got > 0;
+		refused = got < 0;
+	}
+	rc = shell ? buildrun_shell(&b) : buildrun_port(&b);
+	int pushrc = 1;
+	if (rc == 0 && remote && !b.cached && remote->push) {
+		if (!remote->signing_key) {
+			fprintf(stderr,
+				"krill build: remote cache: %s not uploaded: no builder key "
+				"to sign with (KRILL_BUILDER_KEY; KRILL_REMOTE_CACHE_PUSH=0 for a "
+				"read-only cache)\n",
+				b.name);
+		} else if ((pushrc = rcache_push(remote, b.key, b.outdir, refused, &pushed)) < 0) {
+			/* the build itself is good: a cache that refuses uploads is not
+			 * a failed port */
+			fprintf(stderr, "krill build: warning: %s\n", kr_errmsg());
+		}
+	}
 	heartbeat_stop(&hb);
 	if (rc < 0)
 		fprintf(stderr, "krill build: %s\n", kr_errmsg());
@@ -308,11 +443,19 @@ static int run(int argc, char **argv)
 		if (!b.cached && b.usage.maxrss_kb > 0)
 			snprintf(use, sizeof use, " (build: %.0fs cpu, %ld MB peak rss)",
 				 b.usage.user_s + b.usage.sys_s, b.usage.maxrss_kb / 1024);
-		printf("%s%s %s %s ... %s %.1fs%s\n", kn, b.name, b.version, b.arch,
-		       rc < 0	  ? "FAILED"
-		       : b.cached ? "cached"
-				  : "ok",
-		       now_seconds() - t0, use);
+		char net[64] = "";
+		if (remote_hit && b.cached)
+			snprintf(net, sizeof net, ", %llu bytes fetched",
+				 (unsigned long long)fetched);
+		else if (pushrc == 0)
+			snprintf(net, sizeof net, ", pushed %llu bytes",
+				 (unsigned long long)pushed);
+		printf("%s%s %s %s ... %s %.1fs%s%s\n", kn, b.name, b.version, b.arch,
+		       rc < 0			? "FAILED"
+		       : b.cached && remote_hit ? "cached (remote)"
+		       : b.cached		? "cached"
+						: "ok",
+		       now_seconds() - t0, use, net);
 		fflush(stdout);
 	}
 	buildrun_free(&b);

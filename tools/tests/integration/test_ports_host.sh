@@ -11,43 +11,10 @@ t=$T
 unset MAKEFLAGS MAKELEVEL MFLAGS
 export SOURCE_DATE_EPOCH=1700000000
 
-# --- sources, made here
-mkdir -p "$t/src/libgreet-1.0" "$t/src/greet-1.0"
-cat > "$t/src/libgreet-1.0/greet.c" <<'C'
-#include <stdio.h>
-#include "greet.h"
-void greet(const char *who) { printf("hello, %s\n", who); }
-C
-echo 'void greet(const char *who);' > "$t/src/libgreet-1.0/greet.h"
-printf '%s\n' 'all: libgreet.so.1' 'libgreet.so.1: greet.c' \
-	'	$(CC) $(CFLAGS) -fPIC -shared -Wl,-soname,libgreet.so.1 -o $@ greet.c' 'install:' \
-	'	install -D -m 755 libgreet.so.1 $(DESTDIR)/usr/lib/libgreet.so.1' \
-	'	ln -sf libgreet.so.1 $(DESTDIR)/usr/lib/libgreet.so' \
-	'	install -D -m 644 greet.h $(DESTDIR)/usr/include/greet.h' > "$t/src/libgreet-1.0/Makefile"
-printf '%s\n' '#include <greet.h>' 'int main(void) { greet("krill"); return 0; }' > "$t/src/greet-1.0/main.c"
-printf '%s\n' 'greet: main.c' '	$(CC) $(CFLAGS) $(CPPFLAGS) -o $@ main.c $(LDFLAGS) -lgreet' 'install:' \
-	'	install -D -m 755 greet $(DESTDIR)/usr/bin/greet' > "$t/src/greet-1.0/Makefile"
-(cd "$t/src" && tar --sort=name --owner=0 --group=0 --mtime=@0 -czf libgreet-1.0.tar.gz libgreet-1.0 &&
-	tar --sort=name --owner=0 --group=0 --mtime=@0 -czf greet-1.0.tar.gz greet-1.0)
+# --- sources and recipes (greet_ports.sh)
+. "$TOP/tools/tests/integration/greet_ports.sh"
+greet_ports "$t"
 sha() { sha256sum "$1" | cut -c1-64; }
-
-# --- the ports: mkport NAME BUILD-DEPENDS, the rest of the recipe on stdin
-mkport() {
-	mkdir -p "$t/ports/$1"
-	{
-		printf 'name: %s\nversion: 1.0\nrelease: 1\nsummary: test port %s\nlicense: MIT\n' "$1" "$1"
-		[ -n "$2" ] && echo "build-depends: [$2]"
-		cat
-	} > "$t/ports/$1/port.yaml"
-}
-printf 'sources:\n  - url: file://%s/src/libgreet-${version}.tar.gz\n    sha256: %s\nbuild:\n  style: make\n' \
-	"$t" "$(sha "$t/src/libgreet-1.0.tar.gz")" | mkport libgreet ""
-printf 'sources:\n  - url: file://%s/src/greet-${version}.tar.gz\n    sha256: %s\nbuild:\n  style: make\ntest: |\n  greet | grep -qx "hello, krill"\n' \
-	"$t" "$(sha "$t/src/greet-1.0.tar.gz")" | mkport greet "libgreet-dev"
-printf 'build:\n  style: none\n  post-install: |\n    install -D -m 644 $FILESDIR/greeting.txt $DESTDIR/usr/share/greet/greeting.txt\n' |
-	mkport greet-data ""
-mkdir -p "$t/ports/greet-data/files"
-echo "hello from data" > "$t/ports/greet-data/files/greeting.txt"
 
 kmake() { make -C "$TOP" ARCH=host SAN="${SAN:-0}" "$@"; }
 
