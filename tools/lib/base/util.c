@@ -340,7 +340,7 @@ int fsync_dir(const char *dir)
 	return r;
 }
 
-int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
+static int write_replace(const char *path, const void *data, size_t len, mode_t mode, int sync)
 {
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
@@ -362,7 +362,7 @@ int write_file_atomic(const char *path, const void *data, size_t len, mode_t mod
 		p += w;
 		left -= (size_t)w;
 	}
-	if (fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+	if (fchmod(fd, mode) < 0 || (sync && fsync(fd) < 0)) {
 		kr_err("%s: %s", tmp, strerror(errno));
 		goto fail;
 	}
@@ -372,9 +372,11 @@ int write_file_atomic(const char *path, const void *data, size_t len, mode_t mod
 		kr_err("%s: cannot rename into place: %s", path, strerror(errno));
 		goto fail;
 	}
-	char *dir = path_dirname(path);
-	fsync_dir(dir);
-	free(dir);
+	if (sync) {
+		char *dir = path_dirname(path);
+		fsync_dir(dir);
+		free(dir);
+	}
 	free(tmp);
 	return 0;
 fail:
@@ -383,6 +385,16 @@ fail:
 	unlink(tmp);
 	free(tmp);
 	return -1;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
+{
+	return write_replace(path, data, len, mode, 1);
+}
+
+int write_file_replace(const char *path, const void *data, size_t len, mode_t mode)
+{
+	return write_replace(path, data, len, mode, 0);
 }
 
 int mkdir_p(const char *path, mode_t mode)
