@@ -469,7 +469,7 @@ static void unplaced(struct db *db, const char *path)
 	sl_push(&db->unplaced_why, kr_errmsg());
 }
 
-int journal_finish(struct db *db, int rootfd, const struct journal *j)
+int journal_apply(struct db *db, int rootfd, const struct journal *j)
 {
 	for (size_t i = 0; i < j->tmp.n; i++) {
 		struct stat st;
@@ -499,13 +499,40 @@ int journal_finish(struct db *db, int rootfd, const struct journal *j)
 	}
 	free(from);
 	free(to);
-	/* the renames durable before the journal goes (syncfs covers the
-	 * database directory too) */
-	if (r == 0 && syncfs(rootfd) < 0) {
+	if (r == 0)
+		db->done_pending = 1;
+	return r;
+}
+
+/* the renames durable before the journal goes (syncfs covers the database
+ * directory too) */
+static int done_at(struct db *db, int rootfd)
+{
+	if (syncfs(rootfd) < 0) {
 		kr_err("%s: sync: %s", db->root, strerror(errno));
-		r = -1;
+		return -1;
 	}
-	return r < 0 ? -1 : journal_remove(db);
+	db->done_pending = 0;
+	return journal_remove(db);
+}
+
+int journal_finish(struct db *db, int rootfd, const struct journal *j)
+{
+	return journal_apply(db, rootfd, j) < 0 ? -1 : done_at(db, rootfd);
+}
+
+int db_done(struct db *db)
+{
+	if (!db->done_pending)
+		return 0;
+	int fd = open(db->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		kr_err("%s: cannot open root directory: %s", db->root, strerror(errno));
+		return -1;
+	}
+	int r = done_at(db, fd);
+	close(fd);
+	return r;
 }
 
 int journal_rollback(struct db *db, int rootfd, const struct journal *j)
