@@ -391,8 +391,8 @@ int client_world_save(const struct client *c, const struct strlist *world)
 	    oldlen == out.len && !memcmp(old, sb_str(&out), oldlen))
 		;
 	else if (r == 0) /* durable with the transaction's last sync, if any */
-		r = (c->db.done_pending ? write_file_replace : write_file_atomic)(file, sb_str(&out),
-										 out.len, 0644);
+		r = (c->db.done_pending ? write_file_replace
+					: write_file_atomic)(file, sb_str(&out), out.len, 0644);
 	free(old);
 	free(dir);
 	free(file);
