@@ -95,7 +95,7 @@ static int add(struct client *c, const struct client_opts *o, const struct strli
 	if (r == 0)
 		r = client_world_save(c, &world);
 	if (r == 0)
-		r = client_persist_config(o);
+		r = client_persist_config(o, !c->db.done_pending);
 	for (size_t i = 0; i < kept.n; i++)
 		printf("kept modified config file /%s\n", kept.v[i]);
 	if (r == 0 && !o->quiet)

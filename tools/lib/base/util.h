@@ -84,8 +84,11 @@ int is_hex(const char *s, size_t n);
 /* ---- files ---- */
 /* Read a whole file; adds a terminating NUL not counted in *len. */
 int read_file(const char *path, char **data, size_t *len);
-/* Write to PATH.tmp.PID, fsync, rename over PATH. */
+/* Write to PATH.tmp.PID, fsync, rename over PATH, fsync its directory. */
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
+/* The same without either fsync: never torn, but durable only once the
+ * caller syncs the file system (the client's commit point does). */
+int write_file_replace(const char *path, const void *data, size_t len, mode_t mode);
 /* fsync a directory so a rename in it is durable. */
 int fsync_dir(const char *dir);
 int mkdir_p(const char *path, mode_t mode);

@@ -245,8 +245,12 @@ int client_open(struct client *c, const struct client_opts *o, int repos)
 
 int client_close(struct client *c)
 {
-	/* A transaction that committed wrote the versions with the packages. */
-	int r = c->unsaved ? db_save(&c->db) : 0;
+	/* One sync for the transaction's renames and what the verb wrote
+	 * after it (db_done); a transaction that committed wrote the index
+	 * versions with the packages. */
+	int r = db_done(&c->db);
+	if (c->unsaved && db_save(&c->db) < 0)
+		r = -1;
 	for (size_t i = 0; i < c->nrepos; i++)
 		remote_free(&c->repos[i]);
 	free(c->repos);
@@ -300,7 +304,7 @@ int client_add(struct client *c, const struct strlist *names, int no_cache,
 			(struct install_item){paths[i], sol.v[i]->sha256, sol.v[i]->size, sol.v[i]};
 		r = paths[i] ? 0 : -1;
 	}
-	struct install_opts io = {h ? h->progress : NULL, h ? h->ctx : NULL, NULL, NULL};
+	struct install_opts io = {h ? h->progress : NULL, h ? h->ctx : NULL, NULL, NULL, 1};
 	c->add_count = r == 0 ? sol.n : 0;
 	if (r == 0 && sol.n && (r = install_pkgs(&c->db, items, sol.n, &io)) == 0)
 		c->unsaved = 0; /* the transaction wrote the index versions too */
@@ -386,8 +390,9 @@ int client_world_save(const struct client *c, const struct strlist *world)
 	if (r == 0 && path_exists(file) && read_file(file, &old, &oldlen) == 0 &&
 	    oldlen == out.len && !memcmp(old, sb_str(&out), oldlen))
 		;
-	else if (r == 0)
-		r = write_file_atomic(file, sb_str(&out), out.len, 0644);
+	else if (r == 0) /* durable with the transaction's last sync, if any */
+		r = (c->db.done_pending ? write_file_replace
+					: write_file_atomic)(file, sb_str(&out), out.len, 0644);
 	free(old);
 	free(dir);
 	free(file);
@@ -548,7 +553,8 @@ int client_apply(struct client *c, const struct client_plan_opts *po, int no_cac
 			copy_list(&vi->depends, &po->virt->depends);
 			db_put(&c->db, &v);
 		}
-		struct install_opts io = {h ? h->progress : NULL, h ? h->ctx : NULL, &rm, po->kept};
+		struct install_opts io = {h ? h->progress : NULL, h ? h->ctx : NULL, &rm, po->kept,
+					  1};
 		rc = install_pkgs(&c->db, items, nadd, &io);
 		if (rc < 0) {
 			char *msg = xstrdup(kr_errmsg());
@@ -580,8 +586,10 @@ int client_apply(struct client *c, const struct client_plan_opts *po, int no_cac
 	return rc;
 }
 
-int client_persist_config(const struct client_opts *o)
+int client_persist_config(const struct client_opts *o, int durable)
 {
+	int (*write)(const char *, const void *, size_t, mode_t) =
+		durable ? write_file_atomic : write_file_replace;
 	char *conf = path_join(o->root, "etc/krill"), *repos = path_join(conf, "repositories"),
 	     *keys = path_join(conf, "keys");
 	int r = 0;
@@ -594,7 +602,7 @@ int client_persist_config(const struct client_opts *o)
 		}
 		r = mkdir_p(conf, 0755);
 		if (r == 0)
-			r = write_file_atomic(repos, sb_str(&out), out.len, 0644);
+			r = write(repos, sb_str(&out), out.len, 0644);
 		sb_free(&out);
 	}
 	struct strlist have = STRLIST_INIT;
@@ -608,7 +616,19 @@ int client_persist_config(const struct client_opts *o)
 			if (!str_ends(src.v[i], ".pub"))
 				continue;
 			char *from = path_join(o->keys, src.v[i]), *to = path_join(keys, src.v[i]);
-			r = copy_file(from, to);
+			char *data;
+			size_t len;
+			struct stat st;
+			if (stat(from, &st) < 0) {
+				kr_err("%s: %s", from, strerror(errno));
+				r = -1;
+			} else {
+				r = read_file(from, &data, &len);
+			}
+			if (r == 0) {
+				r = write(to, data, len, st.st_mode & 07777);
+				free(data);
+			}
 			free(from);
 			free(to);
 		}
@@ -620,7 +640,7 @@ int client_persist_config(const struct client_opts *o)
 	if (r == 0 && o->initdb && !path_exists(world)) {
 		r = mkdir_p(conf, 0755);
 		if (r == 0)
-			r = write_file_atomic(world, "", 0, 0644);
+			r = write(world, "", 0, 0644);
 	}
 	free(world);
 	free(conf);
@@ -719,7 +739,7 @@ int client_fix(struct client *c, const struct strlist *names, int no_cache,
 		r = paths[i] ? 0 : -1;
 	}
 	c->add_count = 0;
-	struct install_opts io = {h ? h->progress : NULL, h ? h->ctx : NULL, NULL, NULL};
+	struct install_opts io = {h ? h->progress : NULL, h ? h->ctx : NULL, NULL, NULL, 1};
 	if (r == 0 && n && (r = install_pkgs(&c->db, items, n, &io)) == 0) {
 		c->unsaved = 0;
 		c->add_count = n;

@@ -136,7 +136,8 @@ int client_fix(struct client *c, const struct strlist *names, int no_cache,
 
 /* First use: write --repo URLs to ROOT/etc/krill/repositories and --keys'
  * *.pub to ROOT/etc/krill/keys when the root has none yet, and with
- * --initdb an empty world. */
-int client_persist_config(const struct client_opts *o);
+ * --initdb an empty world. durable: fsync each file; else the caller's
+ * client_close (its db_done) syncs them with the transaction. */
+int client_persist_config(const struct client_opts *o, int durable);
 
 #endif

@@ -326,9 +326,8 @@ int db_save(struct db *db)
 	struct sb out = SB_INIT;
 	db_format(db, &out);
 	char *path = db_path(db, "installed");
+	/* fsyncs the file and the directory (the rename) */
 	int r = write_file_atomic(path, sb_str(&out), out.len, 0644);
-	if (r == 0)
-		r = fsync_dir(db->dir);
 	free(path);
 	sb_free(&out);
 	return r;
@@ -345,7 +344,11 @@ void journal_free(struct journal *j)
 	sl_free(&j->rmdirs);
 }
 
-static int journal_write(struct db *db, const struct journal *j, const char *state)
+/* The journal in STATE, written as FILE in the database directory: durable
+ * (fsync of the file and of the directory) when sync is set, else only
+ * never torn (the caller syncs the file system before it counts). */
+static int journal_write(struct db *db, const struct journal *j, const char *state,
+			 const char *file, int sync)
 {
 	struct sb out = SB_INIT;
 	sb_printf(&out, JOURNAL_MAGIC "\nstate %s\n", state);
@@ -358,10 +361,8 @@ static int journal_write(struct db *db, const struct journal *j, const char *sta
 	for (size_t i = 0; i < j->rmdirs.n; i++)
 		sb_printf(&out, "rmdir\t%s\n", j->rmdirs.v[i]);
 	sb_adds(&out, "end\n"); /* a journal without it is torn: never renamed in */
-	char *path = db_path(db, "journal");
-	int r = write_file_atomic(path, sb_str(&out), out.len, 0644);
-	if (r == 0)
-		r = fsync_dir(db->dir);
+	char *path = db_path(db, file);
+	int r = (sync ? write_file_atomic : write_file_replace)(path, sb_str(&out), out.len, 0644);
 	free(path);
 	sb_free(&out);
 	return r;
@@ -412,7 +413,8 @@ static int journal_parse(const char *data, size_t len, const char *src, struct j
 
 int journal_begin(struct db *db, const struct journal *j)
 {
-	return journal_write(db, j, "staging");
+	/* durable before anything is staged, so a crash can be rolled back */
+	return journal_write(db, j, "staging", "journal", 1);
 }
 
 int journal_commit(struct db *db, int rootfd, const struct journal *j)
@@ -420,17 +422,32 @@ int journal_commit(struct db *db, int rootfd, const struct journal *j)
 	struct sb out = SB_INIT;
 	db_format(db, &out);
 	char *path = db_path(db, "installed.new");
-	int r = write_file_atomic(path, sb_str(&out), out.len, 0644);
+	int r = write_file_replace(path, sb_str(&out), out.len, 0644);
 	free(path);
 	sb_free(&out);
-	/* Staged file data must be on disk before the journal says "commit":
-	 * one syncfs instead of an fsync per file. */
+	/* The staged files, installed.new and the commit journal (under
+	 * another name) must all be on disk before the journal says "commit":
+	 * one syncfs for all of them instead of an fsync per file; then the
+	 * rename is the commit point, made durable by the directory's fsync. */
+	if (r == 0)
+		r = journal_write(db, j, "commit", "journal.commit", 0);
 	if (r == 0 && syncfs(rootfd) < 0) {
 		kr_err("%s: syncfs: %s", db->root, strerror(errno));
 		r = -1;
 	}
 	if (r == 0)
-		r = journal_write(db, j, "commit");
+		db_crash_point("precommit"); /* all on disk, the journal still "staging" */
+	char *from = db_path(db, "journal.commit"), *to = db_path(db, "journal");
+	if (r == 0 && rename(from, to) < 0) {
+		kr_err("%s: cannot rename into place: %s", to, strerror(errno));
+		r = -1;
+	}
+	if (r == 0 && fsync_dir(db->dir) < 0) {
+		kr_err("%s: fsync: %s", db->dir, strerror(errno));
+		r = -1;
+	}
+	free(from);
+	free(to);
 	return r;
 }
 
@@ -452,7 +469,7 @@ static void unplaced(struct db *db, const char *path)
 	sl_push(&db->unplaced_why, kr_errmsg());
 }
 
-int journal_finish(struct db *db, int rootfd, const struct journal *j)
+int journal_apply(struct db *db, int rootfd, const struct journal *j)
 {
 	for (size_t i = 0; i < j->tmp.n; i++) {
 		struct stat st;
@@ -482,11 +499,40 @@ int journal_finish(struct db *db, int rootfd, const struct journal *j)
 	}
 	free(from);
 	free(to);
-	if (r == 0 && (syncfs(rootfd) < 0 || fsync_dir(db->dir) < 0)) {
+	if (r == 0)
+		db->done_pending = 1;
+	return r;
+}
+
+/* the renames durable before the journal goes (syncfs covers the database
+ * directory too) */
+static int done_at(struct db *db, int rootfd)
+{
+	if (syncfs(rootfd) < 0) {
 		kr_err("%s: sync: %s", db->root, strerror(errno));
-		r = -1;
+		return -1;
 	}
-	return r < 0 ? -1 : journal_remove(db);
+	db->done_pending = 0;
+	return journal_remove(db);
+}
+
+int journal_finish(struct db *db, int rootfd, const struct journal *j)
+{
+	return journal_apply(db, rootfd, j) < 0 ? -1 : done_at(db, rootfd);
+}
+
+int db_done(struct db *db)
+{
+	if (!db->done_pending)
+		return 0;
+	int fd = open(db->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		kr_err("%s: cannot open root directory: %s", db->root, strerror(errno));
+		return -1;
+	}
+	int r = done_at(db, fd);
+	close(fd);
+	return r;
 }
 
 int journal_rollback(struct db *db, int rootfd, const struct journal *j)
@@ -499,9 +545,11 @@ int journal_rollback(struct db *db, int rootfd, const struct journal *j)
 	for (size_t i = j->mkdirs.n; i-- > 0;)
 		if (fsr_rmdir(rootfd, j->mkdirs.v[i]) < 0)
 			kr_warn("%s (left behind)", kr_errmsg());
-	char *tmp = db_path(db, "installed.new");
+	char *tmp = db_path(db, "installed.new"), *commit = db_path(db, "journal.commit");
 	unlink(tmp);
+	unlink(commit); /* written, but the crash came before the commit point */
 	free(tmp);
+	free(commit);
 	return journal_remove(db);
 }
 

@@ -59,6 +59,9 @@ struct db {
 	/* paths a rolled-forward transaction could not place, and why */
 	struct strlist unplaced, unplaced_why;
 	int lockfd;
+	/* a transaction applied whose journal is not yet removed: db_done()
+	 * syncs the root (covering what the verb wrote after it) and removes it */
+	int done_pending;
 	const char *recovered; /* NULL, or what db_open did to an old journal */
 	char *recovered_buf;   /* owns the text when it names what failed */
 };
@@ -118,6 +121,13 @@ int journal_commit(struct db *db, int rootfd, const struct journal *j);
  * paths from the database, so the root stays consistent and every later
  * verb works. -1 only when the database or journal cannot be written. */
 int journal_finish(struct db *db, int rootfd, const struct journal *j);
+/* journal_finish in two steps: journal_apply does the renames and removals
+ * and sets db->done_pending; db_done (client_close calls it) syncs the file
+ * system once and removes the journal, so what the verb writes in between
+ * (the world, the configuration) needs no fsync of its own. An
+ * interruption before db_done rolls forward again (idempotent). */
+int journal_apply(struct db *db, int rootfd, const struct journal *j);
+int db_done(struct db *db);
 int journal_rollback(struct db *db, int rootfd, const struct journal *j);
 /* Drop db->unplaced from the packages' file lists, save, and return the
  * reasons as one line (malloc'd; NULL when nothing was unplaced). */

@@ -780,7 +780,8 @@ int install_pkgs(struct db *db, const struct install_item *v, size_t n,
 	sb_free(&snap);
 	if (r == 0) {
 		db_crash_point("commit");
-		r = journal_finish(db, rootfd, &j);
+		r = o && o->defer_done ? journal_apply(db, rootfd, &j)
+				       : journal_finish(db, rootfd, &j);
 	}
 	if (r == 0 && db->unplaced.n) {
 		/* after the commit point: the root and db stay consistent */

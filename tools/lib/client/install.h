@@ -56,6 +56,9 @@ struct install_opts {
 	 * of the set may be in it */
 	const struct strlist *remove;
 	struct strlist *kept;
+	/* leave the last sync and the journal's removal to db_done() (db.h),
+	 * so the caller's own writes after the install share that sync */
+	int defer_done;
 };
 
 int install_pkgs(struct db *db, const struct install_item *v, size_t n,

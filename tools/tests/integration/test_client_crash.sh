@@ -39,6 +39,17 @@ check_cmd stage_no_temp_left [ -z "$(find "$R" -name '.krill-*')" ]
 check_cmd stage_then_add_works sh -c "'$KRILL' add --root '$R' --quiet big"
 check_cmd stage_then_complete complete "$R"
 
+# everything synced for the commit point but the journal not yet renamed
+# to state commit: still a roll back, and its pending journal goes too
+crash_at precommit
+check_cmd precommit_was_killed [ $RC -eq 137 ]
+check_cmd precommit_left_pending_journal [ -e "$R/var/lib/krill/journal.commit" ]
+check_cmd precommit_rolled_back_message sh -c "'$KRILL' info --root '$R' 2>&1 | grep -q 'rolled back an interrupted transaction'"
+check_cmd precommit_rolled_back absent "$R" "$BEFORE"
+check_cmd precommit_no_pending_journal_left [ ! -e "$R/var/lib/krill/journal.commit" ]
+check_cmd precommit_then_add_works sh -c "'$KRILL' add --root '$R' --quiet big"
+check_cmd precommit_then_complete complete "$R"
+
 crash_at commit
 check_cmd commit_was_killed [ $RC -eq 137 ]
 check_cmd commit_completed_message sh -c "'$KRILL' info --root '$R' 2>&1 | grep -q 'completed an interrupted transaction'"
