@@ -72,3 +72,16 @@ want=$(grep -o 'add(a, "--[a-z0-9-]*")' "$TOP/tools/lib/build/sandbox.c" | sed '
 	sort -u | tr '\n' ' ')
 WHY="check: $got; builds: $want"
 check sandbox_check_uses_the_builds_options '[ -n "$want" ] && [ "$got" = "$want" ]'
+
+# a foreign arch nothing can run: the run stops with the reason and the fix
+sh "$TOP/mk/binfmt-check.sh" riscv64 >"$T/out" 2>&1
+rc=$?
+WHY="rc=$rc: $(cat "$T/out")"
+check binfmt_check_names_the_arch_and_fix '[ $rc = 1 ] &&
+	grep -q "^krill: ARCH=riscv64: port tests need riscv64 programs to run here: no way to run riscv64 here" "$T/out" &&
+	grep -q "ci/binfmt.sh" "$T/out"'
+# aarch64 on this host: qemu registered with the F flag (registered now if it was not)
+sh "$TOP/mk/binfmt-check.sh" aarch64 >"$T/out" 2>&1
+rc=$?
+WHY="rc=$rc: $(cat "$T/out")"
+check binfmt_check_aarch64_runs '[ $rc = 0 ] && grep -q "^flags:.*F" /proc/sys/fs/binfmt_misc/qemu-aarch64'
