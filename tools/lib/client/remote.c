@@ -235,9 +235,12 @@ static int tuf_open(struct remote *r, const struct keyring *kr, struct db *db, c
 		char *p = path_join(cdir, TIMESTAMP_FILE);
 		u->tsraw = read_small(p, TIMESTAMP_MAX_BYTES, &u->tslen);
 		free(p);
-		if (!u->tsraw) /* cache damaged: once more, unconditionally */
+		if (!u->tsraw) { /* cache damaged: once more, unconditionally */
+			u->cond.etag = NULL;
+			u->cond.mtime = 0;
 			t = transport_get_cond(tsurl, dest, TIMESTAMP_MAX_BYTES, NULL,
-					       TRANSPORT_FRESH, NULL);
+					       TRANSPORT_FRESH, &u->cond);
+		}
 	}
 	if (t == -2) {
 		char *key = pinned ? xasprintf("%s#timestamp", pinned) : NULL;
@@ -253,8 +256,21 @@ static int tuf_open(struct remote *r, const struct keyring *kr, struct db *db, c
 	}
 	if (t < 0 || (t == 0 && read_file(dest, &u->tsraw, &u->tslen) < 0))
 		goto out;
-	if (timestamp_verify(kr, u->tsraw, u->tslen, tsurl, time(NULL), &u->ts) < 0)
-		goto out;
+	if (timestamp_verify(kr, u->tsraw, u->tslen, tsurl, time(NULL), &u->ts) < 0) {
+		/* a 304 for a cached copy that no longer verifies: the cache is
+		 * hostile too; fetch the file itself once (and verify that) */
+		if (t != 1)
+			goto out;
+		free(u->tsraw);
+		u->tsraw = NULL;
+		u->cond.etag = NULL;
+		u->cond.mtime = 0;
+		if (transport_get_cond(tsurl, dest, TIMESTAMP_MAX_BYTES, NULL, TRANSPORT_FRESH,
+				       &u->cond) != 0 ||
+		    read_file(dest, &u->tsraw, &u->tslen) < 0 ||
+		    timestamp_verify(kr, u->tsraw, u->tslen, tsurl, time(NULL), &u->ts) < 0)
+			goto out;
+	}
 	char *key = ts_key(u->ts.name, u->ts.arch);
 	uint64_t last = db_repo_version(db, key);
 	if (u->ts.version < last)

@@ -247,19 +247,20 @@ static int pool_provenance(struct sync *s, const char *name, const char *path, i
  * the package (optional: a repository may have none), checked to name
  * exactly that package and sha256; kept from the current snapshot while
  * the package is unchanged. */
-static int carry_provenance(struct sync *s, const struct pkginfo *p, int fetched,
-			    const char *cursnap)
+static int carry_provenance(struct sync *s, const struct pkginfo *p, const char *cursnap)
 {
 	char *name = repo_provenance_name(p->file), *path = NULL, *msg = NULL;
 	int rc = 0;
 	if (!name)
 		return 0;
-	if (!fetched && cursnap) {
-		path = path_join(cursnap, name);
-		const struct pkginfo *old = s->have_cur ? index_find_file(&s->cix, p->file) : NULL;
-		if (old && !strcmp(old->sha256, p->sha256) && path_exists(path))
+	const struct pkginfo *old = s->have_cur ? index_find_file(&s->cix, p->file) : NULL;
+	if (old && !strcmp(old->sha256, p->sha256)) {
+		/* served already: keep what the current snapshot has (a package
+		 * served without one is not asked for again on every sync) */
+		path = cursnap ? path_join(cursnap, name) : NULL;
+		if (path && path_exists(path))
 			rc = pool_provenance(s, name, path, 0);
-	} else if (fetched) {
+	} else {
 		char *url = src_url(s->o->src, name);
 		path = path_join(s->staging, name);
 		int t = transport_get_ex(url, path, PROVENANCE_MAX_BYTES, NULL, TRANSPORT_FRESH);
@@ -289,21 +290,19 @@ static int fetch_packages(struct sync *s)
 		const struct pkginfo *p = &s->nix.pkgs[i];
 		char *blob = path_join(s->pool, p->sha256);
 		struct stat st;
-		int fetched = 0;
 		if (stat(blob, &st) == 0 && (uint64_t)st.st_size == p->size) {
 			s->st->reused++;
 		} else {
 			char *url = src_url(s->o->src, p->file);
 			rc = transport_get(url, blob, p->size, p->sha256);
 			free(url);
-			fetched = rc == 0;
 			s->st->fetched += rc == 0;
 		}
 		free(blob);
 		if (rc < 0)
 			kr_err_prefix("%s: package refused", p->file);
 		else
-			rc = carry_provenance(s, p, fetched, cursnap);
+			rc = carry_provenance(s, p, cursnap);
 	}
 	free(cursnap);
 	return rc;
