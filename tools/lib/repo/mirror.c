@@ -41,6 +41,53 @@ static char *src_url(const char *src, const char *file)
 	return xasprintf("%s%s%s", src, str_ends(src, "/") ? "" : "/", file);
 }
 
+/* The timestamp's own rollback and downgrade checks against DST's copy. */
+static int check_timestamp(struct sync *s)
+{
+	char *path = path_join(s->o->dst, TIMESTAMP_FILE), *data = NULL;
+	size_t len;
+	struct stat st;
+	int rc = 0;
+	if (stat(path, &st) < 0 && errno == ENOENT) {
+		free(path);
+		return 0;
+	}
+	struct timestamp cur;
+	struct sig_envelope env;
+	size_t body;
+	if (read_file(path, &data, &len) < 0 ||
+	    timestamp_parse(data, len, path, &cur, &env, &body) < 0) {
+		kr_err_prefix("cannot read DST's current timestamp");
+		free(path);
+		free(data);
+		return -1;
+	}
+	if (s->has_ts && (strcmp(s->ts.name, cur.name) || strcmp(s->ts.arch, cur.arch))) {
+		kr_err("%s: offers repository %s/%s but %s mirrors %s/%s, refused", s->o->src,
+		       s->ts.name, s->ts.arch, s->o->dst, cur.name, cur.arch);
+		rc = -1;
+	} else if (!s->has_ts) {
+		kr_err("%s: publishes no timestamp, but %s has one (version %" PRIu64
+		       "): refused, a downgrade to the index alone",
+		       s->o->src, s->o->dst, cur.version);
+		rc = -1;
+	} else if (s->ts.version < cur.version) {
+		kr_err("%s: timestamp rollback refused: offers timestamp version %" PRIu64
+		       ", %s already has %" PRIu64,
+		       s->o->src, s->ts.version, s->o->dst, cur.version);
+		rc = -1;
+	} else if (s->ts.version == cur.version && (len != s->tslen || memcmp(data, s->tsraw, len))) {
+		kr_err("%s: refused: timestamp version %" PRIu64
+		       " differs from %s's copy of the same version",
+		       s->o->src, s->ts.version, s->o->dst);
+		rc = -1;
+	}
+	timestamp_free(&cur);
+	free(data);
+	free(path);
+	return rc;
+}
+
 /* Fetch SRC/file into staging (fresh, capped, hash-checked if sha) and
  * read it; -2 when SRC has no such file. */
 static int fetch_small(struct sync *s, const char *file, uint64_t max, const char *sha,
@@ -99,9 +146,16 @@ static int fetch_index(struct sync *s)
 	if (t == -1)
 		goto out;
 	s->has_ts = t == 0;
+	if (s->has_ts &&
+	    timestamp_verify(s->o->keys, s->tsraw, s->tslen, tu, s->o->now, &s->ts) < 0) {
+		kr_err_prefix("%s: new index refused", s->o->src);
+		goto out;
+	}
+	/* the timestamp's checks come before any index file is fetched */
+	if (check_timestamp(s) < 0)
+		goto out;
 	if (s->has_ts) {
-		if (timestamp_verify(s->o->keys, s->tsraw, s->tslen, tu, s->o->now, &s->ts) < 0 ||
-		    fetch_tuf(s) < 0) {
+		if (fetch_tuf(s) < 0) {
 			kr_err_prefix("%s: new index refused", s->o->src);
 			goto out;
 		}
@@ -138,49 +192,6 @@ out:
 	return rc;
 }
 
-/* The timestamp's own rollback and downgrade checks against DST's copy. */
-static int check_timestamp(struct sync *s)
-{
-	char *path = path_join(s->o->dst, TIMESTAMP_FILE), *data = NULL;
-	size_t len;
-	struct stat st;
-	int rc = 0;
-	if (stat(path, &st) < 0 && errno == ENOENT) {
-		free(path);
-		return 0;
-	}
-	struct timestamp cur;
-	struct sig_envelope env;
-	size_t body;
-	if (read_file(path, &data, &len) < 0 ||
-	    timestamp_parse(data, len, path, &cur, &env, &body) < 0) {
-		kr_err_prefix("cannot read DST's current timestamp");
-		free(path);
-		free(data);
-		return -1;
-	}
-	if (!s->has_ts) {
-		kr_err("%s: publishes no timestamp, but %s has one (version %" PRIu64
-		       "): refused, a downgrade to the index alone",
-		       s->o->src, s->o->dst, cur.version);
-		rc = -1;
-	} else if (s->ts.version < cur.version) {
-		kr_err("%s: timestamp rollback refused: offers timestamp version %" PRIu64
-		       ", %s already has %" PRIu64,
-		       s->o->src, s->ts.version, s->o->dst, cur.version);
-		rc = -1;
-	} else if (s->ts.version == cur.version && (len != s->tslen || memcmp(data, s->tsraw, len))) {
-		kr_err("%s: refused: timestamp version %" PRIu64
-		       " differs from %s's copy of the same version",
-		       s->o->src, s->ts.version, s->o->dst);
-		rc = -1;
-	}
-	timestamp_free(&cur);
-	free(data);
-	free(path);
-	return rc;
-}
-
 /* Refuse rollback, replay of a different same-version index, and a
  * different repository; the current index is our own verified copy. */
 static int check_against_current(struct sync *s)
@@ -200,8 +211,6 @@ static int check_against_current(struct sync *s)
 	}
 	s->have_cur = 1;
 	s->st->previous = s->cix.version;
-	if (check_timestamp(s) < 0)
-		goto out;
 	if (strcmp(s->cix.name, s->nix.name) || strcmp(s->cix.arch, s->nix.arch))
 		kr_err("%s: offers repository %s/%s but %s mirrors %s/%s, refused", s->o->src,
 		       s->nix.name, s->nix.arch, s->o->dst, s->cix.name, s->cix.arch);
