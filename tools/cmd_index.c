@@ -303,6 +303,23 @@ static int publish(const struct opts *o, const struct index *ix, const struct sb
 	return rc < 0 ? -1 : 0;
 }
 
+/* One zstd compression, on a worker thread. */
+struct zjob {
+	const struct sb *text;
+	const char *prefix;
+	size_t plen;
+	int level;
+	struct sb *out;
+	char *err;
+};
+
+static void zjob_run(size_t i, void *arg)
+{
+	struct zjob *j = (struct zjob *)arg + i;
+	if (zst_compress(j->text->s, j->text->len, j->prefix, j->plen, j->level, j->out) < 0)
+		j->err = xstrdup(kr_errmsg());
+}
+
 static int write_index(const struct opts *o)
 {
 	struct index ix = {0}, prev;
@@ -317,16 +334,26 @@ static int write_index(const struct opts *o)
 	    index_sort(&ix, o->repo) < 0)
 		goto out;
 	index_write(&ix, &text);
-	if (sign_data(o->key, text.s, text.len, &sig) < 0 ||
-	    zst_compress(text.s, text.len, NULL, 0, INDEX_ZST_LEVEL, &zst) < 0)
+	if (sign_data(o->key, text.s, text.len, &sig) < 0)
 		goto out;
-	/* a client holding the previous index fetches only what changed */
-	if (praw && prawlen <= (64u << 20) && text.len <= (64u << 20)) {
+	/* INDEX.zst, and the delta a client holding the previous index
+	 * fetches instead: compressed side by side */
+	struct zjob jobs[2] = {
+		{&text, NULL, 0, INDEX_ZST_LEVEL, &zst, NULL},
+		{&text, praw, prawlen, INDEX_DELTA_LEVEL, &delta, NULL},
+	};
+	int with_delta = praw && prawlen <= (64u << 20) && text.len <= (64u << 20);
+	if (with_delta)
 		sha256_hex(praw, prawlen, from);
-		if (zst_compress(text.s, text.len, praw, prawlen, INDEX_ZST_LEVEL, &delta) < 0)
+	parallel_for(with_delta ? 2 : 1, zjob_run, jobs);
+	for (int i = 0; i < 2; i++)
+		if (jobs[i].err && rc == -1) {
+			kr_err("%s", jobs[i].err);
+			free(jobs[0].err);
+			free(jobs[1].err);
 			goto out;
-	}
-	if (publish(o, &ix, &text, &sig, &zst, praw ? from : NULL, &delta, pts.version + 1) < 0)
+		}
+	if (publish(o, &ix, &text, &sig, &zst, with_delta ? from : NULL, &delta, pts.version + 1) < 0)
 		goto out;
 	char exp[21];
 	rfc3339_format(ix.expires, exp);
