@@ -353,7 +353,8 @@ static int write_index(const struct opts *o)
 			free(jobs[1].err);
 			goto out;
 		}
-	if (publish(o, &ix, &text, &sig, &zst, with_delta ? from : NULL, &delta, pts.version + 1) < 0)
+	if (publish(o, &ix, &text, &sig, &zst, with_delta ? from : NULL, &delta, pts.version + 1) <
+	    0)
 		goto out;
 	char exp[21];
 	rfc3339_format(ix.expires, exp);
@@ -466,8 +467,9 @@ static int run(int argc, char **argv)
 		case 'o': o.ts_only = 1; break;
 		case 't':
 			if (number(optarg, 3650, &v) < 0)
-				return verb_usage_error(&verb_index,
-							"--timestamp-expires: expected 1 to 3650 days");
+				return verb_usage_error(
+					&verb_index,
+					"--timestamp-expires: expected 1 to 3650 days");
 			o.ts_days = (long)v;
 			break;
 		case 'e':

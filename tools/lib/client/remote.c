@@ -329,8 +329,8 @@ static int tuf_cache(struct remote *r, struct tuf *u, const char *dir)
 }
 
 /* An older repository: INDEX and INDEX.sig, fetched whole. */
-static int legacy_open(struct remote *r, const struct keyring *kr, struct db *db,
-		       const char *dir, int no_cache)
+static int legacy_open(struct remote *r, const struct keyring *kr, struct db *db, const char *dir,
+		       int no_cache)
 {
 	char *itmp = fetch(r->url, INDEX_FILE, dir, INDEX_MAX_BYTES);
 	char *stmp = itmp ? fetch(r->url, INDEX_SIG_FILE, dir, SIG_MAX_BYTES) : NULL;

@@ -58,6 +58,7 @@ struct sink {
 	CURL *curl;
 	struct transport_cond *cond; /* NULL: unconditional */
 	long code;		     /* the final HTTP status */
+	int asked;		     /* a conditional request was sent */
 	int not_found;
 };
 
@@ -212,10 +213,12 @@ static int http_get(struct sink *s)
 		if (s->cond->etag && etag_ok(s->cond->etag, strlen(s->cond->etag)))
 			h = xasprintf("If-None-Match: %s", s->cond->etag);
 		else if (s->cond->mtime > 0) {
+			s->asked = 1;
 			curl_easy_setopt(c, CURLOPT_TIMECONDITION, (long)CURL_TIMECOND_IFMODSINCE);
 			curl_easy_setopt(c, CURLOPT_TIMEVALUE_LARGE, (curl_off_t)s->cond->mtime);
 		}
 		if (h) {
+			s->asked = 1;
 			hdrs = curl_slist_append(NULL, h);
 			curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 			free(h);
@@ -374,9 +377,16 @@ int transport_get_cond(const char *url, const char *dest, uint64_t max_size,
 		goto out;
 	}
 	if (is_http && s.code == 304) {
-		/* not modified: the caller's copy stands (and is checked again) */
 		s.too_big = 1; /* drop the empty .part */
-		rc = 1;
+		/* not modified: the caller's copy stands (and is checked again);
+		 * a 304 nobody asked for is no file at all */
+		if (s.asked) {
+			rc = 1;
+		} else {
+			kr_err("%s: HTTP 304 (not modified) to an unconditional request, refused",
+			       url);
+			rc = -1;
+		}
 		goto out;
 	}
 	char got[SHA256_HEX_LEN + 1];

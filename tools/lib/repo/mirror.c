@@ -76,7 +76,8 @@ static int check_timestamp(struct sync *s)
 		       ", %s already has %" PRIu64,
 		       s->o->src, s->ts.version, s->o->dst, cur.version);
 		rc = -1;
-	} else if (s->ts.version == cur.version && (len != s->tslen || memcmp(data, s->tsraw, len))) {
+	} else if (s->ts.version == cur.version &&
+		   (len != s->tslen || memcmp(data, s->tsraw, len))) {
 		kr_err("%s: refused: timestamp version %" PRIu64
 		       " differs from %s's copy of the same version",
 		       s->o->src, s->ts.version, s->o->dst);
@@ -90,8 +91,8 @@ static int check_timestamp(struct sync *s)
 
 /* Fetch SRC/file into staging (fresh, capped, hash-checked if sha) and
  * read it; -2 when SRC has no such file. */
-static int fetch_small(struct sync *s, const char *file, uint64_t max, const char *sha,
-		       char **data, size_t *len)
+static int fetch_small(struct sync *s, const char *file, uint64_t max, const char *sha, char **data,
+		       size_t *len)
 {
 	char *u = src_url(s->o->src, file), *p = path_join(s->staging, file);
 	int rc = transport_get_ex(u, p, max, sha, TRANSPORT_FRESH);
@@ -174,9 +175,9 @@ static int fetch_index(struct sync *s)
 		goto out;
 	}
 	/* the timestamp and the index it names must agree on what they say */
-	if (s->has_ts && (strcmp(s->ts.name, s->nix.name) || strcmp(s->ts.arch, s->nix.arch) ||
-			  s->ts.index_version != s->nix.version ||
-			  s->ts.index_expires != s->nix.expires)) {
+	if (s->has_ts &&
+	    (strcmp(s->ts.name, s->nix.name) || strcmp(s->ts.arch, s->nix.arch) ||
+	     s->ts.index_version != s->nix.version || s->ts.index_expires != s->nix.expires)) {
 		kr_err("%s: the timestamp names index %s/%s version %" PRIu64
 		       ", the index is %s/%s version %" PRIu64 ": refused",
 		       s->o->src, s->ts.name, s->ts.arch, s->ts.index_version, s->nix.name,
@@ -394,7 +395,12 @@ static int publish(struct sync *s, const struct retained *r, struct strlist *kee
 		{INDEX_ZST_FILE, s->zst, s->zstlen},
 		{s->dname, s->delta, s->deltalen},
 	};
-	struct repo_links l = {STRLIST_INIT, STRLIST_INIT, RETAINED_NOTE, NULL, 0, files,
+	struct repo_links l = {STRLIST_INIT,
+			       STRLIST_INIT,
+			       RETAINED_NOTE,
+			       NULL,
+			       0,
+			       files,
 			       s->has_ts ? (s->dname ? 3u : 2u) : 0u};
 	struct sb nb = SB_INIT;
 	for (size_t i = 0; i < r->lines.n; i++)
@@ -456,7 +462,8 @@ static void prune_pool(struct sync *s, const struct strlist *keep)
 
 int mirror_sync(const struct mirror_opts *o, struct mirror_stats *st)
 {
-	struct sync s = {.o = o, .st = st, .prov_names = STRLIST_INIT, .prov_targets = STRLIST_INIT};
+	struct sync s = {
+		.o = o, .st = st, .prov_names = STRLIST_INIT, .prov_targets = STRLIST_INIT};
 	struct retained r = {STRLIST_INIT};
 	struct strlist keep = STRLIST_INIT;
 	int rc = -1;

@@ -278,7 +278,7 @@ static int check_names_free(const char *repo, const struct repo_links *links)
 	size_t n = links ? links->names.n + links->nfiles : 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *name = i < links->names.n ? links->names.v[i]
-						       : links->files[i - links->names.n].name;
+						      : links->files[i - links->names.n].name;
 		char *path = path_join(repo, name);
 		struct stat st;
 		int foreign = lstat(path, &st) == 0 && !S_ISLNK(st.st_mode);

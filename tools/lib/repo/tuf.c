@@ -15,9 +15,9 @@
 /* ---- the timestamp ---- */
 
 static const char *const ts_keys[] = {
-	"format",     "repository",    "arch",	      "version",    "expires",
+	"format",	 "repository",	  "arch",	"version",	"expires",
 	"index-version", "index-expires", "index-size", "index-sha256", "zst-size",
-	"zst-sha256", "delta-from",    "delta-size",   "delta-sha256",
+	"zst-sha256",	 "delta-from",	  "delta-size", "delta-sha256",
 };
 #define TS_KEYS	    (sizeof ts_keys / sizeof *ts_keys)
 #define TS_REQUIRED 11 /* the delta's three are optional, all or none */
@@ -97,8 +97,10 @@ static int ts_value(struct timestamp *t, size_t k, const char *v, const char *sr
 			*(k == 7 ? &t->index_size : k == 9 ? &t->zst_size : &t->delta_size) = n;
 		break;
 	default: {
-		char *dst = k == 8 ? t->index_sha256 : k == 10 ? t->zst_sha256
-			       : k == 11 ? t->delta_from : t->delta_sha256;
+		char *dst = k == 8    ? t->index_sha256
+			    : k == 10 ? t->zst_sha256
+			    : k == 11 ? t->delta_from
+				      : t->delta_sha256;
 		if (lower_hex(v))
 			memcpy(dst, v, SHA256_HEX_LEN + 1);
 		else
@@ -127,7 +129,8 @@ static int ts_body(const char *data, size_t len, const char *src, struct timesta
 			kr_err("%s:%d: unexpected line after delta-sha256", src, line);
 			return -1;
 		}
-		if (ll < kl + 3 || memcmp(ls, ts_keys[k], kl) || ls[kl] != ':' || ls[kl + 1] != ' ') {
+		if (ll < kl + 3 || memcmp(ls, ts_keys[k], kl) || ls[kl] != ':' ||
+		    ls[kl + 1] != ' ') {
 			kr_err("%s:%d: expected '%s: VALUE' (timestamp keys in order: format, "
 			       "repository, arch, version, expires, index-version, index-expires, "
 			       "index-size, index-sha256, zst-size, zst-sha256[, delta-from, "

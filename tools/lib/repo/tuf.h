@@ -37,8 +37,8 @@
 /* INDEX.zst at 19: every client with an empty cache fetches it (411 KB
  * against 501 KB at 9 for 10,000 packages); the delta is small whatever
  * the level (under 400 bytes for one package changed), 9 is fast. */
-#define INDEX_ZST_LEVEL	    19
-#define INDEX_DELTA_LEVEL   9
+#define INDEX_ZST_LEVEL	  19
+#define INDEX_DELTA_LEVEL 9
 
 struct timestamp {
 	char *name, *arch;

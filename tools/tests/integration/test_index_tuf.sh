@@ -9,7 +9,7 @@ set -u
 : "${KRILL:?}" "${TOP:?}"
 T=$(mktemp -d)
 SERVER_PID= NGINX_PID=
-trap 'unserve_nginx; rm -rf "$T"' EXIT
+trap 'unserve; unserve_nginx; rm -rf "$T"' EXIT
 . "$TOP/tools/tests/integration/repo_lib.sh"
 FAILED=0
 setup_src || { echo "FAIL tuf_setup"; exit 1; }
@@ -126,6 +126,14 @@ if add "$T/r3" a && got /timestamp 404 && got /INDEX 200; then
 	ok legacy_repository_served; else bad legacy_repository_served "$(cat "$T/out"; log_since)"; fi
 upd "$R"; refuse timestamp_downgrade_refused 'a downgrade to the index alone' $?
 publish
+
+# a 304 nobody asked for (a fresh root sends no condition) is no file
+NGURL=$URL
+serve "$W" notmodified || exit 1
+"$KRILL" add --root "$T/r5" --repo "$URL" --keys "$T/keys" a >"$T/out" 2>&1
+refuse unsolicited_304_refused 'HTTP 304 (not modified) to an unconditional request' $?
+unserve
+URL=$NGURL
 
 # ---- the mirror ----
 STATE=

@@ -19,7 +19,8 @@ static char dir[64];
 #define DELTA "delta-from: " H64 "\ndelta-size: 20\ndelta-sha256: " H64 "\n"
 #define ENV                                                                                        \
 	"\nformat: krill-signature-1\nalgorithm: ed25519\nkey-id: 0123456789abcdef\nsignature: "   \
-	"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\n"
+	"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==" \
+	"\n"
 
 static const char *parse_err(const char *text)
 {
