@@ -256,6 +256,94 @@ void timestamp_free(struct timestamp *t)
 	memset(t, 0, sizeof *t);
 }
 
+/* One file the timestamp lists: size and sha256; its bytes in *data. */
+static char *check_listed(const char *dir, const char *name, uint64_t size, const char *sha,
+			  char **data, size_t *len)
+{
+	char *path = path_join(dir, name), *msg = NULL;
+	char hex[SHA256_HEX_LEN + 1];
+	*data = NULL;
+	if (read_file(path, data, len) < 0) {
+		msg = xstrdup(kr_errmsg());
+	} else if (*len != size) {
+		msg = xasprintf("%s: %zu bytes, the timestamp lists %llu", path, *len,
+				(unsigned long long)size);
+	} else {
+		sha256_hex(*data, *len, hex);
+		if (strcmp(hex, sha))
+			msg = xasprintf("%s: sha256 %s, the timestamp lists %s", path, hex, sha);
+	}
+	free(path);
+	return msg;
+}
+
+size_t timestamp_check_dir(const char *dir, const struct keyring *kr, const struct index *ix,
+			   const char *raw, size_t rawlen, time_t now, int *has_ts,
+			   void (*report)(const char *msg, void *arg), void *arg)
+{
+	char *path = path_join(dir, TIMESTAMP_FILE), *data = NULL, *msg = NULL;
+	size_t len, bad = 0;
+	struct timestamp t;
+	*has_ts = 0;
+	if (!path_exists(path)) {
+		free(path);
+		return 0;
+	}
+	*has_ts = 1;
+	char hex[SHA256_HEX_LEN + 1];
+	sha256_hex(raw, rawlen, hex);
+	if (read_file(path, &data, &len) < 0 ||
+	    timestamp_verify(kr, data, len, path, now, &t) < 0) {
+		report(kr_errmsg(), arg);
+		free(data);
+		free(path);
+		return 1;
+	}
+	if (strcmp(t.name, ix->name) || strcmp(t.arch, ix->arch) ||
+	    t.index_version != ix->version || t.index_expires != ix->expires ||
+	    t.index_size != rawlen || strcmp(t.index_sha256, hex))
+		msg = xasprintf("%s: names index %s/%s version %llu (sha256 %s), but INDEX is "
+				"%s/%s version %llu (sha256 %s)",
+				path, t.name, t.arch, (unsigned long long)t.index_version,
+				t.index_sha256, ix->name, ix->arch, (unsigned long long)ix->version,
+				hex);
+	if (msg) {
+		report(msg, arg);
+		bad++;
+		free(msg);
+	}
+	for (int d = 0; d < 2; d++) {
+		if (d && !t.delta_size)
+			break;
+		char *name = d ? index_delta_name(t.delta_from) : xstrdup(INDEX_ZST_FILE), *z,
+		     *out = NULL;
+		size_t zlen;
+		msg = check_listed(dir, name, d ? t.delta_size : t.zst_size,
+				   d ? t.delta_sha256 : t.zst_sha256, &z, &zlen);
+		/* the delta's base is gone by now; INDEX.zst must give INDEX */
+		if (!msg && !d) {
+			char *src = path_join(dir, name);
+			if (zst_decompress(z, zlen, NULL, 0, rawlen, src, &out) < 0)
+				msg = xstrdup(kr_errmsg());
+			else if (memcmp(out, raw, rawlen))
+				msg = xasprintf("%s: does not decompress to INDEX", src);
+			free(src);
+		}
+		if (msg) {
+			report(msg, arg);
+			bad++;
+			free(msg);
+		}
+		free(out);
+		free(z);
+		free(name);
+	}
+	timestamp_free(&t);
+	free(data);
+	free(path);
+	return bad;
+}
+
 char *index_delta_name(const char *from_sha256)
 {
 	return xasprintf("INDEX.from-%.16s.zst", from_sha256);

@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "index.h"
 #include "sign.h"
 #include "util.h"
 
@@ -61,6 +62,15 @@ int timestamp_verify(const struct keyring *kr, const char *data, size_t len, con
 /* The body (without signature), for signing. */
 void timestamp_write(const struct timestamp *t, struct sb *out);
 void timestamp_free(struct timestamp *t);
+
+/* For `krill verify`: when dir has a timestamp, it must verify (signature,
+ * expiry) and name exactly the index ix (raw bytes, name, arch, version,
+ * expiry), INDEX.zst and the delta it lists must have their signed sizes
+ * and sha256s and decompress to those bytes. Calls report() per failure
+ * and returns how many failed; *has_ts tells whether there was one. */
+size_t timestamp_check_dir(const char *dir, const struct keyring *kr, const struct index *ix,
+			   const char *raw, size_t rawlen, time_t now, int *has_ts,
+			   void (*report)(const char *msg, void *arg), void *arg);
 
 /* The name of the delta from the index whose sha256 is from (malloc'd). */
 char *index_delta_name(const char *from_sha256);

@@ -49,6 +49,15 @@ replayed() { REPLAYED=$((REPLAYED + 1)); touch -d "@$((1700000000 + REPLAYED))" 
 provenance
 publish
 
+# krill verify checks the timestamp against INDEX and INDEX.zst
+if "$KRILL" verify "$T/src" --keys "$T/keys" 2>&1 | grep -q 'OK: .*timestamp checked'; then
+	ok verify_checks_timestamp; else bad verify_checks_timestamp "$("$KRILL" verify "$T/src" --keys "$T/keys" 2>&1)"; fi
+mkdir "$T/vcopy" && cp -L "$T"/src/INDEX* "$T"/src/timestamp "$T"/src/*.pkg.tar.zst "$T/vcopy/" &&
+	printf 'x' >>"$T/vcopy/INDEX.zst"
+if ! "$KRILL" verify "$T/vcopy" --keys "$T/keys" >"$T/out" 2>&1 &&
+	grep -q 'INDEX.zst: [0-9]* bytes, the timestamp lists' "$T/out"; then
+	ok verify_refuses_index_zst_mismatch; else bad verify_refuses_index_zst_mismatch "$(cat "$T/out")"; fi
+
 R=$T/r1
 log_mark
 if add "$R" a && got /timestamp 200 && got /INDEX.zst 200 && got /INDEX.sig 200 &&
