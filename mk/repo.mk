@@ -1,5 +1,7 @@
 # The signed repository: out/ARCH/repo holds every package of every port of
-# the graph (from the results in the cache), INDEX and INDEX.sig.
+# the graph (from the results in the cache), INDEX and INDEX.sig, INDEX.zst,
+# the delta from the previous INDEX and the signed timestamp
+# (tools/doc/repo.md).
 REPO_DIR := $(OUT)/$(ARCH)/repo
 KEY_PUB  := $(KEY:.pem=.pub)
 
@@ -18,7 +20,11 @@ $(KEY): | $(KRILL)
 # --require-provenance: a package left in REPO_DIR by an earlier build of a
 # port that changed since (an older version) has no provenance copied in,
 # and must not stop the index; the count shows in verify's OK line.
+# When the index stands but the timestamp (7 days by default) is gone or
+# expires within TIMESTAMP_RESIGN_DAYS, only the timestamp is re-signed: a
+# new timestamp version, the index version unchanged.
 INDEX_RESIGN_DAYS ?= 7
+TIMESTAMP_RESIGN_DAYS ?= 2
 KR_INDEX_SET := $(REPO_DIR)/.krill/results
 .PHONY: index
 index: ports $(KEY)
@@ -38,10 +44,17 @@ index: ports $(KEY)
 		"krill $$(sha256sum <$(KRILL) | cut -c1-64)" >$(KR_INDEX_SET).new; \
 	exp=$$(sed -n 's/^expires: //p;/^$$/q' $(REPO_DIR)/INDEX 2>/dev/null); \
 	soon=$$(date -u -d "+$(INDEX_RESIGN_DAYS) days" +%Y-%m-%dT%H:%M:%SZ); \
+	tsexp=$$(sed -n 's/^expires: //p' $(REPO_DIR)/timestamp 2>/dev/null); \
+	tssoon=$$(date -u -d "+$(TIMESTAMP_RESIGN_DAYS) days" +%Y-%m-%dT%H:%M:%SZ); \
 	if [ -f $(REPO_DIR)/INDEX.sig ] && cmp -s $(KR_INDEX_SET).new $(KR_INDEX_SET) && \
 		[ -n "$$exp" ] && [ "$$exp" \> "$$soon" ]; then \
 		rm -f $(KR_INDEX_SET).new; \
-		echo "index: $(REPO_DIR) unchanged (expires $$exp)"; \
+		if [ -n "$$tsexp" ] && [ "$$tsexp" \> "$$tssoon" ]; then \
+			echo "index: $(REPO_DIR) unchanged (expires $$exp, timestamp $$tsexp)"; \
+		else \
+			$(KRILL) index $(REPO_DIR) --key $(KEY) --timestamp-only >/dev/null && \
+			echo "index: $(REPO_DIR) unchanged (expires $$exp), timestamp re-signed"; \
+		fi; \
 	else \
 		$(KRILL) index $(REPO_DIR) --key $(KEY) --arch $(ARCH) && \
 		$(KRILL) verify $(REPO_DIR) --keys $(dir $(KEY_PUB)) && \

@@ -11,6 +11,7 @@
 #include "pkgread.h"
 #include "dep.h"
 #include "repo.h"
+#include "tuf.h"
 #include "verbs.h"
 
 static int run(int argc, char **argv);
@@ -20,12 +21,18 @@ const struct verb verb_index = {
 	"write the repository index for REPO/*.pkg.tar.zst and sign it",
 	"usage: krill index REPO --key KEY.pem [--expires DAYS | --expires-at TIME]\n"
 	"                   [--name NAME] [--arch ARCH] [--version N]\n"
+	"                   [--timestamp-expires DAYS | --timestamp-expires-at TIME]\n"
+	"       krill index REPO --key KEY.pem --timestamp-only [--timestamp-expires ...]\n"
 	"\n"
 	"Reads every REPO/*.pkg.tar.zst (its .PKGINFO, checked strictly; the file name\n"
 	"must be NAME-VERSION.ARCH.pkg.tar.zst from that metadata), hashes it, and writes\n"
 	"REPO/INDEX and the detached signature REPO/INDEX.sig made with KEY (an Ed25519\n"
 	"private key from `krill keygen`, mode 0600). Both switch in together with one\n"
 	"atomic rename (see tools/doc/repo.md), so readers see the old pair or the new.\n"
+	"With them: INDEX.zst (the same bytes, zstd), INDEX.from-ID.zst (a zstd patch\n"
+	"against the previous INDEX) and `timestamp`, a small signed file naming the\n"
+	"index by version, size and sha256, which is all a client with a current\n"
+	"index fetches.\n"
 	"\n"
 	"  --key KEY         the private signing key (required)\n"
 	"  --expires DAYS    the index expires DAYS days from now (default 30); clients\n"
@@ -35,6 +42,11 @@ const struct verb verb_index = {
 	"  --arch ARCH       architecture (default: the previous index's, else the packages')\n"
 	"  --version N       index version (default: the previous index's + 1, else 1);\n"
 	"                    must be greater than the previous one\n"
+	"  --timestamp-expires DAYS  the timestamp expires DAYS days from now (default\n"
+	"                    7, never after the index; with --expires-at: the index's)\n"
+	"  --timestamp-expires-at T  expire the timestamp at T\n"
+	"  --timestamp-only  re-sign only the timestamp (a new timestamp version, the\n"
+	"                    index and its version unchanged)\n"
 	"\n"
 	"The same packages, key, name, arch, version and expiry give the same bytes.\n"
 	"Exit status: 0 written, 1 failure (nothing changed), 2 usage.\n",
@@ -42,9 +54,10 @@ const struct verb verb_index = {
 };
 
 struct opts {
-	const char *repo, *key, *name, *arch, *expires_at;
-	long days;
+	const char *repo, *key, *name, *arch, *expires_at, *ts_expires_at;
+	long days, ts_days;
 	uint64_t version;
+	int ts_only;
 };
 
 /* One package file, read on a worker thread: its metadata or an error. */
@@ -130,25 +143,44 @@ static int scan(const char *repo, struct index *ix)
 	return rc;
 }
 
-/* The previous index, trusted as our own output: only its header matters. */
-static int previous(const char *repo, struct index *prev)
+/* A file of the current snapshot, trusted as our own output; *data is
+ * NULL when there is none (a dangling link: a first index was killed
+ * before its switch). */
+static int previous_file(const char *repo, const char *name, char **data, size_t *len)
 {
-	char *path = path_join(repo, INDEX_FILE), *data;
-	size_t len;
+	char *path = path_join(repo, name);
 	int rc = 0;
 	struct stat st;
-	memset(prev, 0, sizeof *prev);
-	/* a dangling INDEX link: a first index was killed before its switch */
-	if (stat(path, &st) == 0 || errno != ENOENT) {
-		rc = read_file(path, &data, &len);
-		if (rc == 0) {
-			rc = index_parse(data, len, path, prev);
-			free(data);
-		}
-		if (rc < 0)
-			kr_err_prefix("cannot tell the previous version (fix or remove it)");
-	}
+	*data = NULL;
+	*len = 0;
+	if (stat(path, &st) == 0 || errno != ENOENT)
+		rc = read_file(path, data, len);
 	free(path);
+	return rc;
+}
+
+/* The previous index (its header matters, and its bytes for the delta)
+ * and timestamp (its version). */
+static int previous(const char *repo, struct index *prev, char **raw, size_t *rawlen,
+		    struct timestamp *pts)
+{
+	char *ts = NULL;
+	size_t tslen;
+	int rc = previous_file(repo, INDEX_FILE, raw, rawlen);
+	memset(prev, 0, sizeof *prev);
+	memset(pts, 0, sizeof *pts);
+	if (rc == 0 && *raw)
+		rc = index_parse(*raw, *rawlen, INDEX_FILE, prev);
+	if (rc == 0)
+		rc = previous_file(repo, TIMESTAMP_FILE, &ts, &tslen);
+	if (rc == 0 && ts) {
+		struct sig_envelope env;
+		size_t body;
+		rc = timestamp_parse(ts, tslen, TIMESTAMP_FILE, pts, &env, &body);
+	}
+	free(ts);
+	if (rc < 0)
+		kr_err_prefix("%s: cannot tell the previous version (fix or remove it)", repo);
 	return rc;
 }
 
@@ -199,12 +231,104 @@ static int settle_header(struct index *ix, const struct index *prev, const struc
 	return 0;
 }
 
+/* The timestamp for index ix (raw bytes, zst, delta), signed: body, blank
+ * line, envelope. */
+static int make_timestamp(const struct opts *o, const struct index *ix, const struct sb *text,
+			  const struct sb *zst, const char *from, const struct sb *delta,
+			  uint64_t version, struct sb *out)
+{
+	struct timestamp t = {.name = ix->name, .arch = ix->arch, .version = version};
+	t.index_version = ix->version;
+	t.index_expires = ix->expires;
+	t.index_size = text->len;
+	sha256_hex(text->s, text->len, t.index_sha256);
+	t.zst_size = zst->len;
+	sha256_hex(zst->s, zst->len, t.zst_sha256);
+	if (from && delta->len) {
+		memcpy(t.delta_from, from, SHA256_HEX_LEN + 1);
+		t.delta_size = delta->len;
+		sha256_hex(delta->s, delta->len, t.delta_sha256);
+	}
+	if (o->ts_expires_at) {
+		if (rfc3339_parse(o->ts_expires_at, &t.expires) < 0) {
+			kr_err("--timestamp-expires-at '%s': expected UTC time as "
+			       "YYYY-MM-DDTHH:MM:SSZ",
+			       o->ts_expires_at);
+			return -1;
+		}
+		if (t.expires > ix->expires) {
+			kr_err("--timestamp-expires-at %s is after the index's expiry",
+			       o->ts_expires_at);
+			return -1;
+		}
+	} else if (o->expires_at && !o->ts_days) {
+		t.expires = ix->expires; /* reproducible bytes */
+	} else {
+		t.expires = time(NULL) + (o->ts_days ? o->ts_days : 7) * 86400;
+		if (t.expires > ix->expires)
+			t.expires = ix->expires;
+	}
+	struct sb body = SB_INIT;
+	timestamp_write(&t, &body);
+	sb_add(out, body.s, body.len);
+	sb_addc(out, '\n');
+	int rc = sign_data(o->key, body.s, body.len, out);
+	sb_free(&body);
+	return rc;
+}
+
+static int publish(const struct opts *o, const struct index *ix, const struct sb *text,
+		   const struct sb *sig, const struct sb *zst, const char *from,
+		   const struct sb *delta, uint64_t tsversion)
+{
+	struct sb ts = SB_INIT;
+	char *dname = from && delta->len ? index_delta_name(from) : NULL;
+	struct repo_file files[3] = {
+		{INDEX_ZST_FILE, zst->s, zst->len},
+		{TIMESTAMP_FILE, NULL, 0},
+		{dname, delta->s, delta->len},
+	};
+	struct repo_links l = {STRLIST_INIT, STRLIST_INIT, NULL, NULL, 0, files, dname ? 3 : 2};
+	int rc = make_timestamp(o, ix, text, zst, from, delta, tsversion, &ts);
+	if (rc == 0) {
+		files[1].data = ts.s;
+		files[1].len = ts.len;
+		char hex[SHA256_HEX_LEN + 1], tag[48];
+		sha256_hex(ts.s, ts.len, hex);
+		snprintf(tag, sizeof tag, "v%llu-%.16s", (unsigned long long)ix->version, hex);
+		rc = repo_publish(o->repo, tag, text->s, text->len, sig->s, sig->len, &l);
+	}
+	sb_free(&ts);
+	free(dname);
+	return rc < 0 ? -1 : 0;
+}
+
+/* One zstd compression, on a worker thread. */
+struct zjob {
+	const struct sb *text;
+	const char *prefix;
+	size_t plen;
+	int level;
+	struct sb *out;
+	char *err;
+};
+
+static void zjob_run(size_t i, void *arg)
+{
+	struct zjob *j = (struct zjob *)arg + i;
+	if (zst_compress(j->text->s, j->text->len, j->prefix, j->plen, j->level, j->out) < 0)
+		j->err = xstrdup(kr_errmsg());
+}
+
 static int write_index(const struct opts *o)
 {
 	struct index ix = {0}, prev;
-	struct sb text = SB_INIT, sig = SB_INIT;
+	struct timestamp pts;
+	struct sb text = SB_INIT, sig = SB_INIT, zst = SB_INIT, delta = SB_INIT;
+	char *praw = NULL, from[SHA256_HEX_LEN + 1];
+	size_t prawlen;
 	int rc = -1;
-	if (previous(o->repo, &prev) < 0)
+	if (previous(o->repo, &prev, &praw, &prawlen, &pts) < 0)
 		return -1;
 	if (scan(o->repo, &ix) < 0 || settle_header(&ix, &prev, o) < 0 ||
 	    index_sort(&ix, o->repo) < 0)
@@ -212,20 +336,96 @@ static int write_index(const struct opts *o)
 	index_write(&ix, &text);
 	if (sign_data(o->key, text.s, text.len, &sig) < 0)
 		goto out;
-	char hex[SHA256_HEX_LEN + 1], tag[40], exp[21];
-	sha256_hex(text.s, text.len, hex);
-	snprintf(tag, sizeof tag, "v%llu-%.16s", (unsigned long long)ix.version, hex);
-	if (repo_publish(o->repo, tag, text.s, text.len, sig.s, sig.len, NULL) < 0)
+	/* INDEX.zst, and the delta a client holding the previous index
+	 * fetches instead: compressed side by side */
+	struct zjob jobs[2] = {
+		{&text, NULL, 0, INDEX_ZST_LEVEL, &zst, NULL},
+		{&text, praw, prawlen, INDEX_DELTA_LEVEL, &delta, NULL},
+	};
+	int with_delta = praw && prawlen <= (64u << 20) && text.len <= (64u << 20);
+	if (with_delta)
+		sha256_hex(praw, prawlen, from);
+	parallel_for(with_delta ? 2 : 1, zjob_run, jobs);
+	for (int i = 0; i < 2; i++)
+		if (jobs[i].err && rc == -1) {
+			kr_err("%s", jobs[i].err);
+			free(jobs[0].err);
+			free(jobs[1].err);
+			goto out;
+		}
+	if (publish(o, &ix, &text, &sig, &zst, with_delta ? from : NULL, &delta, pts.version + 1) <
+	    0)
 		goto out;
+	char exp[21];
 	rfc3339_format(ix.expires, exp);
-	printf("%s: index version %llu, %zu packages, expires %s, signed by key %.16s\n", o->repo,
-	       (unsigned long long)ix.version, ix.n, exp, strstr(sig.s, "key-id: ") + 8);
+	printf("%s: index version %llu, %zu packages, expires %s, signed by key %.16s; "
+	       "INDEX %zu bytes, INDEX.zst %zu, delta %zu, timestamp version %llu\n",
+	       o->repo, (unsigned long long)ix.version, ix.n, exp, strstr(sig.s, "key-id: ") + 8,
+	       text.len, zst.len, delta.len, (unsigned long long)pts.version + 1);
 	rc = 0;
 out:
 	sb_free(&text);
 	sb_free(&sig);
+	sb_free(&zst);
+	sb_free(&delta);
+	free(praw);
 	index_free(&ix);
 	index_free(&prev);
+	timestamp_free(&pts);
+	return rc;
+}
+
+/* A new timestamp for the current index: its bytes, signature, INDEX.zst
+ * and delta are published again as they are. */
+static int resign_timestamp(const struct opts *o)
+{
+	struct index prev;
+	struct timestamp pts;
+	char *praw = NULL, *sig = NULL, *delta = NULL, *dname = NULL;
+	size_t prawlen, siglen, deltalen = 0;
+	int rc = -1;
+	if (previous(o->repo, &prev, &praw, &prawlen, &pts) < 0)
+		return -1;
+	struct sb text = {praw, prawlen, prawlen}, sigb = SB_INIT, zstb = SB_INIT, deltab = SB_INIT;
+	if (!praw) {
+		kr_err("%s: no index to re-sign a timestamp for", o->repo);
+		goto out;
+	}
+	if (previous_file(o->repo, INDEX_SIG_FILE, &sig, &siglen) < 0 || !sig) {
+		kr_err_prefix("%s: no %s", o->repo, INDEX_SIG_FILE);
+		goto out;
+	}
+	sigb = (struct sb){sig, siglen, siglen};
+	/* INDEX.zst is recompressed (a repository from before it existed has none) */
+	if (zst_compress(praw, prawlen, NULL, 0, INDEX_ZST_LEVEL, &zstb) < 0)
+		goto out;
+	if (pts.delta_size) {
+		dname = index_delta_name(pts.delta_from);
+		if (previous_file(o->repo, dname, &delta, &deltalen) < 0)
+			goto out;
+		if (delta)
+			sb_add(&deltab, delta, deltalen);
+	}
+	struct index ix = prev;
+	if (time(NULL) >= ix.expires) {
+		kr_err("%s: the index expired: sign a new index, not only a timestamp", o->repo);
+		goto out;
+	}
+	if (publish(o, &ix, &text, &sigb, &zstb, delta ? pts.delta_from : NULL, &deltab,
+		    pts.version + 1) < 0)
+		goto out;
+	printf("%s: timestamp version %llu for index version %llu\n", o->repo,
+	       (unsigned long long)pts.version + 1, (unsigned long long)ix.version);
+	rc = 0;
+out:
+	free(praw);
+	free(sig);
+	free(delta);
+	free(dname);
+	sb_free(&zstb);
+	sb_free(&deltab);
+	index_free(&prev);
+	timestamp_free(&pts);
 	return rc;
 }
 
@@ -249,6 +449,9 @@ static int run(int argc, char **argv)
 		{"name", required_argument, NULL, 'n'},
 		{"arch", required_argument, NULL, 'a'},
 		{"version", required_argument, NULL, 'v'},
+		{"timestamp-expires", required_argument, NULL, 't'},
+		{"timestamp-expires-at", required_argument, NULL, 'T'},
+		{"timestamp-only", no_argument, NULL, 'o'},
 		{NULL, 0, NULL, 0},
 	};
 	struct opts o = {.days = 30};
@@ -260,6 +463,15 @@ static int run(int argc, char **argv)
 		case 'E': o.expires_at = optarg; break;
 		case 'n': o.name = optarg; break;
 		case 'a': o.arch = optarg; break;
+		case 'T': o.ts_expires_at = optarg; break;
+		case 'o': o.ts_only = 1; break;
+		case 't':
+			if (number(optarg, 3650, &v) < 0)
+				return verb_usage_error(
+					&verb_index,
+					"--timestamp-expires: expected 1 to 3650 days");
+			o.ts_days = (long)v;
+			break;
 		case 'e':
 			if (number(optarg, 3650, &v) < 0)
 				return verb_usage_error(&verb_index,
@@ -284,7 +496,7 @@ static int run(int argc, char **argv)
 		return 1;
 	}
 	int lock = repo_lock(o.repo);
-	if (lock < 0 || write_index(&o) < 0) {
+	if (lock < 0 || (o.ts_only ? resign_timestamp(&o) : write_index(&o)) < 0) {
 		fprintf(stderr, "krill index: %s\n", kr_errmsg());
 		return 1;
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "repo.h"
+#include "tuf.h"
 #include "verbs.h"
 
 static int run(int argc, char **argv);
@@ -21,7 +22,8 @@ const struct verb verb_verify = {
 	"published beside a package (NAME-VERSION-rN.ARCH.provenance.json) must name\n"
 	"that package as its one subject with the same sha256; a provenance file whose\n"
 	"package the index does not list is a failure too. Each failure is printed on\n"
-	"its own line naming the file and what differs.\n"
+	"its own line naming the file and what differs. When REPO has a timestamp, it\n"
+	"must verify, be current and name this INDEX, INDEX.zst and the delta exactly.\n"
 	"\n"
 	"  --require-provenance  a listed package without provenance beside it is a\n"
 	"                        failure\n"
@@ -45,10 +47,12 @@ static int verify(const char *repo, const char *keys, int require_prov)
 		return 1;
 	}
 	char *ip = path_join(repo, INDEX_FILE), *sp = path_join(repo, INDEX_SIG_FILE);
-	int rc = repo_read_verified(ip, sp, &kr, &ix, NULL, NULL, NULL);
-	keyring_free(&kr);
+	char *raw = NULL;
+	size_t rawlen = 0;
+	int rc = repo_read_verified(ip, sp, &kr, &ix, &raw, &rawlen, NULL);
 	if (rc < 0) {
 		report(kr_errmsg(), NULL);
+		keyring_free(&kr);
 		free(ip);
 		free(sp);
 		return 1;
@@ -58,6 +62,10 @@ static int verify(const char *repo, const char *keys, int require_prov)
 		report(kr_errmsg(), NULL);
 		bad++;
 	}
+	int has_ts;
+	bad += timestamp_check_dir(repo, &kr, &ix, raw, rawlen, time(NULL), &has_ts, report, NULL);
+	keyring_free(&kr);
+	free(raw);
 	bad += repo_check_packages(repo, &ix, report, NULL);
 	size_t nprov;
 	bad += repo_check_provenance(repo, &ix, require_prov, &nprov, report, NULL);
@@ -66,8 +74,10 @@ static int verify(const char *repo, const char *keys, int require_prov)
 	if (bad)
 		fprintf(stderr, "krill verify: %s: %zu problem(s)\n", repo, bad);
 	else
-		printf("%s: OK: %s version %llu, %zu packages (%zu with provenance), expires %s\n",
-		       repo, ix.name, (unsigned long long)ix.version, ix.n, nprov, exp);
+		printf("%s: OK: %s version %llu, %zu packages (%zu with provenance), expires "
+		       "%s%s\n",
+		       repo, ix.name, (unsigned long long)ix.version, ix.n, nprov, exp,
+		       has_ts ? ", timestamp checked" : "");
 	index_free(&ix);
 	free(ip);
 	free(sp);

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -55,7 +56,49 @@ struct sink {
 	int resumed;
 	struct hasher *h;
 	CURL *curl;
+	struct transport_cond *cond; /* NULL: unconditional */
+	long code;		     /* the final HTTP status */
+	int asked;		     /* a conditional request was sent */
+	int not_found;
 };
+
+static unsigned long long bytes_total;
+
+unsigned long long transport_bytes_total(void)
+{
+	return __atomic_load_n(&bytes_total, __ATOMIC_RELAXED);
+}
+
+/* An entity tag goes back into a request header: printable, one line. */
+static int etag_ok(const char *e, size_t n)
+{
+	if (!n || n > TRANSPORT_ETAG_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (e[i] < 0x21 || e[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
+static size_t curl_header(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct sink *s = arg;
+	size_t n = size * nmemb;
+	if (s->cond && n > 5 && !strncasecmp(data, "etag:", 5)) {
+		const char *v = data + 5;
+		size_t l = n - 5;
+		while (l && (*v == ' ' || *v == '\t'))
+			v++, l--;
+		while (l && (v[l - 1] == '\r' || v[l - 1] == '\n' || v[l - 1] == ' '))
+			l--;
+		s->cond->etag_out[0] = 0;
+		if (etag_ok(v, l)) {
+			memcpy(s->cond->etag_out, v, l);
+			s->cond->etag_out[l] = 0;
+		}
+	}
+	return n;
+}
 
 static int sink_restart(struct sink *s)
 {
@@ -160,14 +203,49 @@ static int http_get(struct sink *s)
 		s->resumed = 1;
 		curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)s->have);
 	}
+	struct curl_slist *hdrs = NULL;
+	if (s->cond) {
+		char *h = NULL;
+		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, curl_header);
+		curl_easy_setopt(c, CURLOPT_HEADERDATA, s);
+		curl_easy_setopt(c, CURLOPT_FILETIME, 1L);
+		/* what a hostile cache holds never becomes a malformed header */
+		if (s->cond->etag && etag_ok(s->cond->etag, strlen(s->cond->etag)))
+			h = xasprintf("If-None-Match: %s", s->cond->etag);
+		else if (s->cond->mtime > 0) {
+			s->asked = 1;
+			curl_easy_setopt(c, CURLOPT_TIMECONDITION, (long)CURL_TIMECOND_IFMODSINCE);
+			curl_easy_setopt(c, CURLOPT_TIMEVALUE_LARGE, (curl_off_t)s->cond->mtime);
+		}
+		if (h) {
+			s->asked = 1;
+			hdrs = curl_slist_append(NULL, h);
+			curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+			free(h);
+		}
+	}
 	CURLcode rc = curl_easy_perform(c);
 	long code = 0;
-	curl_off_t took_us = 0;
+	curl_off_t took_us = 0, body = 0, filetime = -1;
+	long header_bytes = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_getinfo(c, CURLINFO_TOTAL_TIME_T, &took_us);
+	curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &body);
+	curl_easy_getinfo(c, CURLINFO_HEADER_SIZE, &header_bytes);
+	curl_easy_getinfo(c, CURLINFO_FILETIME_T, &filetime);
 	curl_easy_cleanup(c);
+	curl_slist_free_all(hdrs);
+	s->code = code;
+	unsigned long long got = (unsigned long long)body + (unsigned long long)header_bytes;
+	__atomic_fetch_add(&bytes_total, got, __ATOMIC_RELAXED);
+	if (s->cond) {
+		s->cond->bytes += got;
+		s->cond->mtime_out = filetime > 0 ? (long long)filetime : 0;
+	}
 	if (rc == CURLE_OK)
 		return 0;
+	if (rc == CURLE_HTTP_RETURNED_ERROR && (code == 404 || code == 410))
+		s->not_found = 1;
 	if (s->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
 		s->too_big = 1;
 		kr_err("%s: body is larger than the %llu bytes allowed, refused", s->url,
@@ -198,6 +276,7 @@ static int file_get(struct sink *s, const char *path)
 {
 	int in = open(path, O_RDONLY | O_CLOEXEC);
 	if (in < 0) {
+		s->not_found = errno == ENOENT;
 		kr_err("%s: cannot open: %s", s->url, strerror(errno));
 		return -1;
 	}
@@ -247,6 +326,12 @@ int transport_get(const char *url, const char *dest, uint64_t max_size, const ch
 int transport_get_ex(const char *url, const char *dest, uint64_t max_size,
 		     const char *expect_sha256, unsigned flags)
 {
+	return transport_get_cond(url, dest, max_size, expect_sha256, flags, NULL);
+}
+
+int transport_get_cond(const char *url, const char *dest, uint64_t max_size,
+		       const char *expect_sha256, unsigned flags, struct transport_cond *cond)
+{
 	int is_http = str_starts(url, "http://") || str_starts(url, "https://");
 	const char *path = is_http ? NULL : local_path(url);
 	if (!is_http && !path) {
@@ -255,7 +340,11 @@ int transport_get_ex(const char *url, const char *dest, uint64_t max_size,
 		return -1;
 	}
 	char *part = xasprintf("%s.part", dest);
-	struct sink s = {.url = url, .max = max_size, .h = hasher_new()};
+	struct sink s = {.url = url, .max = max_size, .h = hasher_new(), .cond = cond};
+	if (cond) {
+		cond->etag_out[0] = 0;
+		cond->mtime_out = 0;
+	}
 	int rc = -1;
 	s.fd = open(part, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (s.fd < 0) {
@@ -282,8 +371,24 @@ int transport_get_ex(const char *url, const char *dest, uint64_t max_size,
 	} else {
 		rc = file_get(&s, path);
 	}
-	if (rc < 0)
+	if (rc < 0) {
+		if (s.not_found)
+			rc = -2;
 		goto out;
+	}
+	if (is_http && s.code == 304) {
+		s.too_big = 1; /* drop the empty .part */
+		/* not modified: the caller's copy stands (and is checked again);
+		 * a 304 nobody asked for is no file at all */
+		if (s.asked) {
+			rc = 1;
+		} else {
+			kr_err("%s: HTTP 304 (not modified) to an unconditional request, refused",
+			       url);
+			rc = -1;
+		}
+		goto out;
+	}
 	char got[SHA256_HEX_LEN + 1];
 	hasher_end(s.h, got);
 	s.h = NULL;
@@ -306,7 +411,7 @@ out:
 	close(s.fd);
 	/* keep a partial http download for resuming; drop refused, empty or
 	 * local ones */
-	if (rc < 0 && (s.too_big || !is_http || s.have == 0 || (flags & TRANSPORT_FRESH)))
+	if (rc != 0 && (s.too_big || !is_http || s.have == 0 || (flags & TRANSPORT_FRESH)))
 		unlink(part);
 	free(part);
 	return rc;

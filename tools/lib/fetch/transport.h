@@ -21,6 +21,26 @@ int transport_get(const char *url, const char *dest, uint64_t max_size, const ch
 #define TRANSPORT_FRESH 1u
 int transport_get_ex(const char *url, const char *dest, uint64_t max_size,
 		     const char *expect_sha256, unsigned flags);
+/* Bytes received over http by this process so far (headers and bodies). */
+unsigned long long transport_bytes_total(void);
+
+/* A conditional GET (http only): sends If-None-Match with etag, else
+ * If-Modified-Since with mtime, when given; on 304 DEST is untouched and
+ * transport_get_cond returns 1. The server's ETag and Last-Modified come
+ * back for the next time. -2 (and kr_err) when the server or the file
+ * system says the file does not exist (HTTP 404/410, ENOENT), so a caller
+ * can tell a missing optional file from a failure. bytes counts what
+ * arrived (headers and body). */
+#define TRANSPORT_ETAG_MAX 128
+struct transport_cond {
+	const char *etag; /* in; NULL: none */
+	long long mtime;  /* in; 0: none */
+	char etag_out[TRANSPORT_ETAG_MAX + 1];
+	long long mtime_out;
+	unsigned long long bytes;
+};
+int transport_get_cond(const char *url, const char *dest, uint64_t max_size,
+		       const char *expect_sha256, unsigned flags, struct transport_cond *c);
 
 /* The low-speed limit and the deadline for a transfer of at most max_size
  * bytes (exposed for tests). */

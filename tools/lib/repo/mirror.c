@@ -11,6 +11,7 @@
 
 #include "repo.h"
 #include "transport.h"
+#include "tuf.h"
 
 #define RETAINED_NOTE ".retained"
 
@@ -27,6 +28,12 @@ struct sync {
 	int have_cur;
 	char *raw, *sig;
 	size_t rawlen, siglen;
+	/* the timestamp, INDEX.zst and the delta, when SRC publishes them */
+	int has_ts;
+	struct timestamp ts;
+	char *tsraw, *zst, *delta, *dname;
+	size_t tslen, zstlen, deltalen;
+	struct strlist prov_names, prov_targets; /* provenance carried, by pool sha */
 };
 
 static char *src_url(const char *src, const char *file)
@@ -34,27 +41,153 @@ static char *src_url(const char *src, const char *file)
 	return xasprintf("%s%s%s", src, str_ends(src, "/") ? "" : "/", file);
 }
 
+/* The timestamp's own rollback and downgrade checks against DST's copy. */
+static int check_timestamp(struct sync *s)
+{
+	char *path = path_join(s->o->dst, TIMESTAMP_FILE), *data = NULL;
+	size_t len;
+	struct stat st;
+	int rc = 0;
+	if (stat(path, &st) < 0 && errno == ENOENT) {
+		free(path);
+		return 0;
+	}
+	struct timestamp cur;
+	struct sig_envelope env;
+	size_t body;
+	if (read_file(path, &data, &len) < 0 ||
+	    timestamp_parse(data, len, path, &cur, &env, &body) < 0) {
+		kr_err_prefix("cannot read DST's current timestamp");
+		free(path);
+		free(data);
+		return -1;
+	}
+	if (s->has_ts && (strcmp(s->ts.name, cur.name) || strcmp(s->ts.arch, cur.arch))) {
+		kr_err("%s: offers repository %s/%s but %s mirrors %s/%s, refused", s->o->src,
+		       s->ts.name, s->ts.arch, s->o->dst, cur.name, cur.arch);
+		rc = -1;
+	} else if (!s->has_ts) {
+		kr_err("%s: publishes no timestamp, but %s has one (version %" PRIu64
+		       "): refused, a downgrade to the index alone",
+		       s->o->src, s->o->dst, cur.version);
+		rc = -1;
+	} else if (s->ts.version < cur.version) {
+		kr_err("%s: timestamp rollback refused: offers timestamp version %" PRIu64
+		       ", %s already has %" PRIu64,
+		       s->o->src, s->ts.version, s->o->dst, cur.version);
+		rc = -1;
+	} else if (s->ts.version == cur.version &&
+		   (len != s->tslen || memcmp(data, s->tsraw, len))) {
+		kr_err("%s: refused: timestamp version %" PRIu64
+		       " differs from %s's copy of the same version",
+		       s->o->src, s->ts.version, s->o->dst);
+		rc = -1;
+	}
+	timestamp_free(&cur);
+	free(data);
+	free(path);
+	return rc;
+}
+
+/* Fetch SRC/file into staging (fresh, capped, hash-checked if sha) and
+ * read it; -2 when SRC has no such file. */
+static int fetch_small(struct sync *s, const char *file, uint64_t max, const char *sha, char **data,
+		       size_t *len)
+{
+	char *u = src_url(s->o->src, file), *p = path_join(s->staging, file);
+	int rc = transport_get_ex(u, p, max, sha, TRANSPORT_FRESH);
+	if (rc == 0)
+		rc = read_file(p, data, len);
+	free(u);
+	free(p);
+	return rc;
+}
+
+/* The timestamp names INDEX.zst by size and sha256 (so a bomb or a
+ * truncated file never reaches the decompressor), INDEX.zst gives INDEX,
+ * whose own signature is checked as always. */
+static int fetch_tuf(struct sync *s)
+{
+	const struct timestamp *t = &s->ts;
+	char *src = src_url(s->o->src, INDEX_ZST_FILE);
+	int rc = -1;
+	if (fetch_small(s, INDEX_ZST_FILE, t->zst_size, t->zst_sha256, &s->zst, &s->zstlen) < 0 ||
+	    zst_decompress(s->zst, s->zstlen, NULL, 0, t->index_size, src, &s->raw) < 0)
+		goto out;
+	s->rawlen = t->index_size;
+	char hex[SHA256_HEX_LEN + 1];
+	sha256_hex(s->raw, s->rawlen, hex);
+	if (strcmp(hex, t->index_sha256)) {
+		kr_err("%s: decompresses to sha256 %s, the timestamp names %s: refused", src, hex,
+		       t->index_sha256);
+		goto out;
+	}
+	if (t->delta_size) {
+		s->dname = index_delta_name(t->delta_from);
+		if (fetch_small(s, s->dname, t->delta_size, t->delta_sha256, &s->delta,
+				&s->deltalen) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(src);
+	return rc;
+}
+
 static int fetch_index(struct sync *s)
 {
-	char *iu = src_url(s->o->src, INDEX_FILE), *su = src_url(s->o->src, INDEX_SIG_FILE);
+	char *iu = src_url(s->o->src, INDEX_FILE);
 	char *ip = path_join(s->staging, INDEX_FILE), *sp = path_join(s->staging, INDEX_SIG_FILE);
+	char *tu = src_url(s->o->src, TIMESTAMP_FILE);
 	int rc = -1;
 	/* fresh every time: a resumed index could splice two versions */
 	if (rm_rf(s->staging) < 0 || mkdir_p(s->staging, 0755) < 0)
 		goto out;
-	if (transport_get(iu, ip, INDEX_MAX_BYTES, NULL) < 0 ||
-	    transport_get(su, sp, SIG_MAX_BYTES, NULL) < 0)
+	int t = fetch_small(s, TIMESTAMP_FILE, TIMESTAMP_MAX_BYTES, NULL, &s->tsraw, &s->tslen);
+	if (t == -1)
 		goto out;
-	if (repo_read_verified(ip, sp, s->o->keys, &s->nix, &s->raw, &s->rawlen, NULL) < 0 ||
-	    index_check_expiry(&s->nix, s->o->now, iu) < 0 ||
-	    read_file(sp, &s->sig, &s->siglen) < 0) {
+	s->has_ts = t == 0;
+	if (s->has_ts &&
+	    timestamp_verify(s->o->keys, s->tsraw, s->tslen, tu, s->o->now, &s->ts) < 0) {
 		kr_err_prefix("%s: new index refused", s->o->src);
+		goto out;
+	}
+	/* the timestamp's checks come before any index file is fetched */
+	if (check_timestamp(s) < 0)
+		goto out;
+	if (s->has_ts) {
+		if (fetch_tuf(s) < 0) {
+			kr_err_prefix("%s: new index refused", s->o->src);
+			goto out;
+		}
+		if (write_file_atomic(ip, s->raw, s->rawlen, 0644) < 0)
+			goto out;
+	} else if (transport_get(iu, ip, INDEX_MAX_BYTES, NULL) < 0) {
+		goto out;
+	}
+	if (fetch_small(s, INDEX_SIG_FILE, SIG_MAX_BYTES, NULL, &s->sig, &s->siglen) < 0)
+		goto out;
+	free(s->raw);
+	s->raw = NULL;
+	if (repo_read_verified(ip, sp, s->o->keys, &s->nix, &s->raw, &s->rawlen, NULL) < 0 ||
+	    index_check_expiry(&s->nix, s->o->now, iu) < 0) {
+		kr_err_prefix("%s: new index refused", s->o->src);
+		goto out;
+	}
+	/* the timestamp and the index it names must agree on what they say */
+	if (s->has_ts &&
+	    (strcmp(s->ts.name, s->nix.name) || strcmp(s->ts.arch, s->nix.arch) ||
+	     s->ts.index_version != s->nix.version || s->ts.index_expires != s->nix.expires)) {
+		kr_err("%s: the timestamp names index %s/%s version %" PRIu64
+		       ", the index is %s/%s version %" PRIu64 ": refused",
+		       s->o->src, s->ts.name, s->ts.arch, s->ts.index_version, s->nix.name,
+		       s->nix.arch, s->nix.version);
 		goto out;
 	}
 	rc = 0;
 out:
 	free(iu);
-	free(su);
+	free(tu);
 	free(ip);
 	free(sp);
 	return rc;
@@ -99,13 +232,74 @@ out:
 	return rc;
 }
 
+/* Put the provenance file at path into the pool under its own sha256. */
+static int pool_provenance(struct sync *s, const char *name, const char *path, int move)
+{
+	char hex[SHA256_HEX_LEN + 1];
+	uint64_t size;
+	if (sha256_file(path, hex, &size) < 0)
+		return -1;
+	char *blob = path_join(s->pool, hex);
+	int rc = 0;
+	if (move && rename(path, blob) < 0) {
+		kr_err("%s: cannot move into the pool: %s", blob, strerror(errno));
+		rc = -1;
+	}
+	free(blob);
+	if (rc == 0) {
+		sl_push(&s->prov_names, name);
+		sl_push(&s->prov_targets, hex);
+	}
+	return rc;
+}
+
+/* The build provenance beside a package travels with it: fetched with
+ * the package (optional: a repository may have none), checked to name
+ * exactly that package and sha256; kept from the current snapshot while
+ * the package is unchanged. */
+static int carry_provenance(struct sync *s, const struct pkginfo *p, const char *cursnap)
+{
+	char *name = repo_provenance_name(p->file), *path = NULL, *msg = NULL;
+	int rc = 0;
+	if (!name)
+		return 0;
+	const struct pkginfo *old = s->have_cur ? index_find_file(&s->cix, p->file) : NULL;
+	if (old && !strcmp(old->sha256, p->sha256)) {
+		/* served already: keep what the current snapshot has (a package
+		 * served without one is not asked for again on every sync) */
+		path = cursnap ? path_join(cursnap, name) : NULL;
+		if (path && path_exists(path))
+			rc = pool_provenance(s, name, path, 0);
+	} else {
+		char *url = src_url(s->o->src, name);
+		path = path_join(s->staging, name);
+		int t = transport_get_ex(url, path, PROVENANCE_MAX_BYTES, NULL, TRANSPORT_FRESH);
+		free(url);
+		if (t == 0 && (msg = repo_provenance_check(path, p)))
+			rc = -1;
+		else if (t == 0)
+			rc = pool_provenance(s, name, path, 1);
+		else if (t == -1)
+			rc = -1;
+		if (msg)
+			kr_err("%s", msg);
+	}
+	if (rc < 0)
+		kr_err_prefix("%s: provenance refused", s->o->src);
+	free(msg);
+	free(path);
+	free(name);
+	return rc;
+}
+
 static int fetch_packages(struct sync *s)
 {
-	for (size_t i = 0; i < s->nix.n; i++) {
+	char *cursnap = repo_current_snapshot(s->o->dst);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < s->nix.n; i++) {
 		const struct pkginfo *p = &s->nix.pkgs[i];
 		char *blob = path_join(s->pool, p->sha256);
 		struct stat st;
-		int rc = 0;
 		if (stat(blob, &st) == 0 && (uint64_t)st.st_size == p->size) {
 			s->st->reused++;
 		} else {
@@ -115,12 +309,13 @@ static int fetch_packages(struct sync *s)
 			s->st->fetched += rc == 0;
 		}
 		free(blob);
-		if (rc < 0) {
+		if (rc < 0)
 			kr_err_prefix("%s: package refused", p->file);
-			return -1;
-		}
+		else
+			rc = carry_provenance(s, p, cursnap);
 	}
-	return 0;
+	free(cursnap);
+	return rc;
 }
 
 static int cmp_strp(const void *a, const void *b)
@@ -195,7 +390,18 @@ static void add_link(struct repo_links *l, const char *file, const char *sha)
 
 static int publish(struct sync *s, const struct retained *r, struct strlist *keep)
 {
-	struct repo_links l = {STRLIST_INIT, STRLIST_INIT, RETAINED_NOTE, NULL, 0};
+	struct repo_file files[3] = {
+		{TIMESTAMP_FILE, s->tsraw, s->tslen},
+		{INDEX_ZST_FILE, s->zst, s->zstlen},
+		{s->dname, s->delta, s->deltalen},
+	};
+	struct repo_links l = {STRLIST_INIT,
+			       STRLIST_INIT,
+			       RETAINED_NOTE,
+			       NULL,
+			       0,
+			       files,
+			       s->has_ts ? (s->dname ? 3u : 2u) : 0u};
 	struct sb nb = SB_INIT;
 	for (size_t i = 0; i < r->lines.n; i++)
 		sb_printf(&nb, "%s\n", r->lines.v[i]);
@@ -212,10 +418,18 @@ static int publish(struct sync *s, const struct retained *r, struct strlist *kee
 		add_link(&l, file, sha);
 		sl_push(keep, sha);
 	}
+	for (size_t i = 0; i < s->prov_names.n; i++) {
+		add_link(&l, s->prov_names.v[i], s->prov_targets.v[i]);
+		sl_push(keep, s->prov_targets.v[i]);
+	}
 	l.note = note;
 	l.note_len = strlen(note);
 	hasher_add(h, s->raw, s->rawlen);
 	hasher_add(h, note, l.note_len);
+	if (s->has_ts)
+		hasher_add(h, s->tsraw, s->tslen);
+	for (size_t i = 0; i < s->prov_names.n; i++)
+		hasher_adds(h, s->prov_targets.v[i]);
 	hasher_end(h, hex);
 	snprintf(tag, sizeof tag, "v%" PRIu64 "-%.16s", s->nix.version, hex);
 	int rc = repo_publish(s->o->dst, tag, s->raw, s->rawlen, s->sig, s->siglen, &l);
@@ -248,7 +462,8 @@ static void prune_pool(struct sync *s, const struct strlist *keep)
 
 int mirror_sync(const struct mirror_opts *o, struct mirror_stats *st)
 {
-	struct sync s = {.o = o, .st = st};
+	struct sync s = {
+		.o = o, .st = st, .prov_names = STRLIST_INIT, .prov_targets = STRLIST_INIT};
 	struct retained r = {STRLIST_INIT};
 	struct strlist keep = STRLIST_INIT;
 	int rc = -1;
@@ -279,6 +494,13 @@ out:
 	index_free(&s.cix);
 	free(s.raw);
 	free(s.sig);
+	free(s.tsraw);
+	free(s.zst);
+	free(s.delta);
+	free(s.dname);
+	timestamp_free(&s.ts);
+	sl_free(&s.prov_names);
+	sl_free(&s.prov_targets);
 	free(s.state);
 	free(s.staging);
 	free(s.pool);

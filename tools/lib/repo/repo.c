@@ -113,7 +113,7 @@ size_t repo_check_packages(const char *dir, const struct index *ix,
 
 /* ---- provenance beside the packages ---- */
 
-static char *prov_name(const char *file)
+char *repo_provenance_name(const char *file)
 {
 	size_t n = strlen(file), k = strlen(".pkg.tar.zst");
 	if (n <= k || strcmp(file + n - k, ".pkg.tar.zst"))
@@ -122,7 +122,7 @@ static char *prov_name(const char *file)
 }
 
 /* NULL when the statement names p (by file name and sha256), else why not. */
-static char *prov_check(const char *path, const struct pkginfo *p)
+char *repo_provenance_check(const char *path, const struct pkginfo *p)
 {
 	char *data = NULL;
 	size_t len;
@@ -163,7 +163,7 @@ size_t repo_check_provenance(const char *dir, const struct index *ix, int requir
 	struct strlist listed = STRLIST_INIT;
 	for (size_t i = 0; i < ix->n; i++) {
 		const struct pkginfo *p = &ix->pkgs[i];
-		char *name = prov_name(p->file);
+		char *name = repo_provenance_name(p->file);
 		if (!name)
 			continue;
 		sl_push(&listed, name);
@@ -174,7 +174,7 @@ size_t repo_check_provenance(const char *dir, const struct index *ix, int requir
 				msg = xasprintf("%s: missing (%s), expected the provenance of %s",
 						path, strerror(errno), p->file);
 		} else {
-			msg = prov_check(path, p);
+			msg = repo_provenance_check(path, p);
 			++*checked;
 		}
 		if (msg) {
@@ -266,14 +266,20 @@ static int top_links(const char *repo, const struct repo_links *links, int after
 	for (size_t i = 0; links && i < links->names.n; i++)
 		if (top_link(repo, links->names.v[i], after) < 0)
 			return -1;
+	for (size_t i = 0; links && i < links->nfiles; i++)
+		if (top_link(repo, links->files[i].name, after) < 0)
+			return -1;
 	return 0;
 }
 
 /* A package name must be ours to re-point: a symlink or nothing. */
 static int check_names_free(const char *repo, const struct repo_links *links)
 {
-	for (size_t i = 0; links && i < links->names.n; i++) {
-		char *path = path_join(repo, links->names.v[i]);
+	size_t n = links ? links->names.n + links->nfiles : 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = i < links->names.n ? links->names.v[i]
+						      : links->files[i - links->names.n].name;
+		char *path = path_join(repo, name);
 		struct stat st;
 		int foreign = lstat(path, &st) == 0 && !S_ISLNK(st.st_mode);
 		if (foreign)
@@ -302,6 +308,11 @@ static int build_snapshot(const char *dir, const char *index, size_t ilen, const
 	if (rc == 0 && links && links->note_name) {
 		p = path_join(dir, links->note_name);
 		rc = write_file_atomic(p, links->note, links->note_len, 0644);
+		free(p);
+	}
+	for (size_t i = 0; rc == 0 && links && i < links->nfiles; i++) {
+		p = path_join(dir, links->files[i].name);
+		rc = write_file_atomic(p, links->files[i].data, links->files[i].len, 0644);
 		free(p);
 	}
 	for (size_t i = 0; rc == 0 && links && i < links->names.n; i++) {

@@ -47,17 +47,31 @@ size_t repo_check_packages(const char *dir, const struct index *ix,
  * Reports as repo_check_packages(); *checked counts the statements read. */
 #define PROVENANCE_SUFFIX    ".provenance.json"
 #define PROVENANCE_MAX_BYTES (16u << 20)
+/* FILE.provenance.json for FILE.pkg.tar.zst (NULL for another name), and
+ * the check of one statement: NULL when it names p, else why not. */
+char *repo_provenance_name(const char *file);
+char *repo_provenance_check(const char *path, const struct pkginfo *p);
 size_t repo_check_provenance(const char *dir, const struct index *ix, int require, size_t *checked,
 			     void (*report)(const char *msg, void *arg), void *arg);
 
+/* A small file published with a snapshot and served at REPO/NAME, like
+ * INDEX (INDEX.zst, the delta, the timestamp). */
+struct repo_file {
+	const char *name;
+	const char *data;
+	size_t len;
+};
+
 /* Extra names published with a snapshot: names[i] is hard-linked to
  * targets[i], a path relative to the snapshot directory on the same file
- * system (the mirror's pool). */
+ * system (the mirror's pool); files are written into it. */
 struct repo_links {
 	struct strlist names, targets;
 	const char *note_name; /* optional small file kept in the snapshot */
 	const char *note;
 	size_t note_len;
+	const struct repo_file *files;
+	size_t nfiles;
 };
 
 /* Make (index, sig[, links]) REPO's current snapshot in one atomic switch,

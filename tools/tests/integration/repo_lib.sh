@@ -88,3 +88,57 @@ refused() {
 	if grep -q "$2" "$T/out" && [ "$(dst_state)" = "$STATE" ] && dst_ok; then ok "$1"
 	else bad "$1" "$(cat "$T/out" "$T/vout" 2>/dev/null | head -5)"; fi
 }
+
+# serve_nginx DIR: a real nginx (Debian's) serving DIR on a free 127.0.0.1
+# port, with ETag and Last-Modified as it offers them for static files;
+# sets NGINX_PID, URL and NGINX_LOG, one line per request:
+# "URI STATUS BYTES_SENT" (bytes_sent: headers and body).
+serve_nginx() {
+	command -v nginx >/dev/null 2>&1 || { echo "FAIL nginx: not installed (Debian package nginx)"; return 1; }
+	_port=$(free_port)
+	NGINX_LOG=$T/nginx.access
+	mkdir -p "$T/nginx.tmp"
+	# as root, nginx's workers would drop to nobody, who cannot read $T
+	_user=""
+	[ "$(id -u)" = 0 ] && _user="user root;"
+	cat >"$T/nginx.conf" <<EON
+daemon off;
+$_user
+worker_processes 1;
+pid $T/nginx.pid;
+error_log $T/nginx.err;
+events { worker_connections 64; }
+http {
+  log_format bytes '\$uri \$status \$bytes_sent';
+  access_log $NGINX_LOG bytes;
+  client_body_temp_path $T/nginx.tmp;
+  proxy_temp_path $T/nginx.tmp;
+  fastcgi_temp_path $T/nginx.tmp;
+  uwsgi_temp_path $T/nginx.tmp;
+  scgi_temp_path $T/nginx.tmp;
+  server { listen 127.0.0.1:$_port; root $1; }
+}
+EON
+	: >"$NGINX_LOG"
+	nginx -c "$T/nginx.conf" -p "$T" &
+	NGINX_PID=$!
+	URL="http://127.0.0.1:$_port"
+	_i=0
+	while ! python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $_port), 1)" \
+		2>/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -gt 100 ] && { echo "FAIL nginx: did not start: $(cat "$T/nginx.err")"; return 1; }
+		sleep 0.05
+	done
+}
+
+unserve_nginx() {
+	[ -n "${NGINX_PID:-}" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
+	NGINX_PID=
+}
+
+# log_mark / log_since: the nginx requests since the mark; log_bytes: their
+# total bytes_sent.
+log_mark() { LOG_MARK=$(wc -l <"$NGINX_LOG"); }
+log_since() { tail -n +$((LOG_MARK + 1)) "$NGINX_LOG"; }
+log_bytes() { log_since | awk '{ n += $3 } END { print n + 0 }'; }

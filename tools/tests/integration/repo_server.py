@@ -9,8 +9,9 @@ misbehaves on package files (*.pkg.tar.zst) as MODE says:
   die       serve one package, then exit abruptly on the next request
   slow      send packages in 64-byte pieces, 50 ms apart
   drip      send every file (INDEX too) 1 byte per second (at most 300 bytes)
-  truncindex  announce INDEX's full length, send half, close
+  truncindex  announce INDEX's (and INDEX.zst's) full length, send half, close
   endless   packages: no length, zeros until the client hangs up (at most 64 MiB)
+  notmodified  answer every request with 304, asked for or not
 """
 import http.server
 import os
@@ -30,6 +31,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         global served
         path = os.path.join(ROOT, self.path.split("?")[0].lstrip("/"))
+        if MODE == "notmodified":
+            self.send_response(304)
+            self.end_headers()
+            return
         if ".." in self.path or not os.path.isfile(path):
             self.send_error(404)
             return
@@ -72,7 +77,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             return
-        if MODE == "drip" or (MODE == "truncindex" and path.endswith("/INDEX")):
+        if MODE == "drip" or (MODE == "truncindex" and path.endswith(("/INDEX", "/INDEX.zst"))):
             n = len(body) // 2 if MODE == "truncindex" else min(len(body), 300)
             for i in range(n):
                 self.wfile.write(body[i : i + 1])

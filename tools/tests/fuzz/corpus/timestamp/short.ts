@@ -1,0 +1,3 @@
+format: krill-timestamp-1
+
+format: krill-signature-1
