@@ -10,6 +10,10 @@ CACHE_DIR ?= $(HOME)/.cache/krill
 KEY       ?= $(CACHE_DIR)/keys/local.pem
 V         ?= 0
 SAN       ?= 0
+# CCACHE=1: ccache inside the sandbox (tools/doc/sandbox.md), its cache
+# under KR_CCACHE_DIR/ARCH-TOOLCHAINKEY; never part of a key or a result.
+CCACHE    ?= 0
+KR_CCACHE_DIR ?= $(CACHE_DIR)/ccache
 
 BUILD     ?= $(TOP)/build
 OUT       ?= $(TOP)/out

@@ -89,6 +89,7 @@ kr_build_port = $(if $(KR_DRY),: )$(KRILL) build --arch $(ARCH) --key $(KR_KEY_$
 	--log $(LOG_DIR)/$(1).log --progress $(PROGRESS) --total $(KR_TODO) \
 	$(if $(filter 1,$(V)),--verbose) $(TOOLCHAIN_ARGS) \
 	$(if $(KR_TOOLCHAIN_KEY),--toolchain-key $(KR_TOOLCHAIN_KEY)) \
+	$(if $(filter 1,$(CCACHE)),--ccache $(KR_CCACHE_DIR)) \
 	$(foreach d,$(KR_DEPS_$(1)),--dep $(KR_RESULTS)/$(KR_KEY_$(d))) \
 	$(foreach n,$(KR_WITH_$(1)),--with $(n)) $(foreach t,$(KR_TREES_$(1)),--tree $(t)) \
 	$(if $(KR_BUILD_VARY),--vary '$(KR_BUILD_VARY)' \

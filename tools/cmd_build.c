@@ -55,6 +55,9 @@ const struct verb verb_build = {
 	"  --total N         n of the progress line\n"
 	"  --verbose         also show the log live\n"
 	"  --keep-work       keep the work dir after a successful build\n"
+	"  --ccache DIR      ccache in front of the compilers (make CCACHE=1), its\n"
+	"                    cache in DIR/ARCH-TOOLCHAINKEY, the only writable path\n"
+	"                    builds share; never part of a result or a key\n"
 	"  --shell           prepare the work dir and sysroot, then open an\n"
 	"                    interactive shell in the same sandbox\n"
 	"  --vary SPEC       `make repro`'s second build: vary what the build script\n"
@@ -220,6 +223,7 @@ static int run(int argc, char **argv)
 		{"describe-vary", no_argument, NULL, 'D'},
 		{"vary-locales", required_argument, NULL, 'L'},
 		{"make-locale", required_argument, NULL, 'M'},
+		{"ccache", required_argument, NULL, 'C'},
 		{NULL, 0, NULL, 0},
 	};
 	struct buildrun b = {0};
@@ -250,6 +254,7 @@ static int run(int argc, char **argv)
 		case 'D': describe = 1; break;
 		case 'L': b.vary_locales = optarg; break;
 		case 'M': make_locale = optarg; break;
+		case 'C': b.ccache = optarg; break;
 		default:
 			sl_free(&b.deps);
 			sl_free(&b.with);

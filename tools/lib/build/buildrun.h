@@ -6,6 +6,7 @@
 
 #include "recipe.h"
 #include "sandbox.h"
+#include "store.h"
 
 /* SOURCE_DATE_EPOCH of a port without a source archive (and no
  * SOURCE_DATE_EPOCH in the environment): 2023-11-14T22:13:20Z, fixed; after
@@ -24,6 +25,7 @@ struct buildrun {
 				    * (the toolchain's runtime, given by the graph) */
 	struct strlist trees;	   /* "PATH=SHA256": what the key says each tree:
 				    * source holds (the copy must match) */
+	const char *ccache;	   /* --ccache: the ccache dirs' parent (CCACHE=1), or NULL */
 	int jobs, verbose, keep_work;
 	unsigned vary;		  /* `make repro`'s variations (vary.h); 0 normally */
 	const char *vary_locales; /* the locales variation's dir (NULL: made per build) */
@@ -37,6 +39,7 @@ struct buildrun {
 	struct sandbox_usage usage; /* of the build script (not fetch or packaging) */
 	double phase_s[PHASE_N];    /* wall time of each step; the log's last line */
 	long long sde;		    /* SOURCE_DATE_EPOCH of this build (see prepare) */
+	struct store_entry store;   /* the toolchain store entry (--with), if any */
 };
 
 /* Build and package; 0 on success (or when the result already exists). */
