@@ -189,15 +189,19 @@ int store_verify(const char *dir, int full)
 	return rc;
 }
 
-/* Install and seal a new entry at dir (under a temp name first). */
-static int make_entry(const char *dir, const struct strlist *pkgfiles, const struct strlist *names)
+/* Make a new entry at dir: fill() writes tmp/root (and whatever else it
+ * keeps beside it), then the tree is sealed, the manifest and done
+ * written, and tmp renamed into place. */
+static int make_entry(const char *dir, store_fill_fn fill, void *arg)
 {
 	char *tmp = xasprintf("%s.tmp.%ld", dir, (long)getpid());
 	char *root = path_join(tmp, "root");
 	struct mk_ctx c = {STRLIST_INIT, 0};
 	int rc = rm_rf(tmp);
 	if (!rc)
-		rc = install_local(root, pkgfiles, names);
+		rc = mkdir_p(tmp, 0755);
+	if (!rc)
+		rc = fill(tmp, arg);
 	if (!rc)
 		rc = walk_tree(root, seal_visit, &c);
 	if (!rc) {
@@ -230,14 +234,13 @@ static int make_entry(const char *dir, const struct strlist *pkgfiles, const str
 	return rc;
 }
 
-int store_toolchain(const char *cache_dir, const struct strlist *pkgfiles,
-		    const struct strlist *names, struct store_entry *out)
+int store_get(const char *cache_dir, const char *kind, const char *key, store_fill_fn fill,
+	      void *arg, struct store_entry *out)
 {
 	memset(out, 0, sizeof *out);
-	char key[SHA256_HEX_LEN + 1];
-	if (entry_key(pkgfiles, names, key) < 0)
-		return -1;
-	char *base = path_join(cache_dir, "store/tc");
+	char *sub = xasprintf("store/%s", kind);
+	char *base = path_join(cache_dir, sub);
+	free(sub);
 	if (mkdir_p(base, 0755) < 0) {
 		free(base);
 		return -1;
@@ -257,7 +260,8 @@ int store_toolchain(const char *cache_dir, const struct strlist *pkgfiles,
 		if (store_verify(out->dir, full) == 0)
 			goto done;
 		/* never used: aside (whatever it holds), and made again */
-		fprintf(stderr, "krill build: toolchain store: %s; making it again\n", kr_errmsg());
+		fprintf(stderr, "krill build: %s store: %s; making it again\n",
+			!strcmp(kind, "tc") ? "toolchain" : "source", kr_errmsg());
 		char *bad = xasprintf("%s.bad.%ld", out->dir, (long)getpid());
 		rc = rename(out->dir, bad) < 0 ? rm_rf(out->dir) : rm_rf(bad);
 		free(bad);
@@ -265,15 +269,39 @@ int store_toolchain(const char *cache_dir, const struct strlist *pkgfiles,
 		if (rc)
 			goto done;
 	}
-	rc = make_entry(out->dir, pkgfiles, names);
+	rc = make_entry(out->dir, fill, arg);
 	out->made = rc == 0;
 	if (rc)
-		kr_err_prefix("toolchain store %s", out->dir);
+		kr_err_prefix("%s store %s", kind, out->dir);
 done:
 	if (lock >= 0)
 		close(lock);
 	free(base);
 	return rc;
+}
+
+struct tc_fill {
+	const struct strlist *pkgfiles, *names;
+};
+
+static int fill_toolchain(const char *tmp, void *arg)
+{
+	struct tc_fill *f = arg;
+	char *root = path_join(tmp, "root");
+	int rc = install_local(root, f->pkgfiles, f->names);
+	free(root);
+	return rc;
+}
+
+int store_toolchain(const char *cache_dir, const struct strlist *pkgfiles,
+		    const struct strlist *names, struct store_entry *out)
+{
+	char key[SHA256_HEX_LEN + 1];
+	memset(out, 0, sizeof *out);
+	if (entry_key(pkgfiles, names, key) < 0)
+		return -1;
+	struct tc_fill f = {pkgfiles, names};
+	return store_get(cache_dir, "tc", key, fill_toolchain, &f, out);
 }
 
 struct link_ctx {

@@ -21,6 +21,11 @@
  * truncated or written to no longer matches); KRILL_STORE_VERIFY=full
  * also re-hashes every file. An entry that fails is moved aside and made
  * again, never used.
+ *
+ * The same store holds source trees shared by several ports (the gcc
+ * stages' 1.2 GB tree): CACHE_DIR/store/src/KEY/root is the extracted,
+ * patched tree (KEY: the sources' sha256s, how they are unpacked, the
+ * patches), mounted read-only at /build/src (buildrun.c, --shared-src).
  */
 #ifndef KRILL_STORE_H
 #define KRILL_STORE_H
@@ -35,6 +40,13 @@ struct store_entry {
 	int remade; /* 1: an existing entry failed verification */
 };
 
+/* fill(tmp, arg) writes a new entry's tree at tmp/root (and may keep small
+ * files beside it in tmp); 0 or -1 with kr_err. */
+typedef int (*store_fill_fn)(const char *tmp, void *arg);
+/* The entry CACHE/store/KIND/KEY: found and verified, or made by fill
+ * (under a temp name, sealed, renamed into place; one maker at a time). */
+int store_get(const char *cache_dir, const char *kind, const char *key, store_fill_fn fill,
+	      void *arg, struct store_entry *out);
 /* The entry holding the packages named by names (dependency strings) and
  * their runtime dependencies, chosen from pkgfiles (trusted local build
  * results, as install_local); made when missing or corrupt. */
