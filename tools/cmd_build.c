@@ -55,6 +55,9 @@ const struct verb verb_build = {
 	"  --total N         n of the progress line\n"
 	"  --verbose         also show the log live\n"
 	"  --keep-work       keep the work dir after a successful build\n"
+	"  --shared-src      the extracted, patched sources from the source store\n"
+	"                    (CACHE/store/src/KEY, made once, shared by ports with\n"
+	"                    the same sources and patches), read-only at /build/src\n"
 	"  --ccache DIR      ccache in front of the compilers (make CCACHE=1), its\n"
 	"                    cache in DIR/ARCH-TOOLCHAINKEY, the only writable path\n"
 	"                    builds share; never part of a result or a key\n"
@@ -224,6 +227,7 @@ static int run(int argc, char **argv)
 		{"vary-locales", required_argument, NULL, 'L'},
 		{"make-locale", required_argument, NULL, 'M'},
 		{"ccache", required_argument, NULL, 'C'},
+		{"shared-src", no_argument, NULL, 'S'},
 		{NULL, 0, NULL, 0},
 	};
 	struct buildrun b = {0};
@@ -255,6 +259,7 @@ static int run(int argc, char **argv)
 		case 'L': b.vary_locales = optarg; break;
 		case 'M': make_locale = optarg; break;
 		case 'C': b.ccache = optarg; break;
+		case 'S': b.shared_src = 1; break;
 		default:
 			sl_free(&b.deps);
 			sl_free(&b.with);

@@ -256,15 +256,13 @@ static int copy_tree_source(struct buildrun *b, const char *top, struct source *
 	return 0;
 }
 
-/* Fetch every source by sha256, unpack (or copy) it under src/, then apply
- * the port's patches in order. */
-static int prepare_sources(struct buildrun *b)
+/* Fetch every source by sha256, unpack (or copy) it under src, then apply
+ * the port's patches in order; *newest: the newest mtime unpacked. */
+static int unpack_sources(struct buildrun *b, const char *src, long long *newest)
 {
 	struct fetch_opts o;
 	fetch_opts_init(&o, b->cache_dir); /* also KRILL_MIRRORS, KRILL_DISTFILES */
 	int rc = 0;
-	long long newest = 0;
-	char *src = path_join(b->work, "src");
 	char *top = recipe_tree_top(b->r);
 	for (size_t i = 0; !rc && i < b->r->nsources; i++) {
 		struct source *s = &b->r->sources[i];
@@ -278,7 +276,7 @@ static int prepare_sources(struct buildrun *b)
 		char *dir = sub ? path_join(src, sub) : xstrdup(src);
 		free(sub);
 		if (!rc && s->extract) {
-			struct extract_opts eo = {s->strip, s->inner, &newest};
+			struct extract_opts eo = {s->strip, s->inner, newest};
 			rc = extract_archive(res.path, dir, &eo);
 		} else if (!rc) {
 			char *name = source_filename(b->r, s, b->arch);
@@ -294,13 +292,122 @@ static int prepare_sources(struct buildrun *b)
 	}
 	free(top);
 	fetch_opts_free(&o);
-	if (!rc)
-		rc = set_sde(b, newest);
 	char *patches = path_join(b->r->dir, "patches");
 	if (!rc && is_dir(patches))
 		rc = patch_apply_dir(patches, src);
 	free(patches);
+	return rc;
+}
+
+static int hash_port_files(const char *root, const char *rel, struct strlist *store);
+
+/* The source store's key of this port's tree: every source's sha256, name,
+ * and how it is unpacked (strip, inner, dir), and the patches by sha256;
+ * not the port's name: two ports with the same sources and patches (the
+ * gcc stages) share one tree. */
+static int shared_src_key(struct buildrun *b, char *out)
+{
+	struct strlist patches = STRLIST_INIT;
+	if (hash_port_files(b->r->dir, "patches", &patches) < 0)
+		return -1;
+	struct hasher *h = hasher_new();
+	hasher_adds(h, "krill-store-src 1");
+	for (size_t i = 0; i < b->r->nsources; i++) {
+		struct source *s = &b->r->sources[i];
+		char *name = source_filename(b->r, s, b->arch);
+		char *dir = s->dir ? recipe_expand(b->r, s->dir, b->arch) : NULL;
+		char *line = xasprintf("source %s %s extract=%d strip=%d inner=%s dir=%s", s->sha256,
+				       name, s->extract, s->strip, s->inner ? s->inner : "-",
+				       dir ? dir : "-");
+		hasher_adds(h, line);
+		free(line);
+		free(dir);
+		free(name);
+	}
+	for (size_t i = 0; i + 1 < patches.n; i += 2) {
+		char *line = xasprintf("patch %s %s", patches.v[i + 1], patches.v[i]);
+		hasher_adds(h, line);
+		free(line);
+	}
+	hasher_end(h, out);
+	sl_free(&patches);
+	return 0;
+}
+
+static int fill_src(const char *tmp, void *arg)
+{
+	struct buildrun *b = arg;
+	char *root = path_join(tmp, "root"), *sde = path_join(tmp, "sde");
+	long long newest = 0;
+	int rc = mkdir_p(root, 0755);
+	if (!rc)
+		rc = unpack_sources(b, root, &newest);
+	if (!rc) {
+		char *v = xasprintf("%lld\n", newest);
+		rc = write_file_atomic(sde, v, strlen(v), 0444);
+		free(v);
+	}
+	free(sde);
+	free(root);
+	return rc;
+}
+
+/* --shared-src: the tree from the source store (made once per key),
+ * mounted read-only at /build/src; WORK/src-store names the entry for
+ * `make shell` on a kept work dir. */
+static int prepare_shared_src(struct buildrun *b)
+{
+	char key[SHA256_HEX_LEN + 1];
+	if (shared_src_key(b, key) < 0 ||
+	    store_get(b->cache_dir, "src", key, fill_src, b, &b->src_store) < 0)
+		return -1;
+	char *sdep = path_join(b->src_store.dir, "sde"), *data = NULL;
+	size_t n;
+	long long newest = read_file(sdep, &data, &n) == 0 ? strtoll(data, NULL, 10) : 0;
+	free(data);
+	free(sdep);
+	char *note = path_join(b->work, "src-store");
+	int rc = set_sde(b, newest);
+	if (!rc)
+		rc = write_file_atomic(note, b->src_store.dir, strlen(b->src_store.dir), 0644);
+	free(note);
+	return rc;
+}
+
+/* The work dir's src/: its own copy, or (--shared-src, and no tree:
+ * source, which is copied per build) the source store's. */
+static int prepare_sources(struct buildrun *b)
+{
+	int tree = 0;
+	for (size_t i = 0; i < b->r->nsources; i++)
+		tree |= source_tree(&b->r->sources[i]) != NULL;
+	if (b->shared_src && !tree)
+		return prepare_shared_src(b);
+	long long newest = 0;
+	char *src = path_join(b->work, "src");
+	int rc = unpack_sources(b, src, &newest);
+	if (!rc)
+		rc = set_sde(b, newest);
 	free(src);
+	return rc;
+}
+
+/* A kept work dir built on a source store entry: that entry again, if it
+ * still verifies. */
+static int reuse_shared_src(struct buildrun *b)
+{
+	char *note = path_join(b->work, "src-store"), *dir = NULL;
+	size_t n;
+	int rc = 0;
+	if (read_file(note, &dir, &n) == 0) {
+		rc = store_verify(dir, 0);
+		if (!rc) {
+			b->src_store.dir = xstrdup(dir);
+			b->src_store.root = path_join(dir, "root");
+		}
+	}
+	free(dir);
+	free(note);
 	return rc;
 }
 
@@ -408,6 +515,8 @@ static void setup_sandbox(struct buildrun *b, struct sandbox *sb)
 	if (is_dir(files))
 		sl_push_own(&sb->ro_binds, xasprintf("%s:/build/files", files));
 	free(files);
+	if (b->src_store.root)
+		sl_push_own(&sb->ro_binds, xasprintf("%s:/build/src", b->src_store.root));
 }
 
 /* CCACHE=1: ccache (the host's /usr/bin/ccache, read-only like every host
@@ -525,7 +634,7 @@ static int run_script(struct buildrun *b)
 	}
 	/* `make repro`'s second build: the variations apply to the build
 	 * script only (the recipe's test runs as in a normal build) */
-	char *src = path_join(b->work, "src");
+	char *src = b->src_store.root ? xstrdup(b->src_store.root) : path_join(b->work, "src");
 	char *mnt = xasprintf("%s.disorderfs", b->work);
 	struct vary_ctx vc = {b->host, src, mnt, 0, b->vary_locales, NULL};
 	int st = b->vary ? vary_apply(b->vary, &vc, &sb) : 0;
@@ -900,7 +1009,7 @@ int buildrun_shell(struct buildrun *b)
 	free(src);
 	if (!reuse && prepare(b) < 0)
 		return -1;
-	if (reuse && load_sde(b) < 0)
+	if (reuse && (load_sde(b) < 0 || reuse_shared_src(b) < 0))
 		return -1;
 	if (reuse && b->with.n) { /* the kept sysroot's toolchain: the store's */
 		struct strlist files = STRLIST_INIT;
@@ -937,6 +1046,7 @@ void buildrun_free(struct buildrun *b)
 	free(b->host);
 	free(b->cache_dir);
 	store_entry_free(&b->store);
+	store_entry_free(&b->src_store);
 	sl_free(&b->deps);
 	sl_free(&b->with);
 	sl_free(&b->trees);

@@ -27,6 +27,7 @@ struct buildrun {
 				    * source holds (the copy must match) */
 	const char *ccache;	   /* --ccache: the ccache dirs' parent (CCACHE=1), or NULL */
 	int jobs, verbose, keep_work;
+	int shared_src; /* --shared-src: src/ from the source store, read-only */
 	unsigned vary;		  /* `make repro`'s variations (vary.h); 0 normally */
 	const char *vary_locales; /* the locales variation's dir (NULL: made per build) */
 	/* filled in */
@@ -40,6 +41,7 @@ struct buildrun {
 	double phase_s[PHASE_N];    /* wall time of each step; the log's last line */
 	long long sde;		    /* SOURCE_DATE_EPOCH of this build (see prepare) */
 	struct store_entry store;   /* the toolchain store entry (--with), if any */
+	struct store_entry src_store; /* the source store entry (--shared-src), if any */
 };
 
 /* Build and package; 0 on success (or when the result already exists). */

@@ -145,3 +145,40 @@ custom broken "" 'test ! -e /build/obj/marker && mkdir -p "$DESTDIR/usr/share/b"
 build broken 19 $DEPS $W >"$T/broken2.out" 2>&1
 WHY="$(tail -n 5 "$T/broken2.out")"
 check workdir_fresh_after_failure '[ $? = 0 ] && [ -f "$T/res/$(key 19)/done" ]'
+
+# the source store: two ports with the same source and patch (as the gcc
+# stages) share one extracted tree, read-only at /build/src
+mkdir -p "$T/s/tree-1.0"
+echo original >"$T/s/tree-1.0/file"
+(cd "$T/s" && tar --sort=name --owner=0 --group=0 --mtime=@1600000000 -czf tree-1.0.tar.gz tree-1.0)
+sha=$(sha256sum "$T/s/tree-1.0.tar.gz" | cut -c1-64)
+for n in srca srcb; do
+	custom $n "" 'r=$DESTDIR/usr/share/$PKGNAME && mkdir -p "$r"
+cat "$SRCDIR/file" >"$r/file"
+(echo x >"$SRCDIR/new") 2>/dev/null || echo src-ro >>"$r/seen"
+test -e "$SRCDIR/tree-1.0" || echo stripped >>"$r/seen"
+echo "$SOURCE_DATE_EPOCH" >"$r/sde"' "sources:
+  - url: file://$T/s/tree-\${version}.tar.gz
+    sha256: $sha
+"
+	mkdir -p "$P/$n/patches"
+	printf -- '--- a/file\n+++ b/file\n@@ -1 +1 @@\n-original\n+patched\n' >"$P/$n/patches/0001-p.patch"
+done
+unset SOURCE_DATE_EPOCH
+build srca 30 --shared-src >"$T/srca.out" 2>&1
+ra=$?
+build srcb 31 --shared-src >"$T/srcb.out" 2>&1
+rb=$?
+SE=$(ls -d "$C"/store/src/* 2>/dev/null | grep -v '\.lock$')
+got() { zstd -dc "$T/res/$(key "$1")/$2-1.0-r1.aarch64.pkg.tar.zst" | tar -xOf - "usr/share/$2/$3" 2>/dev/null; }
+WHY="rc $ra $rb: $(tail -n 5 "$T/srca.out" "$T/srcb.out"); entries: $SE"
+check srcstore_two_ports_one_tree '[ $ra = 0 ] && [ $rb = 0 ] && [ "$(echo "$SE" | wc -w)" = 1 ] && [ -f "$SE/root/file" ]'
+WHY="a: $(got 30 srca file) $(got 30 srca seen); b: $(got 31 srcb file) $(got 31 srcb seen)"
+check srcstore_patched_and_read_only '[ "$(got 30 srca file)" = patched ] && [ "$(got 31 srcb file)" = patched ] &&
+	[ "$(got 30 srca seen | tr "\n" " ")" = "src-ro stripped " ] && [ "$(got 31 srcb seen | tr "\n" " ")" = "src-ro stripped " ]'
+WHY="sde: $(got 30 srca sde) $(got 31 srcb sde)"
+check srcstore_source_date_epoch_of_the_archive '[ "$(got 30 srca sde)" = 1600000000 ] && [ "$(got 31 srcb sde)" = 1600000000 ]'
+chmod u+w "$SE/root/file" && echo tampered >"$SE/root/file"
+build srca 32 --shared-src >"$T/srca2.out" 2>&1
+WHY="$(tail -n 5 "$T/srca2.out"); file: $(got 32 srca file)"
+check srcstore_corrupt_entry_remade 'grep -q "source store: .*root/file does not match" "$T/srca2.out" && [ "$(got 32 srca file)" = patched ]'
