@@ -182,3 +182,21 @@ chmod u+w "$SE/root/file" && echo tampered >"$SE/root/file"
 build srca 32 --shared-src >"$T/srca2.out" 2>&1
 WHY="$(tail -n 5 "$T/srca2.out"); file: $(got 32 srca file)"
 check srcstore_corrupt_entry_remade 'grep -q "source store: .*root/file does not match" "$T/srca2.out" && [ "$(got 32 srca file)" = patched ]'
+
+# CCACHE=1 with the cross toolchain: ccache under TARGET-gcc, in front of
+# the store's compiler; its dir is keyed by the store entry
+export SOURCE_DATE_EPOCH=1700000000
+custom ccx "" 'printf "int f(void) { return 1; }\n" >/build/obj/f.c
+$CC -O2 -c /build/obj/f.c -o /build/obj/f.o
+test "$(command -v "$CC")" = /.krill-ccache/bin/aarch64-krill-linux-gnu-gcc
+mkdir -p "$DESTDIR/usr/share/ccx" && od -An -tx1 /build/obj/f.o | sha256sum >"$DESTDIR/usr/share/ccx/sum"'
+build ccx 40 $DEPS $W --ccache "$T/cc" >"$T/ccx1.out" 2>&1
+r1=$?
+build ccx 41 $DEPS $W --ccache "$T/cc" >"$T/ccx2.out" 2>&1
+r2=$?
+CD=$(ls -d "$T"/cc/aarch64-* 2>/dev/null)
+h=$(CCACHE_DIR=$CD ccache --print-stats 2>/dev/null | awk '$1 ~ /_cache_hit$/ { n += $2 } END { print n + 0 }')
+WHY="rc $r1 $r2: $(tail -n 5 "$T/ccx1.out"); dir '$CD' (store key $(basename "$E")); hits $h"
+check ccache_cross_compiler_hits '[ $r1 = 0 ] && [ $r2 = 0 ] && [ "$h" -ge 1 ] &&
+	[ "$(basename "$CD")" = "aarch64-$(basename "$E" | cut -c1-16)" ] &&
+	[ "$(got 40 ccx sum)" = "$(got 41 ccx sum)" ] && [ -n "$(got 40 ccx sum)" ]'
