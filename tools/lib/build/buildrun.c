@@ -316,9 +316,9 @@ static int shared_src_key(struct buildrun *b, char *out)
 		struct source *s = &b->r->sources[i];
 		char *name = source_filename(b->r, s, b->arch);
 		char *dir = s->dir ? recipe_expand(b->r, s->dir, b->arch) : NULL;
-		char *line = xasprintf("source %s %s extract=%d strip=%d inner=%s dir=%s", s->sha256,
-				       name, s->extract, s->strip, s->inner ? s->inner : "-",
-				       dir ? dir : "-");
+		char *line = xasprintf("source %s %s extract=%d strip=%d inner=%s dir=%s",
+				       s->sha256, name, s->extract, s->strip,
+				       s->inner ? s->inner : "-", dir ? dir : "-");
 		hasher_adds(h, line);
 		free(line);
 		free(dir);
@@ -538,7 +538,7 @@ static int setup_ccache(struct buildrun *b, struct sandbox *sb)
 		       "mk/host-packages.txt)");
 		return -1;
 	}
-	const char *key = b->store.key ? b->store.key
+	const char *key = b->store.key	     ? b->store.key
 			  : b->toolchain_key ? b->toolchain_key
 					     : "none";
 	char *dir = xasprintf("%s/%s-%.16s", b->ccache, b->arch, key);
@@ -550,13 +550,15 @@ static int setup_ccache(struct buildrun *b, struct sandbox *sb)
 		for (size_t i = 0; !e.cross && i < ARRAY_LEN(host); i++) {
 			sl_push_own(&sb->links,
 				    xasprintf("/usr/bin/ccache:/.krill-ccache/bin/%s", host[i]));
-			sl_push_own(&sb->links, xasprintf("/usr/bin/ccache:/.krill-ccache/bin/%s-%s",
-							  b->host, host[i]));
+			sl_push_own(&sb->links,
+				    xasprintf("/usr/bin/ccache:/.krill-ccache/bin/%s-%s", b->host,
+					      host[i]));
 		}
 		const char *cross[] = {"gcc", "g++", "cc", "c++"};
 		for (size_t i = 0; e.cross && i < ARRAY_LEN(cross); i++)
-			sl_push_own(&sb->links, xasprintf("/usr/bin/ccache:/.krill-ccache/bin/%s-%s",
-							  b->target, cross[i]));
+			sl_push_own(&sb->links,
+				    xasprintf("/usr/bin/ccache:/.krill-ccache/bin/%s-%s", b->target,
+					      cross[i]));
 		sl_push(&sb->env, "PATH=/.krill-ccache/bin:/toolchain/bin:/usr/bin:/usr/sbin");
 		sl_push(&sb->env, "CCACHE_DIR=/.krill-ccache/cache");
 		sl_push(&sb->env, "CCACHE_COMPILERCHECK=content");

@@ -50,7 +50,8 @@ static int entry_key(const struct strlist *pkgfiles, const struct strlist *names
 		if (!k && (rc = sha256_file(pkgfiles->v[i], hex, NULL)) == 0)
 			k = xstrdup(hex);
 		if (k)
-			sl_push_own(&lines, xasprintf("pkg %s %s", k, path_basename(pkgfiles->v[i])));
+			sl_push_own(&lines,
+				    xasprintf("pkg %s %s", k, path_basename(pkgfiles->v[i])));
 		free(k);
 	}
 	for (size_t i = 0; i < names->n; i++)
@@ -84,7 +85,10 @@ static char *manifest_line(const char *rel, const char *full, const struct stat 
 	return xasprintf("%c %04o %lld %lld %llu %s %s", type, (unsigned)(st->st_mode & 07777),
 			 type == 'R' ? (long long)st->st_size : 0LL, type == 'D' ? 0LL : mt,
 			 (unsigned long long)st->st_ino,
-			 type == 'R' ? (hash ? hash : "-") : type == 'L' ? target : "-", rel);
+			 type == 'R'   ? (hash ? hash : "-")
+			 : type == 'L' ? target
+				       : "-",
+			 rel);
 }
 
 struct mk_ctx {
