@@ -182,6 +182,14 @@ chmod u+w "$SE/root/file" && echo tampered >"$SE/root/file"
 build srca 32 --shared-src >"$T/srca2.out" 2>&1
 WHY="$(tail -n 5 "$T/srca2.out"); file: $(got 32 srca file)"
 check srcstore_corrupt_entry_remade 'grep -q "source store: .*root/file does not match" "$T/srca2.out" && [ "$(got 32 srca file)" = patched ]'
+# a failed build on a shared tree: the shell finds the same tree again
+sed -i 's/^    cat "\$SRCDIR\/file" >"\$r\/file"$/    exit 4/' "$P/srcb/port.yaml"
+build srcb 33 --shared-src >"$T/srcb2.out" 2>&1
+rb=$?
+printf 'cat /build/src/file; cat /build/src-store\nexit\n' |
+	"$KRILL" build --shell --arch aarch64 --cache "$C" --work "$T/work/srcb" --shared-src "$P/srcb" >"$T/srcshell.out" 2>&1
+WHY="rc $rb: $(cat "$T/srcshell.out")"
+check srcstore_failed_build_shell '[ $rb != 0 ] && grep -q "^[# ]*patched$" "$T/srcshell.out" && grep -q "store/src/" "$T/srcshell.out"'
 
 # CCACHE=1 with the cross toolchain: ccache under TARGET-gcc, in front of
 # the store's compiler; its dir is keyed by the store entry
