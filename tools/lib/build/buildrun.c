@@ -129,8 +129,9 @@ static int load(struct buildrun *b)
 		b->workdir ? xstrdup(b->workdir) : xasprintf("build/%s/work/%s", b->arch, b->name);
 	b->log = b->logpath ? xstrdup(b->logpath) : xasprintf("%s.log", b->work);
 	b->sysroot = xasprintf("%s.sysroot", b->work);
-	b->target = build_target_triplet(b->arch);
 	b->host = build_host_triplet();
+	/* (for host the same `cc -dumpmachine`: one process less per build) */
+	b->target = !strcmp(b->arch, "host") ? xstrdup(b->host) : build_target_triplet(b->arch);
 	return 0;
 }
 
