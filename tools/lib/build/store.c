@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "install.h"
+#include "pkginfo.h"
+#include "solver.h"
 
 #define STORE_FORMAT "krill-store-tc 1"
 
@@ -297,15 +299,49 @@ static int fill_toolchain(const char *tmp, void *arg)
 	return rc;
 }
 
+/* The package files the names need (solved as install_local would into an
+ * empty root): only they make the key, so ports with other build
+ * dependencies share the entry. */
+static int closure(const struct strlist *pkgfiles, const struct strlist *names,
+		   struct strlist *out)
+{
+	size_t n = pkgfiles->n;
+	struct pkginfo *infos = xcalloc(n + 1, sizeof *infos);
+	const struct pkginfo **avail = xcalloc(n + 1, sizeof *avail);
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		rc = pkgfile_info(pkgfiles->v[i], &infos[i]);
+		avail[i] = &infos[i];
+	}
+	struct solution sol = {0};
+	if (rc == 0)
+		rc = solve(avail, n, NULL, 0, names, &sol);
+	for (size_t i = 0; rc == 0 && i < sol.n; i++)
+		sl_push(out, pkgfiles->v[sol.v[i] - infos]);
+	solution_free(&sol);
+	for (size_t i = 0; i < n; i++)
+		pkginfo_free(&infos[i]);
+	free(infos);
+	free(avail);
+	if (rc)
+		kr_err_prefix("the toolchain store's packages");
+	return rc;
+}
+
 int store_toolchain(const char *cache_dir, const struct strlist *pkgfiles,
 		    const struct strlist *names, struct store_entry *out)
 {
 	char key[SHA256_HEX_LEN + 1];
+	struct strlist need = STRLIST_INIT;
 	memset(out, 0, sizeof *out);
-	if (entry_key(pkgfiles, names, key) < 0)
-		return -1;
-	struct tc_fill f = {pkgfiles, names};
-	return store_get(cache_dir, "tc", key, fill_toolchain, &f, out);
+	int rc = closure(pkgfiles, names, &need);
+	if (!rc)
+		rc = entry_key(&need, names, key);
+	struct tc_fill f = {&need, names};
+	if (!rc)
+		rc = store_get(cache_dir, "tc", key, fill_toolchain, &f, out);
+	sl_free(&need);
+	return rc;
 }
 
 struct link_ctx {

@@ -7,9 +7,10 @@
  * runtime packages (the graph's --with names and what they need) are
  * installed once per content key into CACHE_DIR/store/tc/KEY/root:
  *
- *   KEY       sha256 of the package set: per package file, the content key
- *             of the result it comes from (its `done` stamp) and its name;
- *             the file's own sha256 where there is no stamp
+ *   KEY       sha256 of the names and the package files they need (solved
+ *             from those offered, as into an empty root): per file, the
+ *             content key of the result it comes from (its `done` stamp)
+ *             and its name; the file's own sha256 where there is no stamp
  *   root/     the installed tree, every file read-only (modes a-w)
  *   manifest  one line per entry of root/: type, mode, size, mtime (ns),
  *             inode, sha256 (regular files) or target (symlinks), path

@@ -86,6 +86,15 @@ WHY="rc=$rc: $(tail -n 10 "$T/user2.out")"
 check toolstore_entry_reused '[ $rc = 0 ] && [ "$(stat -c %i "$E/root/toolchain/bin/aarch64-krill-linux-gnu-gcc")" = "$before" ] &&
 	! grep -q "toolchain store" "$T/user2.out"'
 
+# a port with other build dependencies: the same entry (only the
+# toolchain's packages make its key)
+custom user2 other 'test -f /sysroot/usr/share/other/file && test ! -e /sysroot/usr/share/dep1 &&
+test -f /sysroot/usr/include/fakelibc.h && mkdir -p "$DESTDIR/usr/share/u2" && echo ok >"$DESTDIR/usr/share/u2/f"'
+build user2 20 --dep "$T/res/$(key 4)" --dep "$T/res/$(key 2)" --dep "$T/res/$(key 1)" $W >"$T/user2b.out" 2>&1
+rc=$?
+WHY="rc=$rc: $(tail -n 10 "$T/user2b.out"); entries: $(ls "$C/store/tc")"
+check toolstore_entry_shared_by_other_deps '[ $rc = 0 ] && [ "$(ls -d "$C"/store/tc/* | grep -vc "\.lock$")" = 1 ]'
+
 # a port writing into /toolchain fails, and the entry is unchanged
 build evil 12 $DEPS $W >"$T/evil.out" 2>&1
 rc=$?
