@@ -135,7 +135,8 @@ static int load(struct buildrun *b)
 }
 
 /* Remove the dirs of aside (already renamed out of the way) in a detached
- * grandchild at the lowest CPU and I/O priority, without waiting for it:
+ * grandchild at nice 19 and the lowest best-effort I/O priority, without
+ * waiting for it:
  * a 3 GB gcc work dir took 58-261 s to remove in the foreground. */
 static void remove_in_background(const struct strlist *aside)
 {
@@ -154,7 +155,9 @@ static void remove_in_background(const struct strlist *aside)
 				close(i);
 			(void)setpriority(PRIO_PROCESS, 0, 19);
 #ifdef SYS_ioprio_set
-			syscall(SYS_ioprio_set, 1 /* a process */, 0, 3 << 13 /* class idle */);
+			/* best effort, lowest level: class idle could starve it for
+			 * as long as other builds keep the disk busy */
+			syscall(SYS_ioprio_set, 1 /* a process */, 0, 2 << 13 | 7);
 #endif
 			for (size_t i = 0; i < aside->n; i++)
 				rm_rf(aside->v[i]);
