@@ -21,6 +21,10 @@ GRAPH_ARGS = --toolchain-key $(HOST_KEY) --stages $(BOOTSTRAP_DIR) \
 	--with "$(TOOLCHAIN_PACKAGES)"
 endif
 TOOLCHAIN_ARGS :=
+# Stages that build out of tree and only read their sources: one extracted,
+# patched tree in the source store serves them all (krill build
+# --shared-src; gcc-pass1 and gcc unpack the same 1.2 GB, same patches).
+KR_SHARED_SRC := gcc-pass1 gcc
 
 .PHONY: toolchain toolchain-check
 ifeq ($(ARCH),host)

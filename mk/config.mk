@@ -17,6 +17,10 @@ REMOTE_CACHE ?= $(KRILL_REMOTE_CACHE)
 BUILDER_KEYS ?= $(or $(KRILL_BUILDER_KEYS),$(TOP)/keys/builders)
 LAUNCHER  ?=
 SAN       ?= 0
+# CCACHE=1: ccache inside the sandbox (tools/doc/sandbox.md), its cache
+# under KR_CCACHE_DIR/ARCH-TOOLCHAINKEY; never part of a key or a result.
+CCACHE    ?= 0
+KR_CCACHE_DIR ?= $(CACHE_DIR)/ccache
 
 BUILD     ?= $(TOP)/build
 OUT       ?= $(TOP)/out

@@ -42,6 +42,7 @@ help:
 	@echo "  KEY=$(KEY)   signing key (generated on first use)"
 	@echo "  V=1            show build logs live"
 	@echo "  SAN=1          build krill with ASan+UBSan"
+	@echo "  CCACHE=1       ccache inside the sandbox (cache in KR_CCACHE_DIR=CACHE_DIR/ccache)"
 	@echo "  TESTS=...      with check: only these test names"
 	@echo "  PORTS_DIR=...  the ports tree (default: ports/)"
 	@echo "  IMAGE_REPO=URL what images list in /etc/krill/repositories"

@@ -94,6 +94,8 @@ kr_build_cmd = $(KRILL) build --arch $(ARCH) --key $(KR_KEY_$(1)) \
 	$(if $(filter 1,$(V)),--verbose) $(TOOLCHAIN_ARGS) \
 	$(if $(KR_TOOLCHAIN_KEY),--toolchain-key $(KR_TOOLCHAIN_KEY)) \
 	$(if $(REMOTE_CACHE),--remote-cache '$(REMOTE_CACHE)' --builder-keys '$(BUILDER_KEYS)') \
+	$(if $(filter 1,$(CCACHE)),--ccache $(KR_CCACHE_DIR)) \
+	$(if $(filter $(1),$(KR_SHARED_SRC)),--shared-src) \
 	$(foreach d,$(KR_DEPS_$(1)),--dep $(KR_RESULTS)/$(KR_KEY_$(d))) \
 	$(foreach n,$(KR_WITH_$(1)),--with $(n)) $(foreach t,$(KR_TREES_$(1)),--tree $(t)) \
 	$(if $(KR_BUILD_VARY),--vary '$(KR_BUILD_VARY)' \
@@ -111,6 +113,7 @@ shell: $(if $(PORT),$(foreach d,$(KR_DEPS_$(PORT)),$(KR_RESULTS)/$(KR_KEY_$(d))/
 	$(KRILL) build --shell --arch $(ARCH) --key $(KR_KEY_$(PORT)) --cache $(CACHE_DIR) \
 		--work $(ARCH_BUILD)/work/$(PORT) $(TOOLCHAIN_ARGS) \
 		$(if $(KR_TOOLCHAIN_KEY),--toolchain-key $(KR_TOOLCHAIN_KEY)) \
+		$(if $(filter $(PORT),$(KR_SHARED_SRC)),--shared-src) \
 		$(foreach d,$(KR_DEPS_$(PORT)),--dep $(KR_RESULTS)/$(KR_KEY_$(d))) \
 		$(foreach n,$(KR_WITH_$(PORT)),--with $(n)) $(foreach t,$(KR_TREES_$(PORT)),--tree $(t)) \
 		$(KR_DIR_$(PORT))

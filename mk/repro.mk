@@ -30,6 +30,6 @@ repro: $(KRILL) $(if $(filter 1,$(REPRO_STAGES)),,toolchain)
 		REPRO_GOALS="$(or $(strip $(PORTS)),ports)" REPRO_STAGES=$(REPRO_STAGES) \
 		REPRO_CMP="$(foreach p,$(REPRO_CMP),$(p)=$(KR_KEY_$(p)))" \
 		REPRO_LINK="$(foreach p,$(REPRO_LINK),$(KR_RESULTS)/$(KR_KEY_$(p)))" \
-		REPRO_TREES="$(REPRO_TREES)" \
+		REPRO_TREES="$(REPRO_TREES)" CCACHE=$(CCACHE) \
 		MAKEFLAGS="$(filter-out -j% --jobserver%,$(MAKEFLAGS))" \
 		sh $(TOP)/mk/repro.sh

@@ -42,6 +42,10 @@ if on build_path; then
 	ln -s "$CACHE_DIR/distfiles" "$REPRO_DIR/2/cache/distfiles"
 	ports2=$co/ports boot2=$co/bootstrap cache2=$REPRO_DIR/2/cache
 fi
+# CCACHE=1: both builds use one ccache dir of their own, empty before
+# build 1: build 1 fills it (cold), build 2 reads it (warm); with VARY=-all
+# the warm cache is the only difference (tools/doc/repro.md)
+[ "${CCACHE:-0}" = 1 ] && echo "repro: CCACHE=1: ccache in $REPRO_DIR/ccache, cold in build 1, warm in build 2"
 echo "repro:   build 1: ports $ports1, work $work1, CACHE_DIR $cache1"
 echo "repro:   build 2: ports $ports2, work $work2, CACHE_DIR $cache2"
 
@@ -67,7 +71,8 @@ run() {
 	t0=$(date +%s)
 	(umask "$um" && env "$@" "$MAKE" -C "$TOP" -j"$jobs" $REPRO_GOALS JOBS="$jobs" \
 		ARCH="$ARCH" PORTS_DIR="$ports" BOOTSTRAP_DIR="$boot" CACHE_DIR="$cache" \
-		ARCH_BUILD="$work" KR_RESULTS="$res" KR_BUILD_VARY="$vary" KR_BUILD_LOCALES="$loc")
+		ARCH_BUILD="$work" KR_RESULTS="$res" KR_BUILD_VARY="$vary" KR_BUILD_LOCALES="$loc" \
+		CCACHE="${CCACHE:-0}" KR_CCACHE_DIR="$REPRO_DIR/ccache")
 	for pk in $REPRO_CMP; do
 		key=${pk#*=}
 		ls "$res/$key/"*.pkg.tar.zst >/dev/null 2>&1 || {

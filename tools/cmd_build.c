@@ -56,6 +56,12 @@ const struct verb verb_build = {
 	"  --total N         n of the progress line\n"
 	"  --verbose         also show the log live\n"
 	"  --keep-work       keep the work dir after a successful build\n"
+	"  --shared-src      the extracted, patched sources from the source store\n"
+	"                    (CACHE/store/src/KEY, made once, shared by ports with\n"
+	"                    the same sources and patches), read-only at /build/src\n"
+	"  --ccache DIR      ccache in front of the compilers (make CCACHE=1), its\n"
+	"                    cache in DIR/ARCH-TOOLCHAINKEY, the only writable path\n"
+	"                    builds share; never part of a result or a key\n"
 	"  --shell           prepare the work dir and sysroot, then open an\n"
 	"                    interactive shell in the same sandbox\n"
 	"  --vary SPEC       `make repro`'s second build: vary what the build script\n"
@@ -312,6 +318,8 @@ static int run(int argc, char **argv)
 		{"builder-key", required_argument, NULL, 'S'},
 		{"no-push", no_argument, NULL, 'P'},
 		{"fetch-only", no_argument, NULL, 'F'},
+		{"ccache", required_argument, NULL, 'C'},
+		{"shared-src", no_argument, NULL, 'H'},
 		{NULL, 0, NULL, 0},
 	};
 	struct buildrun b = {0};
@@ -351,6 +359,8 @@ static int run(int argc, char **argv)
 		case 'S': rc_opts.signing_key = optarg; break;
 		case 'P': rc_opts.push = 0; break;
 		case 'F': fetch_only = 1; break;
+		case 'C': b.ccache = optarg; break;
+		case 'H': b.shared_src = 1; break;
 		default:
 			sl_free(&b.deps);
 			sl_free(&b.with);

@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "build.h"
@@ -19,6 +22,7 @@
 #include "package.h"
 #include "sandbox.h"
 #include "srctree.h"
+#include "store.h"
 #include "vary.h"
 
 static char *default_cache(void)
@@ -124,16 +128,99 @@ static int load(struct buildrun *b)
 		b->workdir ? xstrdup(b->workdir) : xasprintf("build/%s/work/%s", b->arch, b->name);
 	b->log = b->logpath ? xstrdup(b->logpath) : xasprintf("%s.log", b->work);
 	b->sysroot = xasprintf("%s.sysroot", b->work);
-	b->target = build_target_triplet(b->arch);
 	b->host = build_host_triplet();
+	/* (for host the same `cc -dumpmachine`: one process less per build) */
+	b->target = !strcmp(b->arch, "host") ? xstrdup(b->host) : build_target_triplet(b->arch);
 	return 0;
+}
+
+/* Remove the dirs of aside (already renamed out of the way) in a detached
+ * grandchild at nice 19 and the lowest best-effort I/O priority, without
+ * waiting for it:
+ * a 3 GB gcc work dir took 58-261 s to remove in the foreground. */
+static void remove_in_background(const struct strlist *aside)
+{
+	if (!aside->n)
+		return;
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* the child only forks the remover and exits, so make (and a
+		 * test's $(...)) never waits for it: no fd of ours stays open */
+		if (fork() == 0) {
+			setsid();
+			int fd = open("/dev/null", O_RDWR);
+			for (int i = 0; i < 3; i++)
+				dup2(fd, i);
+			for (int i = 3; i < 1024; i++)
+				close(i);
+			(void)setpriority(PRIO_PROCESS, 0, 19);
+#ifdef SYS_ioprio_set
+			/* best effort, lowest level: class idle could starve it for
+			 * as long as other builds keep the disk busy */
+			syscall(SYS_ioprio_set, 1 /* a process */, 0, 2 << 13 | 7);
+#endif
+			for (size_t i = 0; i < aside->n; i++)
+				rm_rf(aside->v[i]);
+			_exit(0);
+		}
+		_exit(0);
+	}
+	if (pid > 0)
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	else /* no fork: in the foreground */
+		for (size_t i = 0; i < aside->n; i++)
+			rm_rf(aside->v[i]);
+}
+
+/* PATH.trash.* left by a remover that did not finish (a reboot, a kill). */
+static void stale_trash(const char *path, struct strlist *out)
+{
+	char *dir = path_dirname(path);
+	char *prefix = xasprintf("%s.trash.", path_basename(path));
+	struct strlist l = STRLIST_INIT;
+	if (list_dir(dir, &l) == 0)
+		for (size_t i = 0; i < l.n; i++)
+			if (str_starts(l.v[i], prefix))
+				sl_push_own(out, path_join(dir, l.v[i]));
+	sl_free(&l);
+	free(prefix);
+	free(dir);
+}
+
+/* The work dir and sysroot of this build out of the way: each renamed to
+ * PATH.trash.PID (the name is free at once), then removed in the
+ * background with whatever earlier trash of theirs is left. Only after
+ * the result is committed, or when a new build of the port starts: a
+ * failed build's dirs stay for `make shell`. */
+static int discard_work(struct buildrun *b)
+{
+	const char *p[] = {b->work, b->sysroot};
+	struct strlist aside = STRLIST_INIT;
+	int rc = 0;
+	for (size_t i = 0; i < ARRAY_LEN(p); i++) {
+		stale_trash(p[i], &aside);
+		if (!path_exists(p[i]))
+			continue;
+		char *t = xasprintf("%s.trash.%ld", p[i], (long)getpid());
+		if (rename(p[i], t) == 0)
+			sl_push_own(&aside, t);
+		else {
+			free(t);
+			if (rm_rf(p[i]) < 0)
+				rc = -1;
+		}
+	}
+	remove_in_background(&aside);
+	sl_free(&aside);
+	return rc;
 }
 
 /* A fresh work dir: src/ obj/ dest/ home/ and the mount point files/. */
 static int fresh_workdir(struct buildrun *b)
 {
 	static const char *const sub[] = {"src", "obj", "dest", "home", "files"};
-	if (rm_rf(b->work) < 0 || rm_rf(b->sysroot) < 0)
+	if (discard_work(b) < 0)
 		return -1;
 	for (size_t i = 0; i < ARRAY_LEN(sub); i++) {
 		char *p = path_join(b->work, sub[i]);
@@ -172,15 +259,13 @@ static int copy_tree_source(struct buildrun *b, const char *top, struct source *
 	return 0;
 }
 
-/* Fetch every source by sha256, unpack (or copy) it under src/, then apply
- * the port's patches in order. */
-static int prepare_sources(struct buildrun *b)
+/* Fetch every source by sha256, unpack (or copy) it under src, then apply
+ * the port's patches in order; *newest: the newest mtime unpacked. */
+static int unpack_sources(struct buildrun *b, const char *src, long long *newest)
 {
 	struct fetch_opts o;
 	fetch_opts_init(&o, b->cache_dir); /* also KRILL_MIRRORS, KRILL_DISTFILES */
 	int rc = 0;
-	long long newest = 0;
-	char *src = path_join(b->work, "src");
 	char *top = recipe_tree_top(b->r);
 	for (size_t i = 0; !rc && i < b->r->nsources; i++) {
 		struct source *s = &b->r->sources[i];
@@ -194,7 +279,7 @@ static int prepare_sources(struct buildrun *b)
 		char *dir = sub ? path_join(src, sub) : xstrdup(src);
 		free(sub);
 		if (!rc && s->extract) {
-			struct extract_opts eo = {s->strip, s->inner, &newest};
+			struct extract_opts eo = {s->strip, s->inner, newest};
 			rc = extract_archive(res.path, dir, &eo);
 		} else if (!rc) {
 			char *name = source_filename(b->r, s, b->arch);
@@ -210,13 +295,122 @@ static int prepare_sources(struct buildrun *b)
 	}
 	free(top);
 	fetch_opts_free(&o);
-	if (!rc)
-		rc = set_sde(b, newest);
 	char *patches = path_join(b->r->dir, "patches");
 	if (!rc && is_dir(patches))
 		rc = patch_apply_dir(patches, src);
 	free(patches);
+	return rc;
+}
+
+static int hash_port_files(const char *root, const char *rel, struct strlist *store);
+
+/* The source store's key of this port's tree: every source's sha256, name,
+ * and how it is unpacked (strip, inner, dir), and the patches by sha256;
+ * not the port's name: two ports with the same sources and patches (the
+ * gcc stages) share one tree. */
+static int shared_src_key(struct buildrun *b, char *out)
+{
+	struct strlist patches = STRLIST_INIT;
+	if (hash_port_files(b->r->dir, "patches", &patches) < 0)
+		return -1;
+	struct hasher *h = hasher_new();
+	hasher_adds(h, "krill-store-src 1");
+	for (size_t i = 0; i < b->r->nsources; i++) {
+		struct source *s = &b->r->sources[i];
+		char *name = source_filename(b->r, s, b->arch);
+		char *dir = s->dir ? recipe_expand(b->r, s->dir, b->arch) : NULL;
+		char *line = xasprintf("source %s %s extract=%d strip=%d inner=%s dir=%s",
+				       s->sha256, name, s->extract, s->strip,
+				       s->inner ? s->inner : "-", dir ? dir : "-");
+		hasher_adds(h, line);
+		free(line);
+		free(dir);
+		free(name);
+	}
+	for (size_t i = 0; i + 1 < patches.n; i += 2) {
+		char *line = xasprintf("patch %s %s", patches.v[i + 1], patches.v[i]);
+		hasher_adds(h, line);
+		free(line);
+	}
+	hasher_end(h, out);
+	sl_free(&patches);
+	return 0;
+}
+
+static int fill_src(const char *tmp, void *arg)
+{
+	struct buildrun *b = arg;
+	char *root = path_join(tmp, "root"), *sde = path_join(tmp, "sde");
+	long long newest = 0;
+	int rc = mkdir_p(root, 0755);
+	if (!rc)
+		rc = unpack_sources(b, root, &newest);
+	if (!rc) {
+		char *v = xasprintf("%lld\n", newest);
+		rc = write_file_atomic(sde, v, strlen(v), 0444);
+		free(v);
+	}
+	free(sde);
+	free(root);
+	return rc;
+}
+
+/* --shared-src: the tree from the source store (made once per key),
+ * mounted read-only at /build/src; WORK/src-store names the entry for
+ * `make shell` on a kept work dir. */
+static int prepare_shared_src(struct buildrun *b)
+{
+	char key[SHA256_HEX_LEN + 1];
+	if (shared_src_key(b, key) < 0 ||
+	    store_get(b->cache_dir, "src", key, fill_src, b, &b->src_store) < 0)
+		return -1;
+	char *sdep = path_join(b->src_store.dir, "sde"), *data = NULL;
+	size_t n;
+	long long newest = read_file(sdep, &data, &n) == 0 ? strtoll(data, NULL, 10) : 0;
+	free(data);
+	free(sdep);
+	char *note = path_join(b->work, "src-store");
+	int rc = set_sde(b, newest);
+	if (!rc)
+		rc = write_file_atomic(note, b->src_store.dir, strlen(b->src_store.dir), 0644);
+	free(note);
+	return rc;
+}
+
+/* The work dir's src/: its own copy, or (--shared-src, and no tree:
+ * source, which is copied per build) the source store's. */
+static int prepare_sources(struct buildrun *b)
+{
+	int tree = 0;
+	for (size_t i = 0; i < b->r->nsources; i++)
+		tree |= source_tree(&b->r->sources[i]) != NULL;
+	if (b->shared_src && !tree)
+		return prepare_shared_src(b);
+	long long newest = 0;
+	char *src = path_join(b->work, "src");
+	int rc = unpack_sources(b, src, &newest);
+	if (!rc)
+		rc = set_sde(b, newest);
 	free(src);
+	return rc;
+}
+
+/* A kept work dir built on a source store entry: that entry again, if it
+ * still verifies. */
+static int reuse_shared_src(struct buildrun *b)
+{
+	char *note = path_join(b->work, "src-store"), *dir = NULL;
+	size_t n;
+	int rc = 0;
+	if (read_file(note, &dir, &n) == 0) {
+		rc = store_verify(dir, 0);
+		if (!rc) {
+			b->src_store.dir = xstrdup(dir);
+			b->src_store.root = path_join(dir, "root");
+		}
+	}
+	free(dir);
+	free(note);
 	return rc;
 }
 
@@ -233,8 +427,24 @@ static int list_packages(const char *dir, struct strlist *files)
 	return 0;
 }
 
+/* The toolchain store entry of the graph's --with packages (store.h):
+ * found and verified, or made. Its toolchain/ becomes /toolchain. */
+static int use_store(struct buildrun *b, const struct strlist *files)
+{
+	if (b->store.dir || !b->with.n || b->toolchain)
+		return 0;
+	if (store_toolchain(b->cache_dir, files, &b->with, &b->store) < 0)
+		return -1;
+	char *tc = path_join(b->store.root, "toolchain");
+	free(b->toolchain_auto);
+	b->toolchain_auto = is_dir(tc) ? tc : (free(tc), xstrdup(""));
+	return 0;
+}
+
 /* Exactly the declared build dependencies (and what they need at run
- * time), installed from the dependencies' packages into a fresh sysroot. */
+ * time), installed from the dependencies' packages into a fresh sysroot;
+ * the toolchain and C runtime (--with) come from the store: the runtime
+ * hard-linked in, the toolchain mounted at /toolchain. */
 static int prepare_sysroot(struct buildrun *b)
 {
 	struct strlist files = STRLIST_INIT, names = STRLIST_INIT;
@@ -243,8 +453,13 @@ static int prepare_sysroot(struct buildrun *b)
 		rc = list_packages(b->deps.v[i], &files);
 	for (size_t i = 0; i < b->r->build_depends.n; i++)
 		sl_push(&names, b->r->build_depends.v[i].s);
-	for (size_t i = 0; i < b->with.n; i++)
-		sl_push(&names, b->with.v[i]);
+	if (!rc && b->with.n && !b->toolchain) {
+		rc = use_store(b, &files);
+		if (!rc)
+			rc = store_link_runtime(&b->store, b->sysroot);
+	} else
+		for (size_t i = 0; i < b->with.n; i++)
+			sl_push(&names, b->with.v[i]);
 	if (!rc && names.n)
 		rc = install_local(b->sysroot, &files, &names);
 	if (rc)
@@ -303,6 +518,58 @@ static void setup_sandbox(struct buildrun *b, struct sandbox *sb)
 	if (is_dir(files))
 		sl_push_own(&sb->ro_binds, xasprintf("%s:/build/files", files));
 	free(files);
+	if (b->src_store.root)
+		sl_push_own(&sb->ro_binds, xasprintf("%s:/build/src", b->src_store.root));
+}
+
+/* CCACHE=1: ccache (the host's /usr/bin/ccache, read-only like every host
+ * tool) in front of the compilers, by name on PATH (ccache's masquerade:
+ * it runs the next compiler of that name on PATH), with its cache dir
+ * CCACHE/ARCH-KEY (the toolchain: the store entry's key for a cross
+ * toolchain, the host key for the host compiler) bound read-write at
+ * /.krill-ccache/cache: the one writable path shared between builds. It
+ * is never part of a result or a key; objects are the compiler's own
+ * output for the same command, directory and inputs (ccache's direct and
+ * preprocessor modes hash them, the compilers by content), so a result
+ * is byte-identical with and without it (test_ccache, make repro). */
+static int setup_ccache(struct buildrun *b, struct sandbox *sb)
+{
+	if (!b->ccache)
+		return 0;
+	if (!path_exists("/usr/bin/ccache")) {
+		kr_err("CCACHE=1: no /usr/bin/ccache on this host (apt-get install ccache; "
+		       "mk/host-packages.txt)");
+		return -1;
+	}
+	const char *key = b->store.key	     ? b->store.key
+			  : b->toolchain_key ? b->toolchain_key
+					     : "none";
+	char *dir = xasprintf("%s/%s-%.16s", b->ccache, b->arch, key);
+	int rc = mkdir_p(dir, 0755);
+	if (!rc) {
+		sl_push_own(&sb->rw_binds, xasprintf("%s:/.krill-ccache/cache", dir));
+		struct build_env e = env_of(b);
+		const char *host[] = {"cc", "gcc", "c++", "g++"};
+		for (size_t i = 0; !e.cross && i < ARRAY_LEN(host); i++) {
+			sl_push_own(&sb->links,
+				    xasprintf("/usr/bin/ccache:/.krill-ccache/bin/%s", host[i]));
+			sl_push_own(&sb->links,
+				    xasprintf("/usr/bin/ccache:/.krill-ccache/bin/%s-%s", b->host,
+					      host[i]));
+		}
+		const char *cross[] = {"gcc", "g++", "cc", "c++"};
+		for (size_t i = 0; e.cross && i < ARRAY_LEN(cross); i++)
+			sl_push_own(&sb->links,
+				    xasprintf("/usr/bin/ccache:/.krill-ccache/bin/%s-%s", b->target,
+					      cross[i]));
+		sl_push(&sb->env, "PATH=/.krill-ccache/bin:/toolchain/bin:/usr/bin:/usr/sbin");
+		sl_push(&sb->env, "CCACHE_DIR=/.krill-ccache/cache");
+		sl_push(&sb->env, "CCACHE_COMPILERCHECK=content");
+		sl_push(&sb->env, "CCACHE_UMASK=022");
+		sl_push(&sb->env, "CCACHE_TEMPDIR=/tmp/.ccache");
+	}
+	free(dir);
+	return rc;
 }
 
 /* WORK/krill-build.sh: what the build runs, and what `make shell` offers. */
@@ -363,9 +630,16 @@ static int run_script(struct buildrun *b)
 	}
 	struct sandbox sb;
 	setup_sandbox(b, &sb);
+	if (setup_ccache(b, &sb) < 0) {
+		sandbox_free(&sb);
+		if (tee)
+			pclose(tee);
+		close(fd);
+		return -1;
+	}
 	/* `make repro`'s second build: the variations apply to the build
 	 * script only (the recipe's test runs as in a normal build) */
-	char *src = path_join(b->work, "src");
+	char *src = b->src_store.root ? xstrdup(b->src_store.root) : path_join(b->work, "src");
 	char *mnt = xasprintf("%s.disorderfs", b->work);
 	struct vary_ctx vc = {b->host, src, mnt, 0, b->vary_locales, NULL};
 	int st = b->vary ? vary_apply(b->vary, &vc, &sb) : 0;
@@ -717,10 +991,8 @@ int buildrun_port(struct buildrun *b)
 	if (rc)
 		rm_rf(tmpout);
 	free(tmpout);
-	if (!rc && !b->keep_work) {
-		rm_rf(b->work);
-		rm_rf(b->sysroot);
-	}
+	if (!rc && !b->keep_work)
+		discard_work(b);
 	b->phase_s[PHASE_CLEANUP] = lap(&t);
 	log_phases(b);
 	if (!rc) { /* for make's plan line and the heartbeat; not worth failing for */
@@ -742,8 +1014,19 @@ int buildrun_shell(struct buildrun *b)
 	free(src);
 	if (!reuse && prepare(b) < 0)
 		return -1;
-	if (reuse && load_sde(b) < 0)
+	if (reuse && (load_sde(b) < 0 || reuse_shared_src(b) < 0))
 		return -1;
+	if (reuse && b->with.n) { /* the kept sysroot's toolchain: the store's */
+		struct strlist files = STRLIST_INIT;
+		int rc = 0;
+		for (size_t i = 0; !rc && i < b->deps.n; i++)
+			rc = list_packages(b->deps.v[i], &files);
+		if (!rc)
+			rc = use_store(b, &files);
+		sl_free(&files);
+		if (rc < 0)
+			return -1;
+	}
 	fprintf(stderr,
 		"krill: shell in %s's sandbox (%s at /build); `. /build/krill-build.sh` "
 		"runs the build, exit leaves\n",
@@ -767,6 +1050,8 @@ void buildrun_free(struct buildrun *b)
 	free(b->target);
 	free(b->host);
 	free(b->cache_dir);
+	store_entry_free(&b->store);
+	store_entry_free(&b->src_store);
 	sl_free(&b->deps);
 	sl_free(&b->with);
 	sl_free(&b->trees);

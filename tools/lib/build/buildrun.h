@@ -6,6 +6,7 @@
 
 #include "recipe.h"
 #include "sandbox.h"
+#include "store.h"
 
 /* SOURCE_DATE_EPOCH of a port without a source archive (and no
  * SOURCE_DATE_EPOCH in the environment): 2023-11-14T22:13:20Z, fixed; after
@@ -24,7 +25,9 @@ struct buildrun {
 				    * (the toolchain's runtime, given by the graph) */
 	struct strlist trees;	   /* "PATH=SHA256": what the key says each tree:
 				    * source holds (the copy must match) */
+	const char *ccache;	   /* --ccache: the ccache dirs' parent (CCACHE=1), or NULL */
 	int jobs, verbose, keep_work;
+	int shared_src;		  /* --shared-src: src/ from the source store, read-only */
 	unsigned vary;		  /* `make repro`'s variations (vary.h); 0 normally */
 	const char *vary_locales; /* the locales variation's dir (NULL: made per build) */
 	/* filled in */
@@ -32,11 +35,13 @@ struct buildrun {
 	int cached;
 	struct recipe *r;
 	char *work, *log, *sysroot, *cache_dir;
-	char *target, *host;	    /* triplets: the port's target, the build machine */
-	char *toolchain_auto;	    /* sysroot/toolchain when stages provide it ("" if not) */
-	struct sandbox_usage usage; /* of the build script (not fetch or packaging) */
-	double phase_s[PHASE_N];    /* wall time of each step; the log's last line */
-	long long sde;		    /* SOURCE_DATE_EPOCH of this build (see prepare) */
+	char *target, *host;	      /* triplets: the port's target, the build machine */
+	char *toolchain_auto;	      /* sysroot/toolchain when stages provide it ("" if not) */
+	struct sandbox_usage usage;   /* of the build script (not fetch or packaging) */
+	double phase_s[PHASE_N];      /* wall time of each step; the log's last line */
+	long long sde;		      /* SOURCE_DATE_EPOCH of this build (see prepare) */
+	struct store_entry store;     /* the toolchain store entry (--with), if any */
+	struct store_entry src_store; /* the source store entry (--shared-src), if any */
 };
 
 /* Build and package; 0 on success (or when the result already exists). */

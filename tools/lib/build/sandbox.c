@@ -145,6 +145,14 @@ void sandbox_argv(const struct sandbox *sb, const char *script, struct strlist *
 		sl_push_own(a, xstrndup(sb->rw_binds.v[i], (size_t)(c - sb->rw_binds.v[i])));
 		add(a, c + 1);
 	}
+	for (size_t i = 0; i < sb->links.n; i++) {
+		const char *c = strchr(sb->links.v[i], ':');
+		if (!c)
+			continue;
+		sl_push(a, "--symlink");
+		sl_push_own(a, xstrndup(sb->links.v[i], (size_t)(c - sb->links.v[i])));
+		sl_push(a, c + 1);
+	}
 	add(a, "--chdir");
 	add(a, "/build");
 	for (size_t i = 0; i < sb->wrap.n; i++)
@@ -240,6 +248,7 @@ void sandbox_free(struct sandbox *sb)
 	sl_free(&sb->ro_binds);
 	sl_free(&sb->wrap);
 	sl_free(&sb->rw_binds);
+	sl_free(&sb->links);
 }
 
 char *sandbox_bwrap_version(void)

@@ -28,6 +28,7 @@ struct sandbox {
 	int umask;		 /* 0: 022 */
 	struct strlist wrap;	 /* argv prefix of the shell inside (setarch, taskset) */
 	struct strlist rw_binds; /* "HOST:INSIDE" bound rw after /build */
+	struct strlist links;	 /* "TARGET:LINK" symlinks made inside (ccache's) */
 };
 
 #define SANDBOX_HOSTNAME "krill-build"
