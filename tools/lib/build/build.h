@@ -42,9 +42,8 @@ char *build_test_runner(const char *arch, const char *build_triplet);
  * merged-/usr links, the sandbox's /tmp and /build), so absolute paths the
  * program opens (/etc/passwd, /usr/share/zoneinfo, /bin/sh) are the
  * root's. For host the host's /usr stays (the root's programs link its
- * libraries) and only etc/ and var/ are the root's; for another arch the
- * program runs under qemu-ARCH-static (what it executes in turn needs
- * binfmt_misc). */
+ * libraries) and only etc/ and var/ are the root's; another arch's
+ * programs run through binfmt_misc (qemu-ARCH-static, F flag). */
 char *build_test_inroot(const char *arch, const char *build_triplet);
 
 /* NAME=value lines for the sandbox (added to its fixed environment). */
