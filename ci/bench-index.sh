@@ -15,23 +15,7 @@ NGINX_PID= SERVER_PID=
 . "$TOP/tools/tests/integration/repo_lib.sh"
 trap 'unserve_nginx; rm -rf "$T"' EXIT INT TERM
 mkdir -p "$T/repo" "$T/keys"
-python3 - "$T/repo" "$n" <<'PY'
-import io, sys, tarfile
-out, n = sys.argv[1], int(sys.argv[2])
-def member(tf, name, data, mode=0o644):
-    ti = tarfile.TarInfo(name); ti.size = len(data); ti.mtime = 1700000000; ti.mode = mode
-    tf.addfile(ti, io.BytesIO(data))
-for i in range(n):
-    name = "pkg%05d" % i
-    body = ("content of %s\n" % name).encode() * 8
-    info = ("name: %s\nversion: 1.%d-r1\narch: x86_64\norigin: %s\nsummary: synthetic\n"
-            "license: MIT\ninstalled-size: %d\ndepend: pkg%05d\n" % (name, i % 7, name, len(body), (i + 1) % n)).encode()
-    with tarfile.open("%s/%s-1.%d-r1.x86_64.pkg.tar" % (out, name, i % 7), "w", format=tarfile.GNU_FORMAT) as tf:
-        member(tf, ".PKGINFO", info)
-        member(tf, ".SBOM.spdx.json", b'{"spdxVersion": "SPDX-2.3"}\n')
-        d = tarfile.TarInfo("usr"); d.type = tarfile.DIRTYPE; d.mode = 0o755; tf.addfile(d)
-        member(tf, "usr/%s" % name, body)
-PY
+python3 "$TOP/ci/synth-repo.py" "$T/repo" "$n"
 find "$T/repo" -name '*.pkg.tar' -print0 | xargs -0 zstd -q --rm
 "$KRILL" keygen bench --dir "$T/k" >/dev/null
 cp "$T/k/bench.pub" "$T/keys/"

@@ -49,7 +49,7 @@ void rfc3339_format(time_t t, char out[21])
 
 static const char *const hdr_keys[] = {"format", "repository", "arch", "version", "expires"};
 
-static int valid_arch(const char *s)
+int index_arch_valid(const char *s)
 {
 	if (!*s)
 		return 0;
@@ -115,7 +115,7 @@ static int check_hdr(int line, const char *v, const char *src, struct index *ix)
 		ix->name = xstrdup(v);
 		return 0;
 	case 3:
-		if (!valid_arch(v)) {
+		if (!index_arch_valid(v)) {
 			kr_err("%s:3: bad arch '%s', expected lowercase letters, digits and _", src,
 			       v);
 			return -1;

@@ -39,6 +39,9 @@ struct index {
 
 /* Strict parse of the whole text; errors are "src:line: ...". */
 int index_parse(const char *data, size_t len, const char *src, struct index *out);
+
+/* An arch as the index header and the timestamp spell it: [a-z0-9_]+. */
+int index_arch_valid(const char *s);
 /* Takes ownership of *p (which is then zeroed). */
 void index_add(struct index *ix, struct pkginfo *p);
 /* Sort entries by name then version; -1 if two share name and version. */

@@ -47,16 +47,6 @@ static int lower_hex(const char *s)
 	return 1;
 }
 
-static int valid_arch(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_')
-			return 0;
-	return 1;
-}
-
 static int ts_value(struct timestamp *t, size_t k, const char *v, const char *src, int line)
 {
 	uint64_t n;
@@ -73,7 +63,7 @@ static int ts_value(struct timestamp *t, size_t k, const char *v, const char *sr
 			want = "a repository name (lowercase letters, digits and + . _ -)";
 		break;
 	case 2:
-		if (valid_arch(v))
+		if (index_arch_valid(v))
 			t->arch = xstrdup(v);
 		else
 			want = "an arch (lowercase letters, digits and _)";
