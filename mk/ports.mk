@@ -40,8 +40,8 @@ KR_PLAN_WHAT = $(if $(call kr_stages_in,$(KR_GOAL_PORTS)),$(call kr_n_of,$(call 
 	kr_stages_in,$(KR_TODO_PORTS)),$(call kr_stages_in,$(KR_GOAL_PORTS))) toolchain \
 	stages$(if $(KR_PLAN_PORTS), and ))$(if $(KR_PLAN_PORTS),$(call kr_n_of,$(filter-out \
 	$(TOOLCHAIN_STAGES),$(KR_TODO_PORTS)),$(KR_PLAN_PORTS)) ports)
-kr_plan_est = $(if $(filter 0,$(word 2,$(1))),no estimate yet (no earlier build times in \
-	$(KR_DURATIONS)),estimate $(call kr_hms,$(word 1,$(1))) at -j$(KR_PLAN_JOBS)$(if \
+kr_plan_est = $(if $(filter 0,$(word 2,$(1))),no estimate yet (none of them has an earlier build \
+	time in $(KR_DURATIONS)),estimate $(call kr_hms,$(word 1,$(1))) at -j$(KR_PLAN_JOBS)$(if \
 	$(filter-out $(word 3,$(1)),$(word 2,$(1))), (earlier times known for $(word 2,$(1)) of \
 	$(word 3,$(1)); the others not counted)))
 KR_PLAN_EST = $(if $(wildcard $(KR_DURATIONS)),$(file >$(ARCH_BUILD)/plan.in,$(foreach \

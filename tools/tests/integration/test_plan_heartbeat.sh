@@ -77,3 +77,10 @@ make -n -C "$TOP" ARCH=x86_64 SAN="${SAN:-0}" PORTS_DIR="$P" CACHE_DIR="$T/tc" \
 	ARCH_BUILD="$T/build-x86_64" -j8 toolchain >"$T/out" 2>&1
 WHY="$(grep "^plan " "$T/out" || tail -5 "$T/out")"
 check plan_line_toolchain_stages_chain '[ "$(grep "^plan " "$T/out")" = "plan (x86_64): build 5 of 5 toolchain stages, 0 cached; estimate 1h25m at -j8" ]'
+
+# only ports never built before: the file is there, none of them is in it
+slow f ""
+mk -n f >"$T/out" 2>&1
+line=$(grep "^plan " "$T/out")
+WHY="$line"
+check plan_line_none_known 'echo "$line" | grep -qx "plan (host): build 1 of 1 ports, 0 cached; no estimate yet (none of them has an earlier build time in $T/cache/durations/host)"'
