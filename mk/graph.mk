@@ -16,9 +16,12 @@ FORCE:
 
 # Always re-run (it is fast and checks everything); the file is only
 # rewritten when its content changes, so an unchanged tree costs no restart.
+# Its keys (graph.keys) are registered as a GC root of CACHE_DIR: `make
+# cache-gc` keeps what any checkout's current graph names.
 $(GRAPH_MK): $(KRILL) FORCE
 	@mkdir -p $(@D)
-	$(Q)$(KRILL) graph --arch $(ARCH) $(GRAPH_ARGS) -o $@ $(PORTS_DIR)
+	$(Q)$(KRILL) graph --arch $(ARCH) $(GRAPH_ARGS) -o $@ \
+		--keys $(ARCH_BUILD)/graph.keys --gc-root $(CACHE_DIR) $(PORTS_DIR)
 
 # `include`, not `-include`: when the fragment cannot be remade (a broken
 # recipe, the sandbox check failed) make stops there, instead of going on

@@ -16,6 +16,8 @@ help:
 	@echo "  images-check     base/glibc/static images unpacked and run alone (ci/check-images.sh)"
 	@echo "  source           fetch every source into the cache (offline builds)"
 	@echo "  outdated         newest upstream versions in the Debian indices, served or not"
+	@echo "  cache-gc         remove cached results no checkout's graph names (GC_ARGS=--dry-run)"
+	@echo "  cache-push       upload this arch's finished results to REMOTE_CACHE"
 	@echo "                   (OUTDATED_ARGS=--json / --write / --pre / port names)"
 	@echo "  graph            the ports graph as DOT and SVG in build/ARCH/"
 	@echo "  lint             check every recipe and image spec, report every problem"

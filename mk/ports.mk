@@ -131,6 +131,19 @@ outdated: $(KRILL)
 	$(Q)$(KRILL) outdated --cache $(CACHE_DIR) --ports $(PORTS_DIR) --ports $(BOOTSTRAP_DIR) \
 		$(OUTDATED_ARGS)
 
+# `make cache-gc`: drop from CACHE_DIR the results no checkout's current
+# graph names, and the store entries made from them (krill cache gc; the
+# graph this run made registers this checkout first). GC_ARGS=--dry-run.
+# `make cache-push REMOTE_CACHE=URL`: upload this arch's finished results
+# (e.g. a world built before the remote cache was set).
+.PHONY: cache-gc cache-push
+cache-gc: $(GRAPH_MK)
+	$(Q)$(KRILL) cache gc --cache-dir $(CACHE_DIR) $(GC_ARGS)
+cache-push: $(GRAPH_MK)
+	$(if $(REMOTE_CACHE),,$(error usage: make cache-push REMOTE_CACHE=URL (and KRILL_BUILDER_KEY)))
+	$(Q)$(KRILL) cache push --cache-dir $(CACHE_DIR) --remote-cache '$(REMOTE_CACHE)' \
+		--keys $(ARCH_BUILD)/graph.keys
+
 # `make new-port NAME=foo`: a recipe skeleton to edit.
 .PHONY: new-port
 new-port:

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cachegc.h"
 #include "graph.h"
 #include "verbs.h"
 
@@ -28,6 +29,9 @@ const struct verb verb_graph = {
 	"  --with 'A B ...'    implicit build dependencies of every port of PORTS_DIR\n"
 	"                      (not of the stages): the toolchain and C runtime\n"
 	"  --dot FILE          write the graph as Graphviz DOT ('-' for stdout)\n"
+	"  --keys FILE         write `KEY NAME` per port (only if its content changed)\n"
+	"  --gc-root DIR       register FILE of --keys as a GC root of the cache DIR\n"
+	"                      (`krill cache gc` keeps every result a root names)\n"
 	"\n"
 	"Without -o or --dot, prints one line per port: NAME VERSION KEY.\n"
 	"Exit status: 0 clean, 1 problems found (each printed as path:line:col: ...), 2 usage.\n",
@@ -67,6 +71,13 @@ static int emit(const char *path, void (*fn)(const struct graph *, FILE *), cons
 	return rc;
 }
 
+static void write_keys(const struct graph *g, FILE *f)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (g->ports[i].enabled)
+			fprintf(f, "%s %s\n", g->ports[i].key, g->ports[i].r->name.s);
+}
+
 static int run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -76,10 +87,12 @@ static int run(int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"stages", required_argument, NULL, 's'},
 		{"with", required_argument, NULL, 'w'},
+		{"keys", required_argument, NULL, 'k'},
+		{"gc-root", required_argument, NULL, 'g'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *arch = "host", *tkey = "", *dot = NULL, *out = NULL, *stages = NULL;
-	const char *with = "";
+	const char *with = "", *keys = NULL, *gcroot = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "a:o:", opts, NULL)) != -1) {
 		switch (c) {
@@ -89,11 +102,15 @@ static int run(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 's': stages = optarg; break;
 		case 'w': with = optarg; break;
+		case 'k': keys = optarg; break;
+		case 'g': gcroot = optarg; break;
 		default: return verb_usage_error(&verb_graph, "bad option");
 		}
 	}
 	if (argc - optind > 1)
 		return verb_usage_error(&verb_graph, "expected at most one PORTS_DIR");
+	if (gcroot && !keys)
+		return verb_usage_error(&verb_graph, "--gc-root needs --keys FILE");
 	if (strcmp(arch, "x86_64") && strcmp(arch, "aarch64") && strcmp(arch, "host"))
 		return verb_usage_error(
 			&verb_graph, "unknown arch '%s', expected x86_64, aarch64 or host", arch);
@@ -138,7 +155,12 @@ static int run(int argc, char **argv)
 		fprintf(stderr, "krill graph: %s\n", kr_errmsg());
 		rc = 1;
 	}
-	if (!out && !dot)
+	if (keys && (emit(keys, write_keys, &g) < 0 ||
+		     (gcroot && strcmp(keys, "-") && cache_add_root(gcroot, keys) < 0))) {
+		fprintf(stderr, "krill graph: %s\n", kr_errmsg());
+		rc = 1;
+	}
+	if (!out && !dot && !keys)
 		for (size_t i = 0; i < g.n; i++)
 			if (g.ports[i].enabled)
 				printf("%s %s-r%d %s\n", g.ports[i].r->name.s,

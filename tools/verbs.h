@@ -23,7 +23,7 @@ struct verb {
 	X(outdated)                                                                                \
 	X(build)                                                                                   \
 	X(keygen) X(index) X(verify) X(add) X(del) X(info) X(list) X(update) X(upgrade) X(fix)     \
-		X(audit) X(search) X(policy) X(image) X(mirror) X(diff)
+		X(audit) X(search) X(policy) X(image) X(mirror) X(diff) X(cache)
 #endif
 
 #define X(v) extern const struct verb verb_##v;

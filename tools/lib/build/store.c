@@ -28,9 +28,11 @@ static char *result_key(const char *pkgfile)
 		char *k = strstr(data, "key: ");
 		if (k && (k == data || k[-1] == '\n')) {
 			k += 5;
-			size_t len = strcspn(k, "\n");
-			if (len == SHA256_HEX_LEN && is_hex(k, len))
-				key = xstrndup(k, len);
+			key = xstrndup(k, strcspn(k, "\n"));
+			if (strlen(key) != SHA256_HEX_LEN || !is_hex(key, SHA256_HEX_LEN)) {
+				free(key);
+				key = NULL;
+			}
 		}
 	}
 	free(data);
@@ -240,6 +242,31 @@ static int make_entry(const char *dir, store_fill_fn fill, void *arg)
 	return rc;
 }
 
+int store_lock(const char *dir, int op)
+{
+	char *lockp = xasprintf("%s.lock", dir);
+	int fd = -1;
+	for (;;) {
+		fd = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0)
+			break;
+		if (flock(fd, op) < 0) {
+			int e = errno;
+			close(fd);
+			fd = -1;
+			errno = e;
+			break;
+		}
+		struct stat a, b;
+		if (fstat(fd, &a) == 0 && stat(lockp, &b) == 0 && a.st_ino == b.st_ino &&
+		    a.st_dev == b.st_dev)
+			break;
+		close(fd); /* unlinked by gc while we waited: lock the new one */
+	}
+	free(lockp);
+	return fd;
+}
+
 int store_get(const char *cache_dir, const char *kind, const char *key, store_fill_fn fill,
 	      void *arg, struct store_entry *out)
 {
@@ -254,14 +281,17 @@ int store_get(const char *cache_dir, const char *kind, const char *key, store_fi
 	out->key = xstrdup(key);
 	out->dir = path_join(base, key);
 	out->root = path_join(out->dir, "root");
-	/* one maker per key; the others wait and then find it made */
-	char *lockp = xasprintf("%s.lock", out->dir);
-	int lock = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	free(lockp);
-	if (lock >= 0)
-		flock(lock, LOCK_EX);
+	/* Users hold a shared lock for as long as they use the entry (gc takes
+	 * it exclusively, and never waits); making or remaking one needs it
+	 * exclusively: one maker per key, the others wait and find it made. */
 	const char *v = getenv("KRILL_STORE_VERIFY");
 	int full = v && !strcmp(v, "full"), rc = 0;
+	int lock = store_lock(out->dir, LOCK_SH);
+	if (path_exists(out->dir) && store_verify(out->dir, full) == 0)
+		goto done;
+	if (lock >= 0)
+		close(lock);
+	lock = store_lock(out->dir, LOCK_EX);
 	if (path_exists(out->dir)) {
 		if (store_verify(out->dir, full) == 0)
 			goto done;
@@ -280,14 +310,23 @@ int store_get(const char *cache_dir, const char *kind, const char *key, store_fi
 	if (rc)
 		kr_err_prefix("%s store %s", kind, out->dir);
 done:
-	if (lock >= 0)
+	if (rc == 0 && lock >= 0 && flock(lock, LOCK_SH) == 0) {
+		/* held while the build uses the entry; done's mtime: last use */
+		char *dp = path_join(out->dir, "done");
+		utimensat(AT_FDCWD, dp, NULL, 0);
+		free(dp);
+		out->locked = 1;
+		out->lock = lock;
+	} else if (lock >= 0) {
 		close(lock);
+	}
 	free(base);
 	return rc;
 }
 
 struct tc_fill {
 	const struct strlist *pkgfiles, *names;
+	const struct sb *inputs; /* the `inputs` file */
 };
 
 static int fill_toolchain(const char *tmp, void *arg)
@@ -296,6 +335,11 @@ static int fill_toolchain(const char *tmp, void *arg)
 	char *root = path_join(tmp, "root");
 	int rc = install_local(root, f->pkgfiles, f->names);
 	free(root);
+	if (!rc) {
+		char *p = path_join(tmp, "inputs");
+		rc = write_file_atomic(p, sb_str(f->inputs), f->inputs->len, 0444);
+		free(p);
+	}
 	return rc;
 }
 
@@ -337,10 +381,25 @@ int store_toolchain(const char *cache_dir, const struct strlist *pkgfiles,
 	int rc = closure(pkgfiles, names, &need);
 	if (!rc)
 		rc = entry_key(&need, names, key);
-	struct tc_fill f = {&need, names};
+	/* what the entry is made from, for gc (files without a result have no
+	 * line: nothing removes them from under it) */
+	struct strlist keys = STRLIST_INIT;
+	for (size_t i = 0; !rc && i < need.n; i++) {
+		char *k = result_key(need.v[i]);
+		if (k)
+			sl_push_own(&keys, k);
+	}
+	sl_sort(&keys);
+	sl_uniq(&keys);
+	struct sb in = SB_INIT;
+	for (size_t i = 0; i < keys.n; i++)
+		sb_printf(&in, "%s\n", keys.v[i]);
+	sl_free(&keys);
+	struct tc_fill f = {&need, names, &in};
 	if (!rc)
 		rc = store_get(cache_dir, "tc", key, fill_toolchain, &f, out);
 	sl_free(&need);
+	sb_free(&in);
 	return rc;
 }
 
@@ -392,6 +451,8 @@ int store_link_runtime(const struct store_entry *e, const char *sysroot)
 
 void store_entry_free(struct store_entry *e)
 {
+	if (e->locked)
+		close(e->lock);
 	free(e->key);
 	free(e->dir);
 	free(e->root);

@@ -14,10 +14,16 @@
  *   root/     the installed tree, every file read-only (modes a-w)
  *   manifest  one line per entry of root/: type, mode, size, mtime (ns),
  *             inode, sha256 (regular files) or target (symlinks), path
- *   done      written last: an entry without it is never used
+ *   inputs    (tc entries) the content keys of the results the packages
+ *             came from, one per line: `krill cache gc` drops the entry
+ *             once one of them is gone
+ *   done      written last: an entry without it is never used; its mtime
+ *             is the entry's last use (gc drops entries long unused)
  *
- * written under a temp name and renamed into place (flock'ed, so parallel
- * builds unpack it once). Every use first checks root/ against the
+ * written under a temp name and renamed into place (flock'ed on KEY.lock,
+ * so parallel builds unpack it once; a build holds a shared lock on it
+ * until store_entry_free, so `krill cache gc` never removes an entry in
+ * use). Every use first checks root/ against the
  * manifest (stat of every entry: a file added, removed, replaced,
  * truncated or written to no longer matches); KRILL_STORE_VERIFY=full
  * also re-hashes every file. An entry that fails is moved aside and made
@@ -39,6 +45,8 @@ struct store_entry {
 	char *root; /* dir/root: the installed tree */
 	int made;   /* 1: made by this call (0: found and verified) */
 	int remade; /* 1: an existing entry failed verification */
+	int locked; /* lock is held (shared) until store_entry_free */
+	int lock;
 };
 
 /* fill(tmp, arg) writes a new entry's tree at tmp/root (and may keep small
@@ -56,6 +64,11 @@ int store_toolchain(const char *cache_dir, const struct strlist *pkgfiles,
 /* Check root/ against the manifest: 0 when it matches, else -1 with
  * kr_err naming the first difference. full: also every file's sha256. */
 int store_verify(const char *dir, int full);
+/* Open and flock (op: LOCK_EX or LOCK_SH, maybe | LOCK_NB) the lock file
+ * of the entry at dir (dir.lock), making sure the lock is on the file
+ * that path still names (gc unlinks the lock of an entry it removes).
+ * The fd, or -1 (errno EWOULDBLOCK: held by someone else). */
+int store_lock(const char *dir, int op);
 /* Give sysroot the entry's C runtime: every entry of root/ outside
  * toolchain/ (which the sandbox mounts at /toolchain) hard-linked (copied
  * across file systems), and the package database copied, so that

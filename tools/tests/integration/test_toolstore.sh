@@ -77,6 +77,20 @@ WHY="store: $(ls -la "$C/store/tc" 2>&1)"
 check toolstore_one_entry '[ "$(echo "$E" | wc -w)" = 1 ] && [ -f "$E/done" ] && [ -f "$E/manifest" ] &&
 	[ -x "$E/root/toolchain/bin/aarch64-krill-linux-gnu-gcc" ] && [ -f "$E/root/usr/include/fakelibc.h" ]'
 check toolstore_entry_files_read_only '[ -z "$(find "$E/root" -type f -perm /222)" ]'
+WHY="inputs: $(cat "$E/inputs" 2>&1)"
+check toolstore_entry_names_its_input_results '[ "$(sort "$E/inputs" | tr "\n" " ")" = "$(key 1) $(key 2) " ]'
+
+# a build holds the entry (a shared lock) for as long as it runs: `krill
+# cache gc` cannot take it (and so never removes an entry in use)
+custom slow "" 'sleep 4; mkdir -p "$DESTDIR/usr/share/slow"; touch "$DESTDIR/usr/share/slow/x"'
+build slow 19 $DEPS $W >"$T/slow.out" 2>&1 &
+slowpid=$!
+sleep 2
+if flock -n -x "$E.lock" true; then held=no; else held=yes; fi
+wait $slowpid
+if flock -n -x "$E.lock" true; then after=free; else after=held; fi
+WHY="during: $held, after: $after; $(tail -n 3 "$T/slow.out")"
+check toolstore_build_holds_entry_lock '[ $held = yes ] && [ $after = free ]'
 
 # a second port with the same toolchain: the same entry, found (not made)
 before=$(stat -c %i "$E/root/toolchain/bin/aarch64-krill-linux-gnu-gcc")
