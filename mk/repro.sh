@@ -151,11 +151,16 @@ run 2 "$ports2" "$boot2" "$work2" "$cache2" "$imgs2" "$key2" "$um2" "$jobs2" "$s
 # the verdict: packages, then images; 0 only when all are identical
 rc=0
 "$KRILL" diff "$REPRO_DIR/1/packages" "$REPRO_DIR/2/packages" || rc=$?
-"$KRILL" diff --json "$REPRO_DIR/1/packages" "$REPRO_DIR/2/packages" >"$REPRO_DIR/packages.json" || :
+"$KRILL" diff --json --verbose "$REPRO_DIR/1/packages" "$REPRO_DIR/2/packages" >"$REPRO_DIR/packages.json" || :
 if [ "$images" = 1 ]; then
 	irc=0
 	python3 "$TOP/ci/repro-images.py" --json "$REPRO_DIR/images.json" \
 		"$REPRO_DIR/1" "$REPRO_DIR/2" || irc=$?
 	[ "$irc" -le "$rc" ] || rc=$irc
+fi
+# the verdict per port, stage and image, for the docs' status table
+if [ "$rc" -le 1 ]; then
+	python3 "$TOP/ci/repro-table.py" --status "$REPRO_DIR" >"$REPRO_DIR/status.tsv" &&
+		echo "repro: status of every port$([ "${REPRO_STAGES:-0}" = 1 ] && echo ", stage")$([ "$images" = 1 ] && echo " and image"): $REPRO_DIR/status.tsv (ci/repro-table.py makes the table of tools/doc/repro.md)"
 fi
 exit "$rc"
