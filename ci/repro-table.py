@@ -22,7 +22,7 @@ or not, and under which variations.
       writes a cause.
 
 A status file is text: `# key: value` header lines (arch, date, vary,
-variations, command, source) then one line per row,
+variations, ports, stages, images, command, result, source) then one line per row,
 `KIND<TAB>NAME<TAB>VERDICT<TAB>DETAIL`, KIND port, stage or image, VERDICT
 identical or differs. Status files transcribed from recorded runs live in
 tools/doc/repro-status/.
@@ -156,7 +156,12 @@ def status_of_dir(rdir):
                 rows.append(("image", name, "differs", what))
             else:
                 rows.append(("image", name, "differs", i["verdict"]))
+    res = (f"{pk.get('identical', 0)} identical, {len(pk.get('differing', []))} differ, "
+           f"{len(pk.get('only_in_a', []))} only in A, {len(pk.get('only_in_b', []))} only in B")
+    if m.get("images") == "1" and os.path.exists(ij):
+        res += f"; images: {im['identical']} identical, {im['differs']} differ"
     hdr = {"arch": m.get("arch", "?"), "date": m.get("date", "?"), "vary": m.get("vary", "?"),
+           "result": res,
            "variations": vary_text(m), "ports": m.get("ports", "?"),
            "stages": "rebuilt and compared" if m.get("stages") == "1" else "linked from the cache",
            "images": "assembled and compared" if m.get("images") == "1" else "not built",
@@ -190,7 +195,7 @@ def status_of_file(path):
 
 def write_status(hdr, rows, f):
     f.write("# krill make repro status (ci/repro-table.py --status)\n")
-    for k in ("arch", "date", "vary", "variations", "ports", "stages", "images", "source"):
+    for k in ("arch", "date", "vary", "variations", "ports", "stages", "images", "result", "source"):
         if k in hdr:
             f.write(f"# {k}: {hdr[k]}\n")
     for r in rows:
@@ -244,10 +249,12 @@ def table(inputs, ports, stages, images, causes):
     for kind, head, names in (("port", "port", ports), ("stage", "toolchain stage", order["stage"]),
                               ("image", "image", images)):
         names = list(names) + extra(kind)
-        out.append(f"| {head} | " + " | ".join(arches) + " | cause / fix when not |")
-        out.append("|---" * (len(arches) + 2) + "|")
+        # ARCH=host has no stages (the host compiler) and no images
+        cols = arches if kind == "port" else [a for a in arches if a != "host"]
+        out.append(f"| {head} | " + " | ".join(cols) + " | cause / fix when not |")
+        out.append("|---" * (len(cols) + 2) + "|")
         for n in names:
-            cells = [cell(got[(a, kind, n)]) if (a, kind, n) in got else "not run" for a in arches]
+            cells = [cell(got[(a, kind, n)]) if (a, kind, n) in got else "not run" for a in cols]
             out.append(f"| {n} | " + " | ".join(cells) + f" | {causes.get((kind, n), '')} |")
         out.append("")
     out.append("Runs (`[N]` in the cells):\n")
@@ -258,6 +265,8 @@ def table(inputs, ports, stages, images, causes):
                 bits.append(f"{k}: {h[k]}")
         if h.get("command"):
             bits.append(f"`{h['command']}`")
+        if h.get("result"):
+            bits.append(h["result"])
         src = h.get("source", "")
         if src.startswith(TOP + "/"):
             src = src[len(TOP) + 1:]

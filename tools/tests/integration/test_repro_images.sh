@@ -81,6 +81,16 @@ check repro_image_embeds_the_signing_key 'tar -xzOf "$B/2/images/calm-x86_64/blo
 	! tar -xzOf "$B/2/images/calm-x86_64/blobs/sha256/$lay" var/lib/krill/installed | grep -q "^pin "'
 check repro_normal_out_untouched '[ ! -e "$T/b/images" ] && [ ! -e "$T/b/x86_64/repo" ]'
 
+# --- the default way on a target arch: stages linked from the cache (built
+# there first by the `toolchain` goal), PORTS= a subset, images asked for
+mkdir -p "$T/images-calm" && cp "$T/images/calm.yaml" "$T/images-calm/"
+mk repro PORTS=steady REPRO_IMAGES=1 IMAGES_DIR="$T/images-calm" OUT="$T/c" >"$T/linked" 2>&1
+rc=$?
+WHY="rc=$rc: $(tail -n 12 "$T/linked")"
+check repro_linked_stages_with_images '[ $rc -eq 0 ] && grep -q "^repro: ARCH=x86_64, 1 ports compared (PORTS=steady and their build dependencies), toolchain stages linked from the cache, images assembled and compared" "$T/linked" &&
+	grep -q "^1 identical, 0 differ" "$T/linked" && grep -q "^images: 1 identical, 0 differ" "$T/linked" &&
+	[ -L "$T/c/x86_64/repro/2/results/$(basename "$(dirname "$(grep -l "^port: gcc$" "$T"/cache/results/*/done)")")" ]'
+
 # --- the table: every port of the tree, run or not
 python3 "$TOP/ci/repro-table.py" --ports "$R/ports" --stages "$T/stages" --images "$T/images" \
 	"$A/status.tsv" "$B" >"$T/table" 2>&1
