@@ -262,7 +262,7 @@ def compare_index(a, b):
 def layouts(d):
     d = os.path.join(d, "images")
     if not os.path.isdir(d):
-        return {}
+        raise Unreadable(f"{d}: no such directory (not a build dir of make repro with images?)")
     return {n: os.path.join(d, n) for n in sorted(os.listdir(d))
             if os.path.isfile(os.path.join(d, n, "oci-layout"))}
 
@@ -323,6 +323,10 @@ def render(r, f):
             f"{r['only_in_A']} only in A, {r['only_in_B']} only in B\n")
 
 
+def a_or_b(argv):
+    return " or ".join(argv)
+
+
 def main(argv):
     out = None
     if argv[:1] == ["--json"] and len(argv) > 1:
@@ -332,8 +336,11 @@ def main(argv):
         return 2
     try:
         r = report(*argv)
-    except (Unreadable, KeyError) as e:
+    except Unreadable as e:
         print(f"repro-images: {e}", file=sys.stderr)
+        return 2
+    except (KeyError, TypeError, AttributeError) as e:
+        print(f"repro-images: {a_or_b(argv)}: an OCI document lacks or mistypes {e}", file=sys.stderr)
         return 2
     render(r, sys.stdout)
     if out:

@@ -83,6 +83,9 @@ echo "repro:   build 2: ports $ports2, work $work2, CACHE_DIR $cache2${key2:+, i
 # both repositories: version 1, expiring at one time set here (30 days on,
 # at midnight UTC): with the key, the publication parameters of the index
 expires=$(date -u -d '+30 days' +%Y-%m-%dT00:00:00Z)
+# and one revision annotation (the checkout's commit, read once: a commit
+# made while the builds run must not make their images differ)
+rev=$(git -C "$TOP" rev-parse HEAD 2>/dev/null || :)
 [ "$images" = 0 ] || echo "repro: images: each build signs its results (INDEX version 1, expires $expires) and builds $(ls "$IMAGES_DIR" | grep -c '\.yaml$') image specs"
 
 # run N PORTS BOOT WORK CACHE IMAGES KEY UMASK JOBS VARYARG [ENV...]: one
@@ -126,7 +129,8 @@ run() {
 			ARCH="$ARCH" PORTS_DIR="$ports" BOOTSTRAP_DIR="$boot" CACHE_DIR="$cache" \
 			ARCH_BUILD="$work" KR_RESULTS="$res" KR_INDEX_DEPS= \
 			REPO_DIR="$REPRO_DIR/$n/repo" IMAGES_OUT="$REPRO_DIR/$n/images" \
-			IMAGES_DIR="$imgs" KEY="$skey" INDEX_VERSION=1 INDEX_EXPIRES_AT="$expires")
+			IMAGES_DIR="$imgs" KEY="$skey" INDEX_VERSION=1 INDEX_EXPIRES_AT="$expires" \
+			IMAGE_REV="$rev")
 	fi
 	echo "repro: build $n took $(($(date +%s) - t0))s"
 }

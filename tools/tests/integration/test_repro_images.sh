@@ -101,4 +101,21 @@ check repro_table_rows '[ $rc -eq 0 ] && grep -q "^| steady | identical: all 1 p
 	grep -q "^| gcc | identical: all 4 packages identical \[2\] | not run |  |$" "$T/table" &&
 	grep -q "^| clocky | identical: every blob and the .oci.tar identical (8 blobs) \[2\] | not run |  |$" "$T/table" &&
 	grep -q "^2\. .*x86_64; variations: 13 of 14 variations (off: time); ports: ports; stages: rebuilt and compared; images: assembled and compared" "$T/table"'
+
+# --- bad input: named, never a verdict
+cp -a "$B/1" "$T/x1"
+printf 'X' | dd of="$T/x1/images/calm-x86_64.oci.tar" bs=1 seek=600 conv=notrunc 2>/dev/null
+python3 "$TOP/ci/repro-images.py" "$B/1" "$T/x1" >"$T/ri" 2>&1
+rc=$?
+WHY="rc=$rc: $(cat "$T/ri")"
+check repro_images_names_a_changed_tar_alone '[ $rc -eq 1 ] && grep -q "^image calm-x86_64: differs: .oci.tar$" "$T/ri" && grep -q "^images: 1 identical, 1 differ," "$T/ri"'
+python3 "$TOP/ci/repro-images.py" "$B/1" "$T/nowhere" >"$T/ri" 2>&1
+rc=$?
+WHY="rc=$rc: $(cat "$T/ri")"
+check repro_images_refuses_a_dir_without_images '[ $rc -eq 2 ] && grep -q "^repro-images: $T/nowhere/images: no such directory" "$T/ri"'
+printf '# arch: x86_64\nport\tsteady\tsame\tok\n' >"$T/bad.tsv"
+python3 "$TOP/ci/repro-table.py" "$T/bad.tsv" >"$T/rt" 2>&1
+rc=$?
+WHY="rc=$rc: $(cat "$T/rt")"
+check repro_table_bad_status_line_located '[ $rc -eq 1 ] && grep -q "^repro-table: $T/bad.tsv:2: expected KIND<TAB>NAME<TAB>identical|differs<TAB>DETAIL" "$T/rt"'
 finish
