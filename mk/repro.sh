@@ -78,8 +78,8 @@ fi
 # build 1: build 1 fills it (cold), build 2 reads it (warm); with VARY=-all
 # the warm cache is the only difference (tools/doc/repro.md)
 [ "${CCACHE:-0}" = 1 ] && echo "repro: CCACHE=1: ccache in $REPRO_DIR/ccache, cold in build 1, warm in build 2"
-echo "repro:   build 1: ports $ports1, work $work1, CACHE_DIR $cache1${key1:+, images $imgs1, key $key1}"
-echo "repro:   build 2: ports $ports2, work $work2, CACHE_DIR $cache2${key2:+, images $imgs2, key $key2}"
+echo "repro:   build 1: ports $ports1, work $work1, CACHE_DIR $cache1$([ "$images" = 0 ] || echo ", images $imgs1, key $key1")"
+echo "repro:   build 2: ports $ports2, work $work2, CACHE_DIR $cache2$([ "$images" = 0 ] || echo ", images $imgs2, key $key2")"
 # both repositories: version 1, expiring at one time set here (30 days on,
 # at midnight UTC): with the key, the publication parameters of the index
 expires=$(date -u -d '+30 days' +%Y-%m-%dT00:00:00Z)
