@@ -27,8 +27,8 @@ $(KEY): | $(KRILL)
 # new timestamp version, the index version unchanged.
 # INDEX_VERSION and INDEX_EXPIRES_AT (UTC, YYYY-MM-DDTHH:MM:SSZ) pin the
 # index's version and expiry (krill index --version, --expires-at): make
-# repro signs both builds' repositories so, their INDEX then a function of
-# the packages alone. KR_INDEX_DEPS (default: ports) is what index builds
+# repro pins both (version 1, one expiry) so that each build's INDEX
+# follows from its packages alone. KR_INDEX_DEPS (default: ports) is what index builds
 # first; make repro sets it empty: its packages are already in KR_RESULTS,
 # and with PORTS= a subset `ports` would build every port.
 INDEX_RESIGN_DAYS ?= 7
