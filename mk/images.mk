@@ -6,26 +6,29 @@
 # Each layout's index.json is its stamp: rebuilt when its spec, a repo's
 # INDEX, the key or krill changed, else nothing runs.
 IMAGES_DIR   ?= $(TOP)/images
-IMAGES_OUT   := $(OUT)/images
+# IMAGES_OUT is overridable: `make repro` assembles each build's images
+# into out/ARCH/repro/N/images from that build's own REPO_DIR.
+IMAGES_OUT   ?= $(OUT)/images
 IMAGE_NAMES  := $(basename $(notdir $(wildcard $(IMAGES_DIR)/*.yaml)))
 ARCHES       ?= $(ARCH)
 IMAGE_REPO   ?=
-IMAGE_FLAGS   = -q --keys $(dir $(KEY_PUB)) --repo '$(OUT)/$${arch}/repo' \
+IMAGE_FLAGS   = -q --keys $(dir $(KEY_PUB)) \
 	$(if $(IMAGE_REV),--revision $(IMAGE_REV)) $(if $(IMAGE_REPO),--image-repo '$(IMAGE_REPO)')
 # computed on first use only (a no-op make must stay cheap)
 IMAGE_REV     = $(eval IMAGE_REV := $(shell git -C $(TOP) rev-parse HEAD 2>/dev/null))$(IMAGE_REV)
 
-# image_rule NAME OUTNAME ARCHES
+# image_rule NAME OUTNAME ARCHES REPO: REPO is krill image's --repo (krill
+# expands $${arch}); the rule depends on each arch's INDEX there
 define image_rule
-$(IMAGES_OUT)/$(2)/index.json: $(IMAGES_DIR)/$(1).yaml $(foreach a,$(3),$(OUT)/$(a)/repo/INDEX) \
+$(IMAGES_OUT)/$(2)/index.json: $(IMAGES_DIR)/$(1).yaml $(foreach a,$(3),$(subst $$$${arch},$(a),$(4))/INDEX) \
 		$(KRILL) $(KEY_PUB)
 	@mkdir -p $(IMAGES_OUT)
 	$(Q)$(KRILL) image $$< $(foreach a,$(3),--arch $(a)) -o $(IMAGES_OUT)/$(2) --tag $(1) \
-		$$(IMAGE_FLAGS)
+		--repo '$(4)' $$(IMAGE_FLAGS)
 	@echo "image: $(IMAGES_OUT)/$(2) [$(3)]"
 endef
-$(foreach n,$(IMAGE_NAMES),$(eval $(call image_rule,$(n),$(n)-$(ARCH),$(ARCH))))
-$(foreach n,$(IMAGE_NAMES),$(eval $(call image_rule,$(n),$(n),$(ARCHES))))
+$(foreach n,$(IMAGE_NAMES),$(eval $(call image_rule,$(n),$(n)-$(ARCH),$(ARCH),$(REPO_DIR))))
+$(foreach n,$(IMAGE_NAMES),$(eval $(call image_rule,$(n),$(n),$(ARCHES),$(OUT)/$$$${arch}/repo)))
 
 # `index` is phony: the image files are made by a second make that sees
 # its result.

@@ -2,7 +2,9 @@
 # the graph (from the results in the cache), INDEX and INDEX.sig, INDEX.zst,
 # the delta from the previous INDEX and the signed timestamp
 # (tools/doc/repo.md).
-REPO_DIR := $(OUT)/$(ARCH)/repo
+# REPO_DIR is overridable: `make repro` signs each build's results into a
+# repository of its own (out/ARCH/repro/N/repo).
+REPO_DIR ?= $(OUT)/$(ARCH)/repo
 KEY_PUB  := $(KEY:.pem=.pub)
 
 # The local signing key, generated on first use outside the source tree.
@@ -23,11 +25,20 @@ $(KEY): | $(KRILL)
 # When the index stands but the timestamp (7 days by default) is gone or
 # expires within TIMESTAMP_RESIGN_DAYS, only the timestamp is re-signed: a
 # new timestamp version, the index version unchanged.
+# INDEX_VERSION and INDEX_EXPIRES_AT (UTC, YYYY-MM-DDTHH:MM:SSZ) pin the
+# index's version and expiry (krill index --version, --expires-at): make
+# repro pins both (version 1, one expiry) so that each build's INDEX
+# follows from its packages alone. KR_INDEX_DEPS (default: ports) is what index builds
+# first; make repro sets it empty: its packages are already in KR_RESULTS,
+# and with PORTS= a subset `ports` would build every port.
 INDEX_RESIGN_DAYS ?= 7
 TIMESTAMP_RESIGN_DAYS ?= 2
+INDEX_VERSION ?=
+INDEX_EXPIRES_AT ?=
+KR_INDEX_DEPS ?= ports
 KR_INDEX_SET := $(REPO_DIR)/.krill/results
 .PHONY: index
-index: ports $(KEY)
+index: $(KR_INDEX_DEPS) $(KEY)
 	@mkdir -p $(REPO_DIR)/.krill
 	$(Q)for d in $(foreach p,$(KR_PORTS),$(KR_RESULTS)/$(KR_KEY_$(p))); do \
 		for f in $$d/*.pkg.tar.zst $$d/*.provenance.json; do \
@@ -56,7 +67,9 @@ index: ports $(KEY)
 			echo "index: $(REPO_DIR) unchanged (expires $$exp), timestamp re-signed"; \
 		fi; \
 	else \
-		$(KRILL) index $(REPO_DIR) --key $(KEY) --arch $(ARCH) && \
+		$(KRILL) index $(REPO_DIR) --key $(KEY) --arch $(ARCH) \
+			$(if $(INDEX_VERSION),--version $(INDEX_VERSION)) \
+			$(if $(INDEX_EXPIRES_AT),--expires-at $(INDEX_EXPIRES_AT)) && \
 		$(KRILL) verify $(REPO_DIR) --keys $(dir $(KEY_PUB)) && \
 		mv -f $(KR_INDEX_SET).new $(KR_INDEX_SET) && \
 		echo "index: $(REPO_DIR) signed with $(KEY_PUB)"; \

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "db.h"
 #include "fsroot.h"
 #include "imgsbom.h"
 #include "layer.h"
@@ -532,9 +533,24 @@ static int paths(const struct imagespec *s, int rootfd, struct arch_state *a)
 	return 0;
 }
 
+/* The URLs the image's /etc/krill/repositories lists: the --image-repo
+ * URLs, else the spec's http(s) repositories (${arch} expanded); local
+ * paths of the build host mean nothing inside the image. */
+static void image_urls(const struct imagespec *s, const struct image_opts *o, const char *arch,
+		       struct strlist *out)
+{
+	if (o->image_repos.n) {
+		for (size_t i = 0; i < o->image_repos.n; i++)
+			sl_push_own(out, imagespec_expand(o->image_repos.v[i], arch));
+		return;
+	}
+	for (size_t i = 0; i < s->repos.n; i++)
+		if (str_starts(s->repos.v[i].s, "https://") || str_starts(s->repos.v[i].s, "http://"))
+			sl_push_own(out, imagespec_expand(s->repos.v[i].s, arch));
+}
+
 /* /etc/krill/keys/ (the keys that verified), /etc/krill/repositories. */
-static int krill_config(const struct imagespec *s, const struct image_opts *o, int rootfd,
-			struct arch_state *a)
+static int krill_config(int rootfd, struct arch_state *a, const struct strlist *urls)
 {
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < a->key_paths.n; i++) {
@@ -549,24 +565,39 @@ static int krill_config(const struct imagespec *s, const struct image_opts *o, i
 	}
 	struct sb b = SB_INIT;
 	sb_adds(&b, "# written by krill image: one repository URL per line\n");
-	if (o->image_repos.n) {
-		for (size_t i = 0; i < o->image_repos.n; i++) {
-			char *u = imagespec_expand(o->image_repos.v[i], a->arch);
-			sb_printf(&b, "%s\n", u);
-			free(u);
-		}
-	} else {
-		for (size_t i = 0; i < s->repos.n; i++)
-			if (str_starts(s->repos.v[i].s, "https://") ||
-			    str_starts(s->repos.v[i].s, "http://")) {
-				char *u = imagespec_expand(s->repos.v[i].s, a->arch);
-				sb_printf(&b, "%s\n", u);
-				free(u);
-			}
-	}
+	for (size_t i = 0; i < urls->n; i++)
+		sb_printf(&b, "%s\n", urls->v[i]);
 	if (rc == 0)
 		rc = root_write(rootfd, "etc/krill/repositories", b.s, b.len, 0644);
 	sb_free(&b);
+	return rc;
+}
+
+/* The installed db pins each URL the packages came from to its repository
+ * (mix-and-match protection, tools/doc/client.md). A pin of a URL the
+ * image does not list - the build host's repository path, a source that
+ * --image-repo replaces - means nothing inside the image, and would make
+ * its bytes depend on where it was built (make repro: another checkout
+ * path, another layer): only pins of the listed URLs are kept. */
+static int prune_pins(struct arch_state *a, const struct strlist *urls)
+{
+	struct db db;
+	if (db_open(&db, a->root) < 0) {
+		db_close(&db);
+		return -1;
+	}
+	size_t k = 0, n = db.npins;
+	for (size_t i = 0; i < n; i++) {
+		if (sl_has(urls, db.pins[i].url)) {
+			db.pins[k++] = db.pins[i];
+			continue;
+		}
+		free(db.pins[i].url);
+		free(db.pins[i].repo);
+	}
+	db.npins = k;
+	int rc = k != n ? db_save(&db) : 0;
+	db_close(&db);
 	return rc;
 }
 
@@ -591,10 +622,15 @@ static int complete_root(const struct imagespec *s, const struct image_opts *o,
 	int rc = accounts(s, rootfd, a);
 	if (rc == 0)
 		rc = paths(s, rootfd, a);
+	struct strlist urls = STRLIST_INIT;
+	image_urls(s, o, a->arch, &urls);
 	if (rc == 0)
-		rc = krill_config(s, o, rootfd, a);
+		rc = krill_config(rootfd, a, &urls);
+	if (rc == 0)
+		rc = prune_pins(a, &urls);
 	if (rc == 0)
 		rc = drop_cache(rootfd, a->root);
+	sl_free(&urls);
 	fsr_close_root(rootfd);
 	return rc;
 }

@@ -75,6 +75,11 @@ check "layer: owners 0 except paths:, mtimes clamped, sorted" \
 check "db, keys and repositories in the image; no download cache" \
 	'blob one "$lay" | gzip -dc | tar -t >"$T/t" && grep -qx "var/lib/krill/installed" "$T/t" && grep -qx "etc/krill/keys/test.pub" "$T/t" && grep -qx "etc/krill/repositories" "$T/t" && ! grep -q "var/cache/krill" "$T/t"'
 
+# the db pins each URL to the repository it served (krill add's
+# mix-and-match check); a build host's repository path means nothing in the
+# image and would tie its bytes to where it was built
+check "the db pins no build-host path" \
+	'blob one "$lay" | gzip -dc | tar -xOf - var/lib/krill/installed >"$T/db" && grep -q "^repo " "$T/db" && ! grep -q "^pin " "$T/db"'
 check_cmd "skopeo inspect oci:DIR:TAG" sh -c 'skopeo inspect oci:out/one:demo | grep -q "\"Architecture\": \"amd64\""'
 check_cmd "skopeo copy oci: -> docker-archive:" skopeo copy -q oci:out/one:demo "docker-archive:$T/d.tar:demo:latest"
 check_cmd "umoci unpack (gzip)" umoci unpack --image out/one:demo "$T/bundle"
