@@ -7,6 +7,15 @@
 # make: ports without build-depends whose sources this machine has),
 # SRC_DISTFILES (a distfiles folder the sources come from, e.g. a cache's
 # distfiles/; default none: fetched as usual), JOBS (default nproc).
+#
+# FROM_CACHE=DIR ARCH=A (e.g. ~/.cache/krill after `make world ARCH=x86_64`):
+# no cold build here; the cold figure is that world's own (ci/bench-world.sh).
+# Every finished result of DIR is pushed (`krill cache push`), then a copy
+# of ports/ at another path with an empty CACHE_DIR runs `make ports
+# ARCH=A`, fetching every stage and port whose key DIR holds (a port whose
+# key this tree changed since, e.g. the krill port after a tools/ commit, is
+# built: the line says how many), and the fetched packages are compared
+# with DIR's.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 krill=$top/build/host/bin/krill
@@ -39,6 +48,34 @@ run() {
 	printf '%-32s %8.2f s  built %2d  cached (remote) %2d  fetched %9d B  pushed %9d B\n' "$_n" "$_w" \
 		"$(grep -c '\.\.\. ok ' "$T/$_n.out")" "$(grep -c 'cached (remote)' "$T/$_n.out")" "$_b" "$_p"
 }
+if [ -n "${FROM_CACHE:-}" ]; then
+	arch=${ARCH:?FROM_CACHE needs ARCH}
+	# the krill port's sources are the tree's own tools/ and mk/lean.mk
+	rm -rf "$T/b/ports" && cp -r "$top/ports" "$T/b/ports" && cp -r "$top/tools" "$T/b/tools" &&
+		mkdir -p "$T/b/mk" && cp "$top/mk/lean.mk" "$T/b/mk/"
+	s=$(now)
+	KRILL_BUILDER_KEY="$T/k/builder.pem" "$krill" cache push --cache-dir "$FROM_CACHE" \
+		--remote-cache "$NGINX_URL/cache" >"$T/push.out" 2>&1 || { tail -20 "$T/push.out"; exit 1; }
+	echo "push of $FROM_CACHE ($arch): $(tail -n 1 "$T/push.out"), $(echo "$(now) - $s" | bc) s"
+	s=$(now)
+	make -s -C "$top" ports ARCH="$arch" JOBS="$jobs" PORTS_DIR="$T/b/ports" CACHE_DIR="$T/warm" \
+		ARCH_BUILD="$T/b/build" REMOTE_CACHE="$NGINX_URL/cache" BUILDER_KEYS="$T/trust" \
+		KRILL_REMOTE_CACHE_PUSH=0 >"$T/warm.out" 2>&1 || { tail -30 "$T/warm.out"; exit 1; }
+	w=$(echo "$(now) - $s" | bc)
+	b=$(sed -n 's/.*, \([0-9]*\) bytes fetched$/\1/p' "$T/warm.out" | awk '{ s += $1 } END { print s + 0 }')
+	printf 'warm remote, empty CACHE_DIR (%s): %.2f s, built %d, cached (remote) %d, fetched %d B\n' "$arch" "$w" \
+		"$(grep -c '\.\.\. ok ' "$T/warm.out")" "$(grep -c 'cached (remote)' "$T/warm.out")" "$b"
+	# the fetched results against the source cache's, key by key
+	for k in $(cut -d' ' -f1 "$T/b/build/graph.keys"); do
+		[ -f "$FROM_CACHE/results/$k/done" ] || continue
+		(cd "$FROM_CACHE/results" && sha256sum "$k"/*.pkg.tar.zst) >>"$T/s1"
+		(cd "$T/warm/results" && sha256sum "$k"/*.pkg.tar.zst) >>"$T/s2" 2>&1
+	done
+	cmp -s "$T/s1" "$T/s2" && echo "packages: $(wc -l <"$T/s1") byte-identical to $FROM_CACHE's" ||
+		{ echo "packages DIFFER"; diff "$T/s1" "$T/s2" | head; exit 1; }
+	nginx_stop_all
+	exit 0
+fi
 echo "ports: $ports ($(echo $ports | wc -w)), -j$jobs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 run "cold local build + push" a cold KRILL_BUILDER_KEY="$T/k/builder.pem"
 run "warm remote, empty CACHE_DIR" b warm KRILL_REMOTE_CACHE_PUSH=0

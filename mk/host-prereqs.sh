@@ -8,6 +8,9 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 list="$top/mk/host-packages.txt"
 log=${1:-$top/build/host-prereqs.log}
+# one package a line: a second word would otherwise be dropped unseen
+bad=$(sed 's/#.*//' "$list" | awk -v f="$list" 'NF > 1 { print f ":" NR ": one package per line, found: " $0; exit }')
+[ -z "$bad" ] || { echo "krill: $bad" >&2; exit 1; }
 pkgs=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$list" | awk '{print $1}')
 missing=""
 for p in $pkgs; do
