@@ -1,7 +1,7 @@
 # Build the host `krill` binary from tools/.
 # SAN=1 builds an ASan+UBSan variant in build/host-san/ and uses it.
 
-TOOLS_PKGS := yaml-0.1 openssl libzstd liblzma libarchive libcurl jansson libelf zlib libsolv
+TOOLS_PKGS := yaml-0.1 openssl libzstd liblzma libarchive libcurl jansson libelf zlib libsolv libdeflate
 
 ifeq ($(SAN),1)
 HOSTDIR    := $(BUILD)/host-san

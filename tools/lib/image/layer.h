@@ -23,8 +23,10 @@ struct layer_opts {
 	size_t nov;
 };
 
-/* The compression levels used (fixed: part of the output's identity). */
-#define LAYER_GZIP_LEVEL 9
+/* The compression levels used (fixed: part of the output's identity).
+ * gzip is libdeflate's 12, its slowest and best: 3-4 % smaller layers than
+ * zlib's 9 at about 1.5 s for a 7 MB layer (images/README.md). */
+#define LAYER_GZIP_LEVEL 12
 #define LAYER_ZSTD_LEVEL 19
 
 /* Write root's layer to out; res gets the blob digest/size and the

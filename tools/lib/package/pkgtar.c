@@ -5,12 +5,12 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libdeflate.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 #include <zstd.h>
 
 #include "util.h"
@@ -22,9 +22,11 @@ struct pkgtar {
 	enum pkgtar_comp comp;
 	struct archive *a;
 	ZSTD_CCtx *z;
-	z_stream gz;
-	gz_header gzh; /* all zero but the OS byte: no name, comment, extra; mtime 0 */
-	int gz_live;
+	/* gzip: libdeflate compresses one whole buffer (no streaming API),
+	 * so the tar is kept in memory until the close */
+	struct libdeflate_compressor *gz;
+	unsigned char *gzin;
+	size_t gzlen, gzcap;
 	EVP_MD_CTX *md, *tmd; /* compressed file, uncompressed tar */
 	void *zbuf;
 	size_t zbuf_size;
@@ -51,25 +53,48 @@ static int out_write(struct pkgtar *t, const void *p, size_t n)
 	return 0;
 }
 
-/* Push src through zlib; finish ends the gzip member. */
-static int gz_compress(struct pkgtar *t, const void *src, size_t n, int finish)
+static int gz_append(struct pkgtar *t, const void *src, size_t n)
 {
-	t->gz.next_in = (Bytef *)(uintptr_t)src;
-	t->gz.avail_in = (uInt)n;
-	for (;;) {
-		t->gz.next_out = t->zbuf;
-		t->gz.avail_out = (uInt)t->zbuf_size;
-		int zr = deflate(&t->gz, finish ? Z_FINISH : Z_NO_FLUSH);
-		if (zr == Z_STREAM_ERROR) {
-			kr_err("%s: zlib: deflate failed", t->path);
-			return -1;
-		}
-		size_t got = t->zbuf_size - t->gz.avail_out;
-		if (got && out_write(t, t->zbuf, got) < 0)
-			return -1;
-		if (finish ? zr == Z_STREAM_END : t->gz.avail_in == 0 && t->gz.avail_out != 0)
-			return 0;
+	if (n > t->gzcap - t->gzlen) {
+		size_t cap = t->gzcap ? t->gzcap : (size_t)1 << 20;
+		while (n > cap - t->gzlen)
+			cap *= 2;
+		t->gzin = xrealloc(t->gzin, cap);
+		t->gzcap = cap;
 	}
+	memcpy(t->gzin + t->gzlen, src, n);
+	t->gzlen += n;
+	return 0;
+}
+
+static void le32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* One gzip member as the OCI layer needs it: no name, mtime 0, XFL 2
+ * (best compression), OS byte 255 ("unknown", what Go's compress/gzip
+ * writes); then the raw deflate stream, CRC-32 and length mod 2^32. */
+static int gz_finish(struct pkgtar *t)
+{
+	static const unsigned char head[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 255};
+	size_t bound = libdeflate_deflate_compress_bound(t->gz, t->gzlen);
+	unsigned char *out = xmalloc(bound);
+	size_t n = libdeflate_deflate_compress(t->gz, t->gzin ? t->gzin : out, t->gzlen, out, bound);
+	unsigned char tail[8];
+	le32(tail, libdeflate_crc32(0, t->gzin ? t->gzin : out, t->gzlen));
+	le32(tail + 4, (uint32_t)t->gzlen);
+	int rc = 0;
+	if (n == 0) {
+		kr_err("%s: libdeflate: deflate failed", t->path);
+		rc = -1;
+	} else if (out_write(t, head, sizeof head) < 0 || out_write(t, out, n) < 0 ||
+		   out_write(t, tail, sizeof tail) < 0) {
+		rc = -1;
+	}
+	free(out);
+	return rc;
 }
 
 /* Push src through the compressor; mode ZSTD_e_end flushes the frame. */
@@ -80,7 +105,7 @@ static int squeeze(struct pkgtar *t, const void *src, size_t n, ZSTD_EndDirectiv
 		t->tar_size += n;
 	}
 	if (t->comp == PKGTAR_GZIP)
-		return gz_compress(t, src, n, mode == ZSTD_e_end);
+		return mode == ZSTD_e_end ? gz_finish(t) : gz_append(t, src, n);
 	if (t->comp == PKGTAR_NONE)
 		return n ? out_write(t, src, n) : 0;
 	ZSTD_inBuffer in = {src, n, 0};
@@ -114,17 +139,6 @@ struct pkgtar *pkgtar_open(const char *path, int zstd_level, int64_t source_date
 	return pkgtar_open_comp(path, PKGTAR_ZSTD, zstd_level, source_date_epoch);
 }
 
-/* gzip as the OCI layer needs it: no name, mtime 0, OS byte 255
- * ("unknown", what Go's compress/gzip writes), one fixed level. */
-static int gz_setup(struct pkgtar *t, int level)
-{
-	if (deflateInit2(&t->gz, level, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
-		return -1;
-	t->gz_live = 1;
-	t->gzh.os = 255;
-	return deflateSetHeader(&t->gz, &t->gzh) == Z_OK ? 0 : -1;
-}
-
 struct pkgtar *pkgtar_open_comp(const char *path, enum pkgtar_comp comp, int level,
 				int64_t source_date_epoch)
 {
@@ -144,8 +158,10 @@ struct pkgtar *pkgtar_open_comp(const char *path, enum pkgtar_comp comp, int lev
 		abort();
 	EVP_DigestInit_ex(t->md, EVP_sha256(), NULL);
 	EVP_DigestInit_ex(t->tmd, EVP_sha256(), NULL);
-	t->zbuf_size = comp == PKGTAR_ZSTD ? ZSTD_CStreamOutSize() : (size_t)1 << 17;
-	t->zbuf = xmalloc(t->zbuf_size);
+	if (comp == PKGTAR_ZSTD) {
+		t->zbuf_size = ZSTD_CStreamOutSize();
+		t->zbuf = xmalloc(t->zbuf_size);
+	}
 	int bad = 0;
 	if (comp == PKGTAR_ZSTD) {
 		t->z = ZSTD_createCCtx();
@@ -153,7 +169,8 @@ struct pkgtar *pkgtar_open_comp(const char *path, enum pkgtar_comp comp, int lev
 		      ZSTD_isError(ZSTD_CCtx_setParameter(t->z, ZSTD_c_compressionLevel, level)) ||
 		      ZSTD_isError(ZSTD_CCtx_setParameter(t->z, ZSTD_c_checksumFlag, 1));
 	} else if (comp == PKGTAR_GZIP) {
-		bad = gz_setup(t, level) < 0;
+		t->gz = libdeflate_alloc_compressor(level); /* NULL: level not in 0..12 */
+		bad = !t->gz;
 	}
 	if (bad) {
 		kr_err("%s: cannot set up %s level %d", path, comp == PKGTAR_GZIP ? "gzip" : "zstd",
@@ -318,8 +335,9 @@ static void release(struct pkgtar *t)
 	if (t->fd >= 0)
 		close(t->fd);
 	ZSTD_freeCCtx(t->z);
-	if (t->gz_live)
-		deflateEnd(&t->gz);
+	if (t->gz)
+		libdeflate_free_compressor(t->gz);
+	free(t->gzin);
 	EVP_MD_CTX_free(t->md);
 	EVP_MD_CTX_free(t->tmd);
 	free(t->zbuf);

@@ -9,8 +9,11 @@
  * level, frame checksum on) rather than by libarchive's filter, so the
  * bytes depend only on the level and the libzstd version.
  *
- * Image layers (image/layer.h) use the same writer with gzip (zlib, fixed
- * level, a header with no name, mtime 0 and OS byte 255) or zstd, a
+ * Image layers (image/layer.h) use the same writer with gzip (libdeflate,
+ * fixed level, one member with no name, mtime 0 and OS byte 255; the
+ * whole tar is held in memory until the close, as libdeflate compresses
+ * one buffer; the bytes depend on the level and the libdeflate version)
+ * or zstd, a
  * per-entry owner and mode, and the sha256 of the uncompressed tar (the
  * OCI diff_id).
  */
