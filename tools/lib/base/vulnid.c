@@ -200,6 +200,8 @@ int purl_valid(const char *s, const char **why)
 	if (*end == '?') {
 		const char *q = end + 1, *qend = q + strcspn(q, "#");
 		char prev[64] = "";
+		if (q == qend)
+			return fail(why, expected);
 		while (q < qend) {
 			const char *amp = memchr(q, '&', (size_t)(qend - q));
 			const char *pe = amp ? amp : qend;

@@ -792,7 +792,8 @@ static void check_security(struct ctx *c, struct recipe *r)
 			continue;
 		char *x = (i ? recipe_purl : recipe_cpe)(r);
 		const char *why;
-		if (x && !(i ? purl_valid(x, &why) : cpe23_valid(x, &why)))
+		/* (another variable was reported already) */
+		if (x && !strstr(x, "${") && !(i ? purl_valid(x, &why) : cpe23_valid(x, &why)))
 			diag_add(c->d, c->file, ids[i]->pos, "bad %s '%s', expected %s",
 				 i ? "purl" : "cpe", x, why);
 		free(x);

@@ -143,6 +143,53 @@ TEST(bad_inputs_name_the_line)
 	CHECK(m != NULL);
 }
 
+#define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define FEEDHDR(lines)                                                                             \
+	"format: krill-index-1\nrepository: main\narch: x86_64\nversion: 7\nexpires: "             \
+	"2030-01-02T03:04:05Z\n" lines "\n"
+
+/* The optional secdb/openvex lines: round trip, order, form, and the
+ * entries' line numbers after them. */
+TEST(feed_lines)
+{
+	const char *text = FEEDHDR("secdb: 511 " SHA_A "\nopenvex: 1597 " SHA_A "\n")
+		PKG("a", "1.0-r1", "");
+	struct index ix;
+	CHECK(index_parse(text, strlen(text), "INDEX", &ix) == 0);
+	CHECK(ix.feeds[FEED_SECDB].size == 511 && ix.feeds[FEED_VEX].size == 1597);
+	CHECK_STR(ix.feeds[FEED_VEX].sha256, SHA_A);
+	struct sb out = SB_INIT;
+	index_write(&ix, &out);
+	CHECK_STR(out.s, text);
+	sb_free(&out);
+	index_free(&ix);
+	/* one alone */
+	text = FEEDHDR("openvex: 9 " SHA_A "\n");
+	CHECK(index_parse(text, strlen(text), "INDEX", &ix) == 0);
+	CHECK(ix.feeds[FEED_SECDB].size == 0 && ix.feeds[FEED_VEX].size == 9);
+	index_free(&ix);
+	const char *m;
+	m = parse_err(FEEDHDR("openvex: 9 " SHA_A "\nsecdb: 9 " SHA_A "\n"));
+	CHECK(m && strstr(m, "INDEX:7: expected a blank line after the header"));
+	m = parse_err(FEEDHDR("secdb: 0 " SHA_A "\n"));
+	CHECK(m && strstr(m, "INDEX:6: bad secdb line"));
+	m = parse_err(FEEDHDR("secdb: 67108865 " SHA_A "\n"));
+	CHECK(m && strstr(m, "INDEX:6: bad secdb line"));
+	m = parse_err(FEEDHDR("secdb: 012 " SHA_A "\n"));
+	CHECK(m && strstr(m, "INDEX:6: bad secdb line"));
+	m = parse_err(FEEDHDR("secdb: 12 " SHA_A "0\n"));
+	CHECK(m && strstr(m, "INDEX:6: bad secdb line"));
+	m = parse_err(FEEDHDR("secdb: 12  " SHA_A "\n"));
+	CHECK(m && strstr(m, "INDEX:6: bad secdb line"));
+	m = parse_err(FEEDHDR("openvex: 12 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"));
+	CHECK(m && strstr(m, "INDEX:6: bad openvex line"));
+	m = parse_err(FEEDHDR("secdb: 9 " SHA_A "\nsecdb: 9 " SHA_A "\n"));
+	CHECK(m && strstr(m, "INDEX:7: expected a blank line"));
+	m = parse_err(FEEDHDR("secdb: 9 " SHA_A "\nopenvex: 9 " SHA_A "\n")
+			      PKG("a", "1.0-r1", "") PKG("a", "1.0-r1", ""));
+	CHECK(m && strstr(m, "INDEX:20: package a 1.0-r1 is listed twice"));
+}
+
 TEST(rfc3339)
 {
 	time_t t;
@@ -162,6 +209,7 @@ int main(void)
 	RUN(empty_index);
 	RUN(sort_orders_versions_not_strings);
 	RUN(bad_inputs_name_the_line);
+	RUN(feed_lines);
 	RUN(rfc3339);
 	DONE();
 }
