@@ -1,7 +1,8 @@
 # The signed repository: out/ARCH/repo holds every package of every port of
 # the graph (from the results in the cache), INDEX and INDEX.sig, INDEX.zst,
-# the delta from the previous INDEX and the signed timestamp
-# (tools/doc/repo.md).
+# the delta from the previous INDEX, the signed timestamp and the security
+# feeds from the recipes' secfixes (secdb.json, openvex.json, named in
+# INDEX) (tools/doc/repo.md).
 # REPO_DIR is overridable: `make repro` signs each build's results into a
 # repository of its own (out/ARCH/repro/N/repo).
 REPO_DIR ?= $(OUT)/$(ARCH)/repo
@@ -68,6 +69,7 @@ index: $(KR_INDEX_DEPS) $(KEY)
 		fi; \
 	else \
 		$(KRILL) index $(REPO_DIR) --key $(KEY) --arch $(ARCH) \
+			--ports $(PORTS_DIR) --ports $(BOOTSTRAP_DIR) \
 			$(if $(INDEX_VERSION),--version $(INDEX_VERSION)) \
 			$(if $(INDEX_EXPIRES_AT),--expires-at $(INDEX_EXPIRES_AT)) && \
 		$(KRILL) verify $(REPO_DIR) --keys $(dir $(KEY_PUB)) && \
