@@ -34,10 +34,13 @@ static int year(const char *s, int from)
 
 int vuln_id_valid(const char *s, const char **why)
 {
+	size_t sl = strlen(s);
 	if (!strncmp(s, "CVE-", 4)) {
-		const char *n = s + 9;
+		/* (lengths first: never look past the end of a short id) */
+		const char *n = sl >= 9 ? s + 9 : "";
 		size_t len = strlen(n);
-		if (!year(s + 4, 1999) || !all_digits(n) || len < 4 || (len > 4 && n[0] == '0'))
+		if (sl < 9 || !year(s + 4, 1999) || !all_digits(n) || len < 4 ||
+		    (len > 4 && n[0] == '0'))
 			return fail(why, "CVE-YYYY-NNNN (a year from 1999, then 4 digits, or "
 					 "more without a leading zero)");
 		return 1;
@@ -45,6 +48,9 @@ int vuln_id_valid(const char *s, const char **why)
 	if (!strncmp(s, "GHSA-", 5)) {
 		static const char alpha[] = "23456789cfghjmpqrvwx";
 		const char *p = s + 5;
+		if (sl != 19)
+			return fail(why, "GHSA-xxxx-xxxx-xxxx (three groups of 4 from "
+					 "23456789cfghjmpqrvwx, lowercase)");
 		for (int g = 0; g < 3; g++, p += 5)
 			if (strspn(p, alpha) != 4 || p[4] != (g < 2 ? '-' : 0))
 				return fail(why, "GHSA-xxxx-xxxx-xxxx (three groups of 4 from "
@@ -52,8 +58,8 @@ int vuln_id_valid(const char *s, const char **why)
 		return 1;
 	}
 	if (!strncmp(s, "KRILL-", 6)) {
-		const char *n = s + 11;
-		if (!year(s + 6, 2025) || !all_digits(n) || n[0] == '0' || strlen(n) > 9)
+		const char *n = sl >= 11 ? s + 11 : "";
+		if (sl < 11 || !year(s + 6, 2025) || !all_digits(n) || n[0] == '0' || strlen(n) > 9)
 			return fail(why, "KRILL-YYYY-N (a year from 2025, then a number from 1 "
 					 "without leading zeros)");
 		return 1;

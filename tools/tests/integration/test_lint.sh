@@ -103,7 +103,8 @@ check lint_missing_ports_dir_exit_1 '[ $rc = 1 ] && grep -q "cannot read directo
 # the full example of tools/doc/recipe.md is a valid recipe
 D=$T/doc
 mkdir -p "$D/zstd"
-sed -n '/^```yaml$/,/^```$/p' "$TOP/tools/doc/recipe.md" | sed '1d;$d' >"$D/zstd/port.yaml"
+# (the first yaml block only)
+awk '/^```yaml$/ && !n { on = 1; n = 1; next } on && /^```$/ { exit } on' "$TOP/tools/doc/recipe.md" >"$D/zstd/port.yaml"
 for p in zlib xz lz4; do port "$D" "$p" ""; done
 "$KRILL" lint --ports "$D" >"$T/out" 2>&1
 rc=$?
