@@ -59,16 +59,21 @@ const struct verb verb_index = {
 	"                    goes into the feeds; repeatable (ports, bootstrap)\n"
 	"  --secdb-url URL   the secdb's urlprefix: where this repository is served\n"
 	"                    (default " KRILL_URI "/ARCH/NAME)\n"
-	"The OpenVEX timestamp is $SOURCE_DATE_EPOCH when set, else now.\n"
+	"  --vex-timestamp T the OpenVEX document's timestamp (UTC,\n"
+	"                    YYYY-MM-DDTHH:MM:SSZ; default $SOURCE_DATE_EPOCH when set,\n"
+	"                    else now): for reproducible bytes, as --expires-at\n"
 	"\n"
-	"The same packages, key, name, arch, version and expiry give the same bytes.\n"
+	"The same packages, key, name, arch, version and expiry (and, with --ports,\n"
+	"recipes and OpenVEX timestamp) give the same bytes.\n"
 	"Exit status: 0 written, 1 failure (nothing changed), 2 usage.\n",
 	run,
 };
 
 struct opts {
 	const char *repo, *key, *name, *arch, *expires_at, *ts_expires_at, *secdb_url;
+	const char *vex_timestamp;
 	struct strlist ports;
+	time_t vex_time; /* the OpenVEX document's timestamp */
 	long days, ts_days;
 	uint64_t version;
 	int ts_only;
@@ -323,19 +328,26 @@ static int publish(const struct opts *o, const struct index *ix, const struct sb
 	return rc < 0 ? -1 : 0;
 }
 
+static void free_ports(struct recipe **rs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		recipe_free(rs[i]);
+	free(rs);
+}
+
 /* Every NAME/port.yaml under the --ports folders; a recipe with any
  * problem stops the index (krill lint says more). */
 static int load_ports(const struct opts *o, struct recipe ***out, size_t *n)
 {
 	struct diags d = DIAGS_INIT;
+	int rc = 0;
 	*out = NULL;
 	*n = 0;
-	for (size_t i = 0; i < o->ports.n; i++) {
+	for (size_t i = 0; rc == 0 && i < o->ports.n; i++) {
 		struct strlist l = STRLIST_INIT;
 		if (list_dir(o->ports.v[i], &l) < 0) {
 			kr_err_prefix("--ports %s", o->ports.v[i]);
-			diag_free(&d);
-			return -1;
+			rc = -1;
 		}
 		for (size_t j = 0; j < l.n; j++) {
 			char *pd = path_join(o->ports.v[i], l.v[j]);
@@ -352,14 +364,18 @@ static int load_ports(const struct opts *o, struct recipe ***out, size_t *n)
 		}
 		sl_free(&l);
 	}
-	int rc = 0;
-	if (d.n) {
+	if (rc == 0 && d.n) {
 		diag_sort(&d);
 		diag_to_err(&d);
 		kr_err_prefix("a recipe has problems (krill lint lists them all)");
 		rc = -1;
 	}
 	diag_free(&d);
+	if (rc < 0) {
+		free_ports(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
 	return rc;
 }
 
@@ -392,9 +408,7 @@ static int make_feeds(const struct opts *o, struct index *ix, struct sb feeds[FE
 	}
 	char *url = o->secdb_url ? xstrdup(o->secdb_url)
 				 : xasprintf(KRILL_URI "/%s/%s", ix->arch, ix->name);
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	time_t when = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
-	char *text[FEED_N] = {feeds_secdb(ix, fp, n, url), feeds_openvex(ix, fp, n, when)};
+	char *text[FEED_N] = {feeds_secdb(ix, fp, n, url), feeds_openvex(ix, fp, n, o->vex_time)};
 	for (int f = 0; f < FEED_N; f++) {
 		if (!text[f])
 			continue;
@@ -409,10 +423,9 @@ static int make_feeds(const struct opts *o, struct index *ix, struct sb feeds[FE
 			free((void *)fp[i].fixes[j].ids);
 		free((void *)fp[i].fixes);
 		free((void *)fp[i].notaff);
-		recipe_free(rs[i]);
 	}
 	free(fp);
-	free(rs);
+	free_ports(rs, n);
 	return 0;
 }
 
@@ -586,6 +599,27 @@ static int number(const char *s, uint64_t max, uint64_t *out)
 
 static int run_opts(int argc, char **argv, struct opts *op);
 
+/* The OpenVEX timestamp without --vex-timestamp: SOURCE_DATE_EPOCH when
+ * set (whole seconds, else an error: never a silent default), else now. */
+static int vex_time_from_env(time_t *out)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	*out = time(NULL);
+	if (!s || !*s)
+		return 0;
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (*end || v < 0 || errno || strspn(s, "0123456789") != strlen(s)) {
+		kr_err("SOURCE_DATE_EPOCH='%s': expected seconds since 1970 (a non-negative "
+		       "integer)",
+		       s);
+		return -1;
+	}
+	*out = (time_t)v;
+	return 0;
+}
+
 static int run(int argc, char **argv)
 {
 	struct opts o = {.days = 30, .ports = STRLIST_INIT};
@@ -608,6 +642,7 @@ static int run_opts(int argc, char **argv, struct opts *op)
 		{"timestamp-only", no_argument, NULL, 'o'},
 		{"ports", required_argument, NULL, 'p'},
 		{"secdb-url", required_argument, NULL, 'u'},
+		{"vex-timestamp", required_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	uint64_t v;
@@ -622,6 +657,7 @@ static int run_opts(int argc, char **argv, struct opts *op)
 		case 'o': op->ts_only = 1; break;
 		case 'p': sl_push(&op->ports, optarg); break;
 		case 'u': op->secdb_url = optarg; break;
+		case 'V': op->vex_timestamp = optarg; break;
 		case 't':
 			if (number(optarg, 3650, &v) < 0)
 				return verb_usage_error(
@@ -647,6 +683,26 @@ static int run_opts(int argc, char **argv, struct opts *op)
 		return verb_usage_error(&verb_index, "expected one REPO directory");
 	if (!op->key)
 		return verb_usage_error(&verb_index, "--key is required");
+	if (op->ts_only && (op->ports.n || op->secdb_url || op->vex_timestamp))
+		return verb_usage_error(&verb_index, "--timestamp-only keeps the feeds the index "
+						     "names: not with --ports, --secdb-url or "
+						     "--vex-timestamp");
+	if (!op->ports.n && (op->secdb_url || op->vex_timestamp))
+		return verb_usage_error(&verb_index,
+					"--secdb-url and --vex-timestamp are for the feeds: give "
+					"--ports");
+	if (op->secdb_url && ((strncmp(op->secdb_url, "https://", 8) &&
+			       strncmp(op->secdb_url, "http://", 7)) ||
+			      strpbrk(op->secdb_url, " \t\n\"\\")))
+		return verb_usage_error(&verb_index,
+					"--secdb-url: expected an http:// or https:// URL");
+	if (op->vex_timestamp && rfc3339_parse(op->vex_timestamp, &op->vex_time) < 0)
+		return verb_usage_error(&verb_index,
+					"--vex-timestamp: expected UTC time as YYYY-MM-DDTHH:MM:SSZ");
+	if (!op->vex_timestamp && vex_time_from_env(&op->vex_time) < 0) {
+		fprintf(stderr, "krill index: %s\n", kr_errmsg());
+		return 1;
+	}
 	op->repo = argv[optind];
 	if (!is_dir(op->repo)) {
 		fprintf(stderr, "krill index: %s: not a directory\n", op->repo);

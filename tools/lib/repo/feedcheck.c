@@ -224,9 +224,11 @@ size_t feeds_check_dir(const char *dir, const struct index *ix,
 		const struct index_feed *x = &ix->feeds[f];
 		size_t len;
 		struct stat st;
-		int there = stat(path, &st) == 0 || errno != ENOENT;
+		int serr = stat(path, &st) == 0 ? 0 : errno, there = serr != ENOENT;
 		char *msg = NULL;
-		if (!x->size && there)
+		if (serr && serr != ENOENT)
+			msg = xasprintf("%s: cannot stat: %s", path, strerror(serr));
+		else if (!x->size && there)
 			msg = xasprintf("%s: a security feed the signed index does not name", path);
 		else if (x->size && !there)
 			msg = xasprintf("%s: missing, the signed index names it", path);

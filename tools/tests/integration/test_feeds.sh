@@ -157,6 +157,39 @@ if "$KRILL" index "$T/src" --key "$T/k/main.pem" --timestamp-only >"$T/out" 2>&1
 	"$KRILL" verify "$T/src" --keys "$T/keys" >"$T/vout" 2>&1
 then ok timestamp_only_keeps_feeds; else bad timestamp_only_keeps_feeds "$(cat "$T/out" "$T/vout")"; fi
 
+# --timestamp-only refuses feeds that no longer have the bytes INDEX names,
+# or are gone, and leaves the snapshot as it was
+tsrefuses() { # NAME PATTERN
+	cp -L "$T/src/timestamp" "$T/ts.before"
+	if ! "$KRILL" index "$T/src" --key "$T/k/main.pem" --timestamp-only >"$T/out" 2>&1 &&
+		grep -q "$2" "$T/out" && cmp -s "$T/src/timestamp" "$T/ts.before"
+	then ok "$1"; else bad "$1" "$(cat "$T/out")"; fi
+}
+sed -i 's/CVE-2026-0001/CVE-2026-0009/' "$T/src/.krill/current/secdb.json"
+tsrefuses timestamp_only_refuses_changed_feed 'secdb.json: not the bytes the index names: sign a new index'
+cp "$T/secdb.good" "$T/src/.krill/current/secdb.json"
+rm "$T/src/.krill/current/openvex.json"
+tsrefuses timestamp_only_refuses_missing_feed 'no openvex.json, which the index names'
+cp "$T/vex.good" "$T/src/.krill/current/openvex.json"
+
+# the options of the feeds: misuse is a usage error (exit 2), a bad
+# SOURCE_DATE_EPOCH an error, never a silent default
+usage() { # NAME PATTERN ARGS...
+	_n=$1 _p=$2
+	shift 2
+	"$KRILL" index "$T/src" --key "$T/k/main.pem" "$@" >"$T/out" 2>&1
+	_rc=$?
+	if [ $_rc = 2 ] && grep -q -- "$_p" "$T/out"; then ok "$_n"; else bad "$_n" "rc=$_rc: $(cat "$T/out")"; fi
+}
+usage index_bad_vex_timestamp_usage '--vex-timestamp: expected UTC time' --ports "$T/ports" --vex-timestamp 2026-13-01
+usage index_timestamp_only_with_ports_usage '--timestamp-only keeps the feeds' --timestamp-only --ports "$T/ports"
+usage index_feed_options_without_ports_usage 'give --ports' --vex-timestamp 2026-01-01T00:00:00Z
+usage index_bad_secdb_url_usage '--secdb-url: expected an http' --ports "$T/ports" --secdb-url 'file:///x'
+cp -L "$T/src/INDEX" "$T/index.before"
+if ! SOURCE_DATE_EPOCH=soon "$KRILL" index "$T/src" --key "$T/k/main.pem" --ports "$T/ports" >"$T/out" 2>&1 &&
+	grep -q "SOURCE_DATE_EPOCH='soon': expected seconds since 1970" "$T/out" && cmp -s "$T/src/INDEX" "$T/index.before"
+then ok index_bad_source_date_epoch_refused; else bad index_bad_source_date_epoch_refused "$(cat "$T/out")"; fi
+
 # the same packages, recipes, version, expiry and SOURCE_DATE_EPOCH give
 # the same feeds and INDEX
 mkdir -p "$T/src2"
@@ -175,6 +208,18 @@ mkdir -p "$T/plain"; cp "$T"/src/*.pkg.tar.zst "$T/plain/"
 "$KRILL" index "$T/plain" --key "$T/k/main.pem" >/dev/null 2>&1
 if [ ! -e "$T/plain/secdb.json" ] && ! grep -q '^secdb:\|^openvex:' "$T/plain/INDEX"
 then ok no_ports_no_feeds; else bad no_ports_no_feeds "$(head -8 "$T/plain/INDEX")"; fi
+# a feed beside an index that does not name it is refused, not served
+cp "$T/secdb.good" "$T/plain/secdb.json"
+if ! "$KRILL" verify "$T/plain" --keys "$T/keys" >"$T/vout" 2>&1 &&
+	grep -q 'secdb.json: a security feed the signed index does not name' "$T/vout"
+then ok verify_unnamed_feed_refused; else bad verify_unnamed_feed_refused "$(cat "$T/vout")"; fi
+rm "$T/plain/secdb.json"
+# --vex-timestamp pins the OpenVEX timestamp over SOURCE_DATE_EPOCH
+mkdir -p "$T/pinned"; cp "$T"/src/*.pkg.tar.zst "$T/pinned/"
+"$KRILL" index "$T/pinned" --key "$T/k/main.pem" --ports "$T/ports" \
+	--vex-timestamp 2026-06-01T12:00:00Z >"$T/out" 2>&1
+if grep -q '"timestamp": "2026-06-01T12:00:00Z"' "$T/pinned/openvex.json"
+then ok vex_timestamp_pinned; else bad vex_timestamp_pinned "$(cat "$T/out"; head -8 "$T/pinned/openvex.json")"; fi
 
 # a recipe with a problem stops the index, which stays as it was
 cp -L "$T/src/INDEX" "$T/index.before"
