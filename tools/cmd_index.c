@@ -25,7 +25,7 @@ const struct verb verb_index = {
 	"usage: krill index REPO --key KEY.pem [--expires DAYS | --expires-at TIME]\n"
 	"                   [--name NAME] [--arch ARCH] [--version N]\n"
 	"                   [--timestamp-expires DAYS | --timestamp-expires-at TIME]\n"
-	"                   [--ports DIR]... [--secdb-url URL]\n"
+	"                   [--ports DIR]... [--secdb-url URL] [--vex-timestamp TIME]\n"
 	"       krill index REPO --key KEY.pem --timestamp-only [--timestamp-expires ...]\n"
 	"\n"
 	"Reads every REPO/*.pkg.tar.zst (its .PKGINFO, checked strictly; the file name\n"
