@@ -18,8 +18,8 @@ CC          ?= cc
 # missing; no module here may include a recipe/, build/, package-writer
 # or image header, since only these groups are on the include path).
 LEAN_VERBS   := verify add del info list update upgrade fix audit search policy
-LEAN_MODULES := base/util base/strmap base/parallel base/version base/dep \
-	fetch/transport package/pkginfo package/pkgread repo/index repo/sign repo/repo repo/tuf \
+LEAN_MODULES := base/util base/strmap base/parallel base/version base/dep base/vulnid \
+	fetch/transport package/pkginfo package/pkgread repo/index repo/sign repo/repo repo/tuf repo/feedcheck \
 	client/client client/db client/fsroot client/install client/solver client/remote
 LEAN_GROUPS  := $(sort $(dir $(LEAN_MODULES)))
 

@@ -1,7 +1,8 @@
 # The signed repository: out/ARCH/repo holds every package of every port of
 # the graph (from the results in the cache), INDEX and INDEX.sig, INDEX.zst,
-# the delta from the previous INDEX and the signed timestamp
-# (tools/doc/repo.md).
+# the delta from the previous INDEX, the signed timestamp and the security
+# feeds from the recipes' secfixes (secdb.json, openvex.json, named in
+# INDEX) (tools/doc/repo.md).
 # REPO_DIR is overridable: `make repro` signs each build's results into a
 # repository of its own (out/ARCH/repro/N/repo).
 REPO_DIR ?= $(OUT)/$(ARCH)/repo
@@ -25,16 +26,19 @@ $(KEY): | $(KRILL)
 # When the index stands but the timestamp (7 days by default) is gone or
 # expires within TIMESTAMP_RESIGN_DAYS, only the timestamp is re-signed: a
 # new timestamp version, the index version unchanged.
-# INDEX_VERSION and INDEX_EXPIRES_AT (UTC, YYYY-MM-DDTHH:MM:SSZ) pin the
-# index's version and expiry (krill index --version, --expires-at): make
-# repro pins both (version 1, one expiry) so that each build's INDEX
-# follows from its packages alone. KR_INDEX_DEPS (default: ports) is what index builds
+# INDEX_VERSION, INDEX_EXPIRES_AT and INDEX_VEX_TIMESTAMP (UTC,
+# YYYY-MM-DDTHH:MM:SSZ) pin the index's version and expiry and the OpenVEX
+# document's timestamp (krill index --version, --expires-at,
+# --vex-timestamp; the feeds' sha256 is in INDEX): make repro pins all three
+# (version 1, one expiry, one timestamp) so that each build's INDEX follows
+# from its packages and recipes alone. KR_INDEX_DEPS (default: ports) is what index builds
 # first; make repro sets it empty: its packages are already in KR_RESULTS,
 # and with PORTS= a subset `ports` would build every port.
 INDEX_RESIGN_DAYS ?= 7
 TIMESTAMP_RESIGN_DAYS ?= 2
 INDEX_VERSION ?=
 INDEX_EXPIRES_AT ?=
+INDEX_VEX_TIMESTAMP ?=
 KR_INDEX_DEPS ?= ports
 KR_INDEX_SET := $(REPO_DIR)/.krill/results
 .PHONY: index
@@ -68,8 +72,10 @@ index: $(KR_INDEX_DEPS) $(KEY)
 		fi; \
 	else \
 		$(KRILL) index $(REPO_DIR) --key $(KEY) --arch $(ARCH) \
+			--ports $(PORTS_DIR) --ports $(BOOTSTRAP_DIR) \
 			$(if $(INDEX_VERSION),--version $(INDEX_VERSION)) \
-			$(if $(INDEX_EXPIRES_AT),--expires-at $(INDEX_EXPIRES_AT)) && \
+			$(if $(INDEX_EXPIRES_AT),--expires-at $(INDEX_EXPIRES_AT)) \
+			$(if $(INDEX_VEX_TIMESTAMP),--vex-timestamp $(INDEX_VEX_TIMESTAMP)) && \
 		$(KRILL) verify $(REPO_DIR) --keys $(dir $(KEY_PUB)) && \
 		mv -f $(KR_INDEX_SET).new $(KR_INDEX_SET) && \
 		echo "index: $(REPO_DIR) signed with $(KEY_PUB)"; \

@@ -7,10 +7,10 @@
 # num_cpus, umask, timezone and locales (krill's own processes). With
 # REPRO_IMAGES=1 each build then signs its results into its own repository
 # (N/repo) and assembles every image spec from it (N/images), both with the
-# same key and the same index version and expiry; ci/repro-images.py
-# compares the two sets of images. The report files (N/packages, N/images,
-# packages.json, images.json, ports.tsv, meta) are what ci/repro-table.py
-# reads.
+# same key and the same index version, expiry and OpenVEX timestamp;
+# ci/repro-images.py compares the two sets of images. The report files
+# (N/packages, N/images, packages.json, images.json, ports.tsv, meta) are
+# what ci/repro-table.py reads.
 set -eu
 : "${KRILL:?}" "${MAKE:?}" "${TOP:?}" "${ARCH:?}" "${REPRO_DIR:?}" "${CACHE_DIR:?}"
 : "${PORTS_DIR:?}" "${BOOTSTRAP_DIR:?}" "${REPRO_GOALS:?}"
@@ -83,6 +83,8 @@ echo "repro:   build 2: ports $ports2, work $work2, CACHE_DIR $cache2$([ "$image
 # both repositories: version 1, expiring at one time set here (30 days on,
 # at midnight UTC): with the key, the publication parameters of the index
 expires=$(date -u -d '+30 days' +%Y-%m-%dT00:00:00Z)
+# and one OpenVEX timestamp (the feeds' sha256 is in INDEX): now, read once
+vexts=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 # and one revision annotation (the checkout's commit, read once: a commit
 # made while the builds run must not make their images differ)
 rev=$(git -C "$TOP" rev-parse HEAD 2>/dev/null || :)
@@ -130,6 +132,7 @@ run() {
 			ARCH_BUILD="$work" KR_RESULTS="$res" KR_INDEX_DEPS= \
 			REPO_DIR="$REPRO_DIR/$n/repo" IMAGES_OUT="$REPRO_DIR/$n/images" \
 			IMAGES_DIR="$imgs" KEY="$skey" INDEX_VERSION=1 INDEX_EXPIRES_AT="$expires" \
+			INDEX_VEX_TIMESTAMP="$vexts" \
 			IMAGE_REV="$rev")
 	fi
 	echo "repro: build $n took $(($(date +%s) - t0))s"

@@ -6,6 +6,7 @@
 
 #include "graph.h"
 #include "imagespec.h"
+#include "secfix.h"
 #include "verbs.h"
 
 static int run(int argc, char **argv);
@@ -17,7 +18,9 @@ const struct verb verb_lint = {
 	"\n"
 	"Checks every recipe under DIR (default: ports) strictly: unknown keys, wrong\n"
 	"types, missing fields, malformed sha256, bad versions, bad SPDX licenses,\n"
-	"folder/name mismatches, duplicate providers, missing dependencies and cycles.\n"
+	"folder/name mismatches, duplicate providers, missing dependencies and cycles;\n"
+	"secfixes and not-affected ids, cpe and purl, and that the ids patch headers\n"
+	"name (CVE: lines) agree with secfixes both ways.\n"
 	"With PORTs, reports only problems in those ports' recipes. A PORT is a name\n"
 	"(zstd) or a path as tab completion gives it (ports/zstd, ports/zstd/,\n"
 	"ports/zstd/port.yaml); without --ports, a path's folder is the tree.\n"
@@ -29,7 +32,8 @@ const struct verb verb_lint = {
 	run,
 };
 
-/* Checks beyond the schema: patches are *.patch files. */
+/* Checks beyond the schema: patches are *.patch files, and the ids their
+ * headers name agree with secfixes (secfix.h). */
 static void lint_port_files(const struct graph *g, struct diags *d)
 {
 	for (size_t i = 0; i < g->n; i++) {
@@ -46,6 +50,7 @@ static void lint_port_files(const struct graph *g, struct diags *d)
 				}
 		sl_free(&l);
 		free(pd);
+		secfix_check_patches(g->ports[i].r, d);
 	}
 }
 

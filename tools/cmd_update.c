@@ -2,6 +2,8 @@
 #include <stdio.h>
 
 #include "client.h"
+#include "index.h"
+#include "remote.h"
 #include "verbs.h"
 
 static int run(int argc, char **argv);
@@ -10,6 +12,7 @@ const struct verb verb_update = {
 	"update",
 	"fetch and verify the repository indexes, refresh the cache",
 	"usage: krill update [--root DIR] [--repo URL|PATH]... [--keys DIR] [--quiet]\n"
+	"                    [--feeds]\n"
 	"\n"
 	"Fetches each repository's index and signature, checks the signature against\n"
 	"the trusted keys, the expiry and the version (never older than the last one\n"
@@ -18,6 +21,9 @@ const struct verb verb_update = {
 	"ROOT/var/cache/krill/. Prints one line per repository: NAME VERSION COUNT URL.\n"
 	"--repo and --keys given to a root that has no repositories file or keys yet\n"
 	"are written there (ROOT/etc/krill/repositories, ROOT/etc/krill/keys/).\n"
+	"With --feeds, also the security feeds each index names (secdb.json and\n"
+	"openvex.json, for scanners) into ROOT/var/cache/krill/NAME/ARCH/, each capped\n"
+	"at its signed size and refused unless it has its signed sha256.\n"
 	"\n"
 	"Exit status: 0 all verified, 1 a repository failed, 2 usage.\n",
 	run,
@@ -33,8 +39,18 @@ static int run(int argc, char **argv)
 		client_opts_free(&o);
 		return rc;
 	}
+	if (o.feeds && o.no_cache) {
+		int rc = verb_usage_error(&verb_update, "--feeds goes into the cache: not with "
+							"--no-cache");
+		client_opts_free(&o);
+		return rc;
+	}
 	struct client c;
 	int r = client_open(&c, &o, 1);
+	for (size_t i = 0; r == 0 && o.feeds && i < c.nrepos; i++)
+		for (int f = 0; r == 0 && f < FEED_N; f++)
+			if (remote_fetch_feed(&c.repos[i], f, c.cachedir) < 0)
+				r = -1;
 	if (c.db.recovered)
 		fprintf(stderr, "krill update: %s: %s\n", o.root, c.db.recovered);
 	for (size_t i = 0; r == 0 && !o.quiet && i < c.nrepos; i++)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feeds.h"
 #include "repo.h"
 #include "tuf.h"
 #include "verbs.h"
@@ -24,6 +25,9 @@ const struct verb verb_verify = {
 	"package the index does not list is a failure too. Each failure is printed on\n"
 	"its own line naming the file and what differs. When REPO has a timestamp, it\n"
 	"must verify, be current and name this INDEX, INDEX.zst and the delta exactly.\n"
+	"The security feeds the index names (secdb.json, openvex.json) must have the\n"
+	"signed size and sha256 and the documented shape; one it does not name is a\n"
+	"failure.\n"
 	"\n"
 	"  --require-provenance  a listed package without provenance beside it is a\n"
 	"                        failure\n"
@@ -69,15 +73,20 @@ static int verify(const char *repo, const char *keys, int require_prov)
 	bad += repo_check_packages(repo, &ix, report, NULL);
 	size_t nprov;
 	bad += repo_check_provenance(repo, &ix, require_prov, &nprov, report, NULL);
+	bad += feeds_check_dir(repo, &ix, report, NULL);
+	int nfeeds = (ix.feeds[FEED_SECDB].size != 0) + (ix.feeds[FEED_VEX].size != 0);
 	char exp[21];
 	rfc3339_format(ix.expires, exp);
 	if (bad)
 		fprintf(stderr, "krill verify: %s: %zu problem(s)\n", repo, bad);
 	else
 		printf("%s: OK: %s version %llu, %zu packages (%zu with provenance), expires "
-		       "%s%s\n",
+		       "%s%s%s\n",
 		       repo, ix.name, (unsigned long long)ix.version, ix.n, nprov, exp,
-		       has_ts ? ", timestamp checked" : "");
+		       has_ts ? ", timestamp checked" : "",
+		       nfeeds == 2   ? ", secdb and OpenVEX checked"
+		       : nfeeds == 1 ? ", secdb checked"
+				     : "");
 	index_free(&ix);
 	free(ip);
 	free(sp);

@@ -96,7 +96,8 @@ int client_parse(int argc, char **argv, int list_opts, struct client_opts *o)
 		{"installed", no_argument, NULL, 'I'},	   {"quiet", no_argument, NULL, 'q'},
 		{"upgrade", no_argument, NULL, 'u'},	   {"latest", no_argument, NULL, 'l'},
 		{"available", no_argument, NULL, 'a'},	   {"initdb", no_argument, NULL, 'i'},
-		{"virtual", required_argument, NULL, 't'}, {NULL, 0, NULL, 0},
+		{"virtual", required_argument, NULL, 't'}, {"feeds", no_argument, NULL, 'F'},
+		{NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof *o);
 	int c;
@@ -134,6 +135,7 @@ int client_parse(int argc, char **argv, int list_opts, struct client_opts *o)
 			break;
 		case 'n': o->no_cache = 1; break;
 		case 'q': o->quiet = 1; break;
+		case 'F': o->feeds = 1; break;
 		case 'I':
 			if (list_opts) {
 				o->installed = 1;

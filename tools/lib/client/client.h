@@ -29,6 +29,7 @@ struct client_opts {
 	char *virt;	 /* add -t/--virtual NAME */
 	int repos_given; /* --repo on the command line */
 	int keys_given;	 /* --keys on the command line */
+	int feeds;	 /* update --feeds: fetch the security feeds too */
 };
 
 /* Parse argv (argv[0] is the verb); accepts --installed only when

@@ -102,6 +102,7 @@ static int verify(struct remote *r, const struct keyring *kr, struct db *db, con
 	r->expires = ix.expires;
 	r->pkgs = ix.pkgs;
 	r->n = ix.n;
+	memcpy(r->feeds, ix.feeds, sizeof r->feeds);
 	char *src = xasprintf("%s: index of repository %s version %llu", r->url, ix.name,
 			      (unsigned long long)ix.version);
 	int rc = index_check_expiry(&ix, time(NULL), src);
@@ -416,7 +417,13 @@ int remote_open(struct remote *r, const char *url, const char *keys, struct db *
 
 void remote_free(struct remote *r)
 {
-	struct index ix = {r->name, r->arch, r->version, (time_t)r->expires, r->pkgs, r->n, r->n};
+	struct index ix = {.name = r->name,
+			   .arch = r->arch,
+			   .version = r->version,
+			   .expires = (time_t)r->expires,
+			   .pkgs = r->pkgs,
+			   .n = r->n,
+			   .cap = r->n};
 	index_free(&ix);
 	free(r->url);
 	free(r->key_path);
@@ -445,4 +452,32 @@ char *remote_fetch_pkg(const struct remote *r, const struct pkginfo *p, const ch
 		return NULL;
 	}
 	return dest;
+}
+
+int remote_fetch_feed(const struct remote *r, int which, const char *dir)
+{
+	const struct index_feed *f = &r->feeds[which];
+	if (!f->size)
+		return 1;
+	char *d = xasprintf("%s/%s/%s", dir, r->name, r->arch);
+	char *dest = path_join(d, index_feed_files[which]);
+	char sha[SHA256_HEX_LEN + 1];
+	uint64_t size;
+	int rc = mkdir_p(d, 0755);
+	free(d);
+	if (rc == 0 && path_exists(dest) && sha256_file(dest, sha, &size) == 0 && size == f->size &&
+	    !strcmp(sha, f->sha256)) {
+		free(dest);
+		return 0;
+	}
+	char *url = url_join(r->url, index_feed_files[which]);
+	if (rc == 0 && transport_get_ex(url, dest, f->size, f->sha256, TRANSPORT_FRESH) < 0) {
+		kr_err_prefix("%s: security feed refused (the signed index names %llu bytes "
+			      "with sha256 %.16s...)",
+			      url, (unsigned long long)f->size, f->sha256);
+		rc = -1;
+	}
+	free(url);
+	free(dest);
+	return rc;
 }

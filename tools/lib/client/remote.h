@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "index.h"
 #include "pkginfo.h"
 
 struct remote {
@@ -30,6 +31,7 @@ struct remote {
 	char key_id[17];
 	char *key_path;
 	char index_sha256[65];
+	struct index_feed feeds[FEED_N]; /* the security feeds the index names */
 };
 
 /* Fetch and verify url's index into r; records its version in db (the
@@ -40,5 +42,10 @@ void remote_free(struct remote *r);
 /* Fetch package p of r into dir (capped at p->size, sha256 checked);
  * returns the local path. */
 char *remote_fetch_pkg(const struct remote *r, const struct pkginfo *p, const char *dir);
+/* Fetch r's security feed `which` (index.h FEED_*) into dir/NAME/ARCH/
+ * (capped at its signed size, sha256 checked: anything else is refused
+ * and not kept). 0 when fetched or cached, 1 when the index names none,
+ * -1 refused. */
+int remote_fetch_feed(const struct remote *r, int which, const char *dir);
 
 #endif

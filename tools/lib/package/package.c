@@ -374,10 +374,13 @@ static int write_archive(const struct ctx *c, const struct scan *s, const struct
 	const struct package_opts *o = c->o;
 	struct sb meta = SB_INIT;
 	pkginfo_write(pi, &meta);
+	char *cpe = recipe_cpe(o->recipe), *upurl = recipe_purl(o->recipe);
 	struct sbom_input si = {
 		pi,	   o->recipe->version.s, c->sources, o->recipe->nsources, s->files,
-		s->nfiles, o->source_date_epoch};
+		s->nfiles, o->source_date_epoch, cpe,		 upurl};
 	char *sbom = sbom_json(&si);
+	free(cpe);
+	free(upurl);
 	int level = o->zstd_level ? o->zstd_level : PACKAGE_ZSTD_LEVEL;
 	struct pkgtar *t = pkgtar_open(tmp, level, o->source_date_epoch);
 	int rc = t ? 0 : -1;

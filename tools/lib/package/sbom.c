@@ -109,9 +109,19 @@ static json_t *main_package(const struct sbom_input *in, const char *id)
 	if (p->homepage)
 		json_object_set_new(pkg, "homepage", json_string(p->homepage));
 	json_object_set_new(pkg, "summary", json_string(p->summary));
-	json_object_set_new(pkg, "externalRefs",
-			    json_pack("[{s:s, s:s, s:s}]", "referenceCategory", "PACKAGE-MANAGER",
-				      "referenceType", "purl", "referenceLocator", purl));
+	/* Krill's own purl first (what names this build), then the upstream's
+	 * CPE and purl: what vulnerability scanners match against */
+	json_t *refs = json_pack("[{s:s, s:s, s:s}]", "referenceCategory", "PACKAGE-MANAGER",
+				 "referenceType", "purl", "referenceLocator", purl);
+	if (in->cpe)
+		json_array_append_new(refs, json_pack("{s:s, s:s, s:s}", "referenceCategory",
+						      "SECURITY", "referenceType", "cpe23Type",
+						      "referenceLocator", in->cpe));
+	if (in->upstream_purl)
+		json_array_append_new(refs, json_pack("{s:s, s:s, s:s}", "referenceCategory",
+						      "PACKAGE-MANAGER", "referenceType", "purl",
+						      "referenceLocator", in->upstream_purl));
+	json_object_set_new(pkg, "externalRefs", refs);
 	free(purl);
 	free(n);
 	free(v);

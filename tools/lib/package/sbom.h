@@ -36,6 +36,10 @@ struct sbom_input {
 					* path too), sorted by path */
 	size_t nfiles;
 	int64_t source_date_epoch;
+	/* the upstream's identifiers (the recipe's cpe: and purl:, expanded),
+	 * for scanners: externalRefs SECURITY/cpe23Type and PACKAGE-MANAGER/
+	 * purl of the package; NULL: none */
+	const char *cpe, *upstream_purl;
 };
 
 /* The document as JSON text ending in '\n' (malloc'd). */

@@ -6,6 +6,7 @@
  */
 #include "recipe.h"
 #include "srctree.h"
+#include "vulnid.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -633,6 +634,202 @@ static void k_test(struct ctx *c, const yaml_node_t *v, const char *k, void *obj
 	get_str(c, v, k, &R->test);
 }
 
+
+/* ---- security: upstream identifiers, secfixes, not-affected ---- */
+
+/* cpe: and purl: may name ${version} only: the identifiers are of the
+ * upstream release, never of a build or an arch. Checked as expanded,
+ * after the walk (the version may come later in the file). */
+static void check_version_var_only(struct ctx *c, const struct pstr *p, const char *key)
+{
+	check_vars(c, p->pos, p->s);
+	for (const char *v = strstr(p->s, "${"); v; v = strstr(v + 2, "${"))
+		if (strncmp(v, "${version}", 10) && strchr(v, '}')) {
+			diag_add(c->d, c->file, p->pos,
+				 "'%s' may use ${version} only, expected the upstream release's "
+				 "identifier",
+				 key);
+			return;
+		}
+}
+
+static void k_cpe(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (get_pstr(c, v, k, &R->cpe))
+		check_version_var_only(c, &R->cpe, k);
+}
+
+static void k_purl(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (get_pstr(c, v, k, &R->purl))
+		check_version_var_only(c, &R->purl, k);
+}
+
+static void check_ids(struct ctx *c, const struct pstrlist *l, const char *where)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const char *why;
+		if (!vuln_id_valid(l->v[i].s, &why))
+			diag_add(c->d, c->file, l->v[i].pos, "bad vulnerability id '%s' in %s, expected %s",
+				 l->v[i].s, where, why);
+	}
+}
+
+/* "VERSION-rRELEASE" as the package version spells it. */
+static int fullver_valid(const char *s)
+{
+	const char *r = strrchr(s, '-');
+	if (!r || r[1] != 'r' || !r[2] || strspn(r + 2, "0123456789") != strlen(r + 2) ||
+	    (r[2] == '0' && r[3]) || strlen(r + 2) > 7 || atol(r + 2) > 1000000)
+		return 0;
+	char *ver = xstrndup(s, (size_t)(r - s));
+	int ok = valid_version(ver);
+	free(ver);
+	return ok;
+}
+
+static void k_secfixes(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (!want(c, v, YAML_MAPPING_NODE, k, "a mapping of VERSION-rRELEASE: [ids]"))
+		return;
+	size_t cnt = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start);
+	R->secfixes = xcalloc(cnt + 1, sizeof *R->secfixes);
+	for (yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *kn = yaml_document_get_node(c->doc, p->key);
+		yaml_node_t *vn = yaml_document_get_node(c->doc, p->value);
+		if (!want(c, kn, YAML_SCALAR_NODE, "secfixes key", "VERSION-rRELEASE"))
+			continue;
+		if (!fullver_valid(scalar(kn))) {
+			diag_add(c->d, c->file, node_pos(kn),
+				 "bad secfixes key '%s', expected VERSION-rRELEASE (the package "
+				 "version that fixed them, e.g. 1.3.1-r2)",
+				 scalar(kn));
+			continue;
+		}
+		for (size_t i = 0; i < R->nsecfixes; i++)
+			if (!strcmp(R->secfixes[i].fullver.s, scalar(kn)))
+				diag_add(c->d, c->file, node_pos(kn),
+					 "duplicate secfixes key '%s', expected it once",
+					 scalar(kn));
+		struct secfix *f = &R->secfixes[R->nsecfixes];
+		if (!get_list(c, vn, scalar(kn), &f->ids))
+			continue;
+		R->nsecfixes++;
+		f->fullver.s = xstrdup(scalar(kn));
+		f->fullver.pos = node_pos(kn);
+		if (!f->ids.n)
+			diag_add(c->d, c->file, node_pos(vn),
+				 "secfixes '%s' lists no id, expected the ids it fixed", scalar(kn));
+		check_ids(c, &f->ids, "secfixes");
+	}
+}
+
+#define N ((struct not_affected *)obj)
+
+static void n_id(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	const char *why;
+	if (get_pstr(c, v, k, &N->id) && !vuln_id_valid(N->id.s, &why))
+		diag_add(c->d, c->file, N->id.pos,
+			 "bad vulnerability id '%s' in not-affected, expected %s", N->id.s, why);
+}
+
+static void n_justification(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (get_str(c, v, k, &N->justification) && !vex_justification_valid(N->justification)) {
+		struct sb b = SB_INIT;
+		for (size_t i = 0; i < ARRAY_LEN(vex_justifications); i++)
+			sb_printf(&b, "%s%s", i ? ", " : "", vex_justifications[i]);
+		diag_add(c->d, c->file, node_pos(v),
+			 "unknown justification '%s', expected one of OpenVEX's: %s",
+			 N->justification, sb_str(&b));
+		sb_free(&b);
+	}
+}
+
+static void n_impact(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (get_str(c, v, k, &N->impact) && !*N->impact)
+		diag_add(c->d, c->file, node_pos(v),
+			 "empty impact, expected a sentence saying why (or no impact key)");
+}
+
+static const struct key notaff_keys[] = {
+	{"id", n_id, 1},
+	{"justification", n_justification, 1},
+	{"impact", n_impact, 0},
+};
+
+#undef N
+
+static void k_not_affected(struct ctx *c, const yaml_node_t *v, const char *k, void *obj)
+{
+	if (!want(c, v, YAML_SEQUENCE_NODE, k, "a list of {id, justification} mappings"))
+		return;
+	size_t cnt = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+	R->not_affected = xcalloc(cnt + 1, sizeof *R->not_affected);
+	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *e = yaml_document_get_node(c->doc, *it);
+		if (!want(c, e, YAML_MAPPING_NODE, "not-affected entry",
+			  "a mapping with id and justification"))
+			continue;
+		struct not_affected *n = &R->not_affected[R->nnot_affected++];
+		n->pos = node_pos(e);
+		walk_map(c, e, "a not-affected entry", notaff_keys, ARRAY_LEN(notaff_keys), n);
+	}
+}
+
+/* After the walk: the identifiers expanded, every id once across
+ * secfixes and not-affected, and no secfix for a build this recipe has
+ * not made (a version-release above its own). */
+static void check_security(struct ctx *c, struct recipe *r)
+{
+	struct pstr *ids[2] = {&r->cpe, &r->purl};
+	for (int i = 0; i < 2; i++) {
+		if (!ids[i]->s || !r->version.s)
+			continue;
+		char *x = (i ? recipe_purl : recipe_cpe)(r);
+		const char *why;
+		/* (another variable was reported already) */
+		if (x && !strstr(x, "${") && !(i ? purl_valid(x, &why) : cpe23_valid(x, &why)))
+			diag_add(c->d, c->file, ids[i]->pos, "bad %s '%s', expected %s",
+				 i ? "purl" : "cpe", x, why);
+		free(x);
+	}
+	char *full = r->version.s && r->release >= 0 ? recipe_fullver(r) : NULL;
+	struct strlist seen = STRLIST_INIT;
+	for (size_t i = 0; i < r->nsecfixes; i++) {
+		const struct secfix *f = &r->secfixes[i];
+		if (full && version_cmp(f->fullver.s, full) > 0)
+			diag_add(c->d, c->file, f->fullver.pos,
+				 "secfixes names %s, a version-release this recipe does not have "
+				 "(it is at %s), expected %s or an earlier build",
+				 f->fullver.s, full, full);
+		for (size_t j = 0; j < f->ids.n; j++) {
+			if (sl_has(&seen, f->ids.v[j].s))
+				diag_add(c->d, c->file, f->ids.v[j].pos,
+					 "'%s' is listed twice in secfixes, expected each id once "
+					 "(under the first build that fixed it)",
+					 f->ids.v[j].s);
+			sl_push(&seen, f->ids.v[j].s);
+		}
+	}
+	for (size_t i = 0; i < r->nnot_affected; i++) {
+		const struct not_affected *n = &r->not_affected[i];
+		if (n->id.s && sl_has(&seen, n->id.s))
+			diag_add(c->d, c->file, n->id.pos,
+				 "'%s' is both in secfixes and in not-affected, expected one of "
+				 "them",
+				 n->id.s);
+		if (n->id.s)
+			sl_push(&seen, n->id.s);
+	}
+	sl_free(&seen);
+	free(full);
+}
+
 static const struct key top_keys[] = {
 	{"name", k_name, 1},
 	{"version", k_version, 1},
@@ -651,6 +848,10 @@ static const struct key top_keys[] = {
 	{"subpackages", k_subpackages, 0},
 	{"test", k_test, 0},
 	{"keyring", k_keyring, 0},
+	{"cpe", k_cpe, 0},
+	{"purl", k_purl, 0},
+	{"secfixes", k_secfixes, 0},
+	{"not-affected", k_not_affected, 0},
 };
 
 #undef R
@@ -723,6 +924,7 @@ struct recipe *recipe_load_mem(const char *data, size_t len, const char *path, s
 		diag_add(d, path, r->test_depends.v[0].pos,
 			 "'test-depends' without a 'test', expected a test that uses them "
 			 "(or no test-depends)");
+	check_security(&c, r);
 	if (root)
 		check_one_document(&parser, path, d);
 	yaml_document_delete(&doc);
@@ -777,6 +979,19 @@ void recipe_free(struct recipe *r)
 	}
 	free(r->subpackages);
 	free(r->test);
+	free(r->cpe.s);
+	free(r->purl.s);
+	for (size_t i = 0; i < r->nsecfixes; i++) {
+		free(r->secfixes[i].fullver.s);
+		pstrlist_free(&r->secfixes[i].ids);
+	}
+	free(r->secfixes);
+	for (size_t i = 0; i < r->nnot_affected; i++) {
+		free(r->not_affected[i].id.s);
+		free(r->not_affected[i].justification);
+		free(r->not_affected[i].impact);
+	}
+	free(r->not_affected);
 	free(r);
 }
 
@@ -819,6 +1034,28 @@ char *recipe_expand(const struct recipe *r, const char *s, const char *arch)
 		s = end + 1;
 	}
 	return sb_steal(&b);
+}
+
+/* ${version} only (the parser refuses any other variable here). */
+static char *expand_version(const struct recipe *r, const char *s)
+{
+	struct sb b = SB_INIT;
+	for (const char *v; (v = strstr(s, "${version}")); s = v + 10) {
+		sb_add(&b, s, (size_t)(v - s));
+		sb_adds(&b, r->version.s ? r->version.s : "");
+	}
+	sb_adds(&b, s);
+	return sb_steal(&b);
+}
+
+char *recipe_cpe(const struct recipe *r)
+{
+	return r->cpe.s ? expand_version(r, r->cpe.s) : NULL;
+}
+
+char *recipe_purl(const struct recipe *r)
+{
+	return r->purl.s ? expand_version(r, r->purl.s) : NULL;
 }
 
 char *recipe_fullver(const struct recipe *r)

@@ -45,6 +45,21 @@ struct subpackage {
 	struct pstrlist provides;
 };
 
+/* secfixes: one VERSION-rRELEASE and the vulnerability ids fixed in it */
+struct secfix {
+	struct pstr fullver;
+	struct pstrlist ids;
+};
+
+/* not-affected: a vulnerability that does not apply to this build, and
+ * why (one of OpenVEX's justifications; optionally a sentence) */
+struct not_affected {
+	struct pstr id;
+	char *justification;
+	char *impact;
+	struct pos pos; /* of the entry */
+};
+
 enum build_style {
 	STYLE_NONE,
 	STYLE_AUTOTOOLS,
@@ -80,6 +95,12 @@ struct recipe {
 	struct subpackage *subpackages;
 	size_t nsubpackages;
 	char *test;
+
+	struct pstr cpe, purl; /* upstream identifiers, ${version} expanded later */
+	struct secfix *secfixes;
+	size_t nsecfixes;
+	struct not_affected *not_affected;
+	size_t nnot_affected;
 };
 
 /* Parse path; problems go to d. Returns NULL only if the file could not be
@@ -93,6 +114,9 @@ void recipe_free(struct recipe *r);
 /* Expand ${name} ${version} ${release} ${arch} in s; NULL + kr_err on an
  * unknown variable. arch may be NULL (then ${arch} is an error). */
 char *recipe_expand(const struct recipe *r, const char *s, const char *arch);
+/* cpe:/purl: with ${version} expanded; NULL when the recipe has none. */
+char *recipe_cpe(const struct recipe *r);
+char *recipe_purl(const struct recipe *r);
 /* The full version "VERSION-rRELEASE". */
 char *recipe_fullver(const struct recipe *r);
 /* The PATH of a "tree:PATH" source (relative to the tree holding the

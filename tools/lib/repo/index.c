@@ -138,18 +138,70 @@ static int check_hdr(int line, const char *v, const char *src, struct index *ix)
 	}
 }
 
-static int parse_header(const char *data, size_t len, size_t *pos, const char *src,
-			struct index *ix)
+const char *const index_feed_files[FEED_N] = {INDEX_SECDB_FILE, INDEX_VEX_FILE};
+const char *const index_feed_keys[FEED_N] = {"secdb", "openvex"};
+
+/* An optional "KEY: SIZE SHA256" feed line at *pos; 0 when the line is
+ * another (nothing consumed), 1 when taken, -1 when malformed. */
+static int feed_line(const char *data, size_t len, size_t *pos, int line, int which,
+		     const char *src, struct index *ix)
 {
-	for (int i = 1; i <= (int)ARRAY_LEN(hdr_keys); i++) {
+	const char *key = index_feed_keys[which];
+	size_t klen = strlen(key);
+	const char *ls = data + *pos;
+	if (len - *pos < klen + 2 || memcmp(ls, key, klen) || ls[klen] != ':')
+		return 0;
+	const char *nl = memchr(ls, '\n', len - *pos);
+	size_t ll = nl ? (size_t)(nl - ls) : 0;
+	char sha[65];
+	unsigned long long size;
+	char *v = nl ? xstrndup(ls + klen + 1, ll - klen - 1) : NULL;
+	int ok = v && strlen(v) == ll - klen - 1 && v[0] == ' ' && v[1] >= '1' && v[1] <= '9';
+	if (ok) {
+		char *end;
+		errno = 0;
+		size = strtoull(v + 1, &end, 10);
+		ok = !errno && *end == ' ' && strlen(end + 1) == 64 && is_hex(end + 1, 64) &&
+		     size <= INDEX_FEED_MAX;
+		if (ok)
+			memcpy(sha, end + 1, 65);
+	}
+	free(v);
+	if (!ok) {
+		kr_err("%s:%d: bad %s line, expected '%s: SIZE SHA256' (1 byte to %u, 64 "
+		       "lowercase hex digits)",
+		       src, line, key, key, INDEX_FEED_MAX);
+		return -1;
+	}
+	ix->feeds[which].size = size;
+	memcpy(ix->feeds[which].sha256, sha, 65);
+	*pos += ll + 1;
+	return 1;
+}
+
+/* *lines: the header's lines, the blank one after it excluded. */
+static int parse_header(const char *data, size_t len, size_t *pos, const char *src,
+			struct index *ix, int *lines)
+{
+	int i;
+	for (i = 1; i <= (int)ARRAY_LEN(hdr_keys); i++) {
 		char *v = hdr_value(data, len, pos, i, src);
 		int rc = v ? check_hdr(i, v, src, ix) : -1;
 		free(v);
 		if (rc < 0)
 			return -1;
 	}
+	for (int f = 0; f < FEED_N; f++) {
+		int r = feed_line(data, len, pos, i, f, src, ix);
+		if (r < 0)
+			return -1;
+		i += r;
+	}
+	*lines = i - 1;
 	if (*pos < len && data[*pos] != '\n') {
-		kr_err("%s:6: expected a blank line after the header", src);
+		kr_err("%s:%d: expected a blank line after the header (optional lines after "
+		       "expires: secdb, then openvex)",
+		       src, i);
 		return -1;
 	}
 	return 0;
@@ -209,11 +261,12 @@ int index_parse(const char *data, size_t len, const char *src, struct index *out
 {
 	memset(out, 0, sizeof *out);
 	size_t pos = 0;
-	int line = 6;
-	if (parse_header(data, len, &pos, src, out) < 0) {
+	int line;
+	if (parse_header(data, len, &pos, src, out, &line) < 0) {
 		index_free(out);
 		return -1;
 	}
+	line++;
 	for (;;) {
 		struct pkginfo p;
 		while (pos < len && data[pos] == '\n') {
@@ -271,8 +324,13 @@ void index_write(const struct index *ix, struct sb *out)
 	char exp[21];
 	rfc3339_format(ix->expires, exp);
 	sb_printf(out,
-		  "format: krill-index-1\nrepository: %s\narch: %s\nversion: %llu\nexpires: %s\n\n",
+		  "format: krill-index-1\nrepository: %s\narch: %s\nversion: %llu\nexpires: %s\n",
 		  ix->name, ix->arch, (unsigned long long)ix->version, exp);
+	for (int f = 0; f < FEED_N; f++)
+		if (ix->feeds[f].size)
+			sb_printf(out, "%s: %llu %s\n", index_feed_keys[f],
+				  (unsigned long long)ix->feeds[f].size, ix->feeds[f].sha256);
+	sb_addc(out, '\n');
 	for (size_t i = 0; i < ix->n; i++)
 		pkginfo_write(&ix->pkgs[i], out);
 }

@@ -6,6 +6,8 @@
  *   arch: ARCH
  *   version: N              (1, 2, ...: strictly increasing per repository)
  *   expires: 2026-01-31T00:00:00Z   (UTC, RFC 3339, whole seconds)
+ *   secdb: SIZE SHA256      (optional: REPO/secdb.json, the security feeds
+ *   openvex: SIZE SHA256     of tools/doc/repo.md, covered by this signature)
  * then a blank line and one pkginfo stanza (with file/sha256/size) per
  * package, sorted by name then version, each ended by a blank line. Every
  * entry's arch is the header's and its file is NAME-VERSION.ARCH.pkg.tar.zst.
@@ -28,11 +30,26 @@
 #define INDEX_PKG_SIZE_MAX	 (4ull << 30)
 #define INDEX_INSTALLED_SIZE_MAX (64ull << 30)
 
+/* The security feeds published beside the index, named by it so the
+ * index signature covers them: size 0 = not published. */
+#define INDEX_SECDB_FILE "secdb.json"
+#define INDEX_VEX_FILE	 "openvex.json"
+#define INDEX_FEED_MAX	 (64u << 20)
+enum { FEED_SECDB, FEED_VEX, FEED_N };
+extern const char *const index_feed_files[FEED_N];
+extern const char *const index_feed_keys[FEED_N];
+
+struct index_feed {
+	uint64_t size;
+	char sha256[65];
+};
+
 struct index {
 	char *name;
 	char *arch;
 	uint64_t version;
 	time_t expires;
+	struct index_feed feeds[FEED_N];
 	struct pkginfo *pkgs;
 	size_t n, cap;
 };

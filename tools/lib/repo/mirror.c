@@ -34,6 +34,8 @@ struct sync {
 	char *tsraw, *zst, *delta, *dname;
 	size_t tslen, zstlen, deltalen;
 	struct strlist prov_names, prov_targets; /* provenance carried, by pool sha */
+	char *feeds[FEED_N];			 /* the security feeds the index names */
+	size_t feedlen[FEED_N];
 };
 
 static char *src_url(const char *src, const char *file)
@@ -191,6 +193,22 @@ out:
 	free(ip);
 	free(sp);
 	return rc;
+}
+
+/* The security feeds travel with the index that names them: each fetched
+ * capped at its signed size and checked against its signed sha256. */
+static int fetch_feeds(struct sync *s)
+{
+	for (int f = 0; f < FEED_N; f++) {
+		const struct index_feed *x = &s->nix.feeds[f];
+		if (x->size && fetch_small(s, index_feed_files[f], x->size, x->sha256, &s->feeds[f],
+					   &s->feedlen[f]) < 0) {
+			kr_err_prefix("%s: security feed %s refused", s->o->src,
+				      index_feed_files[f]);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* Refuse rollback, replay of a different same-version index, and a
@@ -390,18 +408,18 @@ static void add_link(struct repo_links *l, const char *file, const char *sha)
 
 static int publish(struct sync *s, const struct retained *r, struct strlist *keep)
 {
-	struct repo_file files[3] = {
+	struct repo_file files[3 + FEED_N] = {
 		{TIMESTAMP_FILE, s->tsraw, s->tslen},
 		{INDEX_ZST_FILE, s->zst, s->zstlen},
 		{s->dname, s->delta, s->deltalen},
 	};
-	struct repo_links l = {STRLIST_INIT,
-			       STRLIST_INIT,
-			       RETAINED_NOTE,
-			       NULL,
-			       0,
-			       files,
-			       s->has_ts ? (s->dname ? 3u : 2u) : 0u};
+	size_t nfiles = s->has_ts ? (s->dname ? 3u : 2u) : 0u;
+	for (int f = 0; f < FEED_N; f++)
+		if (s->feeds[f])
+			files[nfiles++] =
+				(struct repo_file){index_feed_files[f], s->feeds[f], s->feedlen[f]};
+	struct repo_links l = {
+		STRLIST_INIT, STRLIST_INIT, RETAINED_NOTE, NULL, 0, files, nfiles};
 	struct sb nb = SB_INIT;
 	for (size_t i = 0; i < r->lines.n; i++)
 		sb_printf(&nb, "%s\n", r->lines.v[i]);
@@ -428,6 +446,9 @@ static int publish(struct sync *s, const struct retained *r, struct strlist *kee
 	hasher_add(h, note, l.note_len);
 	if (s->has_ts)
 		hasher_add(h, s->tsraw, s->tslen);
+	for (int f = 0; f < FEED_N; f++)
+		if (s->feeds[f])
+			hasher_add(h, s->feeds[f], s->feedlen[f]);
 	for (size_t i = 0; i < s->prov_names.n; i++)
 		hasher_adds(h, s->prov_targets.v[i]);
 	hasher_end(h, hex);
@@ -472,7 +493,7 @@ int mirror_sync(const struct mirror_opts *o, struct mirror_stats *st)
 	s.staging = path_join(s.state, "staging");
 	s.pool = path_join(s.state, "pool");
 	if (mkdir_p(s.pool, 0755) < 0 || fetch_index(&s) < 0 || check_against_current(&s) < 0 ||
-	    fetch_packages(&s) < 0)
+	    fetch_feeds(&s) < 0 || fetch_packages(&s) < 0)
 		goto out;
 	for (size_t i = 0; i < s.nix.n; i++)
 		sl_push(&s.new_files, s.nix.pkgs[i].file);
@@ -498,6 +519,8 @@ out:
 	free(s.zst);
 	free(s.delta);
 	free(s.dname);
+	for (int f = 0; f < FEED_N; f++)
+		free(s.feeds[f]);
 	timestamp_free(&s.ts);
 	sl_free(&s.prov_names);
 	sl_free(&s.prov_targets);

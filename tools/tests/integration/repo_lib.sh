@@ -1,7 +1,8 @@
 # repo_lib.sh - helpers sourced by test_repo_*.sh and test_mirror_*.sh (not a
 # test itself): synthetic packages, a repository, a local HTTP server.
 
-# mkpkg OUTDIR NAME VERSION [CONTENT]: a valid package built with tar + zstd:
+# mkpkg OUTDIR NAME VERSION [CONTENT]: a valid package built with tar + zstd
+# (origin $MKPKG_ORIGIN, else NAME):
 # .PKGINFO first, .SBOM.spdx.json second, then the files; owner 0, fixed
 # mtime, sorted.
 mkpkg() {
@@ -14,7 +15,7 @@ mkpkg() {
 name: $_n
 version: $_v
 arch: x86_64
-origin: $_n
+origin: ${MKPKG_ORIGIN:-$_n}
 summary: synthetic test package $_n
 license: MIT
 installed-size: $((_sz))

@@ -45,6 +45,14 @@ version: 1.0
 release: 1
 summary: test program
 license: Apache-2.0 OR MIT
+cpe: cpe:2.3:a:example:greet:\${version}:*:*:*:*:*:*:*
+purl: pkg:generic/greet@\${version}
+secfixes:
+  1.0-r1: [CVE-2026-0001]
+not-affected:
+  - id: CVE-2026-0002
+    justification: vulnerable_code_not_present
+    impact: greet has no network code
 sources:
   - url: file://$t/tree/src/greet-\${version}.tar.gz
     sha256: $sha
@@ -81,6 +89,19 @@ check index_publishes_provenance_beside_each_package '[ -f "$R/greet-1.0-r1.host
 	[ $(ls "$R"/*.pkg.tar.zst | wc -l) = $(ls "$R"/*.provenance.json | wc -l) ]'
 WHY=$(cat "$t/make.out")
 check make_index_verifies_provenance 'grep -q "OK: .* 2 packages (2 with provenance)" "$t/make.out"'
+# the security feeds of the recipes: named in INDEX, verified by make
+# index, the OpenVEX document valid under the OpenVEX schema; the SBOM of
+# greet names its cpe and upstream purl
+WHY="$(cat "$t/make.out"; head -8 "$R/INDEX")"
+check make_index_writes_security_feeds 'grep -q "OK: .*secdb and OpenVEX checked" "$t/make.out" &&
+	grep -q "^secdb: " "$R/INDEX" && grep -q "^openvex: " "$R/INDEX" &&
+	grep -q "\"CVE-2026-0001\"" "$R/secdb.json" && grep -q "\"vulnerable_code_not_present\"" "$R/openvex.json"'
+WHY="$(python3 "$TOP/tools/tests/openvex/check_openvex.py" "$R/openvex.json" 2>&1)"
+check make_index_openvex_valid 'python3 "$TOP/tools/tests/openvex/check_openvex.py" "$R/openvex.json"'
+tar -xOf "$R/greet-1.0-r1.host.pkg.tar.zst" --zstd .SBOM.spdx.json >"$t/greet.sbom.json" 2>/dev/null
+WHY="$(grep -A2 referenceType "$t/greet.sbom.json" | head -20)"
+check sbom_names_upstream_cpe_and_purl 'grep -q "\"cpe:2.3:a:example:greet:1.0:\*:\*:\*:\*:\*:\*:\*\"" "$t/greet.sbom.json" &&
+	grep -q "\"pkg:generic/greet@1.0\"" "$t/greet.sbom.json"'
 
 # the provenance, checked against the packages and the key's inputs
 python3 - "$R" "$P" "$TK" "$t/build/graph.mk" >"$t/prov.out" 2>&1 <<'PY'

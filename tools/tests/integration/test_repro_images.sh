@@ -15,6 +15,12 @@ cp -r "$R/ports/steady" "$R/ports/clock" "$T/ports/"
 # the stages under a dir name of their own (not "bootstrap"): build 2's
 # copy must keep it, since the recipe path is in the provenance
 cp -r "$R/stages" "$T/stages"
+# security data on a stand-in stage (no cpe or purl, as the real stages
+# have none yet) and on a port: each build's index then names an OpenVEX
+# document, whose timestamp make repro pins like the expiry
+printf 'secfixes:\n  1.0-r1: [KRILL-2026-1]\n' >>"$T/stages/glibc/port.yaml"
+printf 'not-affected:\n  - id: CVE-2026-0002\n    justification: vulnerable_code_not_present\n' \
+	>>"$T/ports/steady/port.yaml"
 echo "stand-in compiler sources" >"$T/src/stagesrc-1.0/README.txt"
 (cd "$T/src" && tar --sort=name --owner=0 --group=0 --mtime=@0 -czf stagesrc-1.0.tar.gz stagesrc-1.0)
 for s in gcc-pass1 gcc; do
@@ -69,6 +75,14 @@ check repro_stages_images_identical_without_time '[ $rc -eq 0 ] && grep -q "^12 
 	grep -q "^repository INDEX: identical (sha256:[0-9a-f]*), INDEX.sig identical$" "$T/notime" &&
 	grep -q "^image calm-x86_64: identical (8 blobs, " "$T/notime" && grep -q "^image clocky-x86_64: identical (8 blobs, " "$T/notime" &&
 	grep -q "^images: 2 identical, 0 differ, 0 only in A, 0 only in B$" "$T/notime"'
+# the feeds: the stage's secfix (no cpe needed) and the port's
+# not-affected, the same bytes in both builds (INDEX names their sha256)
+WHY="$(ls -l "$B/1/repo/" "$B/2/repo/"; cat "$B/1/repo/secdb.json"; diff "$B/1/repo/openvex.json" "$B/2/repo/openvex.json")"
+check repro_feeds_identical_with_a_stage_secfix 'grep -q "^openvex: " "$B/1/repo/INDEX" &&
+	cmp "$B/1/repo/openvex.json" "$B/2/repo/openvex.json" && cmp "$B/1/repo/secdb.json" "$B/2/repo/secdb.json" &&
+	grep -q "\"KRILL-2026-1\"" "$B/1/repo/secdb.json" && grep -q "\"name\": \"glibc\"" "$B/1/repo/secdb.json" &&
+	grep -q "pkg:generic/krill/glibc-dev@1.0-r1?arch=x86_64" "$B/1/repo/openvex.json" &&
+	grep -q "\"CVE-2026-0002\"" "$B/1/repo/openvex.json"'
 check repro_build2_images_from_another_checkout 'grep -q "^repro:   build 2: ports $B/2/checkout-elsewhere/ports, work $B/2/build, CACHE_DIR $B/2/cache, images $B/2/checkout-elsewhere/images, key $B/2/cache/keys/local.pem$" "$T/notime" &&
 	cmp "$B/1/images/calm-x86_64.oci.tar" "$B/2/images/calm-x86_64.oci.tar"'
 # index.json -> image index -> the amd64 manifest -> its layer

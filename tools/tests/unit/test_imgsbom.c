@@ -60,7 +60,17 @@ static void setup(void)
 		struct sbom_file file = {xasprintf("usr/share/doc/%s", f->name), "", ""};
 		memset(file.sha1, 'a', 40);
 		memset(file.sha256, 'b', 64);
-		struct sbom_input si = {p, "1", &src, f->src_url ? 1 : 0, &file, 1, 1700000000};
+		/* zlib's recipe names its upstream (cpe:, purl:) */
+		int z = !strcmp(f->name, "zlib");
+		struct sbom_input si = {p,
+					"1",
+					&src,
+					f->src_url ? 1 : 0,
+					&file,
+					1,
+					1700000000,
+					z ? "cpe:2.3:a:zlib:zlib:1.3.1:*:*:*:*:*:*:*" : NULL,
+					z ? "pkg:github/madler/zlib@v1.3.1" : NULL};
 		sboms[i] = sbom_json(&si);
 		free(src.url);
 		free(file.path);
@@ -448,6 +458,30 @@ TEST(package_sbom_download_location_is_a_url_or_noassertion)
 	setup();
 }
 
+/* The recipe's cpe and purl: SECURITY/cpe23Type and PACKAGE-MANAGER/purl
+ * of the package, after Krill's own purl; none for a recipe without. */
+TEST(package_sbom_upstream_cpe_and_purl)
+{
+	setup();
+	json_t *doc = parse(sboms[3]), *pkg = doc ? json_array_get(json_object_get(doc, "packages"), 0) : NULL;
+	json_t *refs = json_object_get(pkg, "externalRefs");
+	CHECK(json_array_size(refs) == 3);
+	CHECK_STR(str(json_array_get(refs, 0), "referenceLocator"),
+		  "pkg:generic/krill/zlib@1.3.1-r0?arch=x86_64");
+	CHECK_STR(str(json_array_get(refs, 1), "referenceCategory"), "SECURITY");
+	CHECK_STR(str(json_array_get(refs, 1), "referenceType"), "cpe23Type");
+	CHECK_STR(str(json_array_get(refs, 1), "referenceLocator"),
+		  "cpe:2.3:a:zlib:zlib:1.3.1:*:*:*:*:*:*:*");
+	CHECK_STR(str(json_array_get(refs, 2), "referenceCategory"), "PACKAGE-MANAGER");
+	CHECK_STR(str(json_array_get(refs, 2), "referenceType"), "purl");
+	CHECK_STR(str(json_array_get(refs, 2), "referenceLocator"), "pkg:github/madler/zlib@v1.3.1");
+	json_decref(doc);
+	doc = parse(sboms[0]);
+	pkg = doc ? json_array_get(json_object_get(doc, "packages"), 0) : NULL;
+	CHECK(json_array_size(json_object_get(pkg, "externalRefs")) == 1);
+	json_decref(doc);
+}
+
 /* Run tools/tests/spdx/check_spdx.py (the SPDX 2.3 schema with
  * python3-jsonschema, plus the rules it cannot express) on a document. */
 static int spdx_check(const char *doc, const char *tag, int expect_valid)
@@ -510,6 +544,7 @@ int main(void)
 	RUN(spdx_bad_input_refused);
 	RUN(provenance_names_spec_index_and_every_package);
 	RUN(package_sbom_download_location_is_a_url_or_noassertion);
+	RUN(package_sbom_upstream_cpe_and_purl);
 	RUN(spdx_schema_accepts_image_and_package_sboms);
 	for (size_t i = 0; i < NPKG; i++) {
 		pkginfo_free(&info[i]);

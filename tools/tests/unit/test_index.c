@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feeds.h"
 #include "index.h"
 #include "t.h"
 
@@ -143,6 +144,127 @@ TEST(bad_inputs_name_the_line)
 	CHECK(m != NULL);
 }
 
+#define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define FEEDHDR(lines)                                                                             \
+	"format: krill-index-1\nrepository: main\narch: x86_64\nversion: 7\nexpires: "             \
+	"2030-01-02T03:04:05Z\n" lines "\n"
+
+/* The optional secdb/openvex lines: round trip, order, form, and the
+ * entries' line numbers after them. */
+TEST(feed_lines)
+{
+	const char *text = FEEDHDR("secdb: 511 " SHA_A "\nopenvex: 1597 " SHA_A "\n")
+		PKG("a", "1.0-r1", "");
+	struct index ix;
+	CHECK(index_parse(text, strlen(text), "INDEX", &ix) == 0);
+	CHECK(ix.feeds[FEED_SECDB].size == 511 && ix.feeds[FEED_VEX].size == 1597);
+	CHECK_STR(ix.feeds[FEED_VEX].sha256, SHA_A);
+	struct sb out = SB_INIT;
+	index_write(&ix, &out);
+	CHECK_STR(out.s, text);
+	sb_free(&out);
+	index_free(&ix);
+	/* one alone */
+	text = FEEDHDR("openvex: 9 " SHA_A "\n");
+	CHECK(index_parse(text, strlen(text), "INDEX", &ix) == 0);
+	CHECK(ix.feeds[FEED_SECDB].size == 0 && ix.feeds[FEED_VEX].size == 9);
+	index_free(&ix);
+	const char *m;
+	m = parse_err(FEEDHDR("openvex: 9 " SHA_A "\nsecdb: 9 " SHA_A "\n"));
+	CHECK(m && strstr(m, "INDEX:7: expected a blank line after the header"));
+	m = parse_err(FEEDHDR("secdb: 0 " SHA_A "\n"));
+	CHECK(m && strstr(m, "INDEX:6: bad secdb line"));
+	m = parse_err(FEEDHDR("secdb: 67108865 " SHA_A "\n"));
+	CHECK(m && strstr(m, "INDEX:6: bad secdb line"));
+	m = parse_err(FEEDHDR("secdb: 012 " SHA_A "\n"));
+	CHECK(m && strstr(m, "INDEX:6: bad secdb line"));
+	m = parse_err(FEEDHDR("secdb: 12 " SHA_A "0\n"));
+	CHECK(m && strstr(m, "INDEX:6: bad secdb line"));
+	m = parse_err(FEEDHDR("secdb: 12  " SHA_A "\n"));
+	CHECK(m && strstr(m, "INDEX:6: bad secdb line"));
+	m = parse_err(FEEDHDR("openvex: 12 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"));
+	CHECK(m && strstr(m, "INDEX:6: bad openvex line"));
+	m = parse_err(FEEDHDR("secdb: 9 " SHA_A "\nsecdb: 9 " SHA_A "\n"));
+	CHECK(m && strstr(m, "INDEX:7: expected a blank line"));
+	m = parse_err(FEEDHDR("secdb: 9 " SHA_A "\nopenvex: 9 " SHA_A "\n")
+			      PKG("a", "1.0-r1", "") PKG("a", "1.0-r1", ""));
+	CHECK(m && strstr(m, "INDEX:20: package a 1.0-r1 is listed twice"));
+}
+
+/* What verify checks in a feed whose bytes the index vouches for: each
+ * refusal names the file and the place in the document. */
+static const char *feed_err(int which, const char *json)
+{
+	struct index ix = {.name = "main", .arch = "x86_64", .version = 1};
+	return feed_check(which, json, strlen(json), &ix, "R/feed.json") < 0 ? kr_errmsg() : NULL;
+}
+
+#define SECDB(pkgs)                                                                                \
+	"{\"apkurl\": \"u\", \"archs\": [\"x86_64\"], \"reponame\": \"main\", \"urlprefix\": "     \
+	"\"https://x\", \"packages\": [" pkgs "]}"
+#define VEX(st)                                                                                    \
+	"{\"@context\": \"https://openvex.dev/ns/v0.2.0\", \"@id\": \"i\", \"author\": \"Krill\", " \
+	"\"timestamp\": \"2026-01-01T00:00:00Z\", \"version\": 1, \"statements\": [" st "]}"
+#define ST(extra)                                                                                  \
+	"{\"vulnerability\": {\"name\": \"CVE-2026-0001\"}, \"products\": [{\"@id\": \"p\"}], " extra \
+	"}"
+
+TEST(feed_shapes)
+{
+	const char *m;
+	CHECK(feed_err(FEED_SECDB, SECDB("{\"pkg\": {\"name\": \"a\", \"secfixes\": {\"1.0-r2\": "
+					 "[\"CVE-2026-0001\"], \"0\": [\"GHSA-jfh8-c2jp-5v3q\"]}}}")) ==
+	      NULL);
+	CHECK(feed_err(FEED_VEX, VEX(ST("\"status\": \"fixed\"") ", " ST(
+					 "\"status\": \"not_affected\", \"justification\": "
+					 "\"component_not_present\""))) == NULL);
+	m = feed_err(FEED_SECDB, "{\"archs\": [}");
+	CHECK(m && strstr(m, "R/feed.json: 1:12: not valid JSON"));
+	m = feed_err(FEED_SECDB, "{\"reponame\": \"main\", \"reponame\": \"main\"}");
+	CHECK(m && strstr(m, "R/feed.json: ") && strstr(m, "not valid JSON"));
+	m = feed_err(FEED_SECDB, "[]");
+	CHECK(m && strstr(m, "R/feed.json: expected a JSON object"));
+	m = feed_err(FEED_SECDB, "{\"apkurl\": \"u\", \"extra\": 1}");
+	CHECK(m && strstr(m, "unknown key 'extra' in the secdb"));
+	m = feed_err(FEED_SECDB, "{\"apkurl\": \"u\", \"archs\": [\"x86_64\"], \"reponame\": "
+				 "\"other\", \"urlprefix\": \"x\", \"packages\": []}");
+	CHECK(m && strstr(m, "reponame is not the index's 'main'"));
+	m = feed_err(FEED_SECDB, "{\"apkurl\": \"u\", \"archs\": [\"aarch64\"], \"reponame\": "
+				 "\"main\", \"urlprefix\": \"x\", \"packages\": []}");
+	CHECK(m && strstr(m, "archs does not name the index's arch 'x86_64'"));
+	m = feed_err(FEED_SECDB, SECDB("{\"pkg\": {\"name\": \"a\", \"secfixes\": {\"1.0\": "
+				       "[\"CVE-2026-0001\"]}}}"));
+	CHECK(m && strstr(m, "a: secfixes key '1.0', expected VERSION-rN or 0"));
+	m = feed_err(FEED_SECDB, SECDB("{\"pkg\": {\"name\": \"a\", \"secfixes\": {\"1.0-r1\": []}}}"));
+	CHECK(m && strstr(m, "a 1.0-r1: expected a non-empty array of ids"));
+	m = feed_err(FEED_SECDB, SECDB("{\"pkg\": {\"name\": \"a\", \"secfixes\": {\"1.0-r1\": "
+				       "[\"CVE-26-1\"]}}}"));
+	CHECK(m && strstr(m, "a 1.0-r1: bad vulnerability id 'CVE-26-1'"));
+	m = feed_err(FEED_SECDB, SECDB("{\"pkg\": {\"name\": \"A/..\", \"secfixes\": {}}}"));
+	CHECK(m && strstr(m, "packages[0]: expected a package name"));
+	m = feed_err(FEED_VEX, "{\"@context\": \"https://example.org/ns\"}");
+	CHECK(m && strstr(m, "@context is not OpenVEX's"));
+	m = feed_err(FEED_VEX, VEX(""));
+	CHECK(m && strstr(m, "expected a non-empty array statements"));
+	m = feed_err(FEED_VEX, VEX(ST("\"status\": \"mended\"")));
+	CHECK(m && strstr(m, "statements[0]: expected status not_affected, affected, fixed"));
+	m = feed_err(FEED_VEX, VEX(ST("\"status\": \"fixed\"") ", " ST("\"status\": \"affected\"")));
+	CHECK(m && strstr(m, "statements[1]: affected without an action_statement"));
+	m = feed_err(FEED_VEX, VEX(ST("\"status\": \"not_affected\"")));
+	CHECK(m && strstr(m, "statements[0]: not_affected without a justification"));
+	m = feed_err(FEED_VEX, VEX(ST("\"status\": \"not_affected\", \"justification\": \"fine\"")));
+	CHECK(m && strstr(m, "statements[0]: justification is not one of OpenVEX's"));
+	m = feed_err(FEED_VEX, VEX("{\"vulnerability\": {\"name\": \"CVE-1\"}, \"status\": "
+				   "\"fixed\"}"));
+	CHECK(m && strstr(m, "statements[0]: bad vulnerability id 'CVE-1'"));
+	m = feed_err(FEED_VEX, VEX("{\"vulnerability\": {\"name\": \"CVE-2026-0001\"}, \"status\": "
+				   "\"fixed\", \"products\": [{}]}"));
+	CHECK(m && strstr(m, "statements[0]: products[0]: expected an @id or identifiers"));
+	m = feed_err(FEED_VEX, "{\"@context\": \"https://openvex.dev/ns/v0.2.0\", \"@id\": \"i\", "
+			       "\"author\": \"Krill\", \"timestamp\": \"yesterday\"}");
+	CHECK(m && strstr(m, "a timestamp YYYY-MM-DDTHH:MM:SSZ"));
+}
+
 TEST(rfc3339)
 {
 	time_t t;
@@ -162,6 +284,8 @@ int main(void)
 	RUN(empty_index);
 	RUN(sort_orders_versions_not_strings);
 	RUN(bad_inputs_name_the_line);
+	RUN(feed_lines);
+	RUN(feed_shapes);
 	RUN(rfc3339);
 	DONE();
 }

@@ -338,8 +338,74 @@ TEST(test_depends)
 		       "8:1: duplicate key 'test-depends'"));
 }
 
+/* cpe, purl, secfixes and not-affected: parsed with their places;
+ * ${version} expands in the identifiers. */
+TEST(security_keys)
+{
+	static const char text[] = "name: z\nversion: 1.3.2\nrelease: 2\nsummary: s\n"
+				   "license: Zlib\n"
+				   "cpe: cpe:2.3:a:zlib:zlib:${version}:*:*:*:*:*:*:*\n"
+				   "purl: pkg:github/madler/zlib@v${version}\n"
+				   "secfixes:\n"
+				   "  1.3.2-r2: [CVE-2026-0001, GHSA-jfh8-c2jp-5v3q]\n"
+				   "  1.2.13-r1:\n"
+				   "    - CVE-2022-37434\n"
+				   "not-affected:\n"
+				   "  - id: CVE-2023-45853\n"
+				   "    justification: component_not_present\n"
+				   "    impact: minizip is not built\n"
+				   "build: {style: none}\n";
+	struct diags d = DIAGS_INIT;
+	struct recipe *r = parse(text, &d);
+	CHECK(r && d.n == 0);
+	if (!r)
+		return;
+	char *cpe = recipe_cpe(r), *purl = recipe_purl(r);
+	CHECK_STR(cpe, "cpe:2.3:a:zlib:zlib:1.3.2:*:*:*:*:*:*:*");
+	CHECK_STR(purl, "pkg:github/madler/zlib@v1.3.2");
+	CHECK(r->nsecfixes == 2 && r->secfixes[0].ids.n == 2 && r->secfixes[1].ids.n == 1);
+	CHECK_STR(r->secfixes[1].fullver.s, "1.2.13-r1");
+	CHECK(r->secfixes[1].fullver.pos.line == 10 && r->secfixes[1].fullver.pos.col == 3);
+	CHECK(r->secfixes[1].ids.v[0].pos.line == 11 && r->secfixes[1].ids.v[0].pos.col == 7);
+	CHECK(r->nnot_affected == 1);
+	CHECK_STR(r->not_affected[0].justification, "component_not_present");
+	CHECK_STR(r->not_affected[0].impact, "minizip is not built");
+	free(cpe);
+	free(purl);
+	recipe_free(r);
+	diag_free(&d);
+	/* each problem at its place */
+	CHECK(diag_has("name: z\nversion: '1.0'\nrelease: 1\nsummary: s\nlicense: MIT\n"
+		       "secfixes: [CVE-2026-0001]\nbuild: {style: none}\n",
+		       "6:11: 'secfixes' is a list, expected a mapping"));
+	CHECK(diag_has("name: z\nversion: '1.0'\nrelease: 1\nsummary: s\nlicense: MIT\n"
+		       "secfixes:\n  '1.0': [CVE-2026-0001]\nbuild: {style: none}\n",
+		       "7:3: bad secfixes key '1.0', expected VERSION-rRELEASE"));
+	CHECK(diag_has("name: z\nversion: '1.0'\nrelease: 1\nsummary: s\nlicense: MIT\n"
+		       "secfixes:\n  1.0-r1: []\nbuild: {style: none}\n",
+		       "7:11: secfixes '1.0-r1' lists no id"));
+	CHECK(diag_has("name: z\nversion: '1.0'\nrelease: 1\nsummary: s\nlicense: MIT\n"
+		       "secfixes:\n  1.0-r1: [CVE-2026-0001, CVE-2026-0001]\nbuild: {style: none}\n",
+		       "7:27: 'CVE-2026-0001' is listed twice in secfixes"));
+	CHECK(diag_has("name: z\nversion: '1.0'\nrelease: 1\nsummary: s\nlicense: MIT\n"
+		       "secfixes:\n  1.0-r1: [CVE-2026-0001]\nnot-affected:\n"
+		       "  - {id: CVE-2026-0001, justification: component_not_present}\n"
+		       "build: {style: none}\n",
+		       "9:10: 'CVE-2026-0001' is both in secfixes and in not-affected"));
+	CHECK(diag_has("name: z\nversion: '1.0'\nrelease: 1\nsummary: s\nlicense: MIT\n"
+		       "not-affected:\n  - {id: CVE-2026-0001}\nbuild: {style: none}\n",
+		       "7:5: missing required key 'justification' in a not-affected entry"));
+	CHECK(diag_has("name: z\nversion: '1.0'\nrelease: 1\nsummary: s\nlicense: MIT\n"
+		       "purl: pkg:generic/z@${release}\nbuild: {style: none}\n",
+		       "6:7: 'purl' may use ${version} only"));
+	CHECK(diag_has("name: z\nversion: '1.0'\nrelease: 1\nsummary: s\nlicense: MIT\n"
+		       "purl: pkg:generic/z@1.0+x\nbuild: {style: none}\n",
+		       "6:7: bad purl 'pkg:generic/z@1.0+x', expected pkg:TYPE"));
+}
+
 int main(void)
 {
+	RUN(security_keys);
 	RUN(full_recipe_fields);
 	RUN(five_planted_errors_five_diagnostics);
 	RUN(missing_required_key);
