@@ -105,16 +105,6 @@ static int cmp_pkg(const void *a, const void *b)
 		      ((const struct ipkg *)b)->p->info->name);
 }
 
-static char *purl_of(const struct pkginfo *p)
-{
-	char *n = purl_encode(p->name), *v = purl_encode(p->version), *a = purl_encode(p->arch);
-	char *purl = xasprintf("pkg:generic/krill/%s@%s?arch=%s", n, v, a);
-	free(n);
-	free(v);
-	free(a);
-	return purl;
-}
-
 /* SPDXRef-Package-NAME; characters SPDX ids do not allow become '-', and a
  * name that then collides with an earlier one gets -2, -3, ... */
 static char *package_id(const struct ctx *c, size_t upto, const char *name)
@@ -215,7 +205,7 @@ static int ctx_init(struct ctx *c, const struct imgsbom_input *in, const char *w
 			return -1;
 		}
 		k->id = package_id(c, i, k->p->info->name);
-		k->purl = purl_of(k->p->info);
+		k->purl = sbom_pkg_purl(k->p->info);
 		k->file = pkginfo_filename(k->p->info);
 	}
 	return 0;

@@ -91,13 +91,22 @@ static char *namespace(const struct sbom_input *in)
 			 in->info->arch, hex);
 }
 
+char *sbom_pkg_purl(const struct pkginfo *p)
+{
+	char *n = purl_encode(p->name), *v = purl_encode(p->version), *a = purl_encode(p->arch);
+	char *purl = xasprintf("pkg:generic/krill/%s@%s?arch=%s", n, v, a);
+	free(n);
+	free(v);
+	free(a);
+	return purl;
+}
+
 static json_t *main_package(const struct sbom_input *in, const char *id)
 {
 	const struct pkginfo *p = in->info;
 	char code[41];
 	verification_code(in, code);
-	char *n = purl_encode(p->name), *v = purl_encode(p->version), *a = purl_encode(p->arch);
-	char *purl = xasprintf("pkg:generic/krill/%s@%s?arch=%s", n, v, a);
+	char *purl = sbom_pkg_purl(p);
 	json_t *pkg =
 		json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:{s:s}, s:s, s:s, s:s}", "name", p->name,
 			  "SPDXID", id, "versionInfo", p->version, "supplier",
@@ -123,9 +132,6 @@ static json_t *main_package(const struct sbom_input *in, const char *id)
 						      "referenceLocator", in->upstream_purl));
 	json_object_set_new(pkg, "externalRefs", refs);
 	free(purl);
-	free(n);
-	free(v);
-	free(a);
 	return pkg;
 }
 

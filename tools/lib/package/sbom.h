@@ -53,4 +53,9 @@ const char *spdx_download_location(const char *url);
 /* Percent-encode s for a purl component (RFC 3986 unreserved kept). */
 char *purl_encode(const char *s);
 
+/* The purl a Krill package is known by, in its SBOM, the security feeds
+ * and image SBOMs: pkg:generic/krill/NAME@VERSION?arch=ARCH (malloc'd). */
+struct pkginfo;
+char *sbom_pkg_purl(const struct pkginfo *p);
+
 #endif

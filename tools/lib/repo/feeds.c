@@ -54,20 +54,9 @@ char *feeds_secdb(const struct index *ix, const struct feed_port *ports, size_t 
 		"reponame", ix->name, "urlprefix", urlprefix, "packages", pkgs));
 }
 
-/* The purl a package's SBOM names it by (sbom.c main_package). */
-static char *pkg_purl(const struct pkginfo *p)
-{
-	char *n = purl_encode(p->name), *v = purl_encode(p->version), *a = purl_encode(p->arch);
-	char *purl = xasprintf("pkg:generic/krill/%s@%s?arch=%s", n, v, a);
-	free(n);
-	free(v);
-	free(a);
-	return purl;
-}
-
 static json_t *product(const struct pkginfo *p)
 {
-	char *purl = pkg_purl(p);
+	char *purl = sbom_pkg_purl(p);
 	json_t *j = json_pack("{s:s, s:{s:s}}", "@id", purl, "identifiers", "purl", purl);
 	free(purl);
 	return j;
