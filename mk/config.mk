@@ -32,8 +32,10 @@ Q := @
 endif
 
 # Every port build is a recursive job of its own: let make run JOBS of them.
+# Only at the top: a sub-make shares its parent's jobserver (GNU make 4.3
+# shows no -j in MAKEFLAGS while parsing, and a forced one resets it)
 MAKEFLAGS += --no-print-directory
-ifeq ($(filter -j%,$(MAKEFLAGS)),)
+ifeq ($(MAKELEVEL)$(filter -j%,$(MAKEFLAGS)),0)
 MAKEFLAGS += -j$(JOBS)
 endif
 
