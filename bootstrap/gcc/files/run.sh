@@ -93,4 +93,10 @@ for l in libc.so.6 libstdc++.so.6 libgcc_s.so.1 libm.so.6; do
   echo "$libs" | grep -q "^\($SR\)\{0,1\}/usr/lib/$l\$" && pass "loaded-$l from /usr/lib" ||
     bad "loaded-$l" "not loaded from the sysroot's /usr/lib"
 done
+# the runtime libraries carry their relative relocations packed (DT_RELR,
+# LDFLAGS_FOR_TARGET in the gcc stage), as glibc's own libraries do
+for l in libstdc++.so.6 libgcc_s.so.1 libc.so.6; do
+  "$TC/bin/$TARGET-readelf" -d "$SR/usr/lib/$l" 2>/dev/null | grep -q '(RELR)' &&
+    pass "relr-$l" || bad "relr-$l" "no DT_RELR in the dynamic section"
+done
 exit $fail
