@@ -21,6 +21,11 @@ set -- --unshare-user-try --unshare-ipc --unshare-pid --unshare-uts --unshare-cg
 	--unshare-net --die-with-parent --new-session --as-pid-1 \
 	--hostname krill-build --clearenv --setenv PATH /usr/bin:/usr/sbin \
 	--ro-bind /usr /usr
+if [ -d /usr/lib/locale ]; then
+	set -- "$@" --tmpfs /usr/lib/locale
+	[ -d /usr/lib/locale/C.utf8 ] && set -- "$@" --ro-bind /usr/lib/locale/C.utf8 /usr/lib/locale/C.utf8
+	set -- "$@" --remount-ro /usr/lib/locale
+fi
 for l in bin sbin lib lib64 lib32; do
 	[ -d "/usr/$l" ] && set -- "$@" --symlink "usr/$l" "/$l"
 done

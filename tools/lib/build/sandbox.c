@@ -100,6 +100,21 @@ void sandbox_argv(const struct sandbox *sb, const char *script, struct strlist *
 		add(a, host_ro[i]);
 		add(a, host_ro[i]);
 	}
+	/* Only the C.UTF-8 locale: /usr is the host's, and a configure test
+	 * that calls setlocale("en_US.UTF-8") itself (bash's WCWIDTH_BROKEN)
+	 * would otherwise see whatever locales the host has installed, which
+	 * no key covers. make repro's locale variation brings its own LOCPATH. */
+	if (is_dir(SANDBOX_LOCALE_DIR)) {
+		add(a, "--tmpfs");
+		add(a, SANDBOX_LOCALE_DIR);
+		if (is_dir(SANDBOX_LOCALE_DIR "/C.utf8")) {
+			add(a, "--ro-bind");
+			add(a, SANDBOX_LOCALE_DIR "/C.utf8");
+			add(a, SANDBOX_LOCALE_DIR "/C.utf8");
+		}
+		add(a, "--remount-ro");
+		add(a, SANDBOX_LOCALE_DIR);
+	}
 	for (size_t i = 0; i < ARRAY_LEN(usr_links); i++) {
 		char *target = xasprintf("/%s", usr_links[i][0]);
 		if (is_dir(target)) {

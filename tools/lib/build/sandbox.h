@@ -32,6 +32,8 @@ struct sandbox {
 };
 
 #define SANDBOX_HOSTNAME "krill-build"
+/* the host locales a build sees: C.utf8 alone (sandbox.c) */
+#define SANDBOX_LOCALE_DIR "/usr/lib/locale"
 
 /* What a sandboxed script used: CPU seconds and the peak resident set of its
  * largest process (all descendants included). */

@@ -42,6 +42,7 @@ build:
     cat /root/.cache/krill/keys/local.pem > $out/key 2>/dev/null || echo hidden > $out/key
     if touch /usr/krill-write-test 2>/dev/null; then echo writable; else echo readonly; fi > $out/usr
     if python3 -c 'import socket; socket.create_connection(("127.0.0.1", int(open("/build/files/port").read())), timeout=2)' 2>/dev/null; then echo open; else echo blocked; fi > $out/net
+    ls /usr/lib/locale > $out/locales 2>/dev/null || :
     ip -o link 2>/dev/null | wc -l > $out/links || true
     # 96 MB touched: the build's peak RSS must reach the progress line
     python3 -c 'x = b"k" * (96 << 20)'
@@ -51,11 +52,15 @@ build:
     grep -l "^State:.*Z" /proc/[0-9]*/status 2>/dev/null | wc -l > $out/zombies
     cat /proc/self/autogroup > $out/autogroup 2>/dev/null || echo none > $out/autogroup
 YAML
+# a locale only the host has (removed again below): the build must not see it
+hostloc=/usr/lib/locale/xx_XX.krilltest
+mkdir "$hostloc" 2>/dev/null || hostloc=
 # HOST_HOME and SECRET_MARKER would show in the sandbox's env only if it leaked.
 HOME="$t/home" HOST_HOME="$t/home" SOURCE_DATE_EPOCH=1234567890 nice -n 7 "$KRILL" build --arch host --key k1 --out "$t/out/k1" \
 	--work "$t/work/probe" --keep-work "$t/ports/probe" >"$t/build.out" 2>&1
 rc=$?
 kill $srv 2>/dev/null
+[ -z "$hostloc" ] || rmdir "$hostloc"
 d="$t/work/probe/dest/usr/share/probe"
 check_cmd "build succeeds" test $rc -eq 0
 check_cmd "result has done stamp" test -f "$t/out/k1/done"
@@ -68,6 +73,11 @@ check_cmd "signing key not visible" grep -qx hidden "$d/key"
 check_cmd "host home not visible" grep -qx hidden "$d/home"
 check_cmd "host /usr read-only" grep -qx readonly "$d/usr"
 check_cmd "network blocked" grep -qx blocked "$d/net"
+# whatever locales the host has, a build sees C.utf8 alone (bash's configure
+# asks setlocale for en_US.UTF-8 itself; no key covers the host's locales)
+check_cmd "the host has a locale of its own for the check" test -n "$hostloc"
+check_cmd "host locales hidden: /usr/lib/locale holds C.utf8 alone" \
+	sh -c "[ \"\$(cat '$d/locales')\" = \"\$([ -d /usr/lib/locale/C.utf8 ] && echo C.utf8)\" ]"
 check_cmd "orphans reaped inside the sandbox" grep -qx 0 "$d/zombies"
 # the sandbox is a new session, hence a new autogroup: the caller's nice
 # must reach it (where the kernel has autogroups at all)
