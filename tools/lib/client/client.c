@@ -97,9 +97,11 @@ int client_parse(int argc, char **argv, int list_opts, struct client_opts *o)
 		{"upgrade", no_argument, NULL, 'u'},	   {"latest", no_argument, NULL, 'l'},
 		{"available", no_argument, NULL, 'a'},	   {"initdb", no_argument, NULL, 'i'},
 		{"virtual", required_argument, NULL, 't'}, {"feeds", no_argument, NULL, 'F'},
-		{NULL, 0, NULL, 0},
+		{"durable", no_argument, NULL, 'D'},	   {NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof *o);
+	const char *dur = getenv("KRILL_DURABLE");
+	o->durable = dur && !strcmp(dur, "1");
 	int c;
 	optind = 1;
 	opterr = 0;
@@ -136,6 +138,7 @@ int client_parse(int argc, char **argv, int list_opts, struct client_opts *o)
 		case 'n': o->no_cache = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'F': o->feeds = 1; break;
+		case 'D': o->durable = 1; break;
 		case 'I':
 			if (list_opts) {
 				o->installed = 1;
@@ -217,7 +220,7 @@ int client_open(struct client *c, const struct client_opts *o, int repos)
 	/* add/update may start from nothing: an image or sysroot being made */
 	if (repos && mkdir_p(o->root, 0755) < 0)
 		return -1;
-	if (db_open(&c->db, o->root) < 0)
+	if (db_open(&c->db, o->root, o->durable) < 0)
 		return -1;
 	c->root = xstrdup(o->root);
 	c->tags = &o->tags;
@@ -393,8 +396,9 @@ int client_world_save(const struct client *c, const struct strlist *world)
 	    oldlen == out.len && !memcmp(old, sb_str(&out), oldlen))
 		;
 	else if (r == 0) /* durable with the transaction's last sync, if any */
-		r = (c->db.done_pending ? write_file_replace
-					: write_file_atomic)(file, sb_str(&out), out.len, 0644);
+		r = (c->db.done_pending || !c->db.durable
+			     ? write_file_replace
+			     : write_file_atomic)(file, sb_str(&out), out.len, 0644);
 	free(old);
 	free(dir);
 	free(file);

@@ -893,7 +893,7 @@ int install_local(const char *root, const struct strlist *pkgfiles, const struct
 	if (mkdir_p(root, 0755) < 0)
 		return -1;
 	struct db db;
-	if (db_open(&db, root) < 0) {
+	if (db_open(&db, root, 0) < 0) {
 		db_close(&db);
 		return -1;
 	}

@@ -297,11 +297,13 @@ out:
 	return rc;
 }
 
-/* Keep the verified files as DIR/NAME/ARCH/{INDEX,INDEX.sig,timestamp}. */
+/* Keep the verified files as DIR/NAME/ARCH/{INDEX,INDEX.sig,timestamp}:
+ * replaced atomically but never synced, as the cache is checked again on
+ * every use and what a power loss tears is fetched again. */
 static int cache_write(const char *d, const char *name, const char *data, size_t len)
 {
 	char *p = path_join(d, name);
-	int rc = write_file_atomic(p, data, len, 0644);
+	int rc = write_file_replace(p, data, len, 0644);
 	free(p);
 	return rc;
 }
@@ -321,8 +323,6 @@ static int tuf_cache(struct remote *r, struct tuf *u, const char *dir)
 		rc = cache_write(d, "timestamp.http", h, strlen(h));
 		free(h);
 	}
-	if (rc == 0)
-		rc = fsync_dir(d);
 	if (rc < 0)
 		kr_err_prefix("%s: cannot cache the index", d);
 	free(d);
