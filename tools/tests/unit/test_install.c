@@ -28,7 +28,7 @@ static int add1(const char *root, const char *pkg, const char *sha)
 {
 	struct db db;
 	int r = db_open(&db, root, 1);
-	struct install_item it = {pkg, sha, 0, NULL};
+	struct install_item it = {pkg, sha, 0, NULL, 0, NULL, 0};
 	struct pkginfo entry = {0};
 	if (sha) {
 		char got[65];
@@ -222,7 +222,7 @@ TEST(hash_mismatch_refused_before_extracting)
 	db_open(&db, root, 1);
 	char *before = tree(root);
 	struct install_item it = {
-		pkg, "0000000000000000000000000000000000000000000000000000000000000000", 0, NULL};
+		pkg, "0000000000000000000000000000000000000000000000000000000000000000", 0, NULL, 0, NULL, 0};
 	sha256_file(pkg, (char[65]){0}, &it.size);
 	CHECK(install_pkgs(&db, &it, 1, NULL) < 0);
 	CHECK(strstr(kr_errmsg(), "sha256 mismatch"));
@@ -325,7 +325,7 @@ TEST(file_moving_between_packages_in_one_transaction)
 	CHECK(add1(root, a1, NULL) == 0);
 	struct db db;
 	db_open(&db, root, 1);
-	struct install_item it[] = {{a2, NULL, 0, NULL}, {b, NULL, 0, NULL}};
+	struct install_item it[] = {{a2, NULL, 0, NULL, 0, NULL, 0}, {b, NULL, 0, NULL, 0, NULL, 0}};
 	CHECK(install_pkgs(&db, it, 2, NULL) == 0);
 	CHECK(db_owner(&db, "usr/moved") == db_find(&db, "movb"));
 	db_close(&db);
