@@ -14,7 +14,7 @@ const struct verb verb_add = {
 	"add",
 	"add packages to the world and install them with their dependencies",
 	"usage: krill add [--root DIR] [--repo URL|PATH]... [--keys DIR] [--no-cache]\n"
-	"                 [--quiet] [-u] [-l] [-a] [--initdb] [-t NAME] PKG...\n"
+	"                 [--quiet] [--durable] [-u] [-l] [-a] [--initdb] [-t NAME] PKG...\n"
 	"\n"
 	"PKG is a world entry: a name, NAME OP VERSION (OP one of < <= = >= >, e.g.\n"
 	"'zlib>=1.3'), so:SONAME, NAME@TAG (from the repository tagged @TAG in\n"
@@ -36,6 +36,10 @@ const struct verb verb_add = {
 	"                         copied there when the root has none yet)\n"
 	"  --no-cache             keep nothing under ROOT/var/cache/krill\n"
 	"  --quiet, -q            no progress lines\n"
+	"  --durable              sync to disk at each step of the transaction, so\n"
+	"                         that not even a power loss can lose it (default,\n"
+	"                         as apk and rpm: no syncs; a killed krill is still\n"
+	"                         rolled back or forward); also KRILL_DURABLE=1\n"
 	"  --upgrade, -u          upgrade the named packages and their dependencies\n"
 	"  --latest, -l           with -u: the newest versions, or an error saying why not\n"
 	"  --available, -a        installed versions no repository offers are replaced\n"
@@ -95,7 +99,7 @@ static int add(struct client *c, const struct client_opts *o, const struct strli
 	if (r == 0)
 		r = client_world_save(c, &world);
 	if (r == 0)
-		r = client_persist_config(o, !c->db.done_pending);
+		r = client_persist_config(o, !c->db.done_pending && c->db.durable);
 	for (size_t i = 0; i < kept.n; i++)
 		printf("kept modified config file /%s\n", kept.v[i]);
 	if (r == 0 && !o->quiet)

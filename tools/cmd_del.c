@@ -13,7 +13,7 @@ static int run(int argc, char **argv);
 const struct verb verb_del = {
 	"del",
 	"remove packages from the world, and what nothing needs any more",
-	"usage: krill del [--root DIR] [--quiet] PKG...\n"
+	"usage: krill del [--root DIR] [--quiet] [--durable] PKG...\n"
 	"\n"
 	"Takes each PKG out of ROOT/etc/krill/world (a name only the world holds,\n"
 	"such as a virtual package, is fine) and solves the world again over the\n"
@@ -28,6 +28,7 @@ const struct verb verb_del = {
 	"\n"
 	"  --root DIR, -p DIR   the root to change (default /)\n"
 	"  --quiet, -q          no progress lines\n"
+	"  --durable            sync every step to disk (as for add; KRILL_DURABLE=1)\n"
 	"\n"
 	"Exit status: 0 done, 1 failure (nothing changed), 2 usage.\n",
 	run,

@@ -12,13 +12,13 @@ const struct verb verb_fix = {
 	"fix",
 	"reinstall packages whose files were changed or deleted",
 	"usage: krill fix [--root DIR] [--repo URL|PATH]... [--keys DIR] [--no-cache]\n"
-	"                 [--quiet] [PKG...]\n"
+	"                 [--quiet] [--durable] [PKG...]\n"
 	"\n"
 	"Reinstalls each named installed package, or without names every package\n"
 	"`krill audit` finds a changed or deleted file of, at the version installed,\n"
 	"from the signed repositories, in one transaction (every check of `krill\n"
 	"add`). A config file you changed is kept and the package's written beside\n"
-	"it as PATH.krill-new.\n"
+	"it as PATH.krill-new. Options as for add (--durable: sync every step).\n"
 	"\n"
 	"Exit status: 0 done, 1 failure (the root unchanged), 2 usage.\n",
 	run,

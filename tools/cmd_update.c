@@ -59,7 +59,7 @@ static int run(int argc, char **argv)
 	if (client_close(&c) < 0 && r == 0)
 		r = -1;
 	if (r == 0) /* first use: --repo/--keys into the root */
-		r = client_persist_config(&o, 1);
+		r = client_persist_config(&o, o.durable);
 	if (r < 0)
 		fprintf(stderr, "krill update: %s\n", kr_errmsg());
 	client_opts_free(&o);

@@ -12,7 +12,7 @@ const struct verb verb_upgrade = {
 	"upgrade",
 	"upgrade installed packages to the newest versions the world allows",
 	"usage: krill upgrade [--root DIR] [--repo URL|PATH]... [--keys DIR] [--no-cache]\n"
-	"                     [--quiet] [--latest] [--available] [PKG...]\n"
+	"                     [--quiet] [--durable] [--latest] [--available] [PKG...]\n"
 	"\n"
 	"Solves ROOT/etc/krill/world again preferring the newest version of every\n"
 	"package (of the named PKGs only, when given) over the installed one, and\n"
@@ -24,7 +24,7 @@ const struct verb verb_upgrade = {
 	"                    error saying what stands in the way\n"
 	"  --available, -a   also replace installed versions no repository offers\n"
 	"                    (downgrading if need be)\n"
-	"  --no-cache, --quiet, --root, --repo, --keys: as for add\n"
+	"  --no-cache, --quiet, --durable, --root, --repo, --keys: as for add\n"
 	"\n"
 	"Exit status: 0 done, 1 failure (the root unchanged), 2 usage.\n",
 	run,
@@ -49,7 +49,7 @@ static int upgrade(struct client *c, const struct client_opts *o, const struct s
 	if (r == 0)
 		r = client_world_save(c, &world);
 	if (r == 0)
-		r = client_persist_config(o, !c->db.done_pending);
+		r = client_persist_config(o, !c->db.done_pending && c->db.durable);
 	for (size_t i = 0; i < kept.n; i++)
 		printf("kept modified config file /%s\n", kept.v[i]);
 	if (r == 0 && !o->quiet)

@@ -399,6 +399,10 @@ int write_file_replace(const char *path, const void *data, size_t len, mode_t mo
 
 int mkdir_p(const char *path, mode_t mode)
 {
+	/* the common case first: the parent exists (one syscall, not one per
+	 * component of the path) */
+	if (mkdir(path, mode) == 0 || errno == EEXIST)
+		return 0;
 	char *p = xstrdup(path);
 	for (char *s = p + 1; *s; s++) {
 		if (*s != '/')

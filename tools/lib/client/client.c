@@ -97,9 +97,11 @@ int client_parse(int argc, char **argv, int list_opts, struct client_opts *o)
 		{"upgrade", no_argument, NULL, 'u'},	   {"latest", no_argument, NULL, 'l'},
 		{"available", no_argument, NULL, 'a'},	   {"initdb", no_argument, NULL, 'i'},
 		{"virtual", required_argument, NULL, 't'}, {"feeds", no_argument, NULL, 'F'},
-		{NULL, 0, NULL, 0},
+		{"durable", no_argument, NULL, 'D'},	   {NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof *o);
+	const char *dur = getenv("KRILL_DURABLE");
+	o->durable = dur && !strcmp(dur, "1");
 	int c;
 	optind = 1;
 	opterr = 0;
@@ -136,6 +138,7 @@ int client_parse(int argc, char **argv, int list_opts, struct client_opts *o)
 		case 'n': o->no_cache = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'F': o->feeds = 1; break;
+		case 'D': o->durable = 1; break;
 		case 'I':
 			if (list_opts) {
 				o->installed = 1;
@@ -217,7 +220,7 @@ int client_open(struct client *c, const struct client_opts *o, int repos)
 	/* add/update may start from nothing: an image or sysroot being made */
 	if (repos && mkdir_p(o->root, 0755) < 0)
 		return -1;
-	if (db_open(&c->db, o->root) < 0)
+	if (db_open(&c->db, o->root, o->durable) < 0)
 		return -1;
 	c->root = xstrdup(o->root);
 	c->tags = &o->tags;
@@ -227,8 +230,9 @@ int client_open(struct client *c, const struct client_opts *o, int repos)
 	if (mkdir_p(c->cachedir, 0755) < 0)
 		return -1;
 	sweep_cache(c->cachedir);
-	char *tmpl = path_join(c->cachedir, ".tmp-XXXXXX");
-	if (!mkdtemp(tmpl)) {
+	/* with --no-cache only: everything else goes to the cache itself */
+	char *tmpl = o->no_cache ? path_join(c->cachedir, ".tmp-XXXXXX") : NULL;
+	if (tmpl && !mkdtemp(tmpl)) {
 		kr_err("%s: cannot create a temp dir: %s", tmpl, strerror(errno));
 		free(tmpl);
 		return -1;
@@ -287,6 +291,48 @@ const struct remote *client_repo_of(const struct client *c, const struct pkginfo
 	return NULL;
 }
 
+/* A local repository's packages are read into memory (checked on the bytes
+ * read, nothing copied into the cache) up to this much in one transaction;
+ * beyond it, and when a hook needs the files, they are fetched as files. */
+#define LOCAL_INMEM_MAX (32u << 20)
+
+/* The n packages for install_pkgs: items[i] over paths[i] (its file, or
+ * its name when mem[i] holds its bytes); all owned by the arrays. */
+static int fetch_items(const struct client *c, const struct pkginfo *const *v, size_t n,
+		       const char *dir, int want_files, struct install_item *items, char **paths,
+		       char **mem)
+{
+	uint64_t inmem = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct remote *r = client_repo_of(c, v[i]);
+		size_t len = 0;
+		int rc = 1;
+		if (!want_files && inmem + v[i]->size <= LOCAL_INMEM_MAX)
+			rc = remote_read_pkg(r, v[i], &mem[i], &len, &paths[i]);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			inmem += len;
+		else if (!(paths[i] = remote_fetch_pkg(r, v[i], dir)))
+			return -1;
+		items[i] = (struct install_item){paths[i], v[i]->sha256, v[i]->size, v[i], 1,
+						 mem[i], len};
+	}
+	return 0;
+}
+
+static void free_items(char **paths, char **mem, size_t n, int no_cache)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (paths[i] && !mem[i] && no_cache)
+			remove(paths[i]);
+		free(paths[i]);
+		free(mem[i]);
+	}
+	free(paths);
+	free(mem);
+}
+
 int client_add(struct client *c, const struct strlist *names, int no_cache,
 	       const struct client_add_hooks *h)
 {
@@ -298,26 +344,18 @@ int client_add(struct client *c, const struct strlist *names, int no_cache,
 	struct solution sol;
 	int r = solve(avail, navail, inst, ninst, names, &sol);
 	struct install_item *items = xcalloc(sol.n + 1, sizeof *items);
-	char **paths = xcalloc(sol.n + 1, sizeof *paths);
-	const char *dir = no_cache ? c->tmpdir : c->cachedir;
-	for (size_t i = 0; r == 0 && i < sol.n; i++) {
-		paths[i] = remote_fetch_pkg(client_repo_of(c, sol.v[i]), sol.v[i], dir);
-		items[i] =
-			(struct install_item){paths[i], sol.v[i]->sha256, sol.v[i]->size, sol.v[i]};
-		r = paths[i] ? 0 : -1;
-	}
+	char **paths = xcalloc(sol.n + 1, sizeof *paths), **mem = xcalloc(sol.n + 1, sizeof *mem);
+	if (r == 0)
+		r = fetch_items(c, (const struct pkginfo *const *)sol.v, sol.n,
+				no_cache ? c->tmpdir : c->cachedir, h && h->installed, items, paths,
+				mem);
 	struct install_opts io = {h ? h->progress : NULL, h ? h->ctx : NULL, NULL, NULL, 1};
 	c->add_count = r == 0 ? sol.n : 0;
 	if (r == 0 && sol.n && (r = install_pkgs(&c->db, items, sol.n, &io)) == 0)
 		c->unsaved = 0; /* the transaction wrote the index versions too */
 	for (size_t i = 0; r == 0 && h && h->installed && i < sol.n; i++)
 		r = h->installed(h->ctx, sol.v[i], client_repo_of(c, sol.v[i]), paths[i]);
-	for (size_t i = 0; i < sol.n; i++) {
-		if (paths[i] && no_cache)
-			remove(paths[i]);
-		free(paths[i]);
-	}
-	free(paths);
+	free_items(paths, mem, sol.n, no_cache);
 	free(items);
 	solution_free(&sol);
 	free(inst);
@@ -393,8 +431,9 @@ int client_world_save(const struct client *c, const struct strlist *world)
 	    oldlen == out.len && !memcmp(old, sb_str(&out), oldlen))
 		;
 	else if (r == 0) /* durable with the transaction's last sync, if any */
-		r = (c->db.done_pending ? write_file_replace
-					: write_file_atomic)(file, sb_str(&out), out.len, 0644);
+		r = (c->db.done_pending || !c->db.durable
+			     ? write_file_replace
+			     : write_file_atomic)(file, sb_str(&out), out.len, 0644);
 	free(old);
 	free(dir);
 	free(file);
@@ -529,13 +568,10 @@ int client_apply(struct client *c, const struct client_plan_opts *po, int no_cac
 		}
 	}
 	struct install_item *items = xcalloc(nadd + 1, sizeof *items);
-	char **paths = xcalloc(nadd + 1, sizeof *paths);
-	const char *dir = no_cache ? c->tmpdir : c->cachedir;
-	for (size_t i = 0; rc == 0 && i < nadd; i++) {
-		paths[i] = remote_fetch_pkg(client_repo_of(c, add[i]), add[i], dir);
-		items[i] = (struct install_item){paths[i], add[i]->sha256, add[i]->size, add[i]};
-		rc = paths[i] ? 0 : -1;
-	}
+	char **paths = xcalloc(nadd + 1, sizeof *paths), **mem = xcalloc(nadd + 1, sizeof *mem);
+	if (rc == 0)
+		rc = fetch_items(c, add, nadd, no_cache ? c->tmpdir : c->cachedir,
+				 h && h->installed, items, paths, mem);
 	c->add_count = c->del_count = 0;
 	if (rc == 0 && (nadd || rm.n || virt_new)) {
 		for (size_t i = 0; po->removing && i < rm.n; i++)
@@ -572,12 +608,7 @@ int client_apply(struct client *c, const struct client_plan_opts *po, int no_cac
 	}
 	for (size_t i = 0; rc == 0 && h && h->installed && i < nadd; i++)
 		rc = h->installed(h->ctx, add[i], client_repo_of(c, add[i]), paths[i]);
-	for (size_t i = 0; i < nadd; i++) {
-		if (paths[i] && no_cache)
-			remove(paths[i]);
-		free(paths[i]);
-	}
-	free(paths);
+	free_items(paths, mem, nadd, no_cache);
 	free(items);
 	free(add);
 	sl_free(&rm);
@@ -733,25 +764,17 @@ int client_fix(struct client *c, const struct strlist *names, int no_cache,
 		pick[n++] = got;
 	}
 	struct install_item *items = xcalloc(n + 1, sizeof *items);
-	char **paths = xcalloc(n + 1, sizeof *paths);
-	const char *dir = no_cache ? c->tmpdir : c->cachedir;
-	for (size_t i = 0; r == 0 && i < n; i++) {
-		paths[i] = remote_fetch_pkg(client_repo_of(c, pick[i]), pick[i], dir);
-		items[i] = (struct install_item){paths[i], pick[i]->sha256, pick[i]->size, pick[i]};
-		r = paths[i] ? 0 : -1;
-	}
+	char **paths = xcalloc(n + 1, sizeof *paths), **mem = xcalloc(n + 1, sizeof *mem);
+	if (r == 0)
+		r = fetch_items(c, pick, n, no_cache ? c->tmpdir : c->cachedir, h && h->installed,
+				items, paths, mem);
 	c->add_count = 0;
 	struct install_opts io = {h ? h->progress : NULL, h ? h->ctx : NULL, NULL, NULL, 1};
 	if (r == 0 && n && (r = install_pkgs(&c->db, items, n, &io)) == 0) {
 		c->unsaved = 0;
 		c->add_count = n;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (paths[i] && no_cache)
-			remove(paths[i]);
-		free(paths[i]);
-	}
-	free(paths);
+	free_items(paths, mem, n, no_cache);
 	free(items);
 	free(pick);
 	free(avail);

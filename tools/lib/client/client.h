@@ -2,7 +2,7 @@
  * share: their common options and where a root keeps its configuration.
  *
  * Options: --root DIR (default /), --repo URL|PATH (repeatable), --keys
- * DIR, --no-cache, and for list --installed. Without --repo, the
+ * DIR, --no-cache, --durable, and for list --installed. Without --repo, the
  * repositories are ROOT/etc/krill/repositories (one URL or path per line,
  * '#' starts a comment); without --keys, the trusted keys are
  * ROOT/etc/krill/keys/ (*.pub). Reference: tools/doc/client.md.
@@ -30,6 +30,7 @@ struct client_opts {
 	int repos_given; /* --repo on the command line */
 	int keys_given;	 /* --keys on the command line */
 	int feeds;	 /* update --feeds: fetch the security feeds too */
+	int durable;	 /* --durable or KRILL_DURABLE=1: sync every step (db.h) */
 };
 
 /* Parse argv (argv[0] is the verb); accepts --installed only when

@@ -326,8 +326,9 @@ int db_save(struct db *db)
 	struct sb out = SB_INIT;
 	db_format(db, &out);
 	char *path = db_path(db, "installed");
-	/* fsyncs the file and the directory (the rename) */
-	int r = write_file_atomic(path, sb_str(&out), out.len, 0644);
+	/* durable: fsyncs the file and the directory (the rename) */
+	int r = (db->durable ? write_file_atomic : write_file_replace)(path, sb_str(&out),
+								      out.len, 0644);
 	free(path);
 	sb_free(&out);
 	return r;
@@ -414,7 +415,7 @@ static int journal_parse(const char *data, size_t len, const char *src, struct j
 int journal_begin(struct db *db, const struct journal *j)
 {
 	/* durable before anything is staged, so a crash can be rolled back */
-	return journal_write(db, j, "staging", "journal", 1);
+	return journal_write(db, j, "staging", "journal", db->durable);
 }
 
 int journal_commit(struct db *db, int rootfd, const struct journal *j)
@@ -431,7 +432,7 @@ int journal_commit(struct db *db, int rootfd, const struct journal *j)
 	 * rename is the commit point, made durable by the directory's fsync. */
 	if (r == 0)
 		r = journal_write(db, j, "commit", "journal.commit", 0);
-	if (r == 0 && syncfs(rootfd) < 0) {
+	if (r == 0 && db->durable && syncfs(rootfd) < 0) {
 		kr_err("%s: syncfs: %s", db->root, strerror(errno));
 		r = -1;
 	}
@@ -442,7 +443,7 @@ int journal_commit(struct db *db, int rootfd, const struct journal *j)
 		kr_err("%s: cannot rename into place: %s", to, strerror(errno));
 		r = -1;
 	}
-	if (r == 0 && fsync_dir(db->dir) < 0) {
+	if (r == 0 && db->durable && fsync_dir(db->dir) < 0) {
 		kr_err("%s: fsync: %s", db->dir, strerror(errno));
 		r = -1;
 	}
@@ -458,7 +459,7 @@ static int journal_remove(struct db *db)
 	if (r < 0 && errno != ENOENT)
 		kr_err("%s: cannot remove: %s", path, strerror(errno));
 	else
-		r = fsync_dir(db->dir);
+		r = db->durable ? fsync_dir(db->dir) : 0;
 	free(path);
 	return r;
 }
@@ -508,7 +509,7 @@ int journal_apply(struct db *db, int rootfd, const struct journal *j)
  * directory too) */
 static int done_at(struct db *db, int rootfd)
 {
-	if (syncfs(rootfd) < 0) {
+	if (db->durable && syncfs(rootfd) < 0) {
 		kr_err("%s: sync: %s", db->root, strerror(errno));
 		return -1;
 	}
@@ -595,8 +596,30 @@ static int recover(struct db *db)
 	struct journal j = {0};
 	int commit = 0;
 	int rootfd = -1;
-	if (read_file(path, &data, &len) < 0 || journal_parse(data, len, path, &j, &commit) < 0)
+	if (read_file(path, &data, &len) < 0) {
 		r = -1;
+	} else if (len < 4 || memcmp(data + len - 4, "end\n", 4)) {
+		/* Torn: only an OS crash or power loss does that (the journal is
+		 * renamed in whole), in a transaction made without --durable. What
+		 * it staged cannot be known: set it aside, never stay stuck. */
+		char *aside = db_path(db, "journal.torn"), *next = db_path(db, "installed.new");
+		if (rename(path, aside) < 0) {
+			kr_err("%s: cannot rename into place: %s", aside, strerror(errno));
+			r = -1;
+		} else {
+			unlink(next);
+			db->recovered = "set aside a torn journal as var/lib/krill/journal.torn (an "
+					"OS crash or power loss during a transaction made without "
+					"--durable): run krill audit, then krill fix";
+		}
+		free(aside);
+		free(next);
+		free(data);
+		free(path);
+		return r;
+	} else if (journal_parse(data, len, path, &j, &commit) < 0) {
+		r = -1;
+	}
 	if (r == 0 && (rootfd = fsr_open_root(db->root)) < 0)
 		r = -1;
 	if (r == 0)
@@ -616,10 +639,11 @@ static int recover(struct db *db)
 
 /* ---- open/close ---- */
 
-int db_open(struct db *db, const char *root)
+int db_open(struct db *db, const char *root, int durable)
 {
 	memset(db, 0, sizeof *db);
 	db->lockfd = -1;
+	db->durable = durable;
 	db->root = xstrdup(root);
 	db->dir = path_join(root, "var/lib/krill");
 	if (!is_dir(root)) {

@@ -59,6 +59,10 @@ struct db {
 	/* paths a rolled-forward transaction could not place, and why */
 	struct strlist unplaced, unplaced_why;
 	int lockfd;
+	/* power-loss durability: fsync/syncfs at the journal's steps (the
+	 * default is without: a killed process is still rolled back or
+	 * forward, only an OS crash or power loss can lose the last writes) */
+	int durable;
 	/* a transaction applied whose journal is not yet removed: db_done()
 	 * syncs the root (covering what the verb wrote after it) and removes it */
 	int done_pending;
@@ -67,8 +71,9 @@ struct db {
 };
 
 /* Create ROOT/var/lib/krill if needed, take the lock, finish or roll back
- * an interrupted transaction (db->recovered says which), load `installed`. */
-int db_open(struct db *db, const char *root);
+ * an interrupted transaction (db->recovered says which), load `installed`.
+ * `durable`: sync at every step of every transaction (db->durable). */
+int db_open(struct db *db, const char *root, int durable);
 void db_close(struct db *db);
 /* Parse/format the `installed` file (exposed for tests). */
 int db_parse(struct db *db, const char *data, size_t len, const char *src);

@@ -174,9 +174,19 @@ static int check_entry_match(const struct pkg *p)
 	return 0;
 }
 
+static void free_map(struct strmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->keys[i])
+			free(m->vals[i]);
+	strmap_free(m);
+}
+
 static int scan_pkg(struct pkg *p)
 {
-	struct pkgread *rd = pkgread_open(p->item->path);
+	const struct install_item *it = p->item;
+	struct pkgread *rd = it->data ? pkgread_open_memory(it->data, it->len, it->path)
+				      : pkgread_open(it->path);
 	if (!rd)
 		return -1;
 	int r = info_copy(pkgread_info(rd), &p->info, p->item->path);
@@ -187,6 +197,17 @@ static int scan_pkg(struct pkg *p)
 	while (r == 0 && (r = pkgread_next(rd, &pe)) == 1)
 		r = classify(p, &pe, where);
 	free(where);
+	/* each file's sha256 from the package's SBOM (the package itself was
+	 * checked against the signed index): staging then only copies; a file
+	 * the SBOM does not name is hashed while it is written */
+	struct strmap sums = STRMAP_INIT;
+	if (r == 0 && pkgread_sbom_sha256s(rd, &sums))
+		for (size_t i = 0; i < p->ne; i++) {
+			const char *v = p->e[i].type == 'R' ? strmap_get(&sums, p->e[i].path) : NULL;
+			if (v)
+				memcpy(p->e[i].sha256, v, sizeof p->e[i].sha256);
+		}
+	free_map(&sums);
 	pkgread_close(rd);
 	return r;
 }
@@ -197,14 +218,6 @@ struct owner {
 	struct pkg *p;
 	struct entry *e;
 };
-
-static void free_map(struct strmap *m)
-{
-	for (size_t i = 0; i < m->cap; i++)
-		if (m->keys[i])
-			free(m->vals[i]);
-	strmap_free(m);
-}
 
 static const struct strlist *removing; /* install_opts.remove, for this call */
 static struct strlist *removing_kept;
@@ -313,20 +326,23 @@ static int verify_file(const struct install_item *it)
 {
 	if (!it->sha256)
 		return 0;
-
-	char got[SHA256_HEX_LEN + 1];
-	uint64_t size;
-	if (sha256_file(it->path, got, &size) < 0)
-		return -1;
-	if (size != it->size) {
-		kr_err("%s: size %llu, but the index lists %llu: refused", it->path,
-		       (unsigned long long)size, (unsigned long long)it->size);
-		return -1;
-	}
-	if (strcmp(got, it->sha256)) {
-		kr_err("%s: sha256 mismatch: the index lists %s, the file has %s: refused",
-		       it->path, it->sha256, got);
-		return -1;
+	if (!it->verified) { /* else: checked by the caller in this run */
+		char got[SHA256_HEX_LEN + 1];
+		uint64_t size = it->len;
+		if (it->data)
+			sha256_hex(it->data, it->len, got);
+		else if (sha256_file(it->path, got, &size) < 0)
+			return -1;
+		if (size != it->size) {
+			kr_err("%s: size %llu, but the index lists %llu: refused", it->path,
+			       (unsigned long long)size, (unsigned long long)it->size);
+			return -1;
+		}
+		if (strcmp(got, it->sha256)) {
+			kr_err("%s: sha256 mismatch: the index lists %s, the file has %s: refused",
+			       it->path, it->sha256, got);
+			return -1;
+		}
 	}
 	if (!it->entry) {
 		kr_err("%s: no index entry to check the package against", it->path);
@@ -531,34 +547,53 @@ static int plan_files(struct db *db, int rootfd, struct pkg *ps, size_t n, struc
 
 /* ---- pass 2: staging ---- */
 
+/* The entry's data into fd; hashed into sha unless it holds one already. */
 static int write_data(struct pkgread *rd, int fd, const char *what, char sha[65])
 {
-	struct hasher *h = hasher_new();
+	struct hasher *h = sha[0] ? NULL : hasher_new();
 	static char buf[1 << 16];
 	ssize_t n;
 	while ((n = pkgread_data(rd, buf, sizeof buf)) > 0) {
 		const char *p = buf;
 		size_t len = (size_t)n;
-		hasher_add(h, buf, len);
+		if (h)
+			hasher_add(h, buf, len);
 		while (len) {
 			ssize_t w = write(fd, p, len);
 			if (w < 0 && errno == EINTR)
 				continue;
 			if (w < 0) {
 				kr_err("%s: write error: %s", what, strerror(errno));
-				hasher_end(h, sha);
+				if (h)
+					hasher_end(h, sha);
 				return -1;
 			}
 			p += w;
 			len -= (size_t)w;
 		}
 	}
-	hasher_end(h, sha);
+	if (h)
+		hasher_end(h, sha);
 	return n < 0 ? -1 : 0;
 }
 
+/* The umask of this process: a mode it leaves whole and without setuid,
+ * setgid or sticky bits can be given at creation, saving a chmod per file;
+ * any other is set afterwards (a setuid file only once it is complete). */
+static mode_t cur_umask(void)
+{
+	mode_t m = umask(022);
+	umask(m);
+	return m;
+}
+
+static int plain_mode(mode_t mode, mode_t um)
+{
+	return !(mode & ~(mode_t)0777) && !(mode & um);
+}
+
 static int stage_entry(int rootfd, struct pkg *p, struct entry *e, struct pkgread *rd,
-		       struct strlist *made)
+		       struct strlist *made, mode_t um)
 {
 	const char *base;
 	int dfd = fsr_open_parent(rootfd, e->type == 'D' ? e->path : e->tmp, 1, made, &base);
@@ -566,8 +601,9 @@ static int stage_entry(int rootfd, struct pkg *p, struct entry *e, struct pkgrea
 		return -1;
 	int r = 0;
 	if (e->type == 'D') {
-		if (mkdirat(dfd, base, 0700) == 0)
-			r = fchmodat(dfd, base, e->mode, 0);
+		int plain = plain_mode(e->mode, um);
+		if (mkdirat(dfd, base, plain ? e->mode : 0700) == 0)
+			r = plain ? 0 : fchmodat(dfd, base, e->mode, 0);
 		else if (errno != EEXIST)
 			r = -1;
 	} else if (e->type == 'L') {
@@ -579,14 +615,15 @@ static int stage_entry(int rootfd, struct pkg *p, struct entry *e, struct pkgrea
 		r = tfd < 0 ? -1 : linkat(tfd, tbase, dfd, base, 0);
 		memcpy(e->sha256, t->sha256, sizeof e->sha256);
 	} else {
+		int plain = plain_mode(e->mode, um);
 		int fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-				0600);
+				plain ? e->mode : 0600);
 		if (fd >= 0 && write_data(rd, fd, e->path, e->sha256) < 0) {
 			close(fd);
 			kr_err_prefix("%s (%s)", p->item->path, p->info.name);
 			return -1;
 		}
-		r = fd < 0 || fchmod(fd, e->mode) < 0 ? -1 : 0;
+		r = fd < 0 || (!plain && fchmod(fd, e->mode) < 0) ? -1 : 0;
 		if (fd >= 0)
 			close(fd);
 	}
@@ -598,11 +635,14 @@ static int stage_entry(int rootfd, struct pkg *p, struct entry *e, struct pkgrea
 
 static int stage_pkg(int rootfd, struct pkg *p, struct strlist *made)
 {
-	struct pkgread *rd = pkgread_open(p->item->path);
+	const struct install_item *it = p->item;
+	struct pkgread *rd = it->data ? pkgread_open_memory_again(it->data, it->len, it->path)
+				      : pkgread_open_again(it->path);
 	if (!rd)
 		return -1;
 	struct pkg_entry pe;
 	size_t m = 0;
+	mode_t um = cur_umask();
 	int r;
 	while ((r = pkgread_next(rd, &pe)) == 1) {
 		/* the same file read twice: members must come in the same order */
@@ -613,7 +653,7 @@ static int stage_pkg(int rootfd, struct pkg *p, struct strlist *made)
 			kr_err("%s: changed while being installed", p->item->path);
 			break;
 		}
-		if (stage_entry(rootfd, p, &p->e[m++], rd, made) < 0) {
+		if (stage_entry(rootfd, p, &p->e[m++], rd, made, um) < 0) {
 			r = -1;
 			break;
 		}
@@ -893,7 +933,7 @@ int install_local(const char *root, const struct strlist *pkgfiles, const struct
 	if (mkdir_p(root, 0755) < 0)
 		return -1;
 	struct db db;
-	if (db_open(&db, root) < 0) {
+	if (db_open(&db, root, 0) < 0) {
 		db_close(&db);
 		return -1;
 	}

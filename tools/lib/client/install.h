@@ -44,6 +44,13 @@ struct install_item {
 	 * the .PKGINFO's name, version, arch, origin and installed-size must
 	 * match it, or the package is refused before the root is touched */
 	const struct pkginfo *entry;
+	/* the caller checked the file's size and sha256 against the entry in
+	 * this run (remote_fetch_pkg does): not hashed a second time */
+	int verified;
+	/* the verified package's bytes, read into memory (a package of a
+	 * local repository): read from here, path names it in messages */
+	const void *data;
+	size_t len;
 };
 
 struct install_opts {

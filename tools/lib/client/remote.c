@@ -37,9 +37,22 @@ static char *fetch_ex(const char *url, const char *file, const char *dir, uint64
 	return dest;
 }
 
-static char *fetch(const char *url, const char *file, const char *dir, uint64_t max)
+/* url/file's bytes: a local repository's read straight into memory (no
+ * temp file), another's fetched to dir/.fetch-file, read and removed. */
+static int fetch_data(const char *url, const char *file, const char *dir, uint64_t max,
+		      const char *sha, char **data, size_t *len)
 {
-	return fetch_ex(url, file, dir, max, NULL);
+	char *src = url_join(url, file);
+	int rc = transport_read_local(src, max, sha, data, len);
+	free(src);
+	if (rc != 1)
+		return rc < 0 ? -1 : 0;
+	char *p = fetch_ex(url, file, dir, max, sha);
+	rc = p ? read_file(p, data, len) : -1;
+	if (p)
+		unlink(p);
+	free(p);
+	return rc;
 }
 
 /* The pin (as a mirror keeps what it mirrors): a configured URL stays the
@@ -171,11 +184,10 @@ static int tuf_index(struct remote *r, struct tuf *u, const char *cdir, const ch
 	}
 	int delta = cached && t->delta_size && !strcmp(hex, t->delta_from);
 	char *file = delta ? index_delta_name(t->delta_from) : xstrdup(INDEX_ZST_FILE);
-	char *p = fetch_ex(r->url, file, dir, delta ? t->delta_size : t->zst_size,
-			   delta ? t->delta_sha256 : t->zst_sha256);
 	char *src = url_join(r->url, file), *z = NULL;
 	size_t zlen;
-	if (p && read_file(p, &z, &zlen) == 0 &&
+	if (fetch_data(r->url, file, dir, delta ? t->delta_size : t->zst_size,
+		       delta ? t->delta_sha256 : t->zst_sha256, &z, &zlen) == 0 &&
 	    zst_decompress(z, zlen, delta ? cached : NULL, delta ? clen : 0, t->index_size, src,
 			   &u->idx) == 0) {
 		sha256_hex(u->idx, t->index_size, hex);
@@ -185,9 +197,6 @@ static int tuf_index(struct remote *r, struct tuf *u, const char *cdir, const ch
 		else
 			rc = 0;
 	}
-	if (p)
-		unlink(p);
-	free(p);
 	free(z);
 	free(src);
 	free(file);
@@ -212,12 +221,7 @@ static int tuf_sig(struct remote *r, struct tuf *u, const struct keyring *kr, co
 		free(u->sig);
 		u->sig = NULL;
 	}
-	char *p = fetch(r->url, INDEX_SIG_FILE, dir, SIG_MAX_BYTES);
-	int rc = p ? read_file(p, &u->sig, &u->slen) : -1;
-	if (p)
-		unlink(p);
-	free(p);
-	return rc;
+	return fetch_data(r->url, INDEX_SIG_FILE, dir, SIG_MAX_BYTES, NULL, &u->sig, &u->slen);
 }
 
 /* Returns 1 when url publishes no timestamp (an older repository). */
@@ -230,9 +234,13 @@ static int tuf_open(struct remote *r, const struct keyring *kr, struct db *db, c
 	char *dest = xasprintf("%s/.fetch-%s", dir, TIMESTAMP_FILE);
 	int rc = -1;
 	cond_load(cdir, &u->cond, &etag);
-	int t = transport_get_cond(tsurl, dest, TIMESTAMP_MAX_BYTES, NULL, TRANSPORT_FRESH,
-				   &u->cond);
-	if (t == 1) { /* 304: the cached copy, verified below like a download */
+	/* a local repository's straight into memory (no temp file, no 304) */
+	int t = transport_read_local(tsurl, TIMESTAMP_MAX_BYTES, NULL, &u->tsraw, &u->tslen);
+	int local = t != 1;
+	if (!local)
+		t = transport_get_cond(tsurl, dest, TIMESTAMP_MAX_BYTES, NULL, TRANSPORT_FRESH,
+				       &u->cond);
+	if (!local && t == 1) { /* 304: the cached copy, verified below like a download */
 		char *p = path_join(cdir, TIMESTAMP_FILE);
 		u->tsraw = read_small(p, TIMESTAMP_MAX_BYTES, &u->tslen);
 		free(p);
@@ -255,12 +263,12 @@ static int tuf_open(struct remote *r, const struct keyring *kr, struct db *db, c
 		free(key);
 		goto out;
 	}
-	if (t < 0 || (t == 0 && read_file(dest, &u->tsraw, &u->tslen) < 0))
+	if (t < 0 || (t == 0 && !local && read_file(dest, &u->tsraw, &u->tslen) < 0))
 		goto out;
 	if (timestamp_verify(kr, u->tsraw, u->tslen, tsurl, time(NULL), &u->ts) < 0) {
 		/* a 304 for a cached copy that no longer verifies: the cache is
 		 * hostile too; fetch the file itself once (and verify that) */
-		if (t != 1)
+		if (local || t != 1)
 			goto out;
 		free(u->tsraw);
 		u->tsraw = NULL;
@@ -297,11 +305,13 @@ out:
 	return rc;
 }
 
-/* Keep the verified files as DIR/NAME/ARCH/{INDEX,INDEX.sig,timestamp}. */
+/* Keep the verified files as DIR/NAME/ARCH/{INDEX,INDEX.sig,timestamp}:
+ * replaced atomically but never synced, as the cache is checked again on
+ * every use and what a power loss tears is fetched again. */
 static int cache_write(const char *d, const char *name, const char *data, size_t len)
 {
 	char *p = path_join(d, name);
-	int rc = write_file_atomic(p, data, len, 0644);
+	int rc = write_file_replace(p, data, len, 0644);
 	free(p);
 	return rc;
 }
@@ -321,8 +331,6 @@ static int tuf_cache(struct remote *r, struct tuf *u, const char *dir)
 		rc = cache_write(d, "timestamp.http", h, strlen(h));
 		free(h);
 	}
-	if (rc == 0)
-		rc = fsync_dir(d);
 	if (rc < 0)
 		kr_err_prefix("%s: cannot cache the index", d);
 	free(d);
@@ -333,13 +341,12 @@ static int tuf_cache(struct remote *r, struct tuf *u, const char *dir)
 static int legacy_open(struct remote *r, const struct keyring *kr, struct db *db, const char *dir,
 		       int no_cache)
 {
-	char *itmp = fetch(r->url, INDEX_FILE, dir, INDEX_MAX_BYTES);
-	char *stmp = itmp ? fetch(r->url, INDEX_SIG_FILE, dir, SIG_MAX_BYTES) : NULL;
-	char *idx = NULL, *sig = NULL;
+	char *idx = NULL, *sig = NULL, *sigsrc = url_join(r->url, INDEX_SIG_FILE);
 	size_t ilen, slen;
 	int rc = -1;
-	if (itmp && stmp && read_file(itmp, &idx, &ilen) == 0 && read_file(stmp, &sig, &slen) == 0)
-		rc = verify(r, kr, db, idx, ilen, sig, slen, stmp);
+	if (fetch_data(r->url, INDEX_FILE, dir, INDEX_MAX_BYTES, NULL, &idx, &ilen) == 0 &&
+	    fetch_data(r->url, INDEX_SIG_FILE, dir, SIG_MAX_BYTES, NULL, &sig, &slen) == 0)
+		rc = verify(r, kr, db, idx, ilen, sig, slen, sigsrc);
 	if (rc == 0 && !no_cache) {
 		char *d = xasprintf("%s/%s/%s", dir, r->name, r->arch);
 		rc = mkdir_p(d, 0755);
@@ -349,12 +356,7 @@ static int legacy_open(struct remote *r, const struct keyring *kr, struct db *db
 			rc = cache_write(d, INDEX_SIG_FILE, sig, slen);
 		free(d);
 	}
-	if (itmp)
-		unlink(itmp);
-	if (stmp)
-		unlink(stmp);
-	free(itmp);
-	free(stmp);
+	free(sigsrc);
 	free(idx);
 	free(sig);
 	return rc;
@@ -452,6 +454,18 @@ char *remote_fetch_pkg(const struct remote *r, const struct pkginfo *p, const ch
 		return NULL;
 	}
 	return dest;
+}
+
+int remote_read_pkg(const struct remote *r, const struct pkginfo *p, char **data, size_t *len,
+		    char **name)
+{
+	char *url = url_join(r->url, p->file);
+	int rc = transport_read_local(url, p->size, p->sha256, data, len);
+	if (rc == 0)
+		*name = url;
+	else
+		free(url);
+	return rc == 1 ? 1 : rc < 0 ? -1 : 0;
 }
 
 int remote_fetch_feed(const struct remote *r, int which, const char *dir)

@@ -42,6 +42,12 @@ void remote_free(struct remote *r);
 /* Fetch package p of r into dir (capped at p->size, sha256 checked);
  * returns the local path. */
 char *remote_fetch_pkg(const struct remote *r, const struct pkginfo *p, const char *dir);
+/* A package of a local repository (a path or file://) read into memory,
+ * capped at p->size and sha256 checked on the bytes read (nothing is
+ * copied into the cache: the repository is on this machine already); *name
+ * is its path, for messages. 1: r is not local (use remote_fetch_pkg). */
+int remote_read_pkg(const struct remote *r, const struct pkginfo *p, char **data, size_t *len,
+		    char **name);
 /* Fetch r's security feed `which` (index.h FEED_*) into dir/NAME/ARCH/
  * (capped at its signed size, sha256 checked: anything else is refused
  * and not kept). 0 when fetched or cached, 1 when the index names none,

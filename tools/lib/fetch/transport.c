@@ -318,6 +318,69 @@ static const char *local_path(const char *url)
 	return strstr(url, "://") ? NULL : url;
 }
 
+int transport_read_local(const char *url, uint64_t max_size, const char *expect_sha256,
+			 char **data, size_t *len)
+{
+	if (str_starts(url, "http://") || str_starts(url, "https://"))
+		return 1;
+	const char *path = local_path(url);
+	if (!path) {
+		kr_err("%s: unsupported URL, expected http://, https://, file:///PATH or a path",
+		       url);
+		return -1;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int missing = errno == ENOENT;
+		kr_err("%s: cannot open: %s", url, strerror(errno));
+		return missing ? -2 : -1;
+	}
+	size_t cap = 65536, n = 0;
+	char *buf = xmalloc(cap + 1);
+	int rc = 0;
+	for (;;) {
+		if (n == cap) {
+			cap *= 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			kr_err("%s: read error: %s", url, strerror(errno));
+			rc = -1;
+			break;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (max_size && n > max_size) {
+			kr_err("%s: file is larger than the %llu bytes allowed, refused", url,
+			       (unsigned long long)max_size);
+			rc = -1;
+			break;
+		}
+	}
+	close(fd);
+	char got[SHA256_HEX_LEN + 1];
+	if (rc == 0 && expect_sha256) {
+		sha256_hex(buf, n, got);
+		if (strcmp(got, expect_sha256)) {
+			kr_err("%s: sha256 mismatch: expected %s, got %s (%llu bytes)", url,
+			       expect_sha256, got, (unsigned long long)n);
+			rc = -1;
+		}
+	}
+	if (rc < 0) {
+		free(buf);
+		return -1;
+	}
+	buf[n] = 0;
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
 int transport_get(const char *url, const char *dest, uint64_t max_size, const char *expect_sha256)
 {
 	return transport_get_ex(url, dest, max_size, expect_sha256, 0);

@@ -12,6 +12,7 @@
 #ifndef KRILL_TRANSPORT_H
 #define KRILL_TRANSPORT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 int transport_get(const char *url, const char *dest, uint64_t max_size, const char *expect_sha256);
@@ -41,6 +42,15 @@ struct transport_cond {
 };
 int transport_get_cond(const char *url, const char *dest, uint64_t max_size,
 		       const char *expect_sha256, unsigned flags, struct transport_cond *c);
+
+/* A file:// URL or a path read straight into memory (*data, malloc'd,
+ * NUL-terminated) instead of copied: at most max_size bytes (more is
+ * refused) and, when given, matching expect_sha256, both checked on the
+ * bytes read, so later changes of the file cannot reach the caller. 1 for
+ * an http(s) URL (nothing read), -2 when the file does not exist, -1 (and
+ * kr_err, the same messages as transport_get) on any other failure. */
+int transport_read_local(const char *url, uint64_t max_size, const char *expect_sha256,
+			 char **data, size_t *len);
 
 /* The low-speed limit and the deadline for a transfer of at most max_size
  * bytes (exposed for tests). */

@@ -582,7 +582,7 @@ static int krill_config(int rootfd, struct arch_state *a, const struct strlist *
 static int prune_pins(struct arch_state *a, const struct strlist *urls)
 {
 	struct db db;
-	if (db_open(&db, a->root) < 0) {
+	if (db_open(&db, a->root, 0) < 0) {
 		db_close(&db);
 		return -1;
 	}

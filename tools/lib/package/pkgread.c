@@ -39,6 +39,8 @@ struct pkgread {
 	size_t pkginfo_len;
 	char *sbom;
 	size_t sbom_len;
+	json_t *sbom_json; /* parsed once, by the check */
+	int sbom_checked;  /* pkgread_open_again: the caller checked it before */
 	uint64_t file_bytes;	 /* regular-file bytes so far */
 	uint64_t installed_size; /* the cap on them, from .PKGINFO */
 	size_t count;
@@ -279,17 +281,18 @@ static int json_depth_ok(const char *s, size_t n, int max, size_t *at)
 	return 1;
 }
 
-int pkgread_check_sbom(const char *data, size_t len, const char *name)
+/* The SBOM parsed within the caps (pkgread.h), or NULL with kr_err. */
+static json_t *sbom_parse(const char *data, size_t len, const char *name)
 {
 	size_t at = 0;
 	if (len > SBOM_MAX) {
 		kr_err("%s:%s: %zu bytes, expected at most %u", name, SBOM_NAME, len, SBOM_MAX);
-		return -1;
+		return NULL;
 	}
 	if (!json_depth_ok(data, len, SBOM_DEPTH_MAX, &at)) {
 		kr_err("%s:%s: byte %zu: nested more than %d deep, refused", name, SBOM_NAME, at,
 		       SBOM_DEPTH_MAX);
-		return -1;
+		return NULL;
 	}
 	pthread_once(&json_once, json_hooks);
 	json_used = 0;
@@ -299,7 +302,6 @@ int pkgread_check_sbom(const char *data, size_t len, const char *name)
 	json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
 	int over = json_refused;
 	int ok = j && json_is_object(j);
-	json_decref(j);
 	json_budget = 0;
 	if (!j && over)
 		kr_err("%s:%s: parsing it needs more than %lld MiB, refused (an SBOM bomb)", name,
@@ -310,7 +312,50 @@ int pkgread_check_sbom(const char *data, size_t len, const char *name)
 		       err.column, err.text);
 	else if (!ok)
 		kr_err("%s:%s: not a JSON object, expected an SPDX JSON document", name, SBOM_NAME);
-	return ok ? 0 : -1;
+	if (!ok) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+int pkgread_check_sbom(const char *data, size_t len, const char *name)
+{
+	json_t *j = sbom_parse(data, len, name);
+	json_decref(j);
+	return j ? 0 : -1;
+}
+
+static int is_sha256_hex(const char *s)
+{
+	size_t i = 0;
+	for (; s[i]; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return i == 64;
+}
+
+size_t pkgread_sbom_sha256s(const struct pkgread *r, struct strmap *out)
+{
+	json_t *files = json_object_get(r->sbom_json, "files"), *f;
+	size_t i, n = 0;
+	json_array_foreach(files, i, f) {
+		const char *name = json_string_value(json_object_get(f, "fileName"));
+		json_t *sums = json_object_get(f, "checksums"), *c;
+		size_t k;
+		if (!name || strncmp(name, "./", 2) || !name[2])
+			continue;
+		json_array_foreach(sums, k, c) {
+			const char *alg = json_string_value(json_object_get(c, "algorithm"));
+			const char *v = json_string_value(json_object_get(c, "checksumValue"));
+			if (alg && v && !strcmp(alg, "SHA256") && is_sha256_hex(v)) {
+				free(strmap_put(out, name + 2, xstrdup(v)));
+				n++;
+				break;
+			}
+		}
+	}
+	return n;
 }
 
 static int load_sbom(struct pkgread *r)
@@ -318,7 +363,10 @@ static int load_sbom(struct pkgread *r)
 	if (read_member(r, SBOM_NAME, "second", SBOM_MAX, &r->sbom, &r->sbom_len) < 0)
 		return -1;
 	set_limit(r, r->pkginfo_len + r->sbom_len, 0);
-	return pkgread_check_sbom(r->sbom, r->sbom_len, r->name);
+	if (r->sbom_checked)
+		return 0;
+	r->sbom_json = sbom_parse(r->sbom, r->sbom_len, r->name);
+	return r->sbom_json ? 0 : -1;
 }
 
 static struct pkgread *finish_open(struct pkgread *r, int rc)
@@ -356,13 +404,14 @@ static struct pkgread *new_reader(const char *name)
 	return r;
 }
 
-struct pkgread *pkgread_open(const char *path)
+static struct pkgread *open_file(const char *path, int sbom_checked)
 {
 	struct pkgread *r = new_reader(path);
 	if (!r) {
 		kr_err("%s: cannot start libarchive", path);
 		return NULL;
 	}
+	r->sbom_checked = sbom_checked;
 	r->z.fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n = r->z.fd < 0 ? -1 : read(r->z.fd, r->z.inbuf, sizeof r->z.inbuf);
 	if (n < 0) {
@@ -379,13 +428,25 @@ struct pkgread *pkgread_open(const char *path)
 	return finish_open(r, archive_read_open(r->a, &r->z, NULL, zread, NULL));
 }
 
-struct pkgread *pkgread_open_memory(const void *data, size_t len, const char *name)
+struct pkgread *pkgread_open(const char *path)
+{
+	return open_file(path, 0);
+}
+
+struct pkgread *pkgread_open_again(const char *path)
+{
+	return open_file(path, 1);
+}
+
+static struct pkgread *open_memory(const void *data, size_t len, const char *name,
+				   int sbom_checked)
 {
 	struct pkgread *r = new_reader(name);
 	if (!r) {
 		kr_err("%s: cannot start libarchive", name);
 		return NULL;
 	}
+	r->sbom_checked = sbom_checked;
 	r->z.in = (ZSTD_inBuffer){data, len, 0};
 	r->z.eof = 1;
 	if (check_magic(r, data, len) < 0) {
@@ -393,6 +454,16 @@ struct pkgread *pkgread_open_memory(const void *data, size_t len, const char *na
 		return NULL;
 	}
 	return finish_open(r, archive_read_open(r->a, &r->z, NULL, zread, NULL));
+}
+
+struct pkgread *pkgread_open_memory(const void *data, size_t len, const char *name)
+{
+	return open_memory(data, len, name, 0);
+}
+
+struct pkgread *pkgread_open_memory_again(const void *data, size_t len, const char *name)
+{
+	return open_memory(data, len, name, 1);
 }
 
 const struct pkginfo *pkgread_info(const struct pkgread *r)
@@ -536,6 +607,7 @@ void pkgread_close(struct pkgread *r)
 	pkginfo_free(&r->info);
 	free(r->pkginfo_text);
 	free(r->sbom);
+	json_decref(r->sbom_json);
 	free(r->name);
 	free(r);
 }

@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include "pkginfo.h"
+#include "strmap.h"
 
 #define PKGINFO_NAME	".PKGINFO"
 #define SBOM_NAME	".SBOM.spdx.json"
@@ -63,6 +64,11 @@ struct pkgread;
 /* Open and check the first two members; the name is used in messages. */
 struct pkgread *pkgread_open(const char *path);
 struct pkgread *pkgread_open_memory(const void *data, size_t len, const char *name);
+/* The same file once more, in a process that opened it with pkgread_open
+ * before: every check but the SBOM's JSON parse (its size cap stays), which
+ * is a large part of opening a small package. */
+struct pkgread *pkgread_open_again(const char *path);
+struct pkgread *pkgread_open_memory_again(const void *data, size_t len, const char *name);
 const struct pkginfo *pkgread_info(const struct pkgread *r);
 /* Move the metadata out (the reader keeps an empty one). */
 void pkgread_take_info(struct pkgread *r, struct pkginfo *out);
@@ -74,6 +80,14 @@ int pkgread_next(struct pkgread *r, struct pkg_entry *e);
 /* Read the current entry's data: bytes read, 0 at its end, -1 on error. */
 ssize_t pkgread_data(struct pkgread *r, void *buf, size_t n);
 void pkgread_close(struct pkgread *r);
+
+/* The sha256 the SBOM gives each regular file (its `files`), as PATH ->
+ * malloc'd 64-hex string in out (relative paths, as stored in the SBOM
+ * without the leading "./"); entries that are not so are skipped. Returns
+ * how many were put. The package's sha256 was checked against the signed
+ * index before, so these are the builder's signed word, not the reader's
+ * guess: the installer records them instead of hashing each file again. */
+size_t pkgread_sbom_sha256s(const struct pkgread *r, struct strmap *out);
 
 /* The SBOM check pkgread applies (a JSON object within the caps above);
  * name is used in messages. Exposed for tests and the fuzzer. */

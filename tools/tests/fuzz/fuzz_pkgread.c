@@ -2,7 +2,8 @@
  * every member iterated and its data read. An input starting with 'T' is
  * a plain tar that the harness compresses first, so that mutations reach
  * the tar and metadata checks instead of dying in zstd's checksums; any
- * other input is fed as is (the zstd layer itself). */
+ * other input is fed as is (the zstd layer itself). The SBOM's file hashes
+ * are taken as the installer takes them. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <zstd.h>
@@ -14,6 +15,13 @@ static void read_all(const void *data, size_t size)
 	struct pkgread *r = pkgread_open_memory(data, size, "fuzz");
 	if (!r)
 		return;
+	/* the installer's use of the SBOM: each file's sha256 */
+	struct strmap sums = STRMAP_INIT;
+	pkgread_sbom_sha256s(r, &sums);
+	for (size_t i = 0; i < sums.cap; i++)
+		if (sums.keys[i])
+			free(sums.vals[i]);
+	strmap_free(&sums);
 	struct pkg_entry e;
 	char buf[4096];
 	while (pkgread_next(r, &e) == 1)

@@ -5,9 +5,12 @@ malicious ones a real package writer never produces.
 usage: mkpkg.py OUT NAME VERSION [--depend D] [--provide P] [--conffile F]
                 [--install-if D] [--replace NAME]
                 [--info KEY=VALUE] [--sbom-bomb N] [--sbom-deep N]
-                [--pax-bomb N:BYTES] [MEMBER]...
+                [--sbom-empty 1] [--sbom-lie PATH] [--pax-bomb N:BYTES] [MEMBER]...
 --info sets (or adds) a .PKGINFO field: a package that lies about itself.
---sbom-bomb N: an SBOM of N empty objects; --sbom-deep N: nested N deep.
+The SBOM lists every regular file with its SHA1 and SHA256, as Krill's
+packager writes it (tools/doc/package.md); --sbom-empty 1: an SBOM of `{}`
+instead (no file hashes); --sbom-lie PATH: the SBOM gives PATH a wrong
+SHA256. --sbom-bomb N: an SBOM of N empty objects; --sbom-deep N: nested N deep.
 --pax-bomb N:BYTES: N more empty files, each with a BYTES-byte pax header.
 MEMBER: f:PATH=TEXT  regular file      d:PATH        directory
         l:PATH=TARGET symlink          h:PATH=TARGET hardlink
@@ -16,7 +19,9 @@ MEMBER: f:PATH=TEXT  regular file      d:PATH        directory
 PATH is written into the tar exactly as given (absolute, '..': all allowed).
 The tar goes through the zstd command line tool.
 """
+import hashlib
 import io
+import json
 import subprocess
 import sys
 import tarfile
@@ -25,7 +30,7 @@ import tarfile
 def main(argv):
     out, name, version = argv[0], argv[1], argv[2]
     meta = {"depend": [], "provide": [], "conffile": [], "install-if": [], "replace": [],
-            "info": [], "sbom-bomb": [],
+            "info": [], "sbom-bomb": [], "sbom-empty": [], "sbom-lie": [],
             "sbom-deep": [], "pax-bomb": []}
     members = []
     args = argv[3:]
@@ -52,7 +57,7 @@ def main(argv):
     for key in ("depend", "provide", "conffile", "install-if", "replace"):
         for v in sorted(meta[key]):
             info += f"{key}: {v}\n"
-    sbom = b"{}"
+    sbom = b"{}" if meta["sbom-empty"] else spdx(name, version, members, meta["sbom-lie"])
     if meta["sbom-bomb"]:
         sbom = b'{"a": [' + b"{}," * (int(meta["sbom-bomb"][0]) - 1) + b"{}]}"
     if meta["sbom-deep"]:
@@ -71,9 +76,7 @@ def main(argv):
                 add(t, path, tarfile.REGTYPE, data=val.encode(),
                     mode=0o4755 if kind == "s" else 0o2755)
             elif kind == "z":
-                n = int(val)
-                block = bytes(range(251))  # a prime length: no repeating 2^k pattern
-                add(t, path, tarfile.REGTYPE, data=(block * (n // 251 + 1))[:n])
+                add(t, path, tarfile.REGTYPE, data=zdata(int(val)))
             elif kind == "d":
                 add(t, path, tarfile.DIRTYPE, mode=0o755)
             elif kind == "l":
@@ -89,6 +92,41 @@ def main(argv):
             for i in range(n):
                 add(t, "bomb%06d" % i, tarfile.REGTYPE, pax={"comment": "x" * nbytes})
     subprocess.run(["zstd", "-q", "-f", "-3", "-o", out], input=buf.getvalue(), check=True)
+
+
+def zdata(n):
+    block = bytes(range(251))  # a prime length: no repeating 2^k pattern
+    return (block * (n // 251 + 1))[:n]
+
+
+def spdx(name, version, members, lies):
+    """The SBOM's `files` as Krill's packager writes them (sorted by path)."""
+    data = {}
+    for m in members:
+        kind, rest = m.split(":", 1)
+        path, _, val = rest.partition("=")
+        if kind in "fsg":
+            data[path] = val.encode()
+        elif kind == "z":
+            data[path] = zdata(int(val))
+    for m in members:  # a hardlink's path has its target's checksums
+        kind, rest = m.split(":", 1)
+        path, _, val = rest.partition("=")
+        if kind == "h" and val in data:
+            data[path] = data[val]
+    files = []
+    for n, path in enumerate(sorted(data), 1):
+        sha256 = hashlib.sha256(data[path]).hexdigest()
+        if path in lies:
+            sha256 = hashlib.sha256(b"not " + data[path]).hexdigest()
+        files.append({"fileName": "./" + path, "SPDXID": f"SPDXRef-File-{n}",
+                      "checksums": [{"algorithm": "SHA1",
+                                     "checksumValue": hashlib.sha1(data[path]).hexdigest()},
+                                    {"algorithm": "SHA256", "checksumValue": sha256}],
+                      "licenseConcluded": "NOASSERTION", "copyrightText": "NOASSERTION"})
+    doc = {"spdxVersion": "SPDX-2.3", "dataLicense": "CC0-1.0", "SPDXID": "SPDXRef-DOCUMENT",
+           "name": f"{name}-{version}", "files": files}
+    return json.dumps(doc, sort_keys=True).encode()
 
 
 def add(t, path, kind, data=b"", mode=0o644, link="", devmajor=0, devminor=0, pax=None):

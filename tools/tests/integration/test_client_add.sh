@@ -23,6 +23,8 @@ check_cmd info_available sh -c "'$KRILL' info --root '$R' clash | grep -qx 'inst
 check_cmd list_available sh -c "'$KRILL' list --root '$R' | grep -qx 'clash 1.0-r0'"
 check_cmd update_prints_repo sh -c "'$KRILL' update --root '$R' | grep -q '^main 1 6 packages'"
 check_cmd index_cached sh -c "ls '$R'/var/cache/krill/main/x86_64/INDEX '$R'/var/cache/krill/main/x86_64/INDEX.sig"
+# a local repository's packages are read in place (into memory), never copied
+check_cmd local_packages_not_copied sh -c "[ -z \"\$(find '$R/var/cache/krill' -name '*.pkg.tar.zst')\" ]"
 check_cmd progress_lines sh -c "'$KRILL' add --root '$T/r2' --repo '$T/repo' --keys '$T/trust' --no-cache app | grep -qx '(3/3) Installing app 2.0-r0'"
 check_cmd no_cache_leaves_none sh -c "[ -z \"\$(ls -A '$T/r2/var/cache/krill')\" ]"
 
@@ -95,6 +97,8 @@ until python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 
 	sleep 0.05
 done
 check_cmd add_over_http "$KRILL" add --root "$T/r7" --repo "http://127.0.0.1:$port/" --keys "$T/trust" app
+# downloads are kept in the cache (fix, and the next add, need no network)
+check_cmd http_packages_cached sh -c "[ \"\$(find '$T/r7/var/cache/krill' -name '*.pkg.tar.zst' | wc -l)\" = 3 ]"
 kill $srv 2>/dev/null
 wait $srv 2>/dev/null
 finish

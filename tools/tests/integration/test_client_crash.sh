@@ -73,6 +73,35 @@ for point in commit apply; do
 	check_cmd "del_${point}_completed" sh -c "[ ! -e '$R/usr/share' ] && [ ! -e '$R/var/lib/krill/journal' ] && ! '$KRILL' list --root '$R' --installed | grep -q big"
 done
 
+# the same with --durable (KRILL_DURABLE=1): killed after its commit point,
+# completed by the next run
+R=$T/root-durable
+newroot "$R"
+KRILL_DURABLE=1 KRILL_TEST_CRASH=commit "$KRILL" add --root "$R" --quiet big >/dev/null 2>&1
+check_cmd durable_commit_was_killed [ $? -eq 137 ]
+"$KRILL" list --root "$R" --installed >/dev/null 2>&1
+check_cmd durable_commit_completed complete "$R"
+
+# syncs (strace counts them): none by default, as apk and rpm; --durable
+# syncs each step: the staging journal, the commit point and the end
+syncs() { # ROOT ARGS... -> "FSYNCS SYNCFS" of `krill add --root ROOT ARGS big`
+	r=$1
+	shift
+	newroot "$r"
+	strace -f -qq -e trace=fsync,fdatasync,syncfs,sync -o "$r.strace" \
+		"$KRILL" add --root "$r" --quiet "$@" big >/dev/null 2>&1 || echo "add failed"
+	echo "$(grep -c 'fsync(' "$r.strace") $(grep -c 'syncfs(' "$r.strace")"
+}
+got=$(syncs "$T/root-sync-default")
+WHY="fsyncs, syncfs: $got"
+check syncs_default_none '[ "$got" = "0 0" ]'
+got=$(syncs "$T/root-sync-durable" --durable)
+WHY="fsyncs, syncfs: $got"
+check syncs_durable_each_step 'set -- $got; [ "$1" -ge 3 ] && [ "$2" -eq 2 ]'
+got=$(KRILL_DURABLE=1 syncs "$T/root-sync-env")
+WHY="fsyncs, syncfs: $got"
+check syncs_durable_from_env 'set -- $got; [ "$1" -ge 3 ] && [ "$2" -eq 2 ]'
+
 # a real kill -9 somewhere during a large install: whichever side of the
 # commit point it lands on, the next run leaves all or nothing
 R=$T/root-kill

@@ -94,7 +94,7 @@ TEST(save_is_atomic_and_reloads)
 {
 	char *root = mkroot("save");
 	struct db db;
-	CHECK(db_open(&db, root) == 0);
+	CHECK(db_open(&db, root, 1) == 0);
 	db_set_repo_version(&db, "r", 5);
 	CHECK(db_save(&db) == 0);
 	db_close(&db);
@@ -103,7 +103,7 @@ TEST(save_is_atomic_and_reloads)
 	list_dir(dir, &ls);
 	char *all = sl_join(&ls, " ");
 	CHECK_STR(all, "installed lock"); /* no temp file left behind */
-	CHECK(db_open(&db, root) == 0 && db_repo_version(&db, "r") == 5);
+	CHECK(db_open(&db, root, 1) == 0 && db_repo_version(&db, "r") == 5);
 	db_close(&db);
 	free(all);
 	free(dir);
@@ -120,7 +120,7 @@ TEST(recovery_rolls_back_staging)
 	    "krill-journal 1\nstate staging\nmkdir\tusr\nmkdir\tusr/bin\n"
 	    "new\tusr/bin/.krill-1-0\tusr/bin/x\nnew\t.krill-1-1\ty\nend\n");
 	struct db db;
-	CHECK(db_open(&db, root) == 0);
+	CHECK(db_open(&db, root, 1) == 0);
 	CHECK(db.recovered && strstr(db.recovered, "rolled back"));
 	CHECK(db.n == 0);
 	db_close(&db);
@@ -141,7 +141,7 @@ TEST(recovery_completes_commit)
 	    "new\tusr/bin/.krill-1-0\tusr/bin/x\nnew\tusr/bin/.krill-1-1\tusr/bin/y\n"
 	    "rm\told\nrmdir\tgone\nend\n");
 	struct db db;
-	CHECK(db_open(&db, root) == 0);
+	CHECK(db_open(&db, root, 1) == 0);
 	CHECK(db.recovered && strstr(db.recovered, "completed"));
 	CHECK(db.n == 1 && db_find(&db, "zlib"));
 	db_close(&db);
@@ -159,12 +159,39 @@ TEST(recovery_completes_commit)
 TEST(bad_journal_is_an_error)
 {
 	char *root = mkroot("badj");
-	put(root, "var/lib/krill/journal", "krill-journal 1\nstate commit\nnew\tx\n");
+	put(root, "var/lib/krill/journal", "krill-journal 1\nstate commit\nbogus\tx\nend\n");
 	struct db db;
-	CHECK(db_open(&db, root) < 0);
+	CHECK(db_open(&db, root, 1) < 0);
 	CHECK(strstr(kr_errmsg(), "journal") && strstr(kr_errmsg(), "recover"));
 	db_close(&db);
 	free(root);
+}
+
+/* a journal cut short (an OS crash without --durable) is set aside, the
+ * root stays usable, and the message says what to do */
+TEST(torn_journal_is_set_aside)
+{
+	static const char *const torn[] = {"", "krill-journal 1\nstate commit\nnew\tx\ty\n",
+					   "krill-journal 1\nstate staging\nmkdir\tu"};
+	for (size_t i = 0; i < ARRAY_LEN(torn); i++) {
+		char *root = mkroot("tornj");
+		put(root, "var/lib/krill/installed", sample);
+		put(root, "var/lib/krill/installed.new", "krill-db 1\n");
+		put(root, "var/lib/krill/journal", torn[i]);
+		struct db db;
+		CHECK(db_open(&db, root, 0) == 0);
+		CHECK(db.recovered && strstr(db.recovered, "torn journal") &&
+		      strstr(db.recovered, "krill audit"));
+		CHECK(db.n == 1 && db_find(&db, "zlib")); /* installed as it was */
+		db_close(&db);
+		CHECK(exists(root, "var/lib/krill/journal.torn"));
+		CHECK(!exists(root, "var/lib/krill/journal") &&
+		      !exists(root, "var/lib/krill/installed.new"));
+		CHECK(db_open(&db, root, 0) == 0 && !db.recovered); /* once only */
+		db_close(&db);
+		rm_rf(root);
+		free(root);
+	}
 }
 
 int main(void)
@@ -177,6 +204,7 @@ int main(void)
 	RUN(recovery_rolls_back_staging);
 	RUN(recovery_completes_commit);
 	RUN(bad_journal_is_an_error);
+	RUN(torn_journal_is_set_aside);
 	rm_rf(tmpd);
 	DONE();
 }

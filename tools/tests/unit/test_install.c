@@ -27,8 +27,8 @@ static char *pkgpath(const char *name)
 static int add1(const char *root, const char *pkg, const char *sha)
 {
 	struct db db;
-	int r = db_open(&db, root);
-	struct install_item it = {pkg, sha, 0, NULL};
+	int r = db_open(&db, root, 1);
+	struct install_item it = {pkg, sha, 0, NULL, 0, NULL, 0};
 	struct pkginfo entry = {0};
 	if (sha) {
 		char got[65];
@@ -50,7 +50,7 @@ static int del1(const char *root, const char *name, struct strlist *kept)
 	struct db db;
 	struct strlist names = STRLIST_INIT;
 	sl_push(&names, name);
-	int r = db_open(&db, root);
+	int r = db_open(&db, root, 1);
 	if (r == 0)
 		r = remove_pkgs(&db, &names, kept);
 	db_close(&db);
@@ -104,7 +104,7 @@ static int refused_unchanged(const char *name, const struct member *m, size_t n)
 	char *pkg = pkgpath(name);
 	craft_pkg(pkg, name, "1.0-r0", "", m, n);
 	struct db db;
-	db_open(&db, root);
+	db_open(&db, root, 1);
 	db_close(&db);
 	char *before = tree(root);
 	int r = add1(root, pkg, NULL);
@@ -219,10 +219,10 @@ TEST(hash_mismatch_refused_before_extracting)
 	struct member m[] = {{'f', "usr/x", "a"}};
 	craft_pkg(pkg, "hash", "1.0-r0", "", m, 1);
 	struct db db;
-	db_open(&db, root);
+	db_open(&db, root, 1);
 	char *before = tree(root);
 	struct install_item it = {
-		pkg, "0000000000000000000000000000000000000000000000000000000000000000", 0, NULL};
+		pkg, "0000000000000000000000000000000000000000000000000000000000000000", 0, NULL, 0, NULL, 0};
 	sha256_file(pkg, (char[65]){0}, &it.size);
 	CHECK(install_pkgs(&db, &it, 1, NULL) < 0);
 	CHECK(strstr(kr_errmsg(), "sha256 mismatch"));
@@ -324,8 +324,8 @@ TEST(file_moving_between_packages_in_one_transaction)
 	craft_pkg(b, "movb", "1-r0", "", mb, 1);
 	CHECK(add1(root, a1, NULL) == 0);
 	struct db db;
-	db_open(&db, root);
-	struct install_item it[] = {{a2, NULL, 0, NULL}, {b, NULL, 0, NULL}};
+	db_open(&db, root, 1);
+	struct install_item it[] = {{a2, NULL, 0, NULL, 0, NULL, 0}, {b, NULL, 0, NULL, 0, NULL, 0}};
 	CHECK(install_pkgs(&db, it, 2, NULL) == 0);
 	CHECK(db_owner(&db, "usr/moved") == db_find(&db, "movb"));
 	db_close(&db);
