@@ -25,6 +25,7 @@ struct entry {
 	char *tmp;  /* staged temp name (not for 'D') */
 	char *dst;  /* final name: path, or path.krill-new for a kept conffile */
 	char sha256[65];
+	size_t off, len; /* a regular file's data in pkg.data, when held */
 };
 
 struct pkg {
@@ -32,7 +33,16 @@ struct pkg {
 	struct pkginfo info;
 	struct entry *e;
 	size_t ne, cap;
+	/* the file data, kept from the scan when the transaction is small: the
+	 * package is then decompressed and parsed once, not twice */
+	char *data;
+	size_t dlen;
+	int held;
 };
+
+/* How much file data one transaction keeps in memory between its scan and
+ * its staging; a larger one reads its packages a second time. */
+#define HOLD_MAX (16u << 20)
 
 /* ---- reading package files (pkgread.h checks their shape) ---- */
 
@@ -182,7 +192,34 @@ static void free_map(struct strmap *m)
 	strmap_free(m);
 }
 
-static int scan_pkg(struct pkg *p)
+/* The current entry's data appended to p->data: never more in all than the
+ * package's installed-size (which is what held it to HOLD_MAX), whatever
+ * a header claims. */
+static int hold_data(struct pkg *p, struct pkgread *rd, struct entry *e, uint64_t size)
+{
+	if (size > p->info.installed_size - p->dlen) {
+		kr_err("%s: more file data than its installed-size of %llu bytes, refused",
+		       p->item->path, (unsigned long long)p->info.installed_size);
+		return -1;
+	}
+	e->off = p->dlen;
+	p->data = xrealloc(p->data, p->dlen + size + 1);
+	size_t got = 0;
+	ssize_t n;
+	while (got < size && (n = pkgread_data(rd, p->data + p->dlen + got, size - got)) > 0)
+		got += (size_t)n;
+	char extra;
+	if (got != size || pkgread_data(rd, &extra, 1) != 0) {
+		kr_err("%s: '%s' holds other than its %llu bytes", p->item->path, e->path,
+		       (unsigned long long)size);
+		return -1;
+	}
+	e->len = size;
+	p->dlen += size;
+	return 0;
+}
+
+static int scan_pkg(struct pkg *p, uint64_t *held)
 {
 	const struct install_item *it = p->item;
 	struct pkgread *rd = it->data ? pkgread_open_memory(it->data, it->len, it->path)
@@ -193,9 +230,15 @@ static int scan_pkg(struct pkg *p)
 	if (r == 0)
 		r = check_entry_match(p);
 	char *where = xasprintf("%s (%s)", p->item->path, p->info.name ? p->info.name : "?");
+	p->held = r == 0 && *held + p->info.installed_size <= HOLD_MAX;
+	if (p->held)
+		*held += p->info.installed_size;
 	struct pkg_entry pe;
-	while (r == 0 && (r = pkgread_next(rd, &pe)) == 1)
+	while (r == 0 && (r = pkgread_next(rd, &pe)) == 1) {
 		r = classify(p, &pe, where);
+		if (r == 0 && p->held && p->e[p->ne - 1].type == 'R')
+			r = hold_data(p, rd, &p->e[p->ne - 1], pe.size);
+	}
 	free(where);
 	/* each file's sha256 from the package's SBOM (the package itself was
 	 * checked against the signed index): staging then only copies; a file
@@ -547,17 +590,21 @@ static int plan_files(struct db *db, int rootfd, struct pkg *ps, size_t n, struc
 
 /* ---- pass 2: staging ---- */
 
-/* The entry's data into fd; hashed into sha unless it holds one already. */
-static int write_data(struct pkgread *rd, int fd, const char *what, char sha[65])
+/* The entry's data into fd, from rd or else from mem (len bytes); hashed
+ * into sha unless it holds one already. */
+static int write_data(struct pkgread *rd, const char *mem, size_t mlen, int fd, const char *what,
+		      char sha[65])
 {
 	struct hasher *h = sha[0] ? NULL : hasher_new();
 	static char buf[1 << 16];
 	ssize_t n;
-	while ((n = pkgread_data(rd, buf, sizeof buf)) > 0) {
-		const char *p = buf;
+	int once = !rd;
+	while ((n = rd ? pkgread_data(rd, buf, sizeof buf) : once ? (ssize_t)mlen : 0) > 0) {
+		const char *p = rd ? buf : mem;
 		size_t len = (size_t)n;
+		once = 0;
 		if (h)
-			hasher_add(h, buf, len);
+			hasher_add(h, p, len);
 		while (len) {
 			ssize_t w = write(fd, p, len);
 			if (w < 0 && errno == EINTR)
@@ -618,7 +665,8 @@ static int stage_entry(int rootfd, struct pkg *p, struct entry *e, struct pkgrea
 		int plain = plain_mode(e->mode, um);
 		int fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 				plain ? e->mode : 0600);
-		if (fd >= 0 && write_data(rd, fd, e->path, e->sha256) < 0) {
+		const char *mem = p->data ? p->data + e->off : "";
+		if (fd >= 0 && write_data(rd, mem, e->len, fd, e->path, e->sha256) < 0) {
 			close(fd);
 			kr_err_prefix("%s (%s)", p->item->path, p->info.name);
 			return -1;
@@ -635,6 +683,13 @@ static int stage_entry(int rootfd, struct pkg *p, struct entry *e, struct pkgrea
 
 static int stage_pkg(int rootfd, struct pkg *p, struct strlist *made)
 {
+	mode_t um = cur_umask();
+	if (p->held) { /* everything came with the scan */
+		for (size_t m = 0; m < p->ne; m++)
+			if (stage_entry(rootfd, p, &p->e[m], NULL, made, um) < 0)
+				return -1;
+		return 0;
+	}
 	const struct install_item *it = p->item;
 	struct pkgread *rd = it->data ? pkgread_open_memory_again(it->data, it->len, it->path)
 				      : pkgread_open_again(it->path);
@@ -642,7 +697,6 @@ static int stage_pkg(int rootfd, struct pkg *p, struct strlist *made)
 		return -1;
 	struct pkg_entry pe;
 	size_t m = 0;
-	mode_t um = cur_umask();
 	int r;
 	while ((r = pkgread_next(rd, &pe)) == 1) {
 		/* the same file read twice: members must come in the same order */
@@ -712,6 +766,7 @@ static void free_pkgs(struct pkg *ps, size_t n)
 			free(ps[i].e[k].dst);
 		}
 		free(ps[i].e);
+		free(ps[i].data);
 		pkginfo_free(&ps[i].info);
 	}
 	free(ps);
@@ -734,8 +789,9 @@ static int prepare(struct db *db, int rootfd, struct pkg *ps, size_t n)
 	int r = 0;
 	for (size_t i = 0; i < n && r == 0; i++)
 		r = verify_file(ps[i].item);
+	uint64_t held = 0;
 	for (size_t i = 0; i < n && r == 0; i++)
-		r = scan_pkg(&ps[i]);
+		r = scan_pkg(&ps[i], &held);
 	for (size_t i = 0; i < n && r == 0; i++)
 		for (size_t k = i + 1; k < n && r == 0; k++)
 			if (!strcmp(ps[i].info.name, ps[k].info.name)) {
