@@ -36,8 +36,25 @@ W=$T/www.d
 upd() { "$KRILL" update --root "$1" --repo "$URL" --keys "$T/keys" >"$T/out" 2>&1; }
 add() { r=$1; shift; "$KRILL" add --root "$r" --repo "$URL" --keys "$T/keys" "$@" >"$T/out" 2>&1; }
 # got URI STATUS: the requests since the mark include that one
-got() { log_since | grep -q "^$1 $2 "; }
-only() { [ "$(log_since | wc -l)" -eq "$1" ]; }
+# nginx logs a request once it has finished it, which can be after the
+# client has exited: wait (up to 2 s) for the line, then for the count
+got() {
+	_i=0
+	until log_since | grep -q "^$1 $2 "; do
+		[ $_i -lt 40 ] || return 1
+		_i=$((_i + 1))
+		sleep 0.05
+	done
+}
+only() {
+	_i=0
+	while [ "$(log_since | wc -l)" -lt "$1" ] && [ $_i -lt 40 ]; do
+		_i=$((_i + 1))
+		sleep 0.05
+	done
+	sleep 0.05 # and no more than that
+	[ "$(log_since | wc -l)" -eq "$1" ]
+}
 refuse() { # NAME PATTERN: the last client command failed saying PATTERN
 	if [ "$3" -ne 0 ] && grep -q "$2" "$T/out"; then ok "$1"; else bad "$1" "rc $3: $(head -3 "$T/out")"; fi
 }
