@@ -12,7 +12,7 @@ const struct verb verb_update = {
 	"update",
 	"fetch and verify the repository indexes, refresh the cache",
 	"usage: krill update [--root DIR] [--repo URL|PATH]... [--keys DIR] [--quiet]\n"
-	"                    [--feeds]\n"
+	"                    [--feeds] [--durable]\n"
 	"\n"
 	"Fetches each repository's index and signature, checks the signature against\n"
 	"the trusted keys, the expiry and the version (never older than the last one\n"
@@ -24,6 +24,8 @@ const struct verb verb_update = {
 	"With --feeds, also the security feeds each index names (secdb.json and\n"
 	"openvex.json, for scanners) into ROOT/var/cache/krill/NAME/ARCH/, each capped\n"
 	"at its signed size and refused unless it has its signed sha256.\n"
+	"--durable (or KRILL_DURABLE=1): the recorded versions and the written\n"
+	"configuration synced to disk (see krill add).\n"
 	"\n"
 	"Exit status: 0 all verified, 1 a repository failed, 2 usage.\n",
 	run,
