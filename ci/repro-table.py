@@ -163,10 +163,19 @@ def status_of_dir(rdir):
     hdr = {"arch": m.get("arch", "?"), "date": m.get("date", "?"), "vary": m.get("vary", "?"),
            "result": res,
            "variations": vary_text(m), "ports": m.get("ports", "?"),
-           "stages": "rebuilt and compared" if m.get("stages") == "1" else "linked from the cache",
+           "stages": stages_text(m.get("stages", "0")),
            "images": "assembled and compared" if m.get("images") == "1" else "not built",
            "source": os.path.abspath(rdir)}
     return hdr, rows
+
+
+def stages_text(v):
+    """The meta's stages: 1 (all rebuilt), 0 (all linked) or the names rebuilt."""
+    if v == "1":
+        return "rebuilt and compared"
+    if v in ("", "0"):
+        return "linked from the cache"
+    return f"{v} rebuilt and compared, the others linked from the cache"
 
 
 def status_of_file(path):

@@ -27,7 +27,7 @@ help:
 	@echo "  sandbox-check    can bubblewrap start a build sandbox here? (cause + fix if not)"
 	@echo "  repro            build twice (2nd: reprotest's 14 variations); krill diff,"
 	@echo "                   and each build's images compared blob by blob"
-	@echo "                   PORTS=\"a b\" VARY=-time,+fileordering REPRO_STAGES=1 REPRO_IMAGES=0|1"
+	@echo "                   PORTS=\"a b\" VARY=-time,+fileordering REPRO_STAGES=1|"binutils glibc" REPRO_IMAGES=0|1"
 	@echo "  bench            benchmarks (ci/bench-*.sh; figures in tools/doc/benchmarks.md)"
 	@echo "  fuzz             run a libFuzzer target (FUZZ=recipe FUZZ_SECONDS=600)"
 	@echo "  tools            build krill into build/host/bin/krill"

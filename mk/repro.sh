@@ -21,12 +21,16 @@ images=${REPRO_IMAGES:-0}
 rm -rf "$REPRO_DIR"
 mkdir -p "$REPRO_DIR"
 desc=$("$KRILL" build --vary "$spec" --describe-vary)
+# the stages rebuilt and compared: 1 (all), 0 (none, linked) or names
+stages=${REPRO_STAGES:-}
+[ "$stages" = "${REPRO_STAGE_NAMES:-}" ] && [ -n "$stages" ] && stages=1
+stages=${stages:-0}
 {
 	echo "arch: $ARCH"
 	echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo "vary: $spec"
 	echo "ports: $REPRO_GOALS"
-	echo "stages: ${REPRO_STAGES:-0}"
+	echo "stages: $stages"
 	echo "images: $images"
 	printf '%s\n' "$desc" | sed -n 's/^repro:   \([a-z_]*\)  *\(on\|off\)  .*/variation: \1 \2/p'
 } >"$REPRO_DIR/meta"
@@ -34,7 +38,7 @@ on() { printf '%s\n' "$desc" | awk -v n="$1" '$2 == n { f = $3 } END { exit f !=
 
 ncmp=$(echo $REPRO_CMP | wc -w)
 echo "repro: ARCH=$ARCH, $ncmp ports compared$([ "$REPRO_GOALS" = ports ] || echo " (PORTS=$REPRO_GOALS and their build dependencies)")," \
-	"toolchain stages $([ "${REPRO_STAGES:-0}" = 1 ] && echo "rebuilt and compared" || echo "linked from the cache")," \
+	"toolchain stages $(case $stages in 0) echo "linked from the cache" ;; 1) echo "rebuilt and compared" ;; *) echo "$stages rebuilt and compared, the others linked from the cache" ;; esac)," \
 	"images $([ "$images" = 1 ] && echo "assembled and compared" || echo "not built (REPRO_IMAGES=0)")"
 [ -n "$VARY" ] && echo "repro: VARY=$VARY"
 printf '%s\n' "$desc"
@@ -168,6 +172,6 @@ fi
 # the verdict per port, stage and image, for the docs' status table
 if [ "$rc" -le 1 ]; then
 	python3 "$TOP/ci/repro-table.py" --status "$REPRO_DIR" >"$REPRO_DIR/status.tsv" &&
-		echo "repro: status of every port$([ "${REPRO_STAGES:-0}" = 1 ] && echo ", stage")$([ "$images" = 1 ] && echo " and image"): $REPRO_DIR/status.tsv (ci/repro-table.py makes the table of tools/doc/repro.md)"
+		echo "repro: status of every port$([ "$stages" != 0 ] && echo ", stage")$([ "$images" = 1 ] && echo " and image"): $REPRO_DIR/status.tsv (ci/repro-table.py makes the table of tools/doc/repro.md)"
 fi
 exit "$rc"

@@ -445,9 +445,11 @@ static int run(int argc, char **argv)
 	if (rc < 0)
 		fprintf(stderr, "krill build: %s\n", kr_errmsg());
 	if (!shell && b.name) {
-		int k = next_progress(progress);
+		/* a result already in the cache is not one of the plan's n to
+		 * build (make reruns the rule for a linked result): no number */
+		int k = b.cached && !remote_hit ? 0 : next_progress(progress);
 		char kn[48] = "";
-		if (total > 0)
+		if (total > 0 && k > 0)
 			snprintf(kn, sizeof kn, "[%d/%d] ", k, total);
 		char use[96] = "";
 		if (!b.cached && b.usage.maxrss_kb > 0)

@@ -105,6 +105,22 @@ check repro_linked_stages_with_images '[ $rc -eq 0 ] && grep -q "^repro: ARCH=x8
 	grep -q "^1 identical, 0 differ" "$T/linked" && grep -q "^images: 1 identical, 0 differ" "$T/linked" &&
 	[ -L "$T/c/x86_64/repro/2/results/$(basename "$(dirname "$(grep -l "^port: gcc$" "$T"/cache/results/*/done)")")" ]'
 
+# --- REPRO_STAGES names a subset: those rebuilt in both builds and
+# compared, the other stages linked (what a real toolchain can afford)
+mk repro PORTS=steady REPRO_STAGES="binutils glibc" OUT="$T/d" >"$T/some" 2>&1
+rc=$?
+WHY="rc=$rc: $(tail -n 12 "$T/some")"
+check repro_stage_subset '[ $rc -eq 0 ] && grep -q "^repro: ARCH=x86_64, 3 ports compared (PORTS=steady and their build dependencies), toolchain stages binutils glibc rebuilt and compared, the others linked from the cache," "$T/some" &&
+	grep -q "^4 identical, 0 differ" "$T/some" && grep -q "^stages: binutils glibc$" "$T/d/x86_64/repro/meta" &&
+	[ -L "$T/d/x86_64/repro/2/results/$(basename "$(dirname "$(grep -l "^port: gcc$" "$T"/cache/results/*/done)")")" ] &&
+	[ ! -L "$T/d/x86_64/repro/2/results/$(basename "$(dirname "$(grep -l "^port: glibc$" "$T"/cache/results/*/done)")")" ] &&
+	grep -q "^stage	glibc	identical" "$T/d/x86_64/repro/status.tsv" &&
+	grep -q "^\[3/3\] steady " "$T/some" && grep -q "^gcc 1.0 x86_64 ... cached" "$T/some"'
+mk repro PORTS=steady REPRO_STAGES="binutils gilbc" OUT="$T/e" >"$T/badstage" 2>&1
+rc=$?
+WHY="rc=$rc: $(tail -n 5 "$T/badstage")"
+check repro_stage_unknown_named '[ $rc -ne 0 ] && grep -q "REPRO_STAGES: expected 0, 1 or stage names (.*glibc.*), not: gilbc" "$T/badstage" && [ ! -e "$T/e/x86_64/repro" ]'
+
 # --- the table: every port of the tree, run or not
 python3 "$TOP/ci/repro-table.py" --ports "$R/ports" --stages "$T/stages" --images "$T/images" \
 	"$A/status.tsv" "$B" >"$T/table" 2>&1
