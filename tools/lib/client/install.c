@@ -222,8 +222,10 @@ static int hold_data(struct pkg *p, struct pkgread *rd, struct entry *e, uint64_
 static int scan_pkg(struct pkg *p, uint64_t *held)
 {
 	const struct install_item *it = p->item;
-	struct pkgread *rd = it->data ? pkgread_open_memory(it->data, it->len, it->path)
-				      : pkgread_open(it->path);
+	/* (verify_file checked an item with a sha256 before) */
+	int fl = PKGREAD_SUMS_ENOUGH | (it->sha256 ? PKGREAD_VERIFIED : 0);
+	struct pkgread *rd = it->data ? pkgread_open_memory_flags(it->data, it->len, it->path, fl)
+				      : pkgread_open_flags(it->path, fl);
 	if (!rd)
 		return -1;
 	int r = info_copy(pkgread_info(rd), &p->info, p->item->path);
@@ -236,13 +238,16 @@ static int scan_pkg(struct pkg *p, uint64_t *held)
 	struct pkg_entry pe;
 	while (r == 0 && (r = pkgread_next(rd, &pe)) == 1) {
 		r = classify(p, &pe, where);
+		if (r == 0 && pe.sha256)
+			memcpy(p->e[p->ne - 1].sha256, pe.sha256, 64);
 		if (r == 0 && p->held && p->e[p->ne - 1].type == 'R')
 			r = hold_data(p, rd, &p->e[p->ne - 1], pe.size);
 	}
 	free(where);
-	/* each file's sha256 from the package's SBOM (the package itself was
-	 * checked against the signed index): staging then only copies; a file
-	 * the SBOM does not name is hashed while it is written */
+	/* each file's sha256 from the package's .SHA256SUMS, or in a package
+	 * without one from its SBOM (the package itself was checked against
+	 * the signed index): staging then only copies; a file neither names
+	 * is hashed while it is written */
 	struct strmap sums = STRMAP_INIT;
 	if (r == 0 && pkgread_sbom_sha256s(rd, &sums))
 		for (size_t i = 0; i < p->ne; i++) {
@@ -691,8 +696,9 @@ static int stage_pkg(int rootfd, struct pkg *p, struct strlist *made)
 		return 0;
 	}
 	const struct install_item *it = p->item;
-	struct pkgread *rd = it->data ? pkgread_open_memory_again(it->data, it->len, it->path)
-				      : pkgread_open_again(it->path);
+	int fl = PKGREAD_SBOM_CHECKED | (it->sha256 ? PKGREAD_VERIFIED : 0);
+	struct pkgread *rd = it->data ? pkgread_open_memory_flags(it->data, it->len, it->path, fl)
+				      : pkgread_open_flags(it->path, fl);
 	if (!rd)
 		return -1;
 	struct pkg_entry pe;

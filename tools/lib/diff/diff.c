@@ -273,8 +273,8 @@ struct fent {
 
 struct scan {
 	struct pkginfo info;
-	char *pkginfo, *sbom;
-	size_t pkginfo_len, sbom_len;
+	char *pkginfo, *sbom, *sums;
+	size_t pkginfo_len, sbom_len, sums_len;
 	struct fent *v;
 	size_t n;
 };
@@ -298,6 +298,8 @@ static int scan_pkg(const char *file, struct scan *s)
 	s->pkginfo = dup_bytes(t, s->pkginfo_len);
 	t = pkgread_sbom(r, &s->sbom_len);
 	s->sbom = dup_bytes(t, s->sbom_len);
+	t = pkgread_sums_text(r, &s->sums_len);
+	s->sums = t ? dup_bytes(t, s->sums_len) : NULL;
 	char *buf = xmalloc(CHUNK);
 	size_t cap = 0;
 	struct pkg_entry e;
@@ -345,6 +347,7 @@ static void scan_free(struct scan *s)
 	free(s->v);
 	free(s->pkginfo);
 	free(s->sbom);
+	free(s->sums);
 	pkginfo_free(&s->info);
 }
 
@@ -1053,6 +1056,8 @@ static int members_diff(const char *fa, const char *fb, const struct diff_opts *
 	json_t *meta = json_array();
 	text_diff(meta, PKGINFO_NAME, a.pkginfo, a.pkginfo_len, b.pkginfo, b.pkginfo_len, max);
 	text_diff(meta, SBOM_NAME, a.sbom, a.sbom_len, b.sbom, b.sbom_len, max);
+	text_diff(meta, SUMS_NAME, a.sums ? a.sums : "", a.sums_len, b.sums ? b.sums : "",
+		  b.sums_len, max);
 	size_t nmeta = json_array_size(meta);
 	json_object_set_new(pj, "metadata", meta);
 

@@ -13,6 +13,7 @@
 
 #include "elfinfo.h"
 #include "ldscript.h"
+#include "pkgread.h" /* the member names */
 #include "pkgtar.h"
 #include "sbom.h"
 #include "split.h"
@@ -368,12 +369,30 @@ static char *port_rel(const struct recipe *r)
 	return rel;
 }
 
+/* .SHA256SUMS: a line per regular-file member, in member order, as
+ * sha256sum(1) writes them (so `sha256sum -c` checks an unpacked package).
+ * The installer records these instead of parsing the SBOM for them. */
+static void write_sums(const struct scan *s, struct sb *out)
+{
+	size_t f = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		if (!S_ISREG(s->m[i].st.st_mode) || s->m[i].hardlink)
+			continue;
+		/* both lists are sorted by path: s->files also holds hardlinks */
+		while (f < s->nfiles && strcmp(s->files[f].path, s->m[i].path) < 0)
+			f++;
+		if (f < s->nfiles && !strcmp(s->files[f].path, s->m[i].path))
+			sb_printf(out, "%s  %s\n", s->files[f].sha256, s->m[i].path);
+	}
+}
+
 static int write_archive(const struct ctx *c, const struct scan *s, const struct pkginfo *pi,
 			 const char *tmp, struct package_file *pf)
 {
 	const struct package_opts *o = c->o;
-	struct sb meta = SB_INIT;
+	struct sb meta = SB_INIT, sums = SB_INIT;
 	pkginfo_write(pi, &meta);
+	write_sums(s, &sums);
 	char *cpe = recipe_cpe(o->recipe), *upurl = recipe_purl(o->recipe);
 	struct sbom_input si = {
 		pi,	   o->recipe->version.s, c->sources, o->recipe->nsources, s->files,
@@ -385,9 +404,11 @@ static int write_archive(const struct ctx *c, const struct scan *s, const struct
 	struct pkgtar *t = pkgtar_open(tmp, level, o->source_date_epoch);
 	int rc = t ? 0 : -1;
 	if (rc == 0)
-		rc = pkgtar_add_data(t, ".PKGINFO", meta.s, meta.len);
+		rc = pkgtar_add_data(t, PKGINFO_NAME, meta.s, meta.len);
 	if (rc == 0)
-		rc = pkgtar_add_data(t, ".SBOM.spdx.json", sbom, strlen(sbom));
+		rc = pkgtar_add_data(t, SBOM_NAME, sbom, strlen(sbom));
+	if (rc == 0)
+		rc = pkgtar_add_data(t, SUMS_NAME, sb_str(&sums), sums.len);
 	for (size_t i = 0; rc == 0 && i < s->n; i++)
 		rc = pkgtar_add_path(t, o->destdir, s->m[i].path, s->m[i].hardlink);
 	if (t && rc < 0)
@@ -396,6 +417,7 @@ static int write_archive(const struct ctx *c, const struct scan *s, const struct
 		rc = pkgtar_close(t, pf->sha256, &pf->size);
 	free(sbom);
 	sb_free(&meta);
+	sb_free(&sums);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <unistd.h>
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_d_forceIgnoreChecksum */
 #include <zstd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,17 @@ struct pkgread {
 	char *sbom;
 	size_t sbom_len;
 	json_t *sbom_json; /* parsed once, by the check */
-	int sbom_checked;  /* pkgread_open_again: the caller checked it before */
+	int flags;	   /* PKGREAD_* */
+	char *sums;	   /* .SHA256SUMS as stored; sum[] points into it */
+	size_t sums_len;
+	struct sumline {
+		const char *hex, *path;
+		int plen;
+	} *sum;
+	size_t nsum, nsum_seen; /* lines; lines matched by members so far */
+	int has_sums;
+	struct archive_entry *pending; /* the first file member's header, read already */
+	int at_end;  /* ... or the archive ended after the metadata */
 	uint64_t file_bytes;	 /* regular-file bytes so far */
 	uint64_t installed_size; /* the cap on them, from .PKGINFO */
 	size_t count;
@@ -54,6 +65,8 @@ static int arc_fail(struct pkgread *r, const char *what)
 	r->failed = 1;
 	return -1;
 }
+
+static int read_data(struct pkgread *r, const char *want, size_t n, char **out, size_t *len);
 
 /* Read the next header and require a regular member called want, at most
  * max bytes; its data goes to *out (NUL-terminated). */
@@ -82,8 +95,13 @@ static int read_member(struct pkgread *r, const char *want, const char *place, s
 		       (long long)archive_entry_size(e), max);
 		return -1;
 	}
+	return read_data(r, want, (size_t)archive_entry_size(e), out, len);
+}
+
+/* The current member's n bytes of data into *out (NUL-terminated). */
+static int read_data(struct pkgread *r, const char *want, size_t n, char **out, size_t *len)
+{
 	/* grow with the data that really arrives, not with the claimed size */
-	size_t n = (size_t)archive_entry_size(e);
 	struct sb b = SB_INIT;
 	char chunk[65536];
 	while (b.len < n) {
@@ -116,7 +134,7 @@ static ZSTD_DCtx *dctx_get(void)
 	if (!d)
 		d = ZSTD_createDCtx();
 	else
-		ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
+		ZSTD_DCtx_reset(d, ZSTD_reset_session_and_parameters); /* the checksum flag */
 	return d;
 }
 
@@ -358,12 +376,81 @@ size_t pkgread_sbom_sha256s(const struct pkgread *r, struct strmap *out)
 	return n;
 }
 
+/* .SHA256SUMS split into lines, each "HEX  PATH": 64 lowercase hex digits,
+ * two spaces, a path of 1 to PKG_PATH_MAX bytes. */
+static int parse_sums(struct pkgread *r)
+{
+	char *s = r->sums, *end = r->sums + r->sums_len;
+	size_t cap = 0;
+	for (size_t line = 1; s < end; line++) {
+		char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t plen = nl ? (size_t)(nl - s) : 0;
+		int ok = nl && plen > 66 && plen - 66 <= PKG_PATH_MAX && s[64] == ' ' &&
+			 s[65] == ' ' && !memchr(s, 0, plen);
+		for (int i = 0; ok && i < 64; i++)
+			ok = (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f');
+		if (!ok) {
+			kr_err("%s:%s:%zu: expected 64 lowercase hex digits, two spaces and a "
+			       "path, ending in a newline",
+			       r->name, SUMS_NAME, line);
+			return -1;
+		}
+		if (r->nsum == PKG_ENTRIES_MAX) {
+			kr_err("%s:%s: more than %d lines, refused", r->name, SUMS_NAME,
+			       PKG_ENTRIES_MAX);
+			return -1;
+		}
+		if (r->nsum == cap) {
+			cap = cap ? 2 * cap : 64;
+			r->sum = xrealloc(r->sum, cap * sizeof *r->sum);
+		}
+		r->sum[r->nsum++] = (struct sumline){s, s + 66, (int)(plen - 66)};
+		s = nl + 1;
+	}
+	return 0;
+}
+
+/* The member after the SBOM: .SHA256SUMS, or (a package written before
+ * it existed) the first file, whose header is then kept for pkgread_next. */
+static int load_sums(struct pkgread *r)
+{
+	struct archive_entry *e;
+	int rc = archive_read_next_header(r->a, &e);
+	if (rc == ARCHIVE_EOF) {
+		r->at_end = 1;
+		return 0;
+	}
+	if (rc < ARCHIVE_WARN)
+		return arc_fail(r, "corrupt package");
+	const char *path = archive_entry_pathname(e);
+	if (!path || strcmp(path, SUMS_NAME)) {
+		r->pending = e;
+		return 0;
+	}
+	if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e) ||
+	    !archive_entry_size_is_set(e) || archive_entry_size(e) < 0 ||
+	    (uint64_t)archive_entry_size(e) > SUMS_MAX) {
+		kr_err("%s: %s is not a regular file of at most %u bytes", r->name, SUMS_NAME,
+		       SUMS_MAX);
+		return -1;
+	}
+	if (read_data(r, SUMS_NAME, (size_t)archive_entry_size(e), &r->sums, &r->sums_len) < 0)
+		return -1;
+	r->has_sums = 1;
+	return parse_sums(r);
+}
+
 static int load_sbom(struct pkgread *r)
 {
 	if (read_member(r, SBOM_NAME, "second", SBOM_MAX, &r->sbom, &r->sbom_len) < 0)
 		return -1;
-	set_limit(r, r->pkginfo_len + r->sbom_len, 0);
-	if (r->sbom_checked)
+	set_limit(r, r->pkginfo_len + r->sbom_len + SUMS_MAX, 2); /* its size is not known yet */
+	if (load_sums(r) < 0)
+		return -1;
+	set_limit(r, r->pkginfo_len + r->sbom_len + r->sums_len, r->pending != NULL);
+	/* the installer reads file sha256s from .SHA256SUMS and nothing else
+	 * from the SBOM: parsing it there would only cost time */
+	if ((r->flags & PKGREAD_SBOM_CHECKED) || (r->has_sums && (r->flags & PKGREAD_SUMS_ENOUGH)))
 		return 0;
 	r->sbom_json = sbom_parse(r->sbom, r->sbom_len, r->name);
 	return r->sbom_json ? 0 : -1;
@@ -383,7 +470,7 @@ static struct pkgread *finish_open(struct pkgread *r, int rc)
 	return r;
 }
 
-static struct pkgread *new_reader(const char *name)
+static struct pkgread *new_reader(const char *name, int flags)
 {
 	struct pkgread *r = xcalloc(1, sizeof *r);
 	r->name = xstrdup(name);
@@ -401,17 +488,19 @@ static struct pkgread *new_reader(const char *name)
 		pkgread_close(r);
 		return NULL;
 	}
+	r->flags = flags;
+	if (flags & PKGREAD_VERIFIED)
+		ZSTD_DCtx_setParameter(r->z.dctx, ZSTD_d_forceIgnoreChecksum, ZSTD_d_ignoreChecksum);
 	return r;
 }
 
-static struct pkgread *open_file(const char *path, int sbom_checked)
+static struct pkgread *open_file(const char *path, int flags)
 {
-	struct pkgread *r = new_reader(path);
+	struct pkgread *r = new_reader(path, flags);
 	if (!r) {
 		kr_err("%s: cannot start libarchive", path);
 		return NULL;
 	}
-	r->sbom_checked = sbom_checked;
 	r->z.fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n = r->z.fd < 0 ? -1 : read(r->z.fd, r->z.inbuf, sizeof r->z.inbuf);
 	if (n < 0) {
@@ -433,20 +522,18 @@ struct pkgread *pkgread_open(const char *path)
 	return open_file(path, 0);
 }
 
-struct pkgread *pkgread_open_again(const char *path)
+struct pkgread *pkgread_open_flags(const char *path, int flags)
 {
-	return open_file(path, 1);
+	return open_file(path, flags);
 }
 
-static struct pkgread *open_memory(const void *data, size_t len, const char *name,
-				   int sbom_checked)
+static struct pkgread *open_memory(const void *data, size_t len, const char *name, int flags)
 {
-	struct pkgread *r = new_reader(name);
+	struct pkgread *r = new_reader(name, flags);
 	if (!r) {
 		kr_err("%s: cannot start libarchive", name);
 		return NULL;
 	}
-	r->sbom_checked = sbom_checked;
 	r->z.in = (ZSTD_inBuffer){data, len, 0};
 	r->z.eof = 1;
 	if (check_magic(r, data, len) < 0) {
@@ -461,9 +548,10 @@ struct pkgread *pkgread_open_memory(const void *data, size_t len, const char *na
 	return open_memory(data, len, name, 0);
 }
 
-struct pkgread *pkgread_open_memory_again(const void *data, size_t len, const char *name)
+struct pkgread *pkgread_open_memory_flags(const void *data, size_t len, const char *name,
+					  int flags)
 {
-	return open_memory(data, len, name, 1);
+	return open_memory(data, len, name, flags);
 }
 
 const struct pkginfo *pkgread_info(const struct pkgread *r)
@@ -481,6 +569,12 @@ const char *pkgread_sbom(const struct pkgread *r, size_t *len)
 {
 	*len = r->sbom_len;
 	return r->sbom;
+}
+
+const char *pkgread_sums_text(const struct pkgread *r, size_t *len)
+{
+	*len = r->sums_len;
+	return r->has_sums ? r->sums : NULL;
 }
 
 const char *pkgread_pkginfo_text(const struct pkgread *r, size_t *len)
@@ -516,7 +610,7 @@ static int check_entry(struct pkgread *r, struct archive_entry *ae, struct pkg_e
 		       p && *p ? "an overlong" : "an empty or unreadable", PKG_PATH_MAX);
 		return -1;
 	}
-	if (!strcmp(p, PKGINFO_NAME) || !strcmp(p, SBOM_NAME)) {
+	if (!strcmp(p, PKGINFO_NAME) || !strcmp(p, SBOM_NAME) || !strcmp(p, SUMS_NAME)) {
 		kr_err("%s: %s appears again, expected it only at the start", r->name, p);
 		return -1;
 	}
@@ -553,6 +647,18 @@ static int check_entry(struct pkgread *r, struct archive_entry *ae, struct pkg_e
 		}
 		return 0;
 	}
+	if (r->has_sums) {
+		/* one line per regular file, in member order */
+		const struct sumline *l = r->nsum_seen < r->nsum ? &r->sum[r->nsum_seen] : NULL;
+		if (!l || strlen(p) != (size_t)l->plen || memcmp(l->path, p, (size_t)l->plen)) {
+			kr_err("%s: %s: %s line %zu %s%.*s%s, expected this regular file's line",
+			       r->name, p, SUMS_NAME, r->nsum_seen + 1, l ? "names '" : "is missing",
+			       l ? l->plen : 0, l ? l->path : "", l ? "'" : "");
+			return -1;
+		}
+		e->sha256 = l->hex;
+		r->nsum_seen++;
+	}
 	int64_t sz = archive_entry_size(ae);
 	if (!archive_entry_size_is_set(ae) || sz < 0) {
 		kr_err("%s: %s: no size, expected a regular file with a size", r->name, p);
@@ -575,16 +681,32 @@ int pkgread_next(struct pkgread *r, struct pkg_entry *e)
 		kr_err("%s: reading after an error", r->name);
 		return -1;
 	}
-	int rc = archive_read_next_header(r->a, &ae);
-	if (rc == ARCHIVE_EOF)
+	int rc = r->at_end ? ARCHIVE_EOF : ARCHIVE_OK;
+	if (r->pending) {
+		ae = r->pending;
+		r->pending = NULL;
+	} else if (!r->at_end) {
+		rc = archive_read_next_header(r->a, &ae);
+	}
+	if (rc == ARCHIVE_EOF) {
+		r->at_end = 1;
+		if (r->nsum_seen < r->nsum) {
+			const struct sumline *l = &r->sum[r->nsum_seen];
+			kr_err("%s: %s line %zu names '%.*s', which is not a regular file of the "
+			       "package",
+			       r->name, SUMS_NAME, r->nsum_seen + 1, l->plen, l->path);
+			r->failed = 1;
+			return -1;
+		}
 		return 0;
+	}
 	if (rc < ARCHIVE_WARN)
 		return arc_fail(r, "corrupt package");
 	if (check_entry(r, ae, e) < 0) {
 		r->failed = 1;
 		return -1;
 	}
-	set_limit(r, r->pkginfo_len + r->sbom_len + r->file_bytes, r->count);
+	set_limit(r, r->pkginfo_len + r->sbom_len + r->sums_len + r->file_bytes, r->count);
 	return 1;
 }
 
@@ -607,6 +729,8 @@ void pkgread_close(struct pkgread *r)
 	pkginfo_free(&r->info);
 	free(r->pkginfo_text);
 	free(r->sbom);
+	free(r->sums);
+	free(r->sum);
 	json_decref(r->sbom_json);
 	free(r->name);
 	free(r);

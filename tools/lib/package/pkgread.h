@@ -2,7 +2,8 @@
  *
  * A package is a zstd-compressed tar whose first member is `.PKGINFO` (a
  * pkginfo stanza without index fields), second `.SBOM.spdx.json` (a JSON
- * object), then the files. pkgread checks that shape, caps metadata sizes,
+ * object), third `.SHA256SUMS` (a sha256sum(1) line per regular file, in
+ * member order; packages written before it have none), then the files. pkgread checks that shape, caps metadata sizes,
  * and while iterating refuses more regular-file bytes than the
  * installed-size the metadata declares (the "endless data" attack). It
  * reports paths as stored: judging them (absolute, "..", symlink escapes)
@@ -19,8 +20,10 @@
 
 #define PKGINFO_NAME	".PKGINFO"
 #define SBOM_NAME	".SBOM.spdx.json"
+#define SUMS_NAME	".SHA256SUMS"
 #define PKGINFO_MAX	(1u << 20)  /* 1 MiB */
 #define SBOM_MAX	(64u << 20) /* 64 MiB */
+#define SUMS_MAX	(64u << 20)
 #define PKG_PATH_MAX	4096
 #define PKG_ENTRIES_MAX 1000000
 /* Everything in the tar stream that is not file data (tar and pax headers,
@@ -57,22 +60,38 @@ struct pkg_entry {
 	gid_t gid;
 	dev_t rdev;    /* device nodes */
 	int64_t mtime; /* seconds since the epoch, as stored */
+	/* regular files: the 64 hex digits (not NUL-terminated) .SHA256SUMS
+	 * gives, checked to be this file's line; NULL in a package without one */
+	const char *sha256;
 };
 
 struct pkgread;
 
-/* Open and check the first two members; the name is used in messages. */
+/* Open and check the metadata members; the name is used in messages. */
 struct pkgread *pkgread_open(const char *path);
 struct pkgread *pkgread_open_memory(const void *data, size_t len, const char *name);
-/* The same file once more, in a process that opened it with pkgread_open
- * before: every check but the SBOM's JSON parse (its size cap stays), which
- * is a large part of opening a small package. */
-struct pkgread *pkgread_open_again(const char *path);
-struct pkgread *pkgread_open_memory_again(const void *data, size_t len, const char *name);
+/* Flags: skip the SBOM's JSON parse (its size cap stays), which is most of
+ * the cost of opening a small package, or zstd's checksum: */
+enum {
+	/* the caller checked this very file before (a second open) */
+	PKGREAD_SBOM_CHECKED = 1,
+	/* the caller needs only the file sha256s: the SBOM is parsed only in a
+	 * package without .SHA256SUMS (pkgread_sbom_sha256s reads it then) */
+	PKGREAD_SUMS_ENOUGH = 2,
+	/* the caller checked the file's sha256 against a signed index: zstd's
+	 * frame checksum (XXH64 over every byte) adds nothing then */
+	PKGREAD_VERIFIED = 4,
+};
+struct pkgread *pkgread_open_flags(const char *path, int flags);
+struct pkgread *pkgread_open_memory_flags(const void *data, size_t len, const char *name,
+					  int flags);
 const struct pkginfo *pkgread_info(const struct pkgread *r);
 /* Move the metadata out (the reader keeps an empty one). */
 void pkgread_take_info(struct pkgread *r, struct pkginfo *out);
 const char *pkgread_sbom(const struct pkgread *r, size_t *len);
+/* The .SHA256SUMS member's bytes as stored (NUL-terminated), or NULL in a
+ * package without one. */
+const char *pkgread_sums_text(const struct pkgread *r, size_t *len);
 /* The .PKGINFO member's bytes as stored (NUL-terminated). */
 const char *pkgread_pkginfo_text(const struct pkgread *r, size_t *len);
 /* 1: *e filled, 0: end of archive, -1: error (kr_err). */

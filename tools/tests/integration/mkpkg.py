@@ -5,12 +5,17 @@ malicious ones a real package writer never produces.
 usage: mkpkg.py OUT NAME VERSION [--depend D] [--provide P] [--conffile F]
                 [--install-if D] [--replace NAME]
                 [--info KEY=VALUE] [--sbom-bomb N] [--sbom-deep N]
-                [--sbom-empty 1] [--sbom-lie PATH] [--pax-bomb N:BYTES] [MEMBER]...
+                [--sbom-empty 1] [--sbom-lie PATH] [--pax-bomb N:BYTES]
+                [--sums no] [--sums-lie PATH] [--sums-text TEXT] [MEMBER]...
 --info sets (or adds) a .PKGINFO field: a package that lies about itself.
 The SBOM lists every regular file with its SHA1 and SHA256, as Krill's
 packager writes it (tools/doc/package.md); --sbom-empty 1: an SBOM of `{}`
 instead (no file hashes); --sbom-lie PATH: the SBOM gives PATH a wrong
 SHA256. --sbom-bomb N: an SBOM of N empty objects; --sbom-deep N: nested N deep.
+.SHA256SUMS (third) has a line per regular file in member order, as the
+packager writes it; --sums no: none (a package written before it existed);
+--sums-lie PATH: a wrong SHA256 for PATH; --sums-text TEXT: TEXT instead
+(backslash escapes such as \n are decoded).
 --pax-bomb N:BYTES: N more empty files, each with a BYTES-byte pax header.
 MEMBER: f:PATH=TEXT  regular file      d:PATH        directory
         l:PATH=TARGET symlink          h:PATH=TARGET hardlink
@@ -31,7 +36,7 @@ def main(argv):
     out, name, version = argv[0], argv[1], argv[2]
     meta = {"depend": [], "provide": [], "conffile": [], "install-if": [], "replace": [],
             "info": [], "sbom-bomb": [], "sbom-empty": [], "sbom-lie": [],
-            "sbom-deep": [], "pax-bomb": []}
+            "sbom-deep": [], "pax-bomb": [], "sums": [], "sums-lie": [], "sums-text": []}
     members = []
     args = argv[3:]
     i = 0
@@ -67,6 +72,11 @@ def main(argv):
     with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
         add(t, ".PKGINFO", tarfile.REGTYPE, data=info.encode())
         add(t, ".SBOM.spdx.json", tarfile.REGTYPE, data=sbom)
+        if meta["sums-text"]:
+            add(t, ".SHA256SUMS", tarfile.REGTYPE,
+                data=meta["sums-text"][0].encode().decode("unicode_escape").encode("latin-1"))
+        elif meta["sums"] != ["no"]:
+            add(t, ".SHA256SUMS", tarfile.REGTYPE, data=sums(members, meta))
         for m in members:
             kind, rest = m.split(":", 1)
             path, _, val = rest.partition("=")
@@ -92,6 +102,27 @@ def main(argv):
             for i in range(n):
                 add(t, "bomb%06d" % i, tarfile.REGTYPE, pax={"comment": "x" * nbytes})
     subprocess.run(["zstd", "-q", "-f", "-3", "-o", out], input=buf.getvalue(), check=True)
+
+
+def sums(members, meta):
+    """sha256sum(1) lines for the regular-file members, in member order."""
+    out = b""
+    files = []
+    for m in members:
+        kind, rest = m.split(":", 1)
+        path, _, val = rest.partition("=")
+        if kind in "fsg":
+            files.append((path, val.encode()))
+        elif kind == "z":
+            files.append((path, zdata(int(val))))
+    for spec in meta["pax-bomb"]:
+        n = int(spec.split(":")[0])
+        files += [("bomb%06d" % i, b"") for i in range(n)]
+    for path, data in files:
+        if path in meta["sums-lie"]:
+            data = b"not " + data
+        out += hashlib.sha256(data).hexdigest().encode() + b"  " + path.encode() + b"\n"
+    return out
 
 
 def zdata(n):

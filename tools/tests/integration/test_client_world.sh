@@ -25,10 +25,13 @@ pkg clash 1.0-r0 d:usr d:usr/share f:usr/share/top=clash
 pkg taker 1.0-r0 --replace top d:usr d:usr/share f:usr/share/top=taken
 pkg svc-a 1.0-r0 --provide svc=1 d:usr d:usr/share f:usr/share/svc-a=a
 pkg svc-b 1.0-r0 --provide svc=1 d:usr d:usr/share f:usr/share/svc-b=b
-# file hashes: from the SBOM when it lists the file, else hashed while
-# written; an SBOM that lies is the signer's word, and audit shows it
-pkg nosbom 1.0-r0 --sbom-empty 1 d:usr d:usr/share f:usr/share/nosbom=plain h:usr/share/nosbom.2=usr/share/nosbom
-pkg liar 1.0-r0 --sbom-lie usr/share/liar.b d:usr d:usr/share f:usr/share/liar.a=a f:usr/share/liar.b=b
+# file hashes: from .SHA256SUMS; in a package without it (written before
+# it existed) from the SBOM when it lists the file, else hashed while
+# written; a digest that lies is the signer's word, and audit shows it
+pkg nosbom 1.0-r0 --sums no --sbom-empty 1 d:usr d:usr/share f:usr/share/nosbom=plain h:usr/share/nosbom.2=usr/share/nosbom
+pkg liar 1.0-r0 --sums no --sbom-lie usr/share/liar.b d:usr d:usr/share f:usr/share/liar.a=a f:usr/share/liar.b=b
+pkg sumsliar 1.0-r0 --sums-lie usr/share/sumsliar.b --sbom-lie usr/share/sumsliar.a d:usr d:usr/share \
+	f:usr/share/sumsliar.a=a f:usr/share/sumsliar.b=b h:usr/share/sumsliar.c=usr/share/sumsliar.a
 index
 
 # tree: every path with type, mode, size, link target and content hash
@@ -129,16 +132,17 @@ check_cmd audit_clean_after_fix "$KRILL" audit --root "$R"
 check_cmd fix_named "$KRILL" fix --root "$R" -q conf
 
 # the database's sha256 of each file: the SBOM's, or computed
-check_cmd add_nosbom_liar "$KRILL" add --root "$R" -q nosbom liar
+check_cmd add_nosbom_liar "$KRILL" add --root "$R" -q nosbom liar sumsliar
 dbsum() { awk -v p="$1" '$1 == "R" && $3 == p { print $2 }' "$R/var/lib/krill/installed"; }
-for f in usr/share/nosbom usr/share/nosbom.2 usr/share/liar.a; do
+# (sumsliar's SBOM lies about .a, unread: its .SHA256SUMS is what counts)
+for f in usr/share/nosbom usr/share/nosbom.2 usr/share/liar.a usr/share/sumsliar.a usr/share/sumsliar.c; do
 	WHY="db $(dbsum $f), file $(sha256sum "$R/$f")"
 	check "db_sha256_true_$f" '[ "$(dbsum $f)" = "$(sha256sum "$R/$f" | cut -d" " -f1)" ]'
 done
 "$KRILL" audit --root "$R" >"$T/audit" 2>/dev/null
 WHY="$(cat "$T/audit")"
-check audit_shows_the_sbom_lie '[ "$(cat "$T/audit")" = "U /usr/share/liar.b" ]'
-check_cmd del_nosbom_liar "$KRILL" del --root "$R" -q nosbom liar
+check audit_shows_the_lies '[ "$(tr "\n" "|" <"$T/audit")" = "U /usr/share/liar.b|U /usr/share/sumsliar.b|" ]'
+check_cmd del_nosbom_liar "$KRILL" del --root "$R" -q nosbom liar sumsliar
 
 # first use: --repo and --keys are written to the root
 R2=$T/fresh

@@ -234,8 +234,19 @@ TEST(archive_layout)
 		return;
 	CHECK_STR(mem[0].name, ".PKGINFO");
 	CHECK_STR(mem[1].name, ".SBOM.spdx.json");
-	for (int i = 3; i < n; i++)
+	CHECK_STR(mem[2].name, ".SHA256SUMS");
+	for (int i = 4; i < n; i++)
 		CHECK(strcmp(mem[i - 1].name, mem[i].name) < 0);
+	/* .SHA256SUMS: sha256sum(1)'s lines for the regular files, in order */
+	struct sb want = SB_INIT;
+	for (int i = 3; i < n; i++)
+		if (mem[i].type == AE_IFREG && !mem[i].hardlink) {
+			char hex[65];
+			sha256_hex(mem[i].data ? mem[i].data : "", (size_t)mem[i].size, hex);
+			sb_printf(&want, "%s  %s\n", hex, mem[i].name);
+		}
+	CHECK(want.len > 0 && mem[2].data && !strcmp(mem[2].data, sb_str(&want)));
+	sb_free(&want);
 	for (int i = 0; i < n; i++) {
 		CHECK(mem[i].uid == 0 && mem[i].gid == 0);
 		CHECK_STR(mem[i].uname, "root");
@@ -787,7 +798,7 @@ TEST(empty_root_is_a_meta_package)
 	struct package_result res = {0};
 	struct member mem[4];
 	int n = package_and_read(&f, &res, mem, 4);
-	CHECK(n == 2);
+	CHECK(n == 3 && !strcmp(mem[2].name, ".SHA256SUMS") && mem[2].size == 0);
 	CHECK(res.n == 1 && res.v[0].info.installed_size == 0);
 	CHECK(res.n == 1 && sl_has(&res.v[0].info.depends, "bar"));
 	free_members(mem, n);
