@@ -4,8 +4,9 @@
 # and a secfix for it in PORT's recipe (release bumped), then `make ports`
 # (rebuilds PORT and its dependents, nothing else: checked against the
 # graph), `make index` (the signed feeds carry the new secfix: checked) and
-# `make images`; prints each phase's wall time and the total against the
-# target (TARGET_S, default 600 s).
+# `make images` (each image holding a package of PORT states the fix in its
+# own VEX referrer: checked); prints each phase's wall time and the total
+# against the target (TARGET_S, default 600 s).
 #
 # Everything happens in a work dir (BENCH_DIR, default a temp dir, removed
 # unless KEEP=1): a copy of the ports tree (PORTS_DIR, default ports/; the
@@ -199,6 +200,57 @@ if [ "$images" != 0 ]; then
 	digests >"$W/images.after"
 	changed=$(echo $(join -a2 "$W/images.before" "$W/images.after" | awk '$2 != $3 { print $1 }'))
 	echo "make images: $t_images s, $(wc -l <"$W/images.after") images, packages changed in: [$changed]"
+	# each image holding a package of PORT carries its own VEX (an in-toto
+	# referrer, tools/doc/image.md "Image VEX") that states the id fixed
+	# for that package; an image without one needs none
+	python3 - "$W/out/images" "$arch" "$port" "$ver-r$new" "$id" >"$W/vex.out" 2>&1 <<'PY'
+import glob, json, os, sys, tarfile
+d, arch, port, full, vid = sys.argv[1:]
+VEX = "https://openvex.dev/ns/v0.2.0"
+named, without, bad = [], [], []
+for lay in sorted(glob.glob(os.path.join(d, "*-" + arch))):
+    blob = lambda dg: os.path.join(lay, "blobs", "sha256", dg[7:])
+    load = lambda dg: json.load(open(blob(dg)))
+    todo, descs = list(json.load(open(os.path.join(lay, "index.json")))["manifests"]), []
+    while todo:
+        m = todo.pop()
+        descs.append(m)
+        if m.get("mediaType", "").endswith("index.v1+json"):
+            todo += load(m["digest"])["manifests"]
+    held = []  # the purls of PORT's packages in the image, from its db
+    for m in descs:
+        if "artifactType" in m or not m.get("mediaType", "").endswith("manifest.v1+json"):
+            continue
+        for l in load(m["digest"])["layers"]:
+            with tarfile.open(blob(l["digest"])) as t:
+                try:
+                    db = t.extractfile("var/lib/krill/installed").read().decode()
+                except KeyError:
+                    continue
+            for rec in db.split("\npkg\n")[1:]:  # .PKGINFO fields, then "files"
+                f = dict(x.split(": ", 1) for x in rec.split("\nfiles\n")[0].splitlines() if ": " in x)
+                if f.get("origin") == port and f.get("version") == full:
+                    held.append(f"pkg:generic/krill/{f['name']}@{full}?arch={arch}")
+    name = os.path.basename(lay)
+    if not held:
+        without.append(name)
+        continue
+    stated = set()
+    for m in descs:
+        if m.get("annotations", {}).get("in-toto.io/predicate-type") != VEX:
+            continue
+        st = json.load(open(blob(load(m["digest"])["layers"][0]["digest"])))
+        for s in st["predicate"]["statements"]:
+            if s["vulnerability"]["name"] == vid and s["status"] == "fixed":
+                stated |= {c["@id"] for p in s["products"] for c in p.get("subcomponents", [])}
+    missing = sorted(set(held) - stated)
+    (bad if missing else named).append(f"{name} ({' '.join(sorted(held))})" + (f" lacks {' '.join(missing)}" if missing else ""))
+print(f"{len(named)} image(s) name {vid} fixed: [{', '.join(named)}]; {len(without)} hold no {port} {full} package: [{' '.join(without)}]"
+      + (f"; NOT stated in: [{', '.join(bad)}]" if bad else ""))
+sys.exit(1 if bad else 0)
+PY
+	vex_rc=$?
+	echo "image VEX: $(cat "$W/vex.out")"
 else
 	echo "make images: skipped (IMAGES=0$([ "$arch" = host ] && echo ": ARCH=host packages are not an image's"))"
 fi
@@ -206,4 +258,4 @@ total=$(secs "$t0")
 ok=$(echo "$total <= $target" | bc)
 printf 'turnaround (fix, ports, index, images): %s s wall, target %d s: %s\n' "$total" "$target" \
 	"$([ "$ok" = 1 ] && echo met || echo NOT met)"
-[ "$rebuilt" = "$expect" ]
+[ "$rebuilt" = "$expect" ] && [ "${vex_rc:-0}" = 0 ]

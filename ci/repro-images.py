@@ -10,7 +10,8 @@ assembled, each under its own dir A and B:
 Images are paired by layout name. Every blob is named by its role, found by
 walking the layout from index.json: `index.json`, `image index`, per
 platform `manifest`, `config`, `layer #N`, and the referrers (`sbom`,
-`provenance`: the artifact manifest and its document), plus `.oci.tar`.
+`provenance`, `vex`: the artifact manifest and its document), plus
+`.oci.tar`.
 A role is identical when its digest is. For a differing layer the members
 of the two tars are compared (content, mode, owner, link, only in one); for
 a differing JSON blob, the JSON paths whose values differ. Prints one
@@ -34,6 +35,10 @@ OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 ARTIFACT = {"application/spdx+json": "sbom",
             "application/vnd.in-toto+json": "provenance"}
+# in-toto referrers share one artifactType: the predicate type (an
+# annotation, tools/doc/image.md) tells the image VEX from the provenance
+PREDICATE = {"https://openvex.dev/ns/v0.2.0": "vex",
+             "https://slsa.dev/provenance/v1": "provenance"}
 MAX_DETAIL = 20  # detail lines kept per differing blob; the rest counted
 
 
@@ -103,6 +108,7 @@ def roles(layout):
     walk(top, "top")
     for n, d in enumerate(pending):
         kind = ARTIFACT.get(d.get("artifactType"), d.get("artifactType", "artifact"))
+        kind = PREDICATE.get((d.get("annotations") or {}).get("in-toto.io/predicate-type"), kind)
         m = read_json(blob_path(layout, d["digest"]))
         plat = arch_of.get((m.get("subject") or {}).get("digest"), f"#{n}")
         out[f"{kind} {plat}"] = d

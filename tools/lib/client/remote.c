@@ -21,6 +21,11 @@ static char *url_join(const char *base, const char *file)
 	return xasprintf("%s%s%s", base, n && base[n - 1] == '/' ? "" : "/", file);
 }
 
+char *remote_file_url(const struct remote *r, const char *file)
+{
+	return url_join(r->url, file);
+}
+
 /* Fetch url/file (capped at max bytes) to dir/.fetch-file: a fixed name
  * (the caller holds the root's lock), fetched afresh (an index is never
  * resumed: that could splice two versions) and never left behind partial. */

@@ -53,5 +53,7 @@ int remote_read_pkg(const struct remote *r, const struct pkginfo *p, char **data
  * and not kept). 0 when fetched or cached, 1 when the index names none,
  * -1 refused. */
 int remote_fetch_feed(const struct remote *r, int which, const char *dir);
+/* The URL of file (a path inside the repository) in r, for messages. */
+char *remote_file_url(const struct remote *r, const char *file);
 
 #endif

@@ -11,15 +11,18 @@
 
 #include "client.h"
 #include "db.h"
+#include "feeds.h"
 #include "fsroot.h"
 #include "imgsbom.h"
+#include "imgvex.h"
 #include "layer.h"
 #include "oci.h"
 #include "pkgread.h"
 #include "sign.h"
 
-#define SPDX_MEDIA   "application/spdx+json"
-#define INTOTO_MEDIA "application/vnd.in-toto+json"
+#define SPDX_MEDIA     "application/spdx+json"
+#define INTOTO_MEDIA   "application/vnd.in-toto+json"
+#define SLSA_PREDICATE "https://slsa.dev/provenance/v1"
 
 /* What one arch's install left for the layer, config and SBOM. */
 struct arch_state {
@@ -40,6 +43,7 @@ struct arch_state {
 	size_t nov;
 	struct oci_desc manifest;
 	char manifest_digest[72];
+	struct strlist vex, vex_src; /* the repositories' OpenVEX feeds, checked */
 };
 
 static void arch_free(struct arch_state *a)
@@ -56,6 +60,8 @@ static void arch_free(struct arch_state *a)
 	free(a->sbom_len);
 	sl_free(&a->key_ids);
 	sl_free(&a->key_paths);
+	sl_free(&a->vex);
+	sl_free(&a->vex_src);
 	free(a->repo_name);
 	for (size_t i = 0; i < a->nov; i++)
 		free(a->ov[i].path);
@@ -281,6 +287,38 @@ static int check_keyring(const struct imagespec *s, const struct arch_state *a)
 	return rc;
 }
 
+/* Each repository's OpenVEX feed, as `krill update --feeds` fetches it
+ * (its signed size and sha256, then its shape): the image's VEX restates
+ * what they say of its packages. A feed that fails either check fails the
+ * image; a repository without one adds nothing. */
+static int vex_feeds(const struct client *c, struct arch_state *a, const char *work)
+{
+	char *dir = path_join(work, "feeds");
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < c->nrepos; i++) {
+		const struct remote *r = &c->repos[i];
+		if ((rc = remote_fetch_feed(r, FEED_VEX, dir)) == 1) {
+			rc = 0;
+			continue;
+		}
+		char *path =
+			xasprintf("%s/%s/%s/%s", dir, r->name, r->arch, index_feed_files[FEED_VEX]);
+		char *src = remote_file_url(r, index_feed_files[FEED_VEX]), *data = NULL;
+		size_t len = 0;
+		if (rc == 0 && (rc = read_file(path, &data, &len)) == 0 &&
+		    (rc = feed_check(FEED_VEX, data, len, NULL, src)) == 0) {
+			sl_push_own(&a->vex, data);
+			sl_push_own(&a->vex_src, src);
+			data = src = NULL;
+		}
+		free(data);
+		free(src);
+		free(path);
+	}
+	free(dir);
+	return rc;
+}
+
 static int install(const struct imagespec *s, const struct image_opts *o, struct arch_state *a,
 		   const char *work, struct strlist *repos)
 {
@@ -315,6 +353,8 @@ static int install(const struct imagespec *s, const struct image_opts *o, struct
 	struct add_ctx ctx = {a, o->quiet};
 	struct client_add_hooks h = {progress, installed, &ctx};
 	if (r == 0 && (r = client_add(&c, &names, 1, &h)) < 0)
+		kr_err_prefix("%s: %s", s->path, a->arch);
+	if (r == 0 && (r = vex_feeds(&c, a, work)) < 0)
 		kr_err_prefix("%s: %s", s->path, a->arch);
 	if (client_close(&c) < 0 && r == 0)
 		r = -1;
@@ -545,7 +585,8 @@ static void image_urls(const struct imagespec *s, const struct image_opts *o, co
 		return;
 	}
 	for (size_t i = 0; i < s->repos.n; i++)
-		if (str_starts(s->repos.v[i].s, "https://") || str_starts(s->repos.v[i].s, "http://"))
+		if (str_starts(s->repos.v[i].s, "https://") ||
+		    str_starts(s->repos.v[i].s, "http://"))
 			sl_push_own(out, imagespec_expand(s->repos.v[i].s, arch));
 }
 
@@ -692,21 +733,53 @@ static int put_text(const char *dir, char *text, const char *media, struct oci_d
 	return rc;
 }
 
-/* One referrer: the document as its only layer, subject the manifest. */
-static int put_referrer(const char *dir, char *doc, const char *type, const struct oci_desc *subj,
-			const char *created, struct oci_desc *out)
+/* One referrer: the document as its only layer, subject the manifest. An
+ * in-toto statement names its predicate type in an annotation (on the
+ * layer and the manifest, as Docker Scout writes them), which Trivy reads
+ * to pick the VEX without fetching the others. out->annotations is the
+ * manifest's, as the referrers API lists them: the caller's to free. */
+static int put_referrer(const char *dir, char *doc, const char *type, const char *predicate,
+			const struct oci_desc *subj, const char *created, struct oci_desc *out)
 {
 	struct oci_desc empty = {0}, blob = {0};
-	if (!doc || oci_put_empty(dir, &empty) < 0 || put_text(dir, doc, type, &blob) < 0)
+	json_t *pt = predicate ? json_pack("{s:s}", "in-toto.io/predicate-type", predicate) : NULL;
+	blob.annotations = pt;
+	int rc = doc ? oci_put_empty(dir, &empty) : -1;
+	if (rc < 0)
+		free(doc);
+	else
+		rc = put_text(dir, doc, type, &blob);
+	if (rc < 0) {
+		json_decref(pt);
 		return -1;
+	}
 	struct oci_desc subject = *subj;
 	subject.arch = subject.variant = NULL;
 	subject.annotations = NULL;
 	json_t *ann = json_pack("{s:s}", "org.opencontainers.image.created", created);
+	if (pt)
+		json_object_update(ann, pt);
 	char *m = oci_manifest_json(&empty, &blob, 1, type, &subject, ann);
-	*out = (struct oci_desc){OCI_MANIFEST, "", 0, type, NULL, NULL, NULL};
-	int rc = put_text(dir, m, OCI_MANIFEST, out);
-	json_decref(ann);
+	*out = (struct oci_desc){OCI_MANIFEST, "", 0, type, NULL, NULL, ann};
+	json_decref(pt);
+	return put_text(dir, m, OCI_MANIFEST, out);
+}
+
+/* The image's VEX (imgvex.h), when a feed says something of its packages. */
+static int put_vex(const struct imagespec *s, const struct arch_state *a, const char *layout,
+		   int64_t sde, const char *created, struct oci_desc *refs, size_t *nrefs)
+{
+	struct imgvex_feed *vf = xcalloc(a->vex.n + 1, sizeof *vf);
+	for (size_t i = 0; i < a->vex.n; i++)
+		vf[i] = (struct imgvex_feed){a->vex.v[i], strlen(a->vex.v[i]), a->vex_src.v[i]};
+	struct imgvex_input in = {s->name, a->arch, a->manifest.digest + 7, sde, a->infos, a->n,
+				  vf,	   a->vex.n};
+	char *doc = NULL;
+	int rc = imgvex_statement(&in, &doc);
+	if (rc == 0 && doc)
+		rc = put_referrer(layout, doc, INTOTO_MEDIA, IMGVEX_PREDICATE, &a->manifest,
+				  created, &refs[(*nrefs)++]);
+	free(vf);
 	return rc;
 }
 
@@ -768,12 +841,14 @@ static int write_arch(const struct imagespec *s, const struct image_opts *o, str
 		a->manifest.digest};
 	char created[21];
 	oci_time(sde, created);
-	rc = put_referrer(layout, imgsbom_spdx(&in), SPDX_MEDIA, &a->manifest, created,
+	rc = put_referrer(layout, imgsbom_spdx(&in), SPDX_MEDIA, NULL, &a->manifest, created,
 			  &refs[(*nrefs)++]);
 	if (rc == 0)
-		rc = put_referrer(layout, imgsbom_provenance(&in), INTOTO_MEDIA, &a->manifest,
-				  created, &refs[(*nrefs)++]);
+		rc = put_referrer(layout, imgsbom_provenance(&in), INTOTO_MEDIA, SLSA_PREDICATE,
+				  &a->manifest, created, &refs[(*nrefs)++]);
 	free(pk);
+	if (rc == 0)
+		rc = put_vex(s, a, layout, sde, created, refs, nrefs);
 	return rc;
 }
 
@@ -836,7 +911,7 @@ int image_build(const struct imagespec *s, const struct image_opts *o)
 	char *tmptar = xasprintf("%s/.%s.oci.tar.tmp-%ld", dir, base, pid);
 	size_t na = o->archs.n;
 	struct arch_state *as = xcalloc(na, sizeof *as);
-	struct oci_desc *refs = xcalloc(2 * na + 1, sizeof *refs);
+	struct oci_desc *refs = xcalloc(3 * na + 1, sizeof *refs); /* SBOM, provenance, VEX */
 	size_t nrefs = 0;
 	int rc = mkdir_p(dir, 0755);
 	if (rc == 0)
@@ -913,6 +988,8 @@ int image_build(const struct imagespec *s, const struct image_opts *o)
 	rm_rf(work);
 	for (size_t i = 0; i < na; i++)
 		arch_free(&as[i]);
+	for (size_t i = 0; i < nrefs; i++)
+		json_decref(refs[i].annotations);
 	free(as);
 	free(refs);
 	free(dir);

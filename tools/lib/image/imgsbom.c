@@ -424,6 +424,17 @@ static const char *oci_arch(const char *arch)
 	return !strcmp(arch, "x86_64") ? "amd64" : !strcmp(arch, "aarch64") ? "arm64" : NULL;
 }
 
+char *imgsbom_image_purl(const char *image_name, const char *arch, const char *manifest_hex)
+{
+	/* The manifest digest names the image (pkg:oci, as OCI tools do). */
+	const char *oa = oci_arch(arch);
+	char *n = purl_encode(image_name);
+	char *purl = xasprintf("pkg:oci/%s@sha256%%3A%s%s%s", n, manifest_hex, oa ? "?arch=" : "",
+			       oa ? oa : "");
+	free(n);
+	return purl;
+}
+
 static json_t *image_element(const struct ctx *c)
 {
 	const struct imgsbom_input *in = c->in;
@@ -436,18 +447,13 @@ static json_t *image_element(const struct ctx *c)
 			  "NOASSERTION", "summary", summary, "primaryPackagePurpose", "CONTAINER");
 	free(summary);
 	if (c->manifest_hex) {
-		/* The manifest digest names the image (pkg:oci, as OCI tools do). */
-		const char *oa = oci_arch(in->arch);
-		char *n = purl_encode(in->image_name);
-		char *purl = xasprintf("pkg:oci/%s@sha256%%3A%s%s%s", n, c->manifest_hex,
-				       oa ? "?arch=" : "", oa ? oa : "");
+		char *purl = imgsbom_image_purl(in->image_name, in->arch, c->manifest_hex);
 		json_object_set_new(j, "checksums", checksum256(c->manifest_hex));
 		json_object_set_new(j, "externalRefs",
 				    json_pack("[{s:s, s:s, s:s}]", "referenceCategory",
 					      "PACKAGE-MANAGER", "referenceType", "purl",
 					      "referenceLocator", purl));
 		free(purl);
-		free(n);
 	}
 	return j;
 }

@@ -51,5 +51,8 @@ char *imgsbom_spdx(const struct imgsbom_input *in);
 /* An in-toto Statement v1 with a SLSA Provenance v1 predicate whose
  * subject is the image manifest: it needs in->manifest_digest. */
 char *imgsbom_provenance(const struct imgsbom_input *in);
+/* The purl the image is known by in its SBOM and VEX (malloc'd):
+ * pkg:oci/NAME@sha256%3AHEX?arch=OCIARCH. */
+char *imgsbom_image_purl(const char *image_name, const char *arch, const char *manifest_hex);
 
 #endif

@@ -4,7 +4,8 @@
 # tools/tests/repro/stages and four tiny ports: zlib (a source tarball, so
 # the fix's patch applies), app (builds on zlib), tool (on app) and other.
 # The fix rebuilds exactly zlib, app and tool, the feeds name the secfix,
-# the image holding app changes and the one holding other does not; the
+# the image holding app (and zlib) changes and states the fix in its own
+# VEX, the one holding other does not change; the
 # source cache and ports tree the script reads stay as they were.
 . "$(dirname "$0")/lib.sh"
 
@@ -26,7 +27,7 @@ for p in app:zlib tool:app other:; do
 	printf 'build:\n  style: custom\n  script: |\n    mkdir -p $DESTDIR/usr/share/%s\n    echo %s > $DESTDIR/usr/share/%s/x\n' \
 		"${p%%:*}" "${p%%:*}" "${p%%:*}" | mkp "${p%%:*}" "${p#*:}"
 done
-printf 'description: app\ncontents:\n  packages: [app]\n' >"$F/images/withapp.yaml"
+printf 'description: app\ncontents:\n  packages: [app, zlib]\n' >"$F/images/withapp.yaml"
 printf 'description: other\ncontents:\n  packages: [other]\n' >"$F/images/withother.yaml"
 
 # the source cache: stages and ports built once
@@ -49,6 +50,7 @@ check bench_cve_rebuilds_port_and_dependents 'grep -q "^make ports: [0-9.]* s, r
 check bench_cve_feeds_carry_secfix 'grep -q "^make index: .*secdb zlib 1.0-r2: KRILL-2026-9999; openvex: KRILL-2026-9999 fixed in 1 package(s) of zlib 1.0-r2$" "$T/out"'
 WHY=$(cat "$T/out")
 check bench_cve_images_changed 'grep -q "^make images: [0-9.]* s, 2 images, packages changed in: \[withapp-x86_64\]$" "$T/out"'
+check bench_cve_image_vex_states_the_fix 'grep -q "^image VEX: 1 image(s) name KRILL-2026-9999 fixed: \[withapp-x86_64 (pkg:generic/krill/zlib@1.0-r2?arch=x86_64)\]; 1 hold no zlib 1.0-r2 package: \[withother-x86_64\]$" "$T/out"'
 WHY=$(zstd -dc "$T"/w/cache/results/*/zlib-1.0-r2.x86_64.pkg.tar.zst 2>&1 | tar -xOf - usr/share/zlib/files 2>&1)
 check bench_cve_patch_applied 'echo "$WHY" | grep -qx KRILL-BENCH-FIX'
 snap "$F/cache" >"$T/cache.after"

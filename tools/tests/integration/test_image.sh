@@ -166,6 +166,56 @@ check "make image-sizes: uncompressed layers, compressed blobs, largest file" \
 "$KRILL" lint --ports "$T/ports" --images images >"$T/lint" 2>&1
 check "krill lint --images: a good spec is clean" '[ $? -eq 0 ]' || cat "$T/lint"
 
+# --- the image's own VEX: what the repository's signed OpenVEX feed says
+# of the installed packages, restated about the image (an in-toto
+# referrer, as Docker Scout publishes and Trivy's --vex oci reads)
+mkdir -p "$T/vexports"
+cp -r "$T/ports/greet" "$T/ports/libgreet" "$T/ports/tbase" "$T/ports/tlibc" "$T/vexports/"
+printf 'secfixes:\n  1.0-r1:\n    - CVE-2026-0001\n' >>"$T/vexports/greet/port.yaml"
+printf 'not-affected:\n  - id: CVE-2026-0002\n    justification: vulnerable_code_not_present\n' >>"$T/vexports/libgreet/port.yaml"
+cp -r repo-x86_64 vexrepo-x86_64
+"$KRILL" index vexrepo-x86_64 --key "$T/keys/test.pem" --arch x86_64 --ports "$T/vexports" >"$T/vidx" 2>&1
+check "a repository with an OpenVEX feed" '[ $? -eq 0 ] && [ -f vexrepo-x86_64/openvex.json ]' || cat "$T/vidx"
+sed 's|\.\./repo-\${arch}|../vexrepo-${arch}|' images/demo.yaml >images/vex.yaml
+"$KRILL" image images/vex.yaml -q --arch x86_64 -o out/vex --referrers layout >"$T/vex.out" 2>&1
+check "image from it builds" '[ $? -eq 0 ]' || cat "$T/vex.out"
+vman=$(blob vex "$(jq_py 'd["manifests"][0]["digest"]' <out/vex/index.json)" | jq_py 'd["manifests"][0]["digest"]')
+vref=$(jq_py '" ".join(m["digest"] for m in d["manifests"][1:] if m.get("annotations",{}).get("in-toto.io/predicate-type") == "https://openvex.dev/ns/v0.2.0")' <out/vex/index.json)
+check "a VEX referrer, named by its predicate-type annotation" \
+	'[ "$(echo $vref | wc -w)" = 1 ] && [ "$(blob vex "$vref" | jq_py "d[\"artifactType\"], d[\"subject\"][\"digest\"], d[\"layers\"][0][\"mediaType\"], d[\"layers\"][0][\"annotations\"][\"in-toto.io/predicate-type\"], d[\"annotations\"][\"in-toto.io/predicate-type\"]")" = "application/vnd.in-toto+json $vman application/vnd.in-toto+json https://openvex.dev/ns/v0.2.0 https://openvex.dev/ns/v0.2.0" ]'
+check "the provenance referrer names its predicate type too" \
+	'jq_py "[m[\"annotations\"].get(\"in-toto.io/predicate-type\") for m in d[\"manifests\"][1:]]" <out/vex/index.json | grep -q "https://slsa.dev/provenance/v1"'
+blob vex "$(blob vex "$vref" | jq_py 'd["layers"][0]["digest"]')" >"$T/vex.json"
+python3 -c 'import json,sys; json.dump(json.load(open(sys.argv[1]))["predicate"], open(sys.argv[2], "w"))' "$T/vex.json" "$T/vex-pred.json"
+python3 "$TOP/tools/tests/openvex/check_openvex.py" "$T/vex-pred.json" >"$T/vexcheck" 2>&1
+vrc=$?
+WHY="rc $vrc: $(cat "$T/vexcheck")"
+check "the image VEX passes the OpenVEX schema" '[ $vrc = 0 ]'
+WHY=$(cat "$T/vex.json")
+check "in-toto statement about the manifest, OpenVEX predicate" \
+	'[ "$(jq_py "d[\"_type\"], d[\"subject\"][0][\"name\"], \"sha256:\"+d[\"subject\"][0][\"digest\"][\"sha256\"], d[\"predicateType\"], d[\"predicate\"][\"timestamp\"]" <"$T/vex.json")" = "https://in-toto.io/Statement/v1 vex $vman https://openvex.dev/ns/v0.2.0 2023-11-14T22:13:20Z" ]'
+check "each statement about the image, the installed packages as subcomponents" \
+	'[ "$(jq_py "sorted((s[\"vulnerability\"][\"name\"], s[\"status\"], p[\"@id\"], [c[\"@id\"] for c in p[\"subcomponents\"]]) for s in d[\"predicate\"][\"statements\"] for p in s[\"products\"])" <"$T/vex.json")" = "[('"'"'CVE-2026-0001'"'"', '"'"'fixed'"'"', '"'"'pkg:oci/vex@sha256%3A${vman#sha256:}?arch=amd64'"'"', ['"'"'pkg:generic/krill/greet@1.0-r1?arch=x86_64'"'"']), ('"'"'CVE-2026-0002'"'"', '"'"'not_affected'"'"', '"'"'pkg:oci/vex@sha256%3A${vman#sha256:}?arch=amd64'"'"', ['"'"'pkg:generic/krill/libgreet@1.0-r1?arch=x86_64'"'"'])]" ]'
+check_cmd "oci-image-tool validates the VEX manifest" oci-image-tool validate --type manifest "out/vex/blobs/sha256/${vref#sha256:}"
+check_cmd "skopeo inspects the image with it" skopeo inspect --raw oci:out/vex:vex
+sums out/vex >"$T/v1"
+"$KRILL" image images/vex.yaml -q --arch x86_64 -o out/vex --referrers layout >/dev/null 2>&1
+sums out/vex >"$T/v2"
+check_cmd "the VEX referrer is deterministic too" cmp "$T/v1" "$T/v2"
+sed 's/packages: \[tbase, tlibc, greet\]/packages: [tbase, tlibc]/; /^entrypoint:/d' images/vex.yaml >images/novex.yaml
+"$KRILL" image images/novex.yaml -q --arch x86_64 -o out/novex --referrers layout >"$T/novex.out" 2>&1
+check "no statement names a package of the image: no VEX referrer" \
+	'[ $? -eq 0 ] && [ "$(jq_py "len(d[\"manifests\"])" <out/novex/index.json)" = 3 ]' || cat "$T/novex.out"
+# a feed that is not the bytes the signed index names: refused, the
+# image left as it was
+python3 -c 'import sys; p=sys.argv[1]; b=open(p,"rb").read(); open(p,"wb").write(b.replace(b"CVE-2026-0001", b"CVE-2026-0009"))' vexrepo-x86_64/openvex.json
+"$KRILL" image images/vex.yaml -q --arch x86_64 -o out/vex --referrers layout >"$T/err" 2>&1; rc=$?
+sums out/vex >"$T/v3"
+WHY="rc $rc: $(cat "$T/err")"
+check "a tampered OpenVEX feed is refused, the image untouched" \
+	'[ $rc = 1 ] && grep -q "openvex.json: security feed refused" "$T/err" && cmp -s "$T/v1" "$T/v3" && ! ls -a out | grep -q tmp'
+rm -f images/vex.yaml images/novex.yaml
+
 # --- failures: located, nothing overwritten
 state() { sums out/two; }
 before=$(state)
