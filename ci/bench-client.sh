@@ -17,6 +17,8 @@
 #   by `make krill ARCH=host`, taken from its cached package)
 #   APK: default, apk.static built by ci/apk-peer.sh (needs APK_TOOLS_GIT the
 #   first time). RUNS=N; TMPDIR=DIR picks the file system (default /tmp);
+#   FRESH_FS=1 (root) runs on a new ext4 made for the run (a loop device in
+#   TMPDIR), whatever the history of TMPDIR's own file system;
 #   KEEP=1 keeps the temp dir (repositories, roots) for profiling.
 # Figures: tools/doc/benchmarks.md.
 set -eu
@@ -24,6 +26,14 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-11}
 T=$(mktemp -d "${TMPDIR:-/tmp}/krill-bench-client.XXXXXX")
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT INT TERM
+if [ "${FRESH_FS:-0}" = 1 ]; then
+	# a new ext4 of its own (a loop device; root only): no earlier deletions
+	# for ext4's inode allocator to step around (recently_deleted()), which
+	# on a well-used file system is most of both clients' time
+	[ "$(id -u)" = 0 ] || { echo "bench-client.sh: FRESH_FS=1 needs root (mount -o loop)" >&2; exit 1; }
+	truncate -s 1G "$T.img" && mkfs.ext4 -q -F "$T.img" && mount -o loop "$T.img" "$T" || exit 1
+	[ -n "${KEEP:-}" ] || trap 'umount "$T"; rm -rf "$T" "$T.img"' EXIT INT TERM
+fi
 make -C "$TOP" -s tools >/dev/null
 HOSTK=$TOP/build/host/bin/krill # keygen and index: the build host's verbs
 KRILL=${1:-}

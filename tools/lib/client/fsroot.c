@@ -216,8 +216,13 @@ int fsr_rename(int rootfd, const char *from, const char *to)
 	int d2 = d1 < 0 ? -1 : fsr_open_parent(rootfd, to, 0, NULL, &b2);
 	if (d2 < 0)
 		return -1;
-	defuse(d2, b2);
-	int r = renameat(d1, b1, d2, b2);
+	/* a new path (every one, into an empty root) needs no defusing: one
+	 * call; one that exists, or a file system without NOREPLACE, the two */
+	int r = renameat2(d1, b1, d2, b2, RENAME_NOREPLACE);
+	if (r < 0 && (errno == EEXIST || errno == EINVAL || errno == ENOSYS)) {
+		defuse(d2, b2);
+		r = renameat(d1, b1, d2, b2);
+	}
 	if (r < 0)
 		kr_err("%s: cannot rename into place: %s", to, strerror(errno));
 	return r;

@@ -330,33 +330,62 @@ static int check_set(struct pkg *ps, size_t n, struct strmap *map)
 	return 0;
 }
 
+/* lstat in the root while planning, which writes nothing: a path under a
+ * directory already found missing is missing too, without a system call,
+ * so an empty root costs a lookup per top-level directory, not per file
+ * (packages list a directory before what is in it). */
+static int plan_lstat(int rootfd, const char *path, struct stat *st, struct strmap *absent)
+{
+	char *d = xstrdup(path);
+	int gone = 0;
+	for (char *s = strchr(d, '/'); s && !gone; s = strchr(s + 1, '/')) {
+		*s = 0;
+		gone = strmap_get(absent, d) != NULL;
+		*s = '/';
+	}
+	free(d);
+	if (gone) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (fsr_lstat(rootfd, path, st) == 0)
+		return 0;
+	int e = errno;
+	if (e == ENOENT)
+		strmap_put(absent, path, absent);
+	errno = e;
+	return -1;
+}
+
 /* Against the installed packages and the root as it is. */
 static int check_root(struct db *db, int rootfd, struct pkg *ps, size_t n, struct strmap *owned)
 {
+	struct strmap absent = STRMAP_INIT;
+	int rc = 0;
 	for (size_t i = 0; i < db->n; i++)
 		for (size_t j = 0; j < db->pkgs[i].nfiles; j++)
 			if (db->pkgs[i].files[j].type != 'D')
 				strmap_put(owned, db->pkgs[i].files[j].path, db->pkgs[i].info.name);
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j < ps[i].ne; j++) {
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		for (size_t j = 0; rc == 0 && j < ps[i].ne; j++) {
 			struct entry *e = &ps[i].e[j];
 			const char *other = strmap_get(owned, e->path);
 			if (e->type != 'D' && other && !replaced(ps, n, other) &&
 			    !sl_has(&ps[i].info.replaces, other)) {
 				kr_err("%s: conflict: already installed by %s, also in %s", e->path,
 				       other, ps[i].info.name);
-				return -1;
+				rc = -1;
+				break;
 			}
 			struct stat st;
-			if (fsr_lstat(rootfd, e->path, &st) < 0) {
+			if (plan_lstat(rootfd, e->path, &st, &absent) < 0) {
 				if (errno == ENOENT)
 					continue;
 				kr_err("%s (%s): '%s': the way there goes through a symlink or a "
 				       "non-directory in the root: refused",
 				       ps[i].item->path, ps[i].info.name, e->path);
-				return -1;
-			}
-			if ((e->type == 'D') != !!S_ISDIR(st.st_mode)) {
+				rc = -1;
+			} else if ((e->type == 'D') != !!S_ISDIR(st.st_mode)) {
 				kr_err("%s (%s): '%s' is a %s in the root but a %s in the package: "
 				       "refused",
 				       ps[i].item->path, ps[i].info.name, e->path,
@@ -364,10 +393,11 @@ static int check_root(struct db *db, int rootfd, struct pkg *ps, size_t n, struc
 				       : S_ISLNK(st.st_mode) ? "symlink (never written through)"
 							     : "non-directory",
 				       e->type == 'D' ? "directory" : "non-directory");
-				return -1;
+				rc = -1;
 			}
 		}
-	return 0;
+	strmap_free(&absent);
+	return rc;
 }
 
 static int verify_file(const struct install_item *it)
@@ -437,7 +467,7 @@ static int keep_local(struct db *db, int rootfd, const struct pkg *p, const char
 
 static void plan_mkdirs(int rootfd, struct pkg *ps, size_t n, struct journal *j)
 {
-	struct strmap seen = STRMAP_INIT;
+	struct strmap seen = STRMAP_INIT, absent = STRMAP_INIT;
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < ps[i].ne; k++) {
 			char *d = xstrdup(ps[i].e[k].path);
@@ -453,13 +483,14 @@ static void plan_mkdirs(int rootfd, struct pkg *ps, size_t n, struct journal *j)
 				if (strmap_get(&seen, chain.v[c]))
 					continue;
 				strmap_put(&seen, chain.v[c], &seen);
-				if (fsr_lstat(rootfd, chain.v[c], &st) < 0 && errno == ENOENT)
+				if (plan_lstat(rootfd, chain.v[c], &st, &absent) < 0 && errno == ENOENT)
 					sl_push(&j->mkdirs, chain.v[c]);
 			}
 			sl_free(&chain);
 			free(d);
 		}
 	strmap_free(&seen);
+	strmap_free(&absent);
 }
 
 static char *tmp_name(const char *path, const char *txid, size_t k)
