@@ -26,7 +26,10 @@
 # source tree: what is rebuilt does not depend on what the patch changes),
 # BOOTSTRAP_DIR (default bootstrap/), IMAGES_DIR (default images/), IMAGES
 # (1: build images; default 1, 0 for ARCH=host, whose packages are not an
-# image's), JOBS (default nproc), TARGET_S.
+# image's), CVE_IMAGE (1, the default: the images are a copy of IMAGES_DIR's
+# specs plus one more, cve-PORT.yaml, holding PORT's package, so that an
+# image's VEX has the fix to state whether or not the shipped specs hold
+# PORT: none of them holds zlib), JOBS (default nproc), TARGET_S.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 krill=$top/build/host/bin/krill
@@ -62,6 +65,17 @@ for t in $(sed -n 's/^ *- url: tree:\([^ ]*\) *$/\1/p' "$co/$pn"/*/port.yaml | s
 	mkdir -p "$co/$(dirname "$t")" && cp -a "$(dirname "$src_ports")/$t" "$co/$t" || exit 1
 done
 P=$co/$pn
+
+# --- the image specs: a copy (with the keys/ beside them, which a spec's
+# keyring may name), and with CVE_IMAGE=1 one image of PORT's package
+if [ "$images" != 0 ]; then
+	mkdir -p "$co/images" && cp -a "$images_dir"/*.yaml "$co/images/" || exit 1
+	[ ! -d "$(dirname "$images_dir")/keys" ] || cp -a "$(dirname "$images_dir")/keys" "$co/keys" || exit 1
+	[ "${CVE_IMAGE:-1}" = 0 ] ||
+		printf 'description: %s alone (ci/bench-cve.sh), whose VEX states the fix\ncontents:\n  packages: [%s]\narchs: [%s]\n' \
+			"$port" "$port" "$arch" >"$co/images/cve-$port.yaml"
+	images_dir=$co/images
+fi
 
 # --- the cache: linked from SRC_CACHE, never written there
 C=$W/cache

@@ -4,8 +4,8 @@
 # tools/tests/repro/stages and four tiny ports: zlib (a source tarball, so
 # the fix's patch applies), app (builds on zlib), tool (on app) and other.
 # The fix rebuilds exactly zlib, app and tool, the feeds name the secfix,
-# the image holding app (and zlib) changes and states the fix in its own
-# VEX, the one holding other does not change; the
+# the images holding zlib (app's, and the one the script adds) change and
+# state the fix in their own VEX, the one holding other does not; the
 # source cache and ports tree the script reads stay as they were.
 . "$(dirname "$0")/lib.sh"
 
@@ -49,8 +49,8 @@ check bench_cve_baseline_builds_nothing 'grep -q "^baseline (untimed): built \[\
 check bench_cve_rebuilds_port_and_dependents 'grep -q "^make ports: [0-9.]* s, rebuilt 3: \[app tool zlib\] (exactly zlib and its dependents)$" "$T/out"'
 check bench_cve_feeds_carry_secfix 'grep -q "^make index: .*secdb zlib 1.0-r2: KRILL-2026-9999; openvex: KRILL-2026-9999 fixed in 1 package(s) of zlib 1.0-r2$" "$T/out"'
 WHY=$(cat "$T/out")
-check bench_cve_images_changed 'grep -q "^make images: [0-9.]* s, 2 images, packages changed in: \[withapp-x86_64\]$" "$T/out"'
-check bench_cve_image_vex_states_the_fix 'grep -q "^image VEX: 1 image(s) name KRILL-2026-9999 fixed: \[withapp-x86_64 (pkg:generic/krill/zlib@1.0-r2?arch=x86_64)\]; 1 hold no zlib 1.0-r2 package: \[withother-x86_64\]$" "$T/out"'
+check bench_cve_images_changed 'grep -q "^make images: [0-9.]* s, 3 images, packages changed in: \[cve-zlib-x86_64 withapp-x86_64\]$" "$T/out"'
+check bench_cve_image_vex_states_the_fix 'grep -q "^image VEX: 2 image(s) name KRILL-2026-9999 fixed: \[cve-zlib-x86_64 (pkg:generic/krill/zlib@1.0-r2?arch=x86_64), withapp-x86_64 (pkg:generic/krill/zlib@1.0-r2?arch=x86_64)\]; 1 hold no zlib 1.0-r2 package: \[withother-x86_64\]$" "$T/out"'
 WHY=$(zstd -dc "$T"/w/cache/results/*/zlib-1.0-r2.x86_64.pkg.tar.zst 2>&1 | tar -xOf - usr/share/zlib/files 2>&1)
 check bench_cve_patch_applied 'echo "$WHY" | grep -qx KRILL-BENCH-FIX'
 snap "$F/cache" >"$T/cache.after"
