@@ -71,7 +71,15 @@ static int restate(const struct imgvex_feed *f, const struct strlist *installed,
 			if (v)
 				json_object_set_new(s, kept[k], json_deep_copy(v));
 		}
-		json_array_append_new(statements, s);
+		/* two repositories may say the same: OpenVEX wants each once */
+		int dup = 0;
+		size_t k;
+		json_t *x;
+		json_array_foreach(statements, k, x) dup |= json_equal(x, s);
+		if (dup)
+			json_decref(s);
+		else
+			json_array_append_new(statements, s);
 		sl_free(&hit);
 	}
 	json_decref(doc);

@@ -1,6 +1,7 @@
 /* test_imgvex.c - an image's own VEX (imgvex.h): the statements of the
  * feeds that name an installed package, restated about the image with
- * those packages as subcomponents; nothing when none applies; the same
+ * those packages as subcomponents, each statement once however many feeds
+ * say it; nothing when none applies; the same
  * bytes for the same input; a feed that is not an OpenVEX document, and a
  * missing manifest digest, refused by name. */
 #include <jansson.h>
@@ -81,6 +82,18 @@ TEST(restates_the_statements_about_installed_packages)
 	CHECK_STR(json_string_value(json_object_get(
 			  json_array_get(json_object_get(p1, "subcomponents"), 0), "@id")),
 		  "pkg:generic/krill/curl@8.0-r1?arch=x86_64");
+	/* two repositories saying the same: each statement once */
+	struct imgvex_feed two[2] = {f, f};
+	struct imgvex_input in2 = in;
+	in2.feeds = two;
+	in2.nfeeds = 2;
+	char *twice = NULL;
+	CHECK(imgvex_statement(&in2, &twice) == 0 && twice);
+	json_t *j2 = twice ? json_loads(twice, 0, NULL) : NULL;
+	CHECK(json_array_size(json_object_get(json_object_get(j2, "predicate"), "statements")) ==
+	      2);
+	json_decref(j2);
+	free(twice);
 	/* the same input, the same bytes */
 	char *again = NULL;
 	CHECK(imgvex_statement(&in, &again) == 0 && again && out && !strcmp(out, again));
