@@ -12,7 +12,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 arch=${1:?usage: ci/bench-toolchain.sh ARCH [STAGE...]}
 shift
-stages=${*:-binutils linux-headers gcc-pass1 glibc gcc}
+stages=${*:-binutils linux-headers gcc glibc gcc-runtime}
 jobs=${JOBS:-$(nproc)}
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT

@@ -6,7 +6,7 @@
 # as dependencies) into an empty root, and then
 #   - nothing installed names the sandbox's build dir (/build/) or this
 #     machine's work tree or cache (grep over every installed file);
-#   - bootstrap/gcc/files/run.sh builds a C and a C++ program with the cross
+#   - bootstrap/gcc-runtime/files/run.sh builds a C and a C++ program with the cross
 #     compilers and runs them against the root's glibc (x86_64: in a bwrap
 #     whose / is the root; aarch64: under qemu-aarch64-static -L ROOT).
 # `make toolchain-check ARCH=A` passes the result dirs. Exit 1 on any failure.
@@ -28,7 +28,7 @@ done
 "$krill" keygen check --dir "$T/priv" >/dev/null &&
   cp "$T/priv/check.pub" "$T/keys/" &&
   "$krill" index "$T/repo" --key "$T/priv/check.pem" --arch "$arch" >/dev/null &&
-  "$krill" add -q --root "$T/root" --repo "$T/repo" --keys "$T/keys" gcc libstdc++ libgcc ||
+  "$krill" add -q --root "$T/root" --repo "$T/repo" --keys "$T/keys" gcc gcc-runtime libstdc++ libgcc ||
   { echo "FAIL install: krill add of the toolchain packages"; exit 1; }
 echo "PASS install: $("$krill" list --installed --root "$T/root" | cut -d" " -f1 | tr '\n' ' ')"
 echo "  installed: toolchain/ $(du -sm "$T/root/toolchain" | cut -f1) MB," \
@@ -45,6 +45,6 @@ for needle in /build/ "$top/" "$cache/"; do
   fi
 done
 
-sh "$top/bootstrap/gcc/files/run.sh" "$T/root/toolchain" "$T/root" || fail=1
+sh "$top/bootstrap/gcc-runtime/files/run.sh" "$T/root/toolchain" "$T/root" || fail=1
 "$T/root/toolchain/bin/$arch-krill-linux-gnu-gcc" --version | head -n 1 | sed 's/^/  /'
 exit $fail

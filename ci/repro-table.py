@@ -35,7 +35,7 @@ import sys
 import tarfile
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-STAGE_ORDER = ["binutils", "linux-headers", "gcc-pass1", "glibc", "gcc"]
+STAGE_ORDER = ["binutils", "linux-headers", "gcc", "glibc", "gcc-runtime"]
 ARCH_ORDER = ["host", "x86_64", "aarch64"]
 BEGIN, END = "<!-- repro-table begin -->", "<!-- repro-table end -->"
 

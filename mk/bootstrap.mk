@@ -7,8 +7,8 @@
 # the host's compiler and build tools are part of every key (HOST_KEY).
 
 BOOTSTRAP_DIR      := $(TOP)/bootstrap
-TOOLCHAIN_STAGES   := binutils linux-headers gcc-pass1 glibc gcc
-TOOLCHAIN_PACKAGES := binutils gcc libgcc libstdc++ glibc glibc-dev linux-headers-dev
+TOOLCHAIN_STAGES   := binutils linux-headers gcc glibc gcc-runtime
+TOOLCHAIN_PACKAGES := binutils gcc gcc-runtime libgcc libstdc++ glibc glibc-dev linux-headers-dev
 
 # Computed on first use (in the graph recipe, after $(PREREQ_STAMP) has
 # installed the compiler it asks), once per make run; never at parse time,
@@ -23,8 +23,8 @@ endif
 TOOLCHAIN_ARGS :=
 # Stages that build out of tree and only read their sources: one extracted,
 # patched tree in the source store serves them all (krill build
-# --shared-src; gcc-pass1 and gcc unpack the same 1.2 GB, same patches).
-KR_SHARED_SRC := gcc-pass1 gcc
+# --shared-src; gcc and gcc-runtime unpack the same 1.2 GB, same patches).
+KR_SHARED_SRC := gcc gcc-runtime
 
 .PHONY: toolchain toolchain-check
 ifeq ($(ARCH),host)
