@@ -8,7 +8,7 @@
 #   base    ci/check-base.sh on the rootfs: /bin/sh, krill info, id nonroot,
 #           the CA bundle, krill add over HTTP and HTTPS from 127.0.0.1;
 #   glibc   a dynamically linked C++ program (threads, exceptions,
-#           iostream: bootstrap/gcc/files/hello.cc) built by our toolchain;
+#           iostream: bootstrap/gcc-runtime/files/hello.cc) built by our toolchain;
 #   static  a static C program built by our toolchain (-static).
 # The toolchain comes from REPO_DIR (`krill add gcc libstdc++ libgcc` into a
 # throw-away root, verified with PUBKEY). `make images-check ARCH=A` passes
@@ -72,10 +72,10 @@ in_image() {
 
 # the toolchain, as its users install it
 mkdir -p "$T/keys" && cp "$pub" "$T/keys/"
-"$krill" add -q --root "$T/tc" --repo "$repo" --keys "$T/keys" gcc libstdc++ libgcc ||
-  { echo "FAIL images-toolchain: krill add gcc libstdc++ libgcc from $repo"; exit 1; }
+"$krill" add -q --root "$T/tc" --repo "$repo" --keys "$T/keys" gcc gcc-runtime libstdc++ libgcc ||
+  { echo "FAIL images-toolchain: krill add gcc gcc-runtime libstdc++ libgcc from $repo"; exit 1; }
 cc=$T/tc/toolchain/bin/$arch-krill-linux-gnu
-src=$top/bootstrap/gcc/files
+src=$top/bootstrap/gcc-runtime/files
 "$cc-g++" --sysroot="$T/tc" -O2 -pthread -o "$T/hello-cc" "$src/hello.cc" 2>"$T/err" &&
   pass "toolchain: hello.cc built with $("$cc-g++" --version | head -n 1)" ||
   failed "toolchain: g++: $(head -c 400 "$T/err")"
