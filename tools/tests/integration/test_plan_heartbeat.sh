@@ -68,11 +68,11 @@ KRILL_HEARTBEAT= mk ports >"$T/out" 2>&1
 WHY="$(cat "$T/out")"
 check heartbeat_default_is_a_minute '! grep -q " running " "$T/out" && grep -q "^\[2/2\] " "$T/out"'
 
-# the toolchain of a target arch: binutils (10m) -> gcc-pass1 (20m) ->
-# glibc (15m) -> gcc (40m) is a chain, so however large -j is the estimate
+# the toolchain of a target arch: binutils (10m) -> gcc (40m) -> glibc
+# (15m) -> gcc-runtime (20m) is a chain, so however large -j is the estimate
 # is their 85m; linux-headers (1m) builds beside binutils and adds nothing
 mkdir -p "$T/tc/durations"
-printf 'binutils 600\ngcc 2400\ngcc-pass1 1200\nglibc 900\nlinux-headers 60\nzlib 5\n' >"$T/tc/durations/x86_64"
+printf 'binutils 600\ngcc 2400\ngcc-runtime 1200\nglibc 900\nlinux-headers 60\nzlib 5\n' >"$T/tc/durations/x86_64"
 make -n -C "$TOP" ARCH=x86_64 SAN="${SAN:-0}" PORTS_DIR="$P" CACHE_DIR="$T/tc" \
 	ARCH_BUILD="$T/build-x86_64" -j8 toolchain >"$T/out" 2>&1
 WHY="$(grep "^plan " "$T/out" || tail -5 "$T/out")"

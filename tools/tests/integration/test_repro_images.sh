@@ -3,7 +3,7 @@
 # target arch (x86_64) whose toolchain stages are stand-ins
 # (tools/tests/repro/stages: the five stage names, the packages the ports
 # get, no compiler), so the path a real cross toolchain takes runs end to
-# end in seconds: both builds rebuild the stages (gcc-pass1 and gcc from
+# end in seconds: both builds rebuild the stages (gcc and gcc-runtime from
 # one tree of the source store, disorderfs over it in build 2), sign their own
 # repository with the same key at two paths, assemble every image spec,
 # and the report names what differs per package, stage and image.
@@ -23,7 +23,7 @@ printf 'not-affected:\n  - id: CVE-2026-0002\n    justification: vulnerable_code
 	>>"$T/ports/steady/port.yaml"
 echo "stand-in compiler sources" >"$T/src/stagesrc-1.0/README.txt"
 (cd "$T/src" && tar --sort=name --owner=0 --group=0 --mtime=@0 -czf stagesrc-1.0.tar.gz stagesrc-1.0)
-for s in gcc-pass1 gcc; do
+for s in gcc gcc-runtime; do
 	printf 'sources:\n  - url: file://%s/src/stagesrc-1.0.tar.gz\n    sha256: %s\n    strip-components: 1\n' \
 		"$T" "$(sha256sum "$T/src/stagesrc-1.0.tar.gz" | cut -c1-64)" >>"$T/stages/$s/port.yaml"
 done
@@ -47,8 +47,8 @@ check repro_stages_gcc_from_the_shared_source '[ -n "$(ls "$A/2/cache/store/src"
 	zstd -dc "$A/2/packages/gcc-1.0-r1.x86_64.pkg.tar.zst" | tar -xOf - toolchain/share/gcc/source | grep -qx "stand-in compiler sources"'
 WHY="$(grep -A8 "^package gcc-clock:" "$T/all")"
 check repro_stage_caught_and_named 'grep -q "^package gcc-clock:" "$T/all" && grep -q "^  usr/share/gcc-clock/year: content differs" "$T/all"'
-WHY="$(grep -E "^package (binutils|linux-headers|gcc-pass1|glibc)" "$T/all")"
-check repro_other_stages_identical_under_all '! grep -Eq "^package (binutils|linux-headers|linux-headers-dev|gcc-pass1|glibc|glibc-dev):" "$T/all"'
+WHY="$(grep -E "^package (binutils|linux-headers|gcc|libgcc-initial|glibc)" "$T/all")"
+check repro_other_stages_identical_under_all '! grep -Eq "^package (binutils|linux-headers|linux-headers-dev|gcc|libgcc-initial|gcc-build-internal|glibc|glibc-dev|gcc-runtime|libgcc):" "$T/all"'
 WHY="$(sed -n "/^repository INDEX/,\$p" "$T/all")"
 check repro_index_names_the_packages 'grep -q "^repository INDEX: differs (.*): clock, gcc-clock$" "$T/all"'
 check repro_image_caught_and_named 'grep -q "^image clocky-x86_64: differs: .*layer amd64 #0" "$T/all" &&
@@ -62,7 +62,7 @@ check repro_image_content_identical_beside_a_differing_index 'grep -q "^image ca
 check repro_images_summary 'grep -q "^images: 0 identical, 2 differ, 0 only in A, 0 only in B$" "$T/all"'
 check repro_same_key_at_two_paths 'grep -q "^repro:   build 2: .*key $A/2/cache/keys/local.pem$" "$T/all" &&
 	cmp "$T/cache/keys/local.pub" "$A/2/cache/keys/local.pub"'
-check repro_status_file 'grep -q "^stage	gcc	differs	1 of 4 packages differ: gcc-clock: usr/share/gcc-clock/year (content)$" "$A/status.tsv" &&
+check repro_status_file 'grep -q "^stage	gcc-runtime	differs	1 of 4 packages differ: gcc-clock: usr/share/gcc-clock/year (content)$" "$A/status.tsv" &&
 	grep -q "^image	calm	differs	.*(manifests, configs and layers identical)$" "$A/status.tsv" &&
 	grep -q "^stage	binutils	identical	" "$A/status.tsv" && grep -q "^# variations: all 14 variations$" "$A/status.tsv"'
 
@@ -72,7 +72,7 @@ mk repro REPRO_STAGES=1 IMAGES_DIR="$T/images" OUT="$T/b" VARY=-time >"$T/notime
 rc=$?
 B=$T/b/x86_64/repro
 WHY="rc=$rc: $(tail -n 12 "$T/notime")"
-check repro_stages_images_identical_without_time '[ $rc -eq 0 ] && grep -q "^12 identical, 0 differ, 0 only in A, 0 only in B$" "$T/notime" &&
+check repro_stages_images_identical_without_time '[ $rc -eq 0 ] && grep -q "^14 identical, 0 differ, 0 only in A, 0 only in B$" "$T/notime" &&
 	grep -q "^repository INDEX: identical (sha256:[0-9a-f]*), INDEX.sig identical$" "$T/notime" &&
 	grep -q "^image calm-x86_64: identical (10 blobs, " "$T/notime" && grep -q "^image clocky-x86_64: identical (10 blobs, " "$T/notime" &&
 	grep -q "^images: 2 identical, 0 differ, 0 only in A, 0 only in B$" "$T/notime"'
@@ -129,7 +129,7 @@ rc=$?
 WHY="rc=$rc: $(head -c 1500 "$T/table")"
 check repro_table_rows '[ $rc -eq 0 ] && grep -q "^| steady | identical: all 1 package identical \[2\] | not run |  |$" "$T/table" &&
 	grep -q "^| uid | not run | not run |  |$" "$T/table" && [ "$(grep -c "^| [a-z]* | not run | not run |" "$T/table")" -eq 13 ] &&
-	grep -q "^| gcc | identical: all 4 packages identical \[2\] | not run |  |$" "$T/table" &&
+	grep -q "^| gcc-runtime | identical: all 4 packages identical \[2\] | not run |  |$" "$T/table" &&
 	grep -q "^| clocky | identical: every blob and the .oci.tar identical (10 blobs) \[2\] | not run |  |$" "$T/table" &&
 	grep -q "^2\. .*x86_64; variations: 13 of 14 variations (off: time); ports: ports; stages: rebuilt and compared; images: assembled and compared" "$T/table"'
 
