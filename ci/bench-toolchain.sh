@@ -12,7 +12,8 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 arch=${1:?usage: ci/bench-toolchain.sh ARCH [STAGE...]}
 shift
-stages=${*:-binutils linux-headers gcc glibc gcc-runtime}
+# the stages in build order, as mk/bootstrap.mk lists them
+stages=${*:-$(sed -n 's/^TOOLCHAIN_STAGES *:= *//p' "$top/mk/bootstrap.mk")}
 jobs=${JOBS:-$(nproc)}
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
