@@ -35,13 +35,22 @@ import sys
 import tarfile
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-STAGE_ORDER = ["binutils", "linux-headers", "gcc", "glibc", "gcc-runtime"]
 ARCH_ORDER = ["host", "x86_64", "aarch64"]
 BEGIN, END = "<!-- repro-table begin -->", "<!-- repro-table end -->"
 
 
 class Bad(Exception):
     pass
+
+
+def stage_order():
+    """The stages in build order: mk/bootstrap.mk's TOOLCHAIN_STAGES, not a copy."""
+    with open(os.path.join(TOP, "mk", "bootstrap.mk"), encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"TOOLCHAIN_STAGES\s*:=(.*)", line)
+            if m:
+                return m.group(1).split()
+    raise Bad("mk/bootstrap.mk: no TOOLCHAIN_STAGES line")
 
 
 def read_json(path):
@@ -252,7 +261,8 @@ def table(inputs, ports, stages, images, causes):
     arches = [a for a in ARCH_ORDER if a != "host" or any(h["arch"] == "host" for h in runs)]
     arches += sorted({h["arch"] for h in runs} - set(arches))
     out = []
-    order = {"stage": sorted(stages, key=lambda s: (STAGE_ORDER.index(s) if s in STAGE_ORDER else 99, s))}
+    so = stage_order()
+    order = {"stage": sorted(stages, key=lambda s: (so.index(s) if s in so else 99, s))}
     extra = lambda k: sorted({n for (a, kk, n) in got if kk == k} - set(
         {"port": ports, "stage": stages, "image": images}[k]))
     for kind, head, names in (("port", "port", ports), ("stage", "toolchain stage", order["stage"]),
