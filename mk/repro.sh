@@ -18,6 +18,20 @@ spec="all${VARY:+,$VARY}"
 images=${REPRO_IMAGES:-0}
 [ "$images" = 0 ] || : "${IMAGES_DIR:?}" "${KEY:?}"
 
+# A run that was killed leaves build 2's disorderfs mounts (fileordering)
+# behind, and rm cannot remove a mount point: unmount them first.
+if [ -d "$REPRO_DIR" ]; then
+	rd=$(cd "$REPRO_DIR" && pwd -P)
+	awk -v d="$rd/" '$3 ~ /^fuse\.?disorderfs$/ && index($2, d) == 1 { print $2 }' /proc/mounts |
+		while read -r m; do
+			m=$(printf '%b' "$m") # /proc/mounts writes a space as \040
+			echo "repro: unmounting $m (disorderfs), left mounted by an interrupted run"
+			fusermount -u "$m" 2>/dev/null || umount -l "$m" || {
+				echo "repro: cannot unmount $m: unmount it (fusermount -u) and run again" >&2
+				exit 1
+			}
+		done
+fi
 rm -rf "$REPRO_DIR"
 mkdir -p "$REPRO_DIR"
 desc=$("$KRILL" build --vary "$spec" --describe-vary)

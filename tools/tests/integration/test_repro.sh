@@ -49,6 +49,18 @@ for pr in $pairs; do
 		grep -q "^repro:   $v  *off" "$T/off" && [ "$(grep -c "^repro:   [a-z_]*  *on  " "$T/off")" -eq 13 ]'
 done
 
+# a killed run leaves build 2's disorderfs mount behind: the next run
+# unmounts it (rm could not remove it) and says so
+m=$T/out/host/repro/2/build/work/steady.disorderfs
+mkdir -p "$T/stale" "$m" && disorderfs --quiet "$T/stale" "$m"
+mk repro PORTS=steady >"$T/stale.out" 2>&1
+rc=$?
+WHY="rc=$rc: $(tail -n 8 "$T/stale.out")"
+check repro_unmounts_stale_disorderfs '[ $rc -eq 0 ] && grep -q "^1 identical, 0 differ" "$T/stale.out" &&
+	grep -qF "repro: unmounting $m (disorderfs), left mounted by an interrupted run" "$T/stale.out" &&
+	! grep -qF " $T/" /proc/mounts'
+grep -qF " $m " /proc/mounts && fusermount -u "$m"
+
 mk repro VARY=-tim PORTS=steady >"$T/bad" 2>&1
 rc=$?
 WHY="rc=$rc: $(cat "$T/bad")"
