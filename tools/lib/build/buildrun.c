@@ -641,7 +641,7 @@ static int run_script(struct buildrun *b)
 	 * script only (the recipe's test runs as in a normal build) */
 	char *src = b->src_store.root ? xstrdup(b->src_store.root) : path_join(b->work, "src");
 	char *mnt = xasprintf("%s.disorderfs", b->work);
-	struct vary_ctx vc = {b->host, src, mnt, 0, b->vary_locales, NULL};
+	struct vary_ctx vc = {b->host, src, mnt, 0, b->vary_locales, NULL, NULL};
 	int st = b->vary ? vary_apply(b->vary, &vc, &sb) : 0;
 	if (st == 0)
 		st = sandbox_run_usage(&sb, ". /build/krill-build.sh", outfd, &b->usage);

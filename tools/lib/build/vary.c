@@ -145,6 +145,24 @@ int vary_jobs(unsigned set, int jobs)
 	return VARY_ON(set, VARY_NUM_CPUS) ? 1 : jobs;
 }
 
+/* MNT.time/touch: the host's touch, run without LD_PRELOAD; bound over
+ * /usr/bin/touch (merged /usr: /bin/touch too), the real one beside it */
+static int time_touch(struct vary_ctx *ctx, struct sandbox *sb)
+{
+	static const char script[] = "#!/bin/sh\nunset LD_PRELOAD\nexec " VARY_TOUCH " \"$@\"\n";
+	ctx->own_time = xasprintf("%s.time", ctx->mnt);
+	char *path = path_join(ctx->own_time, "touch");
+	int rc = mkdir_p(ctx->own_time, 0755);
+	if (rc == 0)
+		rc = write_file_replace(path, script, strlen(script), 0755);
+	if (rc == 0) {
+		sl_push(&sb->ro_binds, "/usr/bin/touch:" VARY_TOUCH);
+		sl_push_own(&sb->ro_binds, xasprintf("%s:/usr/bin/touch", path));
+	}
+	free(path);
+	return rc;
+}
+
 int vary_apply(unsigned set, struct vary_ctx *ctx, struct sandbox *sb)
 {
 	ctx->mounted = 0;
@@ -166,6 +184,13 @@ int vary_apply(unsigned set, struct vary_ctx *ctx, struct sandbox *sb)
 		 * into a time 3 years ahead of its reference, and make then
 		 * remakes a Makefile for ever (binutils); reprotest sets it too */
 		setenv_sb(sb, "NO_FAKE_STAT", "1");
+		/* file times stay real, but libfaketime (0.9.10) turns
+		 * utimensat(NULL), a plain `touch`, into a time 3 years on, and
+		 * make remade glibc's sysd-syscalls, older than a touched stamp,
+		 * for ever: touch runs without it, through a script bound over
+		 * it (FAKETIME_SKIP_CMDS still fakes that "now") */
+		if (time_touch(ctx, sb) < 0)
+			return -1;
 	}
 	if (VARY_ON(set, VARY_ENVIRONMENT))
 		setenv_sb(sb, VARY_ENV_NAME, VARY_ENV_VALUE);
@@ -222,10 +247,21 @@ int vary_apply(unsigned set, struct vary_ctx *ctx, struct sandbox *sb)
 	if (VARY_ON(set, VARY_FILEORDERING)) {
 		if (mkdir_p(ctx->mnt, 0755) < 0)
 			return -1;
-		char *argv[] = {"disorderfs",		"--quiet",
-				"--multi-user=yes",	"--reverse-dirents=yes",
-				"--shuffle-dirents=no", (char *)ctx->src,
-				(char *)ctx->mnt,	NULL};
+		/* the kernel may cache names, misses and attributes: only the
+		 * build writes the tree, through the mount; uncached, each
+		 * lookup of glibc's 35-dir include path went through FUSE
+		 * (40 preprocessor runs: 4.6 s, cached 1.0 s, no FUSE 0.7 s) */
+		char *argv[] = {"disorderfs",
+				"--quiet",
+				"--multi-user=yes",
+				"--reverse-dirents=yes",
+				"--shuffle-dirents=no",
+				"-o",
+				"entry_timeout=3600,negative_timeout=3600,attr_timeout=3600,"
+				"kernel_cache",
+				(char *)ctx->src,
+				(char *)ctx->mnt,
+				NULL};
 		if (run_tool(argv, "the fileordering variation (Debian package disorderfs; or "
 				   "VARY=-fileordering)") < 0)
 			return -1;
@@ -251,6 +287,11 @@ int vary_make_locale(const char *dir)
 
 int vary_release(struct vary_ctx *ctx)
 {
+	if (ctx->own_time) {
+		rm_rf(ctx->own_time);
+		free(ctx->own_time);
+		ctx->own_time = NULL;
+	}
 	if (ctx->own_locales) {
 		rm_rf(ctx->own_locales);
 		free(ctx->own_locales);

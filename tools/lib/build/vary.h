@@ -52,6 +52,7 @@ enum vary_kind {
 #define VARY_LOCPATH	 "/.krill-repro-locale" /* where the sandbox sees it */
 #define VARY_UMASK_VALUE 002
 #define VARY_FAKETIME	 "+3y"
+#define VARY_TOUCH	 "/.krill-vary-time/touch" /* the host's, unfaked */
 #define VARY_ENV_NAME	 "KRILL_REPRO_CAPTURE_ENVIRONMENT"
 #define VARY_ENV_VALUE	 "i_capture_the_environment"
 /* the normal PATH with its host dirs swapped and an extra dir at the end */
@@ -74,6 +75,7 @@ struct vary_ctx {
 	const char *locales;	  /* a dir made by vary_make_locale, or NULL: make
 				   * one for this build (MNT.locale) */
 	char *own_locales;	  /* that one, removed by vary_release */
+	char *own_time;		  /* MNT.time: the time variation's touch */
 };
 
 /* localedef VARY_LOCALE into dir (made afresh), for LOCPATH. */

@@ -100,7 +100,7 @@ TEST(varied_sandbox_argv)
 	/* all but fileordering (a FUSE mount) and time (the host's libfaketime) */
 	unsigned set =
 		VARY_ALL & ~((1u << VARY_FILEORDERING) | (1u << VARY_TIME) | (1u << VARY_LOCALES));
-	struct vary_ctx vc = {"x86_64-linux-gnu", "/w/src", "/w.disorderfs", 0, NULL, NULL};
+	struct vary_ctx vc = {"x86_64-linux-gnu", "/w/src", "/w.disorderfs", 0, NULL, NULL, NULL};
 	CHECK(vary_apply(set, &vc, &sb) == 0);
 	char *j = joined(&sb);
 	CHECK(strstr(j, " --unshare-user --uid 2000 --gid 2000 ") != NULL);
