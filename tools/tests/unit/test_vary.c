@@ -130,6 +130,50 @@ TEST(varied_sandbox_argv)
 	sandbox_free(&s2);
 }
 
+/* under the time variation touch runs unfaked: libfaketime's "now" for
+ * utimensat(NULL) is 3 years on (glibc's make then restarts for ever) */
+TEST(time_variation_unfakes_touch)
+{
+#if defined(__x86_64__)
+	const char *triplet = "x86_64-linux-gnu";
+#elif defined(__aarch64__)
+	const char *triplet = "aarch64-linux-gnu";
+#endif
+	char dir[] = "/tmp/krill-vary-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *mnt = path_join(dir, "w.disorderfs");
+	struct sandbox sb = {0};
+	sb.workdir = "/w";
+	struct vary_ctx vc = {triplet, "/w/src", mnt, 0, NULL, NULL, NULL};
+	CHECK(vary_apply(1u << VARY_TIME, &vc, &sb) == 0);
+	char *j = joined(&sb);
+	CHECK(strstr(j, " --setenv NO_FAKE_STAT 1 ") != NULL);
+	CHECK(strstr(j, " --ro-bind /usr/bin/touch /.krill-vary-time/touch ") != NULL);
+	char *want = xasprintf(" --ro-bind %s.time/touch /usr/bin/touch ", mnt);
+	CHECK(strstr(j, want) != NULL);
+	char *script = xasprintf("%s.time/touch", mnt), *text = NULL;
+	size_t n = 0;
+	CHECK(read_file(script, &text, &n) == 0 && strstr(text, "\nunset LD_PRELOAD\n") &&
+	      strstr(text, "\nexec /.krill-vary-time/touch \"$@\"\n"));
+	CHECK(vary_release(&vc) == 0 && !path_exists(script));
+	free(text);
+	free(script);
+	free(want);
+	free(j);
+	sandbox_free(&sb);
+
+	/* without the host's libfaketime: refused, naming the package */
+	struct sandbox s2 = {0};
+	s2.workdir = "/w";
+	struct vary_ctx none = {"no-such-triplet", "/w/src", mnt, 0, NULL, NULL, NULL};
+	CHECK(vary_apply(1u << VARY_TIME, &none, &s2) < 0);
+	CHECK(kr_errmsg() && strstr(kr_errmsg(), "(Debian package faketime)"));
+	CHECK(vary_release(&none) == 0);
+	sandbox_free(&s2);
+	rm_rf(dir);
+	free(mnt);
+}
+
 TEST(describe_states_every_variation)
 {
 	char *buf = NULL;
@@ -154,6 +198,7 @@ int main(void)
 	RUN(names_are_reprotests);
 	RUN(normal_sandbox_has_no_variation);
 	RUN(varied_sandbox_argv);
+	RUN(time_variation_unfakes_touch);
 	RUN(describe_states_every_variation);
 	DONE();
 }
